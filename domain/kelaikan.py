@@ -1,0 +1,500 @@
+"""Uji kelaikan (feasibility test): categories, checks, findings and the verdict.
+
+The service catalog SC-04/EGOTIK/2023 calls a web application feasible ("layak") only when it
+passes six security tests: folder/file structure, data validation, authentication and session
+management, input and error messages, the database management system, and "other" (use of an
+application framework and of official e-mail). A stress test (uji beban) may be requested
+beside them.
+
+Every check has a stable id (``<category>.<name>``), one OWASP WSTG v4.2 test id, one CWE and a
+default severity; :data:`CEK` lists them. A check run yields findings (:class:`Temuan`); the
+findings of one category make its result (:class:`HasilKategori`); the results make the report
+(:class:`LaporanKelaikan`) and its verdict.
+
+Status of a category (:func:`hasil_kategori`)
+    * ``gagal``: at least one finding of severity ``tinggi`` or ``sedang``.
+    * ``tidak_diuji``: no such finding, but the category could not be tested completely: an
+      input it needs was not given (e.g. no database host), it is not available yet, or one of
+      its checks failed or timed out. ``reason`` says which and why.
+    * ``lulus``: every check ran and none found anything above ``rendah``.
+    A ``gagal`` category whose other checks could not run keeps ``gagal`` and names those
+    checks in ``reason``.
+
+Verdict (:func:`tentukan_verdict`), over the categories present in the report
+    1. ``TIDAK_LAYAK`` when any finding is ``tinggi``, or two or more categories are ``gagal``.
+    2. Otherwise ``LAYAK_DENGAN_CATATAN`` when exactly one category is ``gagal`` (then only
+       with ``sedang`` findings), or any category is ``tidak_diuji``, or there are ``rendah``
+       findings.
+    3. Otherwise ``LAYAK``: every category ``lulus`` with no finding above ``info``.
+    A report in which not one category could be tested has no verdict: the test itself did
+    not run (:class:`UjiTidakDapatDinilai`).
+
+The stress-test category appears only when a stress test was requested: not requested is
+not "not tested".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
+
+KategoriId = Literal[
+    "struktur", "validasi_data", "otentikasi_sesi", "input_error", "dbms", "lain_lain",
+    "uji_beban",
+]
+Severity = Literal["tinggi", "sedang", "rendah", "info"]
+StatusKategori = Literal["lulus", "gagal", "tidak_diuji"]
+Verdict = Literal["LAYAK", "LAYAK_DENGAN_CATATAN", "TIDAK_LAYAK"]
+
+KATEGORI: dict[str, str] = {
+    "struktur": "Struktur folder atau file website",
+    "validasi_data": "Validasi data",
+    "otentikasi_sesi": "Manajemen otentikasi dan sesi",
+    "input_error": "Input dan pesan error",
+    "dbms": "Database management system (DBMS)",
+    "lain_lain": "Lain-lain: penggunaan framework aplikasi dan email kedinasan",
+    "uji_beban": "Uji beban (stress test)",
+}
+"""Category ids and their titles, in the catalog's order."""
+
+KATEGORI_KEAMANAN: tuple[str, ...] = tuple(k for k in KATEGORI if k != "uji_beban")
+"""The six security categories, always tested together."""
+
+BOBOT_SEVERITY: dict[str, int] = {"tinggi": 3, "sedang": 2, "rendah": 1, "info": 0}
+SEVERITY_GAGAL = frozenset({"tinggi", "sedang"})
+"""Severities that make a category fail."""
+
+SUFIKS_KEDINASAN = "go.id"
+"""Official e-mail of Indonesian government bodies lives under this public suffix."""
+
+ALASAN_BELUM_TERSEDIA = "belum tersedia"
+
+
+class UjiTidakDapatDinilai(ValueError):
+    """Not one category could be tested: the report would carry no information."""
+
+
+# --- Findings and results ----------------------------------------------------------------
+
+class Temuan(BaseModel):
+    """One finding: what was seen, how bad it is, where it is defined, what to do."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    check_id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_]+$")
+    title: str
+    severity: Severity
+    wstg: str = Field(pattern=r"^WSTG-[A-Z]{4}-\d{2}$")
+    cwe: str = Field(pattern=r"^CWE-\d+$")
+    evidence: str
+    recommendation: str
+
+
+class HasilKategori(BaseModel):
+    """The result of one category."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: KategoriId
+    status: StatusKategori
+    reason: str | None = None
+    """Why the category (or some of its checks) was not tested; None when all ran."""
+    findings: list[Temuan] = Field(default_factory=list)
+    checks_run: list[str] = Field(default_factory=list)
+    """Ids of the checks that ran to the end, findings or not."""
+
+    @property
+    def title(self) -> str:
+        return KATEGORI[self.id]
+
+    @model_validator(mode="after")
+    def _status_konsisten(self) -> HasilKategori:
+        gagal = any(t.severity in SEVERITY_GAGAL for t in self.findings)
+        if gagal != (self.status == "gagal"):
+            raise ValueError(
+                f"status {self.status!r} kategori {self.id} tidak sesuai dengan temuannya"
+            )
+        if self.status == "tidak_diuji" and not self.reason:
+            raise ValueError(f"kategori {self.id} tidak diuji tanpa alasan")
+        return self
+
+
+def hasil_kategori(
+    kategori: str,
+    findings: Iterable[Temuan],
+    checks_run: Iterable[str],
+    tidak_jalan: dict[str, str] | None = None,
+) -> HasilKategori:
+    """The result of ``kategori`` from its findings, the checks that ran, and those that did
+    not (check id -> reason, in Bahasa Indonesia)."""
+    findings = sorted(findings, key=lambda t: (-BOBOT_SEVERITY[t.severity], t.check_id))
+    tidak_jalan = dict(tidak_jalan or {})
+    alasan = "; ".join(f"{cek}: {sebab}" for cek, sebab in tidak_jalan.items()) or None
+    if any(t.severity in SEVERITY_GAGAL for t in findings):
+        status: StatusKategori = "gagal"
+    elif tidak_jalan:
+        status = "tidak_diuji"
+    else:
+        status = "lulus"
+    return HasilKategori(
+        id=kategori, status=status, reason=alasan, findings=findings,
+        checks_run=list(dict.fromkeys(checks_run)),
+    )
+
+
+def kategori_tidak_diuji(kategori: str, alasan: str) -> HasilKategori:
+    """A category that was not tested at all."""
+    return HasilKategori(id=kategori, status="tidak_diuji", reason=alasan)
+
+
+def tentukan_verdict(kategori: Iterable[HasilKategori]) -> Verdict:
+    """The verdict rules of the module docstring."""
+    kategori = list(kategori)
+    if not kategori or all(k.status == "tidak_diuji" and not k.checks_run for k in kategori):
+        raise UjiTidakDapatDinilai("Tidak ada satu pun kategori yang dapat diuji.")
+    temuan = [t for k in kategori for t in k.findings]
+    gagal = [k for k in kategori if k.status == "gagal"]
+    if any(t.severity == "tinggi" for t in temuan) or len(gagal) >= 2:
+        return "TIDAK_LAYAK"
+    if (
+        gagal
+        or any(k.status == "tidak_diuji" for k in kategori)
+        or any(t.severity == "rendah" for t in temuan)
+    ):
+        return "LAYAK_DENGAN_CATATAN"
+    return "LAYAK"
+
+
+# --- The request's target ----------------------------------------------------------------
+
+def _origin(url: str) -> tuple[str, str, int]:
+    bagian = urlsplit(url)
+    port = bagian.port or (443 if bagian.scheme == "https" else 80)
+    return bagian.scheme, (bagian.hostname or "").lower(), port
+
+
+class TargetUji(BaseModel):
+    """What an approved request names: the application, a test account, the database host.
+
+    The password is a :class:`SecretStr`: it shows as ``**********`` in ``repr``, logs and
+    JSON dumps (also where Prefect stores a run's parameters).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str = Field(description="Alamat aplikasi (http/https).")
+    username: str | None = Field(default=None, max_length=200)
+    password: SecretStr | None = None
+    db_host: str | None = Field(default=None, max_length=253)
+    db_port: int | None = Field(default=None, ge=1, le=65535)
+    network: str | None = Field(default=None, description="Jaringan dalam cakupan (CIDR).")
+
+    @field_validator("url")
+    @classmethod
+    def _url_sah(cls, nilai: str) -> str:
+        nilai = nilai.strip()
+        bagian = urlsplit(nilai)
+        if bagian.scheme not in ("http", "https") or not bagian.hostname:
+            raise ValueError("URL aplikasi harus diawali http:// atau https:// dan memuat host")
+        if bagian.username is not None or bagian.password is not None:
+            raise ValueError("URL aplikasi tidak boleh memuat nama pengguna atau kata sandi")
+        try:
+            bagian.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            raise ValueError("port pada URL aplikasi tidak sah") from None
+        return bagian._replace(fragment="").geturl()
+
+    @field_validator("db_host")
+    @classmethod
+    def _host_sah(cls, nilai: str | None) -> str | None:
+        if nilai is None:
+            return None
+        nilai = nilai.strip().lower()
+        if not re.fullmatch(r"[a-z0-9.:\-]+", nilai):
+            raise ValueError("host basis data tidak sah")
+        return nilai
+
+    @field_validator("network")
+    @classmethod
+    def _jaringan_sah(cls, nilai: str | None) -> str | None:
+        if nilai is None:
+            return None
+        try:
+            return str(ipaddress.ip_network(nilai.strip(), strict=False))
+        except ValueError:
+            raise ValueError("jaringan harus berupa CIDR, mis. 10.10.0.0/24") from None
+
+    @model_validator(mode="after")
+    def _akun_lengkap(self) -> TargetUji:
+        if (self.username is None) != (self.password is None):
+            raise ValueError("akun uji harus berisi nama pengguna dan kata sandi sekaligus")
+        return self
+
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        """Scheme, host and port: the scope of every HTTP request of the test."""
+        return _origin(self.url)
+
+    @property
+    def host(self) -> str:
+        return self.origin[1]
+
+    @property
+    def host_db(self) -> str | None:
+        """The database host to test: the one given, else the application's host when only a
+        port was given, else None (the dbms category is then not tested)."""
+        if self.db_host:
+            return self.db_host
+        return self.host if self.db_port else None
+
+    def rahasia(self) -> list[str]:
+        """Strings that must never appear in any output of the test."""
+        return [self.password.get_secret_value()] if self.password else []
+
+
+# --- The report ---------------------------------------------------------------------------
+
+class LaporanKelaikan(BaseModel):
+    """The feasibility-test report; ``model_dump(mode="json")`` is ``laporan.json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: Verdict
+    target: str
+    """The application URL only: never credentials."""
+    started: AwareDatetime
+    finished: AwareDatetime
+    categories: list[HasilKategori]
+
+    @classmethod
+    def susun(
+        cls, target: TargetUji | str, started: datetime, finished: datetime,
+        categories: Iterable[HasilKategori],
+    ) -> LaporanKelaikan:
+        """Order the categories as the catalog does and apply the verdict rules."""
+        urutan = list(KATEGORI)
+        categories = sorted(categories, key=lambda k: urutan.index(k.id))
+        ids = [k.id for k in categories]
+        if len(ids) != len(set(ids)):
+            raise ValueError("kategori ganda dalam laporan")
+        return cls(
+            verdict=tentukan_verdict(categories),
+            target=target.url if isinstance(target, TargetUji) else target,
+            started=started, finished=finished, categories=categories,
+        )
+
+    def tanpa_rahasia(self, rahasia: Iterable[str]) -> LaporanKelaikan:
+        """A copy in which every given secret is replaced in all free text."""
+        rahasia = [r for r in rahasia if r]
+        if not rahasia:
+            return self
+        data = self.model_dump()
+        for kategori in data["categories"]:
+            kategori["reason"] = sensor(kategori["reason"], rahasia)
+            for temuan in kategori["findings"]:
+                for kunci in ("evidence", "title", "recommendation"):
+                    temuan[kunci] = sensor(temuan[kunci], rahasia)
+        return LaporanKelaikan.model_validate(data)
+
+    def temuan(self) -> list[tuple[str, Temuan]]:
+        """All findings with their category id, most severe first."""
+        semua = [(k.id, t) for k in self.categories for t in k.findings]
+        return sorted(semua, key=lambda p: -BOBOT_SEVERITY[p[1].severity])
+
+
+DISENSOR = "[disensor]"
+
+
+def sensor(teks: str | None, rahasia: Iterable[str]) -> str | None:
+    if teks is None:
+        return None
+    for r in rahasia:
+        if r:
+            teks = teks.replace(r, DISENSOR)
+    return teks
+
+
+def alamat_kedinasan(sufiks: str) -> bool:
+    """An e-mail domain whose public suffix is ``go.id`` (or below it) is official."""
+    sufiks = sufiks.lower().strip(".")
+    return sufiks == SUFIKS_KEDINASAN or sufiks.endswith("." + SUFIKS_KEDINASAN)
+
+
+# --- The checks ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cek:
+    """One automated check: what it tests and how its findings are classified."""
+
+    id: str
+    judul: str
+    """Title of a finding."""
+    severity: Severity
+    wstg: str
+    cwe: str
+    uraian: str
+    """What the check does, for the docs and the report's "what was tested"."""
+    rekomendasi: str
+
+    @property
+    def kategori(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    def temuan(self, evidence: str, *, severity: Severity | None = None) -> Temuan:
+        return Temuan(
+            check_id=self.id, title=self.judul, severity=severity or self.severity,
+            wstg=self.wstg, cwe=self.cwe, evidence=evidence, recommendation=self.rekomendasi,
+        )
+
+
+_DAFTAR_CEK = (
+    Cek(
+        "struktur.vcs_terbuka", "Folder version control (.git/.svn/.hg) dapat diunduh",
+        "tinggi", "WSTG-CONF-04", "CWE-527",
+        "Meminta /.git/HEAD, /.svn/wc.db dan /.hg/requires lalu mengenali isinya; dibandingkan "
+        "dahulu dengan jawaban untuk path acak (soft 404).",
+        "Hapus folder .git/.svn/.hg dari direktori web atau tolak aksesnya di web server "
+        "(mis. `location ~ /\\.(git|svn|hg) { deny all; }`), lalu anggap semua rahasia yang "
+        "pernah di-commit telah bocor dan ganti.",
+    ),
+    Cek(
+        "struktur.env_terbuka", "Berkas konfigurasi .env berisi rahasia dapat diunduh",
+        "tinggi", "WSTG-CONF-04", "CWE-538",
+        "Meminta /.env dan variannya; temuan bila isinya berupa pasangan KUNCI=nilai dengan "
+        "kunci yang tampak rahasia (PASSWORD, SECRET, KEY, TOKEN). Nilai tidak pernah disimpan.",
+        "Letakkan .env di luar document root atau tolak aksesnya di web server; ganti semua "
+        "kata sandi dan kunci yang tercantum di dalamnya.",
+    ),
+    Cek(
+        "struktur.listing_direktori", "Directory listing aktif",
+        "sedang", "WSTG-CONF-02", "CWE-548",
+        "Meminta folder yang dirujuk halaman awal dan folder umum (/uploads/, /files/, ...) "
+        "dan mengenali halaman daftar isi folder (Apache, nginx, IIS, Tomcat).",
+        "Matikan directory listing (Apache: `Options -Indexes`; nginx: `autoindex off`) dan "
+        "sediakan index kosong atau jawaban 403/404.",
+    ),
+    Cek(
+        "validasi_data.batasan_form", "Validasi formulir hanya di sisi klien",
+        "sedang", "WSTG-BUSL-01", "CWE-602",
+        "Mengirim langsung formulir di halaman awal dengan isian wajib (required) dikosongkan "
+        "atau isian melebihi maxlength; temuan bila server menerimanya. Nilai uji ditandai "
+        "UJI-KELAIKAN-LPA.",
+        "Ulangi semua aturan validasi (wajib, panjang, pola, tipe) di sisi server dan tolak "
+        "masukan yang tidak sah dengan pesan yang jelas; validasi HTML hanya membantu pengguna.",
+    ),
+    Cek(
+        "otentikasi_sesi.login_http", "Formulir login dikirim tanpa enkripsi (HTTP)",
+        "tinggi", "WSTG-ATHN-01", "CWE-319",
+        "Mencari formulir dengan kolom kata sandi di halaman awal dan halaman login; temuan "
+        "bila halaman itu atau tujuan formulirnya memakai http://.",
+        "Layani seluruh aplikasi hanya melalui HTTPS, alihkan HTTP ke HTTPS (301) dan aktifkan "
+        "HSTS.",
+    ),
+    Cek(
+        "otentikasi_sesi.cookie_httponly", "Cookie sesi tanpa atribut HttpOnly",
+        "sedang", "WSTG-SESS-02", "CWE-1004",
+        "Memeriksa atribut Set-Cookie untuk cookie sesi di halaman awal, halaman login dan "
+        "jawaban login (bila akun uji diberikan).",
+        "Tambahkan atribut HttpOnly pada cookie sesi (mis. PHP `session.cookie_httponly=1`).",
+    ),
+    Cek(
+        "otentikasi_sesi.cookie_secure", "Cookie sesi tanpa atribut Secure",
+        "sedang", "WSTG-SESS-02", "CWE-614",
+        "Memeriksa atribut Secure pada Set-Cookie cookie sesi.",
+        "Layani aplikasi melalui HTTPS dan tambahkan atribut Secure pada cookie sesi "
+        "(mis. PHP `session.cookie_secure=1`).",
+    ),
+    Cek(
+        "otentikasi_sesi.cookie_samesite", "Cookie sesi tanpa atribut SameSite",
+        "rendah", "WSTG-SESS-02", "CWE-1275",
+        "Memeriksa atribut SameSite pada Set-Cookie cookie sesi.",
+        "Tambahkan `SameSite=Lax` (atau `Strict`) pada cookie sesi.",
+    ),
+    Cek(
+        "otentikasi_sesi.tanpa_csrf", "Formulir POST tanpa token anti-CSRF",
+        "sedang", "WSTG-SESS-05", "CWE-352",
+        "Memeriksa formulir POST di halaman awal dan halaman login: temuan bila tidak ada "
+        "isian tersembunyi berupa token (csrf, _token, authenticity_token, ...).",
+        "Gunakan token anti-CSRF per sesi pada setiap formulir yang mengubah data (fitur "
+        "bawaan framework) dan periksa token itu di server.",
+    ),
+    Cek(
+        "input_error.refleksi_canary", "Masukan dipantulkan tanpa encoding (reflected XSS)",
+        "tinggi", "WSTG-INPV-01", "CWE-79",
+        "Mengirim penanda unik yang tidak berbahaya (<lpa...>) lewat parameter formulir GET "
+        "dan tautan di halaman awal; temuan bila penanda muncul kembali tanpa di-encode.",
+        "Encode setiap keluaran sesuai konteks HTML (mis. `htmlspecialchars`, auto-escaping "
+        "template) dan pasang Content-Security-Policy.",
+    ),
+    Cek(
+        "input_error.jejak_galat", "Pesan error menampilkan stack trace atau informasi debug",
+        "sedang", "WSTG-ERRH-02", "CWE-209",
+        "Meminta path acak yang tidak ada dan memeriksa jawabannya untuk stack trace, pesan "
+        "error PHP/framework, halaman debug (Django, Werkzeug, Laravel) dan path server.",
+        "Matikan mode debug di produksi (APP_DEBUG=false, DEBUG=False, display_errors=Off) "
+        "dan tampilkan halaman error umum; catat detail error hanya di log server.",
+    ),
+    Cek(
+        "dbms.port_terjangkau", "Port basis data dapat dijangkau dari jaringan penguji",
+        "sedang", "WSTG-CONF-01", "CWE-668",
+        "Membuka koneksi TCP (dengan batas waktu, tanpa mengirim data) ke port basis data pada "
+        "host yang disebut dalam permohonan.",
+        "Batasi port basis data dengan firewall hanya untuk server aplikasi (atau bind ke "
+        "127.0.0.1/jaringan privat); jangan buka port basis data ke jaringan lain.",
+    ),
+    Cek(
+        "lain_lain.header_keamanan", "Header keamanan HTTP tidak lengkap",
+        "rendah", "WSTG-CONF-02", "CWE-693",
+        "Memeriksa header Content-Security-Policy, X-Content-Type-Options, Referrer-Policy "
+        "(dan Strict-Transport-Security pada HTTPS) di halaman awal.",
+        "Tambahkan header keamanan di web server atau aplikasi: Content-Security-Policy, "
+        "X-Content-Type-Options: nosniff, Referrer-Policy: strict-origin-when-cross-origin, "
+        "dan HSTS untuk HTTPS.",
+    ),
+    Cek(
+        "lain_lain.anti_clickjacking", "Tidak ada perlindungan clickjacking",
+        "rendah", "WSTG-CLNT-09", "CWE-1021",
+        "Memeriksa X-Frame-Options atau CSP frame-ancestors di halaman awal.",
+        "Kirim `Content-Security-Policy: frame-ancestors 'self'` (atau `X-Frame-Options: "
+        "DENY/SAMEORIGIN`).",
+    ),
+    Cek(
+        "lain_lain.versi_terungkap", "Versi perangkat lunak server diungkapkan",
+        "rendah", "WSTG-INFO-02", "CWE-497",
+        "Memeriksa header Server, X-Powered-By, X-AspNet-Version dan sejenisnya untuk nomor "
+        "versi.",
+        "Sembunyikan nomor versi (Apache `ServerTokens Prod`, nginx `server_tokens off`, PHP "
+        "`expose_php=Off`) dan pastikan perangkat lunak masih didukung dan diperbarui.",
+    ),
+    Cek(
+        "lain_lain.email_non_kedinasan", "Alamat email kontak bukan email kedinasan (go.id)",
+        "sedang", "WSTG-INFO-05", "CWE-657",
+        "Mengumpulkan alamat email di halaman awal; temuan bila domainnya tidak berada di "
+        "bawah go.id (diperiksa dengan daftar Public Suffix luring).",
+        "Gunakan email kedinasan (mis. @babelprov.go.id) untuk kontak layanan dan akun "
+        "aplikasi, sesuai ketentuan penggunaan email kedinasan.",
+    ),
+)
+
+CEK: dict[str, Cek] = {c.id: c for c in _DAFTAR_CEK}
+"""Every check by id, in catalog order."""
+
+
+def cek_kategori(kategori: str) -> list[Cek]:
+    return [c for c in _DAFTAR_CEK if c.kategori == kategori]
+

@@ -1,0 +1,164 @@
+"""SOP steps 2-4 (and every other wait for a person): a suspended run waiting for a decision.
+
+Waiting holds no process: ``suspend_flow_run`` ends the run's process and the server keeps
+the run Suspended until someone resumes it with input (Prefect UI or ``lpa decide``). The
+run then starts again from the top; the ticket's records in the store tell it where it was
+(domain.alur), and each wait has a stable key, so the input already given is returned at
+once instead of suspending again.
+
+Who may decide is checked here: the NIP must be the assignee's and the one-time code must
+match the stored hash. A wrong one is audited and the step keeps waiting, under a new key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from prefect import get_run_logger, suspend_flow_run
+from prefect.input import RunInput
+from pydantic import Field
+
+from domain.calendar import WIB
+from domain.kode import kode_cocok
+from domain.pesan import format_waktu_wib
+from domain.sop import LangkahSOP, Peran
+from tasks import tiket as t
+from tasks.pejabat import pemegang, terbitkan_kode
+
+_NIP = Field(title="NIP Anda", description="NIP pejabat yang memutus (18 digit, tanpa spasi).")
+_KODE = Field(title="Kode keputusan",
+              description="Kode sekali pakai yang dikirim ke surel Anda untuk langkah ini.")
+
+
+class KeputusanPejabat(RunInput):
+    """A decision on a disposition step (steps 2-4) or on the recommendation (5a)."""
+
+    keputusan: Literal["setuju", "tolak", "kembalikan"] = Field(
+        title="Keputusan",
+        description="setuju: teruskan ke langkah berikutnya; tolak: akhiri permohonan; "
+        "kembalikan: minta pemohon melengkapi berkas (jam layanan berhenti).",
+    )
+    catatan: str = Field(
+        default="", max_length=4000, title="Instruksi / catatan",
+        description="Isi disposisi atau catatan keputusan; wajib bila menolak atau "
+        "mengembalikan.",
+    )
+    nip: str = _NIP
+    kode: str = _KODE
+
+
+class CatatanHosting(RunInput):
+    """Step 5b: the officer records the domain, hosting and integration done."""
+
+    keputusan: Literal["setuju", "tolak", "kembalikan"] = Field(
+        title="Keputusan", description="setuju: hosting, domain dan integrasi selesai."
+    )
+    domain: str = Field(default="", max_length=253, title="Domain",
+                        description="Nama domain yang diberikan, mis. sipp.babelprov.go.id.")
+    hosting: str = Field(default="", max_length=500, title="Hosting",
+                         description="Server/VM tempat aplikasi dipasang.")
+    integrasi: str = Field(default="", max_length=2000, title="Integrasi",
+                           description="Integrasi melalui sistem penghubung layanan (API).")
+    catatan: str = Field(default="", max_length=4000, title="Catatan")
+    nip: str = _NIP
+    kode: str = _KODE
+
+
+class KelengkapanPemohon(RunInput):
+    """The requester's answer to a return: the request is completed."""
+
+    catatan: str = Field(default="", max_length=4000, title="Catatan kelengkapan",
+                         description="Apa yang telah dilengkapi.")
+    nip: str = Field(title="NIP pemohon", description="NIP pemohon pada formulir.")
+    kode: str = _KODE
+
+
+_ALASAN_NIP = "NIP bukan milik pejabat yang ditugaskan untuk langkah ini"
+_ALASAN_KODE = "kode keputusan salah"
+_ALASAN_CATATAN = "catatan wajib diisi bila menolak atau mengembalikan"
+
+
+def periksa_masukan(masukan: RunInput, nip_ditugaskan: str | None,
+                    code_hash: str | None) -> str | None:
+    """Why a decision is refused, in Bahasa Indonesia; None when it is valid."""
+    nip = "".join(getattr(masukan, "nip", "").split())
+    if not nip_ditugaskan or nip != nip_ditugaskan:
+        return _ALASAN_NIP
+    if not code_hash or not kode_cocok(getattr(masukan, "kode", ""), code_hash):
+        return _ALASAN_KODE
+    keputusan = getattr(masukan, "keputusan", "setuju")
+    if keputusan in ("tolak", "kembalikan") and not getattr(masukan, "catatan", "").strip():
+        return _ALASAN_CATATAN
+    return None
+
+
+def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
+           jatuh_tempo: datetime | None, percobaan: int) -> str:
+    """The Markdown the official sees above the resume form in the Prefect UI."""
+    tempo = format_waktu_wib(jatuh_tempo.astimezone(WIB)) if jatuh_tempo else \
+        "jam layanan berhenti selama menunggu pemohon"
+    baris = [
+        f"## {tiket.nomor}: {langkah.aktivitas}",
+        "",
+        f"- **Aplikasi:** {tiket.nama_aplikasi}",
+        f"- **Instansi pemohon:** {tiket.instansi}",
+        f"- **Jenis layanan:** {tiket.jenis.label}",
+        f"- **Yang memutus:** {petugas}",
+        f"- **Batas waktu (mutu baku):** {tempo}",
+        "",
+        "Isi keputusan, NIP Anda dan kode sekali pakai yang dikirim ke surel Anda.",
+    ]
+    if percobaan:
+        baris += ["", f"> Percobaan sebelumnya ditolak ({percobaan}x): periksa NIP dan kode."]
+    return "\n".join(baris)
+
+
+async def tunggu_keputusan(
+    tiket: t.TiketSnapshot,
+    langkah: LangkahSOP,
+    step_id: int,
+    jenis_masukan: type[RunInput],
+    flow_run_id: str | None,
+    penerima: tuple[str, ...],
+    catatan_pengembalian: str | None = None,
+) -> RunInput:
+    """Suspend until the assignee decides with a valid NIP and code; return the decision."""
+    logger = get_run_logger()
+    rekaman = tiket.rekaman(step_id)
+    if not rekaman.code_issued:
+        terbitkan_kode(tiket, step_id, langkah, penerima, rekaman.assignee_nip or "",
+                       rekaman.assignee_name or "", rekaman.due_at, flow_run_id,
+                       catatan_pengembalian)
+    while True:
+        percobaan = t.percobaan_ditolak(tiket.nomor, step_id)
+        petugas = f"{rekaman.assignee_name} (NIP {rekaman.assignee_nip})"
+        masukan = await suspend_flow_run(
+            wait_for_input=jenis_masukan.with_initial_data(
+                description=uraian(tiket, langkah, petugas, rekaman.due_at, percobaan)
+            ),
+            key=f"langkah-{step_id}-{percobaan}",
+            timeout=None,
+        )
+        alasan = periksa_masukan(masukan, rekaman.assignee_nip, t.hash_kode_langkah(step_id))
+        if alasan is None:
+            return masukan
+        logger.warning("Keputusan untuk %s ditolak: %s", tiket.nomor, alasan)
+        t.catat_keputusan_tidak_sah(tiket.nomor, step_id, getattr(masukan, "nip", ""), alasan)
+
+
+def petugas_langkah(tiket: t.TiketSnapshot, langkah: LangkahSOP) -> tuple[str, str, str]:
+    """(NIP, name, e-mail) of whoever must act on ``langkah`` for this ticket now."""
+    if langkah.pelaksana is Peran.OPD:
+        pemohon = tiket.formulir["pemohon"]
+        return pemohon["nip"], pemohon["nama"], ""
+    pejabat = pemegang(langkah.pelaksana, tiket.nomor)
+    return pejabat.nip, pejabat.nama, pejabat.email
+
+
+def penerima_pemohon(tiket: t.TiketSnapshot) -> tuple[str, ...]:
+    """Where a return for completion is sent: both penanggung jawab of the form."""
+    f = tiket.formulir
+    alamat = [f.get("penanggung_jawab_struktural", {}).get("email"),
+              f.get("penanggung_jawab_teknis", {}).get("email")]
+    return tuple(dict.fromkeys(a for a in alamat if a))

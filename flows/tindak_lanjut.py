@@ -1,0 +1,46 @@
+"""Step 5's automated follow-up (uji kelaikan) and step 6 (the report)."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger
+
+from domain.kelaikan import TargetUji
+from domain.sop import timeout_detik
+from flows.kelaikan import kelaikan
+from lpa.settings import get_settings
+from tasks import tiket as t
+from tasks.pelaporan import buat_laporan, simpan_kelaikan
+
+__all__ = ["buat_laporan", "uji_kelaikan"]
+
+
+def target_dari_formulir(tiket: t.TiketSnapshot) -> TargetUji:
+    """The test target named in the approved request, and nothing else."""
+    form = tiket.formulir
+    akun = t.akun_uji(tiket.nomor)
+    if "url_aplikasi" in form:
+        url = form["url_aplikasi"]
+        db_host = None
+    else:
+        url = f"http://{form['ip_aplikasi']}/"
+        db_host = form.get("ip_database")
+    return TargetUji(
+        url=url,
+        username=akun[0] if akun else None,
+        password=akun[1] if akun else None,
+        db_host=db_host,
+        network=form.get("ip_jaringan"),
+    )
+
+
+async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
+    logger = get_run_logger()
+    settings = get_settings()
+    batas = timeout_detik("uji_kelaikan") * settings.mutu_baku_faktor
+    jenis_uji = tiket.formulir.get("jenis_pengujian", ["uji_kerentanan"])
+    hasil = await kelaikan.with_options(timeout_seconds=max(batas, 60))(
+        target_dari_formulir(tiket), stress="stress_test" in jenis_uji
+    )
+    simpan_kelaikan(tiket.nomor, hasil)
+    logger.info("Uji kelaikan %s: %s", tiket.nomor, hasil["verdict"])
+    t.selesaikan_langkah(tiket.nomor, step_id, catatan=f"Hasil uji kelaikan: {hasil['verdict']}")

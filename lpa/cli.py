@@ -1,0 +1,278 @@
+"""The ``lpa`` command. Output for people is in Bahasa Indonesia; JSON output is for programs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from domain.calendar import WIB, add_business_time, parse_business_duration
+from domain.errors import validasi
+from domain.forms import detect_jenis
+from domain.sop import JenisLayanan
+from lpa.settings import get_settings
+
+app = typer.Typer(
+    help="lpa: Layanan Pembangunan Aplikasi (SC-04/EGOTIK/2023) Diskominfo Babel.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _fail(f"Berkas {path} tidak ditemukan") from None
+    except json.JSONDecodeError as exc:
+        raise _fail(f"Berkas {path} bukan JSON yang sah: baris {exc.lineno}, {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise _fail(f"Berkas {path} harus berisi satu objek JSON (formulir)")
+    return data
+
+
+@app.command()
+def validate(
+    form: Annotated[Path, typer.Argument(help="Formulir dalam JSON.")],
+    jenis: Annotated[
+        JenisLayanan | None,
+        typer.Option(help="Jenis formulir; tanpa ini ditebak dari isinya."),
+    ] = None,
+) -> None:
+    """Periksa formulir permohonan; cetak {"valid", "errors"}; keluar 0 bila sah, 1 bila tidak."""
+    data = _read_json(form)
+    jenis_value = jenis.value if jenis else detect_jenis(data)
+    if jenis_value is None:
+        errors = [{
+            "field": "jenis",
+            "message": "Jenis formulir tidak dapat ditebak; sebutkan --jenis "
+                       "pembangunan, uji-kelayakan atau va",
+        }]
+    else:
+        _, errors = validasi(jenis_value, data)
+    typer.echo(json.dumps({"valid": not errors, "errors": errors}, ensure_ascii=False, indent=2))
+    raise typer.Exit(0 if not errors else 1)
+
+
+@app.command()
+def due(
+    start: Annotated[str, typer.Option(help="Waktu mulai ISO 8601 dengan zona, mis. "
+                                            "2026-11-30T09:00:00+07:00.")],
+    duration: Annotated[str, typer.Option(help="Mutu baku: 30m, 3h, 5d (1d = 8 jam kerja).")],
+) -> None:
+    """Hitung jatuh tempo: waktu mulai ditambah waktu layanan (jam kerja, WIB)."""
+    try:
+        mulai = datetime.fromisoformat(start)
+    except ValueError:
+        raise _fail(f"--start: {start!r} bukan waktu ISO 8601 yang sah") from None
+    try:
+        durasi = parse_business_duration(duration)
+        hasil = add_business_time(mulai, durasi, get_settings().calendar())
+    except ValueError as exc:
+        raise _fail(f"{exc}") from None
+    typer.echo(hasil.astimezone(WIB).isoformat())
+
+
+def _prefect_api() -> None:
+    """Point the Prefect client at our server unless the environment already does."""
+    import os
+
+    os.environ.setdefault("PREFECT_API_URL", get_settings().prefect_api_url)
+
+
+def _run(operation):  # type: ignore[no-untyped-def]
+    from lpa.operasi import GagalOperasi
+    from store.repo import StoreError
+
+    try:
+        return operation()
+    except GagalOperasi as exc:
+        raise _fail(str(exc), exc.code) from None
+    except StoreError as exc:
+        raise _fail(str(exc), 1) from None
+
+
+@app.command()
+def submit(
+    form: Annotated[Path, typer.Argument(help="Formulir dalam JSON.")],
+    jenis: Annotated[JenisLayanan | None, typer.Option(help="Jenis formulir.")] = None,
+    key: Annotated[str | None, typer.Option(
+        help="Kunci idempoten; bawaan: sidik jari isi formulir.")] = None,
+) -> None:
+    """Ajukan permohonan (seperti portal): buat run intake, cetak nomor tiket."""
+    from lpa import operasi
+
+    _prefect_api()
+    data = _read_json(form)
+    nomor = _run(lambda: operasi.submit(get_settings(), data, jenis.value if jenis else None,
+                                        key))
+    typer.echo(nomor)
+
+
+@app.command()
+def inbox(
+    nip: Annotated[str | None, typer.Option(help="Hanya untuk NIP ini.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON.")] = False,
+) -> None:
+    """Keputusan yang sedang menunggu: tiket, langkah, pejabat, jatuh tempo, run."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from lpa import operasi
+
+    items = operasi.inbox(get_settings(), nip)
+    if as_json:
+        typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
+        return
+    table = Table(title="Menunggu keputusan")
+    for column in ("Tiket", "Langkah", "Pejabat", "NIP", "Jatuh tempo (WIB)", "Run"):
+        table.add_column(column)
+    for i in items:
+        tempo = i.jatuh_tempo.astimezone(WIB).strftime("%d-%m-%Y %H:%M") if i.jatuh_tempo \
+            else "jam berhenti"
+        if i.terlambat:
+            tempo += " TERLAMBAT"
+        table.add_row(i.tiket, f"{i.step_no} {i.langkah}", f"{i.nama} ({i.peran})",
+                      i.nip or "-", tempo, i.flow_run_id or "-")
+    Console().print(table)
+
+
+@app.command()
+def decide(
+    tiket: Annotated[str, typer.Argument(help="Nomor tiket, mis. LPA-2026-000001.")],
+    nip: Annotated[str, typer.Option(help="NIP Anda.")],
+    code: Annotated[str, typer.Option(help="Kode keputusan sekali pakai dari surel.")],
+    decision: Annotated[str, typer.Option(help="setuju | tolak | kembalikan")],
+    note: Annotated[str, typer.Option(help="Instruksi / catatan disposisi.")] = "",
+    domain: Annotated[str, typer.Option(help="(Langkah hosting) domain.")] = "",
+    hosting: Annotated[str, typer.Option(help="(Langkah hosting) server/VM.")] = "",
+    integrasi: Annotated[str, typer.Option(help="(Langkah hosting) integrasi.")] = "",
+) -> None:
+    """Putuskan langkah yang menunggu (melanjutkan run yang ditangguhkan)."""
+    from lpa import operasi
+
+    if decision not in ("setuju", "tolak", "kembalikan"):
+        raise _fail("--decision harus salah satu dari: setuju, tolak, kembalikan")
+    _prefect_api()
+    extra = {"domain": domain, "hosting": hosting, "integrasi": integrasi}
+    langkah = _run(lambda: operasi.decide(get_settings(), tiket, nip, code, decision, note,
+                                          extra))
+    typer.echo(f"Keputusan '{decision}' untuk {tiket.upper()} langkah {langkah} diterima.")
+
+
+@app.command()
+def lengkapi(
+    tiket: Annotated[str, typer.Argument(help="Nomor tiket.")],
+    nip: Annotated[str, typer.Option(help="NIP pemohon.")],
+    code: Annotated[str, typer.Option(help="Kode dari surel pengembalian.")],
+    note: Annotated[str, typer.Option(help="Apa yang dilengkapi.")] = "",
+) -> None:
+    """Pemohon menyatakan berkas yang dikembalikan sudah dilengkapi."""
+    from lpa import operasi
+
+    _prefect_api()
+    _run(lambda: operasi.lengkapi(get_settings(), tiket, nip, code, note))
+    typer.echo(f"Kelengkapan tiket {tiket.upper()} diterima; layanan berlanjut.")
+
+
+@app.command()
+def status(
+    tiket: Annotated[str, typer.Argument(help="Nomor tiket.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON.")] = False,
+) -> None:
+    """Langkah-langkah tiket dengan waktu, keputusan dan tanda terlambat."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from lpa import operasi
+
+    data = _run(lambda: operasi.status(get_settings(), tiket))
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+
+    def wib(value: str | None) -> str:
+        return datetime.fromisoformat(value).astimezone(WIB).strftime("%d-%m-%Y %H:%M") \
+            if value else "-"
+
+    table = Table(title=f"{data['tiket']} · {data['aplikasi']} · {data['status']}"
+                  + (f" · {data['nomor_agenda']}" if data["nomor_agenda"] else ""))
+    for column in ("No", "Langkah", "Mulai", "Jatuh tempo", "Selesai", "Keputusan", "Terlambat"):
+        table.add_column(column)
+    for s in data["langkah"]:
+        table.add_row(str(s["no"]), s["kode"], wib(s["mulai"]), wib(s["jatuh_tempo"]),
+                      wib(s["selesai"]), s["keputusan"] or "-", "YA" if s["terlambat"] else "")
+    Console().print(table)
+
+
+@app.command()
+def up(
+    port: Annotated[int, typer.Option(help="Port server Prefect (127.0.0.1).")] = 4200,
+) -> None:
+    """Nyalakan server Prefect (SQLite) dan sajikan semua deployment; Ctrl-C menghentikan."""
+    import time
+
+    from lpa import server
+
+    settings = get_settings()
+    from store import db
+
+    db.upgrade(settings.store_url)
+    api = f"http://127.0.0.1:{port}/api"
+    env = server.prefect_env(settings, api)
+    logs = settings.data_dir / "log"
+    prefect = server.start_prefect_server(env, port, logs / "prefect-server.log")
+    serve = None
+    try:
+        server.wait_healthy(api, prefect)
+        serve = server.start_serve(env, logs / "serve.log")
+        server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
+        typer.echo(f"Prefect UI : {api.removesuffix('/api')}")
+        typer.echo(f"Prefect API: {api}")
+        typer.echo(f"Log        : {logs}")
+        typer.echo("Siap menerima permohonan. Ctrl-C untuk berhenti.")
+        while prefect.alive() and serve.alive():
+            time.sleep(1)
+        raise _fail("Server Prefect atau penyaji berhenti; lihat log di " + str(logs))
+    except KeyboardInterrupt:
+        typer.echo("Berhenti...")
+    except RuntimeError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        if serve is not None:
+            serve.stop()
+        prefect.stop()
+
+
+@app.command()
+def demo(
+    keep: Annotated[bool, typer.Option(help="Biarkan server menyala sesudahnya (Ctrl-C).")]
+    = False,
+) -> None:
+    """Satu permohonan uji kelayakan melalui ketujuh langkah SOP, dengan pejabat otomatis."""
+    from rich.console import Console
+
+    from lpa.demo import run_demo
+    from lpa.operasi import GagalOperasi
+
+    try:
+        run_demo(get_settings(), Console(), keep=keep)
+    except (GagalOperasi, RuntimeError) as exc:
+        raise _fail(f"Demo gagal: {exc}") from None
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,120 @@
+"""``lpa demo``: one feasibility-test request through all seven SOP steps, for real.
+
+It starts what it needs (a Prefect server on SQLite, the deployment server, a sample web
+application on 127.0.0.1), submits the request as the intake portal would, lets scripted
+officials decide through the same path a person uses (the one-time codes they receive in
+the development outbox, then ``lpa decide``), waits for the archive, prints where the report
+is and the Prefect UI address, and stops what it started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from lpa import operasi, server
+from lpa.contoh_aplikasi import ContohAplikasi
+from lpa.settings import Settings
+from store import db
+from tasks.notifikasi import baca_kotak_keluar
+
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "forms"
+_KODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
+
+
+def kode_dari_surel(outbox: Path, nomor: str, jenis: str = "kode_keputusan",
+                    sesudah: int = 0) -> tuple[str, int] | None:
+    """The newest one-time code mailed for ticket ``nomor`` (and how many mails were read)."""
+    pesan = baca_kotak_keluar(outbox) if (outbox / "outbox.jsonl").exists() else []
+    cocok = [p for p in pesan[sesudah:] if p.get("tiket") == nomor and p.get("jenis") == jenis]
+    for p in reversed(cocok):
+        found = _KODE.search(p["isi"])
+        if found:
+            return found.group(1), len(pesan)
+    return None
+
+
+def pejabat_memutus(settings: Settings, nomor: str, keputusan: str = "setuju",
+                    catatan: str = "Dilanjutkan sesuai SOP.", timeout: float = 120,
+                    console: Console | None = None) -> str:
+    """A scripted official: wait for the ticket's next decision, read the code, decide."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        waiting = [m for m in operasi.inbox(settings) if m.tiket == nomor]
+        # The mail goes out before the code's hash is stored: once the step shows its code
+        # as issued, the newest code mailed for this ticket is this step's.
+        if waiting and waiting[0].langkah != "kelengkapan" and waiting[0].kode_terbit:
+            found = kode_dari_surel(settings.outbox_dir, nomor)
+            step = waiting[0]
+            if found and step.nip:
+                extra = {"domain": "contoh.babelprov.go.id", "hosting": "VM DC Diskominfo",
+                         "integrasi": "SPLP daerah"} if step.langkah == "hosting_integrasi" \
+                    else None
+                if console:
+                    console.print(f"  {step.nama} ({step.peran}) memutus '{keputusan}' "
+                                  f"pada langkah {step.step_no} {step.langkah}")
+                operasi.decide(settings, nomor, step.nip, found[0], keputusan, catatan, extra)
+                return step.langkah
+        time.sleep(0.5)
+    raise operasi.GagalOperasi(f"Tidak ada keputusan yang menunggu untuk {nomor}")
+
+
+def tunggu_arsip(settings: Settings, nomor: str, timeout: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data = operasi.status(settings, nomor)
+        if data["nomor_agenda"]:
+            return data
+        time.sleep(0.5)
+    raise operasi.GagalOperasi(f"Tiket {nomor} belum diarsipkan dalam {timeout:.0f} detik")
+
+
+def formulir_contoh(url: str) -> dict[str, Any]:
+    data = json.loads((SAMPLES / "uji_kelayakan.json").read_text(encoding="utf-8"))
+    data["url_aplikasi"] = url
+    return data
+
+
+def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
+    db.upgrade(settings.store_url)
+    port = server.free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = server.prefect_env(settings, api, poll_seconds=1)
+    os.environ.update({k: v for k, v in env.items() if k.startswith("PREFECT_")})
+    logs = settings.data_dir / "log"
+    console.print(f"[bold]Penyimpanan[/]: {settings.store_url}")
+    console.print("Menyalakan server Prefect (SQLite)...")
+    prefect = server.start_prefect_server(env, port, logs / "demo-prefect-server.log")
+    serve = None
+    try:
+        with ContohAplikasi(aman=True) as aplikasi:
+            server.wait_healthy(api, prefect)
+            serve = server.start_serve(env, logs / "demo-serve.log")
+            server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
+            console.print(f"Aplikasi contoh: {aplikasi.url}")
+            nomor = operasi.submit(settings, formulir_contoh(aplikasi.url), "uji-kelayakan",
+                                   key=f"demo-{time.time_ns()}")
+            console.print(f"[bold]Tiket dibuka[/]: {nomor}")
+            for _ in range(3):
+                pejabat_memutus(settings, nomor, console=console)
+            console.print("  Petugas service desk menjalankan uji kelaikan...")
+            data = tunggu_arsip(settings, nomor)
+            laporan = settings.laporan_dir / nomor / "laporan.html"
+            console.print(f"[bold green]Diarsipkan[/]: {data['nomor_agenda']}")
+            console.print(f"Laporan  : {laporan.resolve()}")
+            console.print(f"Prefect UI: {api.removesuffix('/api')}")
+            if keep:
+                console.print("Ctrl-C untuk menghentikan.")
+                while prefect.alive():
+                    time.sleep(1)
+            return laporan
+    finally:
+        if serve is not None:
+            serve.stop()
+        prefect.stop()

@@ -1,0 +1,207 @@
+"""What the ``lpa`` verbs do, as functions the demo and the tests call the same way."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from prefect.deployments import run_deployment
+from prefect.exceptions import NotPausedError
+from prefect.flow_runs import resume_flow_run
+from sqlalchemy import select
+
+from domain.errors import validasi
+from domain.forms import detect_jenis
+from domain.sop import Peran
+from lpa.settings import Settings
+from store import db, repo
+from store.models import AuditEvent, StepRecord, Ticket
+
+INTAKE = "intake/intake"
+_LANGKAH_KEPUTUSAN = {"disposisi_kadis", "disposisi_kabid", "perintah_prakom", "rekomendasi",
+                      "hosting_integrasi"}
+
+
+class GagalOperasi(Exception):
+    """A refused operation; the message is for people (Bahasa Indonesia)."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def kunci_idempoten(data: dict[str, Any]) -> str:
+    """The same form submitted twice gets the same key, so it opens one ticket."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "form-" + hashlib.sha256(canonical.encode()).hexdigest()[:40]
+
+
+def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
+           key: str | None = None, timeout: float = 180) -> str:
+    """Create an intake run (as the portal does) and return the ticket number."""
+    jenis = jenis or detect_jenis(data)
+    if jenis is None:
+        raise GagalOperasi("Jenis formulir tidak dapat ditebak; sebutkan --jenis", 1)
+    _, errors = validasi(jenis, data)
+    if errors:
+        raise GagalOperasi(
+            "Formulir tidak sah:\n" + "\n".join(f"- {e['field']}: {e['message']}" for e in errors),
+            1,
+        )
+    key = key or kunci_idempoten(data)
+    run = run_deployment(INTAKE, parameters={"permohonan": data, "jenis": jenis},
+                         idempotency_key=key, timeout=timeout, poll_interval=1,
+                         as_subflow=False)
+    if run.state is None or not run.state.is_final():
+        raise GagalOperasi(f"Intake belum selesai dalam {timeout:.0f} detik (run {run.id})")
+    if not run.state.is_completed():
+        raise GagalOperasi(f"Intake gagal: {run.state.message} (run {run.id})", 1)
+    with db.session_scope(settings.store_url) as session:
+        ticket = session.scalars(select(Ticket).where(Ticket.idempotency_key == key)).one()
+        return ticket.number
+
+
+@dataclass(frozen=True)
+class Menunggu:
+    tiket: str
+    langkah: str
+    step_no: int
+    peran: str
+    nip: str | None
+    nama: str | None
+    jatuh_tempo: datetime | None
+    terlambat: bool
+    flow_run_id: str | None
+    kode_terbit: bool
+    """Whether the one-time code has been sent (the step can be decided)."""
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["jatuh_tempo"] = self.jatuh_tempo.isoformat() if self.jatuh_tempo else None
+        return d
+
+
+def inbox(settings: Settings, nip: str | None = None) -> list[Menunggu]:
+    """The decisions waiting for a person, oldest due first."""
+    db.upgrade(settings.store_url)
+    with db.session_scope(settings.store_url) as session:
+        query = (
+            select(StepRecord, Ticket)
+            .join(Ticket, StepRecord.ticket_id == Ticket.id)
+            .where(StepRecord.finished_at.is_(None), Ticket.archived_at.is_(None),
+                   StepRecord.code.in_(_LANGKAH_KEPUTUSAN | {"kelengkapan"}))
+        )
+        if nip:
+            query = query.where(StepRecord.assignee_nip == nip)
+        rows = session.execute(query).all()
+        items = [
+            Menunggu(t.number, s.code, s.step_no, Peran(s.actor_role).label, s.assignee_nip,
+                     s.assignee_name, s.due_at, s.breached, s.flow_run_id,
+                     s.code_hash is not None)
+            for s, t in rows
+        ]
+    return sorted(items, key=lambda m: (m.jatuh_tempo is None, m.jatuh_tempo or datetime.max,
+                                        m.tiket))
+
+
+def _open_step(settings: Settings, nomor: str, codes: set[str]) -> tuple[int, str, str]:
+    with db.session_scope(settings.store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+        waiting = [s for s in ticket.steps if s.finished_at is None and s.code in codes]
+        if not waiting:
+            raise GagalOperasi(f"Tiket {ticket.number} tidak sedang menunggu keputusan ini", 1)
+        step = waiting[-1]
+        if not step.flow_run_id:
+            raise GagalOperasi(f"Langkah {step.code} tiket {ticket.number} tidak punya run")
+        return step.id, step.code, step.flow_run_id
+
+
+def _refusals(settings: Settings, step_id: int) -> list[str]:
+    with db.session_scope(settings.store_url) as session:
+        details = session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.kind == "keputusan_ditolak")
+        ).all()
+    return [d.get("alasan", "") for d in details if d.get("step_id") == step_id]
+
+
+def _finished(settings: Settings, step_id: int) -> bool:
+    with db.session_scope(settings.store_url) as session:
+        step = session.get(StepRecord, step_id)
+        return step is not None and step.finished_at is not None
+
+
+def resume(settings: Settings, nomor: str, run_input: dict[str, Any], codes: set[str],
+           wait: float = 90) -> str:
+    """Resume the waiting step with ``run_input`` and wait for the flow's verdict on it."""
+    step_id, code, flow_run_id = _open_step(settings, nomor, codes)
+    before = len(_refusals(settings, step_id))
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            resume_flow_run(UUID(flow_run_id), run_input=run_input)
+            break
+        except NotPausedError:
+            # The step is recorded a moment before its run suspends; try again shortly.
+            if time.monotonic() > deadline:
+                raise GagalOperasi(f"Run {flow_run_id} tidak sedang menunggu keputusan") from None
+            time.sleep(0.5)
+        except Exception as exc:  # noqa: BLE001 - the server's refusal is shown to the user
+            raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
+    while time.monotonic() < deadline:
+        if _finished(settings, step_id):
+            return code
+        refusals = _refusals(settings, step_id)
+        if len(refusals) > before:
+            raise GagalOperasi(f"Keputusan ditolak: {refusals[-1]}; langkah tetap menunggu", 1)
+        time.sleep(0.5)
+    raise GagalOperasi(f"Keputusan terkirim, tetapi belum diproses dalam {wait:.0f} detik", 2)
+
+
+def decide(settings: Settings, nomor: str, nip: str, kode: str, keputusan: str,
+           catatan: str = "", hosting: dict[str, str] | None = None, wait: float = 90) -> str:
+    step_id, code, _ = _open_step(settings, nomor, _LANGKAH_KEPUTUSAN)
+    run_input: dict[str, Any] = {"keputusan": keputusan, "catatan": catatan, "nip": nip,
+                                 "kode": kode}
+    if code == "hosting_integrasi":
+        run_input.update(hosting or {})
+    return resume(settings, nomor, run_input, _LANGKAH_KEPUTUSAN, wait)
+
+
+def lengkapi(settings: Settings, nomor: str, nip: str, kode: str, catatan: str = "",
+             wait: float = 90) -> str:
+    return resume(settings, nomor, {"catatan": catatan, "nip": nip, "kode": kode},
+                  {"kelengkapan"}, wait)
+
+
+def status(settings: Settings, nomor: str) -> dict[str, Any]:
+    """The ticket and its steps, from our store."""
+    db.upgrade(settings.store_url)
+    with db.session_scope(settings.store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+
+        def iso(value: datetime | None) -> str | None:
+            return value.isoformat() if value else None
+
+        return {
+            "tiket": ticket.number,
+            "jenis": ticket.request_type,
+            "aplikasi": ticket.application_name,
+            "instansi": ticket.agency,
+            "status": ticket.state,
+            "hasil": ticket.outcome,
+            "nomor_agenda": ticket.agenda_entry.number if ticket.agenda_entry else None,
+            "langkah": [
+                {
+                    "no": s.step_no, "kode": s.code, "pelaksana": s.actor_role,
+                    "petugas_nip": s.assignee_nip, "mulai": iso(s.started_at),
+                    "jatuh_tempo": iso(s.due_at), "selesai": iso(s.finished_at),
+                    "keputusan": s.decision, "catatan": s.note, "terlambat": s.breached,
+                }
+                for s in ticket.steps
+            ],
+        }

@@ -1,0 +1,99 @@
+"""One settings object for the whole system (environment prefix ``LPA_``).
+
+Every module that needs configuration asks :func:`get_settings`; nothing else reads
+``os.environ`` for our own options.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.calendar import BusinessCalendar
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LPA_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("var"),
+        description="Where the SQLite store, reports and development mail land.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of our store; unset means SQLite in data_dir/lpa.db.",
+    )
+    jam_buka: time = Field(default=time(8, 0), description="Service opening time (WIB).")
+    jam_tutup: time = Field(default=time(16, 0), description="Service closing time (WIB).")
+    hari_kerja: frozenset[int] = Field(
+        default=frozenset({0, 1, 2, 3, 4}), description="Working weekdays, Monday = 0."
+    )
+    libur_tambahan: frozenset[date] = Field(
+        default=frozenset(),
+        description="Extra non-working dates beyond the national holidays and cuti bersama.",
+    )
+
+    roster_file: Path = Field(
+        default=Path("config/roster.yaml"),
+        description="The organisation roster: who holds which post (YAML).",
+    )
+    notifikasi: Literal["berkas", "smtp"] = Field(
+        default="berkas",
+        description="Notification channel: 'berkas' writes mail to data_dir/outbox "
+        "(development), 'smtp' sends it.",
+    )
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_pengirim: str = "layanan-aplikasi@babelprov.go.id"
+
+    kunci_enkripsi: SecretStr | None = Field(
+        default=None,
+        description="Fernet key for stored secrets; unset means a key file in data_dir.",
+    )
+    mutu_baku_faktor: float = Field(
+        default=1.0, gt=0,
+        description="Scale of every mutu baku (tests compress time; production keeps 1).",
+    )
+    prefect_api_url: str = Field(
+        default="http://127.0.0.1:4200/api",
+        description="The Prefect API the lpa command talks to when PREFECT_API_URL is unset.",
+    )
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "kunci.fernet"
+
+    @property
+    def laporan_dir(self) -> Path:
+        return self.data_dir / "laporan"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def store_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'lpa.db').resolve()}"
+
+    def calendar(self) -> BusinessCalendar:
+        return BusinessCalendar(
+            open=self.jam_buka,
+            close=self.jam_tutup,
+            workdays=frozenset(self.hari_kerja),
+            extra_holidays=frozenset(self.libur_tambahan),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,88 @@
+"""Engines, sessions and migrations for the store (SQLite by default, PostgreSQL in production)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # Foreign keys are off by default in SQLite; WAL lets readers work beside one writer.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    # Take the write lock up front: a deferred transaction that reads and then writes fails
+    # at once with "database is locked" when another writer got in between, instead of waiting.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def engine(url: str) -> Engine:
+    """One engine per URL for the life of the process.
+
+    A bare ``postgresql://`` URL is taken to mean psycopg 3, the driver we install.
+    """
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    key = parsed.render_as_string(hide_password=False)
+    with _lock:
+        if key not in _engines:
+            if parsed.get_backend_name() == "sqlite":
+                if parsed.database and parsed.database != ":memory:":
+                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                eng = create_engine(parsed)
+                event.listen(eng, "connect", _sqlite_connect)
+                event.listen(eng, "begin", _sqlite_begin)
+            else:
+                eng = create_engine(parsed, pool_pre_ping=True)
+            _engines[key] = eng
+        return _engines[key]
+
+
+def dispose_all() -> None:
+    with _lock:
+        for eng in set(_engines.values()):
+            eng.dispose()
+        _engines.clear()
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Bring the store at ``url`` to the newest schema (Alembic ``upgrade head``)."""
+    cfg = alembic_config()
+    with engine(url).begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """One session per unit of work: commit at the end, roll everything back on error."""
+    factory = sessionmaker(engine(url), expire_on_commit=False)
+    with factory() as session:
+        with session.begin():
+            yield session

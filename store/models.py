@@ -1,0 +1,143 @@
+"""The store's tables (SQLAlchemy 2.0 typed ORM). Schema changes go through Alembic."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from store.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class Ticket(Base):
+    """One service request, from intake to the agenda book."""
+
+    __tablename__ = "ticket"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    year: Mapped[int]
+    request_type: Mapped[str] = mapped_column(String(20), index=True)
+    application_name: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(200), index=True)
+    form: Mapped[dict[str, Any]]
+    """The validated form, secrets removed (the test account's password is never stored here)."""
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
+
+    steps: Mapped[list[StepRecord]] = relationship(
+        back_populates="ticket", order_by="StepRecord.id"
+    )
+    dispositions: Mapped[list[Disposition]] = relationship(
+        back_populates="ticket", order_by="Disposition.id"
+    )
+    agenda_entry: Mapped[AgendaEntry | None] = relationship(back_populates="ticket")
+
+
+class StepRecord(Base):
+    """One SOP step of one ticket, timed against its mutu baku."""
+
+    __tablename__ = "step_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    step_no: Mapped[int]
+    code: Mapped[str] = mapped_column(String(40))
+    actor_role: Mapped[str] = mapped_column(String(40))
+    assignee_nip: Mapped[str | None] = mapped_column(String(18))
+    assignee_name: Mapped[str | None] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    """None while the clock is stopped (waiting on the requester)."""
+    finished_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    breached: Mapped[bool] = mapped_column(default=False)
+    breached_at: Mapped[datetime | None]
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+    code_hash: Mapped[str | None] = mapped_column(String(200))
+    """Hash of the one-time decision code issued to the assignee; never the code itself."""
+
+    ticket: Mapped[Ticket] = relationship(back_populates="steps")
+
+
+class Disposition(Base):
+    """A disposisi: an official's decision and instruction on a ticket."""
+
+    __tablename__ = "disposition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step_record.id"))
+    from_role: Mapped[str] = mapped_column(String(40))
+    from_nip: Mapped[str] = mapped_column(String(18))
+    to_role: Mapped[str | None] = mapped_column(String(40))
+    decision: Mapped[str] = mapped_column(String(20))
+    instruction: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime]
+
+    ticket: Mapped[Ticket] = relationship(back_populates="dispositions")
+
+
+class AuditEvent(Base):
+    """Append-only: the database itself refuses UPDATE and DELETE (see the migration)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    actor: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]]
+
+
+class AgendaEntry(Base):
+    """The agenda-book entry ("buku agenda") that archives a ticket; immutable."""
+
+    __tablename__ = "agenda_entry"
+    __table_args__ = (UniqueConstraint("year", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), unique=True)
+    year: Mapped[int]
+    seq: Mapped[int]
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    archived_at: Mapped[datetime]
+    summary: Mapped[str] = mapped_column(Text)
+    report_path: Mapped[str | None] = mapped_column(String(500))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="agenda_entry")
+
+
+class Counter(Base):
+    """Yearly sequences (ticket numbers, agenda numbers), advanced atomically."""
+
+    __tablename__ = "counter"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int]
+
+
+class StoredTestAccount(Base):
+    """The test account of a feasibility-test request, encrypted; deleted at archive time."""
+
+    __tablename__ = "test_credential"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(200))
+    password_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -1,0 +1,289 @@
+"""Units of work on the store. Each function runs inside the caller's session/transaction,
+so a caller that wraps several of them in one ``session_scope`` gets all or nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from domain.calendar import WIB, BusinessCalendar, add_business_time
+from domain.nomor import nomor_agenda, nomor_tiket
+from domain.sop import JenisLayanan, LangkahSOP, langkah
+from domain.tiket import HasilTiket, StatusTiket
+from store.models import AgendaEntry, AuditEvent, Counter, Disposition, StepRecord, Ticket
+
+
+class StoreError(Exception):
+    """A refused store operation; the message is for people (Bahasa Indonesia)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def next_value(session: Session, name: str, year: int) -> int:
+    """Advance the yearly sequence ``name`` atomically and return the new value."""
+    bump = (
+        update(Counter)
+        .where(Counter.name == name, Counter.year == year)
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
+    )
+    value = session.execute(bump).scalar_one_or_none()
+    if value is not None:
+        return value
+    try:
+        with session.begin_nested():
+            session.add(Counter(name=name, year=year, value=1))
+        return 1
+    except IntegrityError:
+        # Another transaction created this year's counter first; take the next value.
+        return session.execute(bump).scalar_one()
+
+
+def audit(
+    session: Session,
+    kind: str,
+    *,
+    ticket: Ticket | None = None,
+    actor: str | None = None,
+    at: datetime | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    event = AuditEvent(
+        at=at or _now(),
+        ticket_id=ticket.id if ticket is not None else None,
+        kind=kind,
+        actor=actor,
+        detail=detail,
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def find_ticket(session: Session, number: str) -> Ticket | None:
+    return session.scalars(
+        select(Ticket)
+        .where(Ticket.number == number.strip().upper())
+        .options(selectinload(Ticket.steps), selectinload(Ticket.dispositions))
+    ).one_or_none()
+
+
+def get_ticket(session: Session, number: str) -> Ticket:
+    ticket = find_ticket(session, number)
+    if ticket is None:
+        raise StoreError(f"Tiket {number} tidak ditemukan")
+    return ticket
+
+
+def open_ticket(
+    session: Session,
+    *,
+    request_type: JenisLayanan,
+    form: dict[str, Any],
+    application_name: str,
+    agency: str,
+    received_at: datetime,
+    calendar: BusinessCalendar,
+    idempotency_key: str | None = None,
+    opened_at: datetime | None = None,
+    budget_factor: float = 1.0,
+) -> tuple[Ticket, bool]:
+    """Open a ticket and record SOP step 1 against its mutu baku, in one transaction.
+
+    Returns ``(ticket, created)``. The same ``idempotency_key`` returns the ticket opened
+    the first time instead of a second one.
+    """
+    if idempotency_key:
+        existing = session.scalars(
+            select(Ticket).where(Ticket.idempotency_key == idempotency_key)
+        ).one_or_none()
+        if existing is not None:
+            return existing, False
+    opened_at = opened_at or _now()
+    year = opened_at.astimezone(WIB).year
+    try:
+        with session.begin_nested():
+            ticket = Ticket(
+                number=nomor_tiket(year, next_value(session, "tiket", year)),
+                year=year,
+                request_type=request_type.value,
+                application_name=application_name,
+                agency=agency,
+                form=form,
+                state=StatusTiket.DIPROSES.value,
+                idempotency_key=idempotency_key or None,
+                created_at=opened_at,
+                updated_at=opened_at,
+            )
+            session.add(ticket)
+            session.flush()
+            step = start_step(session, ticket, langkah("pengajuan"), received_at, calendar,
+                              budget_factor=budget_factor)
+            finish_step(session, step, opened_at, note="Tiket dibuka")
+            audit(
+                session, "tiket_dibuka", ticket=ticket, at=opened_at,
+                nomor=ticket.number, jenis=request_type.value, instansi=agency,
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # A concurrent submission with the same key won the race: answer with its ticket.
+        existing = session.scalars(
+            select(Ticket).where(Ticket.idempotency_key == idempotency_key)
+        ).one()
+        return existing, False
+    return ticket, True
+
+
+def start_step(
+    session: Session,
+    ticket: Ticket,
+    sop_step: LangkahSOP,
+    started_at: datetime,
+    calendar: BusinessCalendar,
+    *,
+    assignee_nip: str | None = None,
+    assignee_name: str | None = None,
+    flow_run_id: str | None = None,
+    clock_stopped: bool = False,
+    budget_factor: float = 1.0,
+) -> StepRecord:
+    """Record the start of an SOP step with its due time (None while the clock is stopped).
+
+    ``budget_factor`` scales the mutu baku; only tests compress time with it.
+    """
+    _refuse_if_archived(ticket)
+    step = StepRecord(
+        ticket_id=ticket.id,
+        step_no=sop_step.nomor,
+        code=sop_step.kode,
+        actor_role=sop_step.pelaksana.value,
+        assignee_nip=assignee_nip,
+        assignee_name=assignee_name,
+        started_at=started_at,
+        due_at=None if clock_stopped else add_business_time(
+            started_at, sop_step.mutu_baku * budget_factor, calendar),
+        breached=False,
+        flow_run_id=flow_run_id,
+    )
+    session.add(step)
+    ticket.updated_at = started_at
+    session.flush()
+    return step
+
+
+def finish_step(
+    session: Session,
+    step: StepRecord,
+    finished_at: datetime,
+    *,
+    decision: str | None = None,
+    note: str | None = None,
+) -> StepRecord:
+    if step.finished_at is not None:
+        raise StoreError(f"Langkah {step.code} sudah selesai pada {step.finished_at.isoformat()}")
+    step.finished_at = finished_at
+    step.decision = decision
+    step.note = note
+    if step.due_at is not None and finished_at > step.due_at and not step.breached:
+        step.breached = True
+        step.breached_at = step.due_at
+    session.flush()
+    return step
+
+
+def mark_breached(session: Session, step: StepRecord, at: datetime) -> bool:
+    """Record that an open step passed its due time; True the first time only."""
+    if step.breached or step.due_at is None or at < step.due_at:
+        return False
+    step.breached = True
+    step.breached_at = at
+    session.flush()
+    return True
+
+
+def record_disposition(
+    session: Session,
+    step: StepRecord,
+    *,
+    from_nip: str,
+    decision: str,
+    instruction: str | None,
+    to_role: str | None,
+    decided_at: datetime,
+) -> Disposition:
+    disposition = Disposition(
+        ticket_id=step.ticket_id,
+        step_id=step.id,
+        from_role=step.actor_role,
+        from_nip=from_nip,
+        to_role=to_role,
+        decision=decision,
+        instruction=instruction,
+        decided_at=decided_at,
+    )
+    session.add(disposition)
+    session.flush()
+    return disposition
+
+
+def set_state(session: Session, ticket: Ticket, state: StatusTiket, at: datetime) -> None:
+    _refuse_if_archived(ticket)
+    ticket.state = state.value
+    ticket.updated_at = at
+    session.flush()
+
+
+def close_ticket(session: Session, ticket: Ticket, outcome: HasilTiket, at: datetime) -> None:
+    _refuse_if_archived(ticket)
+    ticket.state = StatusTiket.DITUTUP.value
+    ticket.outcome = outcome.value
+    ticket.closed_at = at
+    ticket.updated_at = at
+    session.flush()
+
+
+def archive_ticket(
+    session: Session,
+    ticket: Ticket,
+    *,
+    at: datetime,
+    summary: str,
+    report_path: str | None = None,
+) -> AgendaEntry:
+    """Write the agenda-book entry; from then on the database refuses changes to the ticket."""
+    _refuse_if_archived(ticket)
+    if ticket.state != StatusTiket.DITUTUP.value:
+        raise StoreError(
+            f"Tiket {ticket.number} belum ditutup (status {ticket.state}); "
+            "hanya tiket yang sudah dilaporkan yang dapat diarsipkan"
+        )
+    year = at.astimezone(WIB).year
+    seq = next_value(session, "agenda", year)
+    entry = AgendaEntry(
+        ticket_id=ticket.id,
+        year=year,
+        seq=seq,
+        number=nomor_agenda(year, seq),
+        archived_at=at,
+        summary=summary,
+        report_path=report_path,
+    )
+    session.add(entry)
+    ticket.state = StatusTiket.DIARSIPKAN.value
+    ticket.archived_at = at
+    ticket.updated_at = at
+    session.flush()
+    audit(session, "tiket_diarsipkan", ticket=ticket, at=at, nomor_agenda=entry.number)
+    return entry
+
+
+def _refuse_if_archived(ticket: Ticket) -> None:
+    if ticket.archived_at is not None:
+        raise StoreError(f"Tiket {ticket.number} sudah diarsipkan dan tidak dapat diubah")

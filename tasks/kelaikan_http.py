@@ -1,0 +1,397 @@
+"""The polite HTTP client of the feasibility test, and what it reads from pages.
+
+Safe by construction:
+
+* **Scope**: a :class:`KlienUji` only sends requests to its target's scheme, host and port.
+  A URL outside that origin raises :class:`DiluarCakupan` before anything is sent; a redirect
+  off scope is returned as it is, never followed.
+* **Rate**: every request to one origin waits for a slot of a shared per-origin limiter
+  (:data:`LAJU_DEFAULT` requests per second unless told otherwise), across all checks,
+  subflows and threads of this process.
+* **Time and size**: every request has a timeout (:data:`BATAS_WAKTU_PERMINTAAN`) and reads
+  at most :data:`BATAS_UKURAN` bytes of a body.
+* **No ambient settings**: proxies and certificate files from the environment are ignored
+  (``trust_env=False``).
+
+TLS certificates are not verified: a feasibility test must reach applications whose
+certificate is not valid yet (common before go-live); judging the certificate belongs to a
+check of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+LAJU_DEFAULT = 10.0
+"""Requests per second per target."""
+BATAS_WAKTU_PERMINTAAN = 10.0
+"""Seconds per request (connect, read, write, pool)."""
+BATAS_UKURAN = 1_000_000
+"""Bytes read of one response body at most."""
+MAKS_PENGALIHAN = 5
+USER_AGENT = "LPA-UjiKelaikan/0.1 (Diskominfo Prov. Kep. Bangka Belitung)"
+
+
+class DiluarCakupan(ValueError):
+    """A request outside the target's origin was refused before it was sent."""
+
+
+# --- Scope and rate ------------------------------------------------------------------------
+
+def origin(url: str) -> tuple[str, str, int]:
+    """Scheme, lower-case host and port (default port filled in)."""
+    bagian = urlsplit(url)
+    port = bagian.port or (443 if bagian.scheme == "https" else 80)
+    return bagian.scheme.lower(), (bagian.hostname or "").lower(), port
+
+
+def kunci_origin(url: str) -> str:
+    skema, host, port = origin(url)
+    return f"{skema}://{host}:{port}"
+
+
+class PembatasLaju:
+    """Evenly spaced slots, shared by threads and event loops (a lock, no loop binding)."""
+
+    def __init__(self, per_detik: float) -> None:
+        if per_detik <= 0:
+            raise ValueError("laju permintaan harus positif")
+        self.jeda = 1.0 / per_detik
+        self._kunci = threading.Lock()
+        self._berikutnya = 0.0
+
+    def ambil_slot(self) -> float:
+        """Reserve the next slot; return how long to wait for it."""
+        with self._kunci:
+            sekarang = time.monotonic()
+            slot = max(sekarang, self._berikutnya)
+            self._berikutnya = slot + self.jeda
+            return slot - sekarang
+
+    async def tunggu(self) -> None:
+        tunda = self.ambil_slot()
+        if tunda > 0:
+            await asyncio.sleep(tunda)
+
+
+_KUNCI_REGISTRI = threading.Lock()
+_PEMBATAS: dict[tuple[str, float], PembatasLaju] = {}
+_JUMLAH: dict[str, int] = {}
+
+
+def pembatas_untuk(url: str, per_detik: float = LAJU_DEFAULT) -> PembatasLaju:
+    """The one limiter of this process for the origin of ``url`` at this rate."""
+    kunci = (kunci_origin(url), per_detik)
+    with _KUNCI_REGISTRI:
+        if kunci not in _PEMBATAS:
+            _PEMBATAS[kunci] = PembatasLaju(per_detik)
+        return _PEMBATAS[kunci]
+
+
+def jumlah_permintaan(url: str) -> int:
+    """Requests sent so far by this process to the origin of ``url``."""
+    with _KUNCI_REGISTRI:
+        return _JUMLAH.get(kunci_origin(url), 0)
+
+
+def _catat_permintaan(url: str) -> None:
+    with _KUNCI_REGISTRI:
+        kunci = kunci_origin(url)
+        _JUMLAH[kunci] = _JUMLAH.get(kunci, 0) + 1
+
+
+# --- Responses -------------------------------------------------------------------------------
+
+class Halaman(BaseModel):
+    """One response as the checks see it (plain data; the body bounded in size)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    method: str
+    url: str
+    """The URL finally answered (after in-scope redirects)."""
+    status: int
+    headers: list[tuple[str, str]]
+    text: str
+    set_cookie: list[str] = []
+    """Every Set-Cookie header along the redirect chain."""
+    pengalihan: list[str] = []
+    """URLs that answered with a redirect before this one."""
+    keluar_cakupan: str | None = None
+    """A redirect target that was not followed because it is outside the scope."""
+
+    def header(self, nama: str) -> str | None:
+        nama = nama.lower()
+        for kunci, nilai in self.headers:
+            if kunci.lower() == nama:
+                return nilai
+        return None
+
+    @property
+    def path(self) -> str:
+        bagian = urlsplit(self.url)
+        return bagian.path + (f"?{bagian.query}" if bagian.query else "")
+
+    @property
+    def html(self) -> bool:
+        jenis = (self.header("content-type") or "").lower()
+        return "html" in jenis or (not jenis and "<html" in self.text[:2000].lower())
+
+    def ringkas(self) -> str:
+        """``GET /path -> 200`` for evidence."""
+        return f"{self.method} {self.path} -> {self.status}"
+
+
+def _dekode(body: bytes, content_type: str | None) -> str:
+    charset = "utf-8"
+    if content_type:
+        m = re.search(r"charset=([\w\-]+)", content_type, re.I)
+        if m:
+            charset = m.group(1)
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
+class KlienUji:
+    """An async HTTP client bound to one target origin (see the module docstring)."""
+
+    def __init__(
+        self, url: str, *, laju: float = LAJU_DEFAULT, batas_waktu: float | None = None,
+    ) -> None:
+        skema = urlsplit(url).scheme
+        if skema not in ("http", "https"):
+            raise DiluarCakupan(f"skema tidak didukung: {skema!r}")
+        self.url_awal = url
+        self.origin = origin(url)
+        self.pembatas = pembatas_untuk(url, laju)
+        waktu = BATAS_WAKTU_PERMINTAAN if batas_waktu is None else batas_waktu
+        self._klien = httpx.AsyncClient(
+            follow_redirects=False, verify=False, trust_env=False,
+            timeout=httpx.Timeout(waktu), headers={"User-Agent": USER_AGENT},
+        )
+
+    async def __aenter__(self) -> KlienUji:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._klien.aclose()
+
+    def dalam_cakupan(self, url: str) -> bool:
+        return origin(url) == self.origin
+
+    def absolut(self, path_atau_url: str, dasar: str | None = None) -> str:
+        return urljoin(dasar or self.url_awal, path_atau_url)
+
+    async def get(self, path_atau_url: str, **kwargs: object) -> Halaman:
+        return await self.kirim("GET", path_atau_url, **kwargs)
+
+    async def post(self, path_atau_url: str, data: dict[str, str], **kwargs: object) -> Halaman:
+        return await self.kirim("POST", path_atau_url, data=data, **kwargs)
+
+    async def kirim(
+        self, method: str, path_atau_url: str, *, data: dict[str, str] | None = None,
+        params: dict[str, str] | None = None, ikuti: bool = True,
+    ) -> Halaman:
+        """Send one request (and follow in-scope redirects when ``ikuti``)."""
+        url = self.absolut(path_atau_url)
+        set_cookie: list[str] = []
+        riwayat: list[str] = []
+        for _ in range(MAKS_PENGALIHAN + 1):
+            if not self.dalam_cakupan(url):
+                raise DiluarCakupan(f"di luar cakupan uji: {url}")
+            halaman = await self._sekali(method, url, data=data, params=params)
+            set_cookie += halaman.set_cookie
+            lokasi = halaman.header("location")
+            if not (ikuti and 300 <= halaman.status < 400 and lokasi):
+                return halaman.model_copy(update={"set_cookie": set_cookie,
+                                                  "pengalihan": riwayat})
+            tujuan = urljoin(halaman.url, lokasi)
+            if not self.dalam_cakupan(tujuan):
+                return halaman.model_copy(update={
+                    "set_cookie": set_cookie, "pengalihan": riwayat, "keluar_cakupan": tujuan,
+                })
+            riwayat.append(halaman.url)
+            url = tujuan
+            if halaman.status != 307 and halaman.status != 308:
+                method, data = "GET", None
+            params = None
+        raise httpx.TooManyRedirects(f"lebih dari {MAKS_PENGALIHAN} pengalihan: {url}")
+
+    async def _sekali(
+        self, method: str, url: str, *, data: dict[str, str] | None,
+        params: dict[str, str] | None,
+    ) -> Halaman:
+        await self.pembatas.tunggu()
+        _catat_permintaan(url)
+        async with self._klien.stream(method, url, data=data, params=params) as jawaban:
+            potongan: list[bytes] = []
+            ukuran = 0
+            async for bagian in jawaban.aiter_bytes():
+                potongan.append(bagian)
+                ukuran += len(bagian)
+                if ukuran >= BATAS_UKURAN:
+                    break
+            body = b"".join(potongan)[:BATAS_UKURAN]
+            return Halaman(
+                method=method, url=str(jawaban.url), status=jawaban.status_code,
+                headers=list(jawaban.headers.multi_items()),
+                text=_dekode(body, jawaban.headers.get("content-type")),
+                set_cookie=jawaban.headers.get_list("set-cookie"),
+            )
+
+
+# --- Reading pages -------------------------------------------------------------------------
+
+@dataclass
+class Isian:
+    """One form control."""
+
+    nama: str
+    tag: str
+    jenis: str = "text"
+    nilai: str = ""
+    wajib: bool = False
+    maxlength: int | None = None
+    pattern: str | None = None
+
+
+@dataclass
+class Formulir:
+    action: str
+    method: str
+    isian: list[Isian] = field(default_factory=list)
+
+    @property
+    def ada_sandi(self) -> bool:
+        return any(i.jenis == "password" for i in self.isian)
+
+    def isian_bernama(self) -> list[Isian]:
+        return [i for i in self.isian if i.nama]
+
+
+@dataclass
+class IsiHalaman:
+    formulir: list[Formulir] = field(default_factory=list)
+    tautan: list[str] = field(default_factory=list)
+    """href/src/action values as written (not yet resolved)."""
+    teks_tautan: dict[str, str] = field(default_factory=dict)
+    """href -> the text of its <a>."""
+
+
+class _Pengurai(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.isi = IsiHalaman()
+        self._form: Formulir | None = None
+        self._textarea: Isian | None = None
+        self._select: Isian | None = None
+        self._a: str | None = None
+        self._teks_a: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            self._form = Formulir(action=a.get("action", ""),
+                                  method=(a.get("method") or "get").lower())
+            self.isi.formulir.append(self._form)
+        elif tag in ("input", "textarea", "select") and self._form is not None:
+            maxlength = a.get("maxlength", "")
+            isian = Isian(
+                nama=a.get("name", ""), tag=tag,
+                jenis=(a.get("type") or ("text" if tag != "select" else "select")).lower(),
+                nilai=a.get("value", ""), wajib="required" in a,
+                maxlength=int(maxlength) if maxlength.isdigit() else None,
+                pattern=a.get("pattern") or None,
+            )
+            self._form.isian.append(isian)
+            if tag == "textarea":
+                self._textarea = isian
+            elif tag == "select":
+                self._select = isian
+        elif tag == "option" and self._select is not None:
+            if not self._select.nilai and a.get("value"):
+                self._select.nilai = a["value"]
+        elif tag == "a" and a.get("href"):
+            self._a = a["href"]
+            self._teks_a = []
+            self.isi.tautan.append(a["href"])
+        elif tag in ("link", "script", "img", "iframe") and (a.get("href") or a.get("src")):
+            self.isi.tautan.append(a.get("href") or a.get("src") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "a" and self._a is not None:
+            self.isi.teks_tautan[self._a] = " ".join("".join(self._teks_a).split())
+            self._a = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea.nilai += data
+        if self._a is not None:
+            self._teks_a.append(data)
+
+
+def urai(html: str) -> IsiHalaman:
+    """Forms and links of a page (tolerant of broken markup)."""
+    pengurai = _Pengurai()
+    try:
+        pengurai.feed(html)
+        pengurai.close()
+    except Exception:  # noqa: BLE001 - a broken page yields what was read so far
+        pass
+    return pengurai.isi
+
+
+# --- Soft-404 baseline ---------------------------------------------------------------------
+
+def token_acak() -> str:
+    return secrets.token_hex(6)
+
+
+class Pembanding(BaseModel):
+    """How the target answers paths that do not exist (a file and a folder)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: str
+    berkas: Halaman
+    folder: Halaman
+
+    def mirip_tidak_ada(self, halaman: Halaman) -> bool:
+        """True when ``halaman`` looks like the target's answer for a missing path."""
+        for dasar in (self.berkas, self.folder):
+            if halaman.status != dasar.status:
+                continue
+            a = halaman.text.replace(halaman.path, "")[:4000]
+            b = dasar.text.replace(dasar.path, "").replace(self.token, "")[:4000]
+            if a == b:
+                return True
+            pembanding = difflib.SequenceMatcher(None, a, b)
+            if pembanding.quick_ratio() >= 0.9 and pembanding.ratio() >= 0.9:
+                return True
+        return False
+
+
+async def ambil_pembanding(klien: KlienUji) -> Pembanding:
+    token = token_acak()
+    berkas = await klien.get(f"/.lpa-{token}")
+    folder = await klien.get(f"/lpa-{token}/")
+    return Pembanding(token=token, berkas=berkas, folder=folder)

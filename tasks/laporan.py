@@ -1,0 +1,372 @@
+"""SOP step 6, "Membuat laporan": a ticket report as HTML (archive, print) and Markdown (UI).
+
+Plain functions over ``domain.laporan.LaporanTiket``; the flows wrap them in tasks. What a
+report says is decided by ``LaporanTiket``; this module only prepares it for the templates in
+``templates/`` (labels, masking, WIB dates) and writes the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from domain.laporan import BarisLangkah, LaporanTiket
+
+WIB = ZoneInfo("Asia/Jakarta")
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATE_HTML = "laporan_tiket.html.j2"
+TEMPLATE_MARKDOWN = "laporan_tiket.md.j2"
+NAMA_BERKAS = "laporan.html"
+
+SAMARAN = "********"
+"""What a secret-looking form value is shown as."""
+
+_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nov", "Des")
+
+# Defence in depth: the store already removes the test account's password, but a secret that
+# slips into a form must still never be printed.
+_KUNCI_RAHASIA = ("password", "passwd", "kata_sandi", "katasandi", "sandi", "secret",
+                  "rahasia", "token")
+
+IDENTITAS = (
+    ("pemohon", "Pemohon"),
+    ("penanggung_jawab_struktural", "Penanggung Jawab Struktural"),
+    ("penanggung_jawab_teknis", "Penanggung Jawab Teknis"),
+)
+"""The identity blocks of every form, shown first and in this order."""
+
+LABEL_KUNCI: dict[str, str] = {
+    "nama_aplikasi": "Nama aplikasi",
+    "jenis_pengujian": "Jenis pengujian",
+    "jenis_pembangunan": "Jenis pembangunan",
+    "jenis": "Jenis",
+    "deskripsi": "Deskripsi",
+    "platform": "Platform",
+    "bahasa": "Bahasa",
+    "bahasa_program": "Bahasa pemrograman",
+    "bahasa_pemrograman": "Bahasa pemrograman",
+    "program": "Program",
+    "dbms": "DBMS",
+    "engine": "Engine",
+    "engine_aplikasi": "Engine aplikasi",
+    "estimasi_pengerjaan": "Estimasi pengerjaan",
+    "estimasi_hari_kerja": "Estimasi pengerjaan (hari kerja)",
+    "url": "URL",
+    "url_aplikasi": "URL aplikasi",
+    "ip_aplikasi": "IP aplikasi",
+    "ip_database": "IP database",
+    "ip_jaringan": "IP jaringan",
+    "akun_uji": "Akun uji",
+    "username": "Nama pengguna",
+    "nama_pengguna": "Nama pengguna",
+    "password": "Kata sandi",
+    "kata_sandi": "Kata sandi",
+    "nama": "Nama",
+    "nip": "NIP",
+    "jabatan": "Jabatan",
+    "eselon": "Eselon",
+    "pangkat": "Pangkat/golongan",
+    "unit_kerja": "Unit kerja",
+    "instansi": "Instansi",
+    "alamat_kantor": "Alamat kantor",
+    "nomor_telepon": "Nomor telepon",
+    "telepon": "Telepon",
+    "hp": "HP",
+    "telepon_hp": "HP",
+    "internal": "Telepon internal",
+    "telepon_internal": "Telepon internal",
+    "email": "Alamat surat elektronik",
+    "alamat_surat_elektronik": "Alamat surat elektronik",
+    "dokumentasi": "Dokumentasi",
+    "source_code": "Source code / database",
+    "source_code_database": "Source code / database",
+    "manual_instalasi": "Dokumen manual instalasi",
+    "user_manual": "Dokumen manual penggunaan aplikasi (user manual)",
+    "manual_penggunaan": "Dokumen manual penggunaan aplikasi (user manual)",
+    "uat": "Dokumen UAT (User Acceptance Test)",
+    "dokumen_uat": "Dokumen UAT (User Acceptance Test)",
+    "uji_kerentanan": "Uji kerentanan (vulnerability test)",
+    "uji_beban": "Uji beban (stress test)",
+    "stress_test": "Uji beban (stress test)",
+    "estimasi_pengguna_per_hari": "Estimasi maksimum jumlah pengguna per hari",
+    "estimasi_maksimum_pengguna_per_hari": "Estimasi maksimum jumlah pengguna per hari",
+    "jam_efektif_per_hari": "Jumlah jam efektif pengaksesan aplikasi per hari",
+    "jam_efektif": "Jumlah jam efektif pengaksesan aplikasi per hari",
+    "lama_transaksi": "Estimasi lama pengguna bertransaksi",
+    "estimasi_lama_transaksi": "Estimasi lama pengguna bertransaksi",
+    "skenario_pengujian": "Dokumen skenario pengujian",
+    "kelengkapan": "Kelengkapan",
+    "surat_permintaan": "Surat permintaan",
+    "user_requirement": "User requirement",
+    "skpl": "Spesifikasi kebutuhan aplikasi (SKPL)",
+    "spesifikasi_kebutuhan": "Spesifikasi kebutuhan aplikasi (SKPL)",
+    "kanal": "Kanal pengajuan",
+    "catatan": "Catatan",
+}
+
+_LABEL_STATUS_TIKET = {
+    "diproses": "Diproses",
+    "dikembalikan": "Dikembalikan kepada pemohon",
+    "ditutup": "Ditutup",
+    "diarsipkan": "Diarsipkan",
+}
+
+_LABEL_KEPUTUSAN = {"setuju": "Setuju", "tolak": "Tolak", "kembalikan": "Kembalikan"}
+
+_LABEL_PUTUSAN = {
+    "LAYAK": ("LAYAK", "Aplikasi dinyatakan layak.", "ok"),
+    "LAYAK_DENGAN_CATATAN": (
+        "LAYAK DENGAN CATATAN", "Aplikasi dinyatakan layak dengan catatan perbaikan.", "warn",
+    ),
+    "TIDAK_LAYAK": ("TIDAK LAYAK", "Aplikasi dinyatakan tidak layak.", "fail"),
+}
+
+LABEL_KATEGORI: dict[str, str] = {
+    # The categories of the catalog's "Spesifikasi Layanan" point 4.
+    "struktur_folder": "Struktur folder atau file website",
+    "struktur": "Struktur folder atau file website",
+    "validasi_data": "Validasi data",
+    "otentikasi": "Otentikasi dan manajemen session",
+    "otentikasi_sesi": "Otentikasi dan manajemen session",
+    "autentikasi": "Otentikasi dan manajemen session",
+    "input_error": "Input dan error message",
+    "input_error_message": "Input dan error message",
+    "dbms": "Database management system",
+    "database": "Database management system",
+    "lain_lain": "Lain-lain (framework aplikasi dan email kedinasan)",
+    "uji_beban": "Uji beban (stress test)",
+    "stress": "Uji beban (stress test)",
+    "stress_test": "Uji beban (stress test)",
+}
+
+_STATUS_KATEGORI = {
+    "lulus": ("Lulus", "ok"),
+    "pass": ("Lulus", "ok"),
+    "passed": ("Lulus", "ok"),
+    "ok": ("Lulus", "ok"),
+    "catatan": ("Lulus dengan catatan", "warn"),
+    "lulus_dengan_catatan": ("Lulus dengan catatan", "warn"),
+    "warn": ("Lulus dengan catatan", "warn"),
+    "warning": ("Lulus dengan catatan", "warn"),
+    "gagal": ("Tidak lulus", "fail"),
+    "tidak_lulus": ("Tidak lulus", "fail"),
+    "fail": ("Tidak lulus", "fail"),
+    "failed": ("Tidak lulus", "fail"),
+    "error": ("Galat pengujian", "fail"),
+    "galat": ("Galat pengujian", "fail"),
+    "skipped": ("Dilewati", "netral"),
+    "dilewati": ("Dilewati", "netral"),
+}
+
+_TINGKAT_TEMUAN = {
+    "critical": ("Kritis", "fail"),
+    "kritis": ("Kritis", "fail"),
+    "high": ("Tinggi", "fail"),
+    "tinggi": ("Tinggi", "fail"),
+    "medium": ("Sedang", "warn"),
+    "sedang": ("Sedang", "warn"),
+    "low": ("Rendah", "netral"),
+    "rendah": ("Rendah", "netral"),
+    "info": ("Informasi", "netral"),
+    "informasi": ("Informasi", "netral"),
+}
+
+# Step status shown in the steps table.
+TEPAT_WAKTU = "tepat waktu"
+TERLAMBAT = "TERLAMBAT"
+BERJALAN = "berjalan"
+JAM_BERHENTI = "jam berhenti"
+_KELAS_STATUS = {TEPAT_WAKTU: "ok", TERLAMBAT: "terlambat", BERJALAN: "berjalan",
+                 JAM_BERHENTI: "berhenti"}
+
+
+# --- filters ------------------------------------------------------------------------------
+
+def tanggal_wib(waktu: datetime | None) -> str:
+    """``Senin, 30 Nov 2026 09.30 WIB``; independent of the process locale.
+
+    A naive datetime is taken as UTC (how the store keeps time).
+    """
+    if waktu is None:
+        return "—"
+    if waktu.tzinfo is None:
+        waktu = waktu.replace(tzinfo=UTC)
+    w = waktu.astimezone(WIB)
+    return (f"{_HARI[w.weekday()]}, {w.day} {_BULAN[w.month - 1]} {w.year} "
+            f"{w.hour:02d}.{w.minute:02d} WIB")
+
+
+def label_kunci(kunci: object) -> str:
+    """Indonesian label of a form key; unknown keys with underscores as spaces."""
+    teks = str(kunci)
+    if teks in LABEL_KUNCI:
+        return LABEL_KUNCI[teks]
+    teks = teks.replace("_", " ").strip()
+    return teks[:1].upper() + teks[1:]
+
+
+def status_langkah(baris: BarisLangkah) -> str:
+    """One of TEPAT_WAKTU, TERLAMBAT, BERJALAN, JAM_BERHENTI."""
+    lewat = (baris.selesai is not None and baris.jatuh_tempo is not None
+             and baris.selesai > baris.jatuh_tempo)
+    if baris.terlambat or lewat:
+        return TERLAMBAT
+    if baris.jatuh_tempo is None:
+        return JAM_BERHENTI
+    if baris.selesai is None:
+        return BERJALAN
+    return TEPAT_WAKTU
+
+
+def _label_teks(peta: Mapping[str, str], nilai: str | None) -> str:
+    if not nilai:
+        return "—"
+    return peta.get(nilai, nilai)
+
+
+def markdown_sel(nilai: object) -> str:
+    """A value safe inside a GitHub-Markdown table cell (and inert as HTML)."""
+    if nilai is None or nilai == "":
+        return "—"
+    teks = " ".join(str(nilai).split())
+    teks = teks.replace("\\", "\\\\").replace("&", "&amp;")
+    teks = teks.replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([|*_`\[\]])", r"\\\1", teks)
+
+
+# --- preparing the data -------------------------------------------------------------------
+
+def _rahasia(kunci: object) -> bool:
+    teks = str(kunci).lower().replace("-", "_")
+    return any(tanda in teks for tanda in _KUNCI_RAHASIA)
+
+
+def samarkan(nilai: Any) -> Any:
+    """A copy of a form value with every secret-looking key's value replaced by SAMARAN."""
+    if isinstance(nilai, Mapping):
+        return {k: SAMARAN if _rahasia(k) else samarkan(v) for k, v in nilai.items()}
+    if isinstance(nilai, list | tuple):
+        return [samarkan(v) for v in nilai]
+    return nilai
+
+
+def _siapkan_formulir(formulir: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict]:
+    aman = samarkan(dict(formulir))
+    identitas = [(judul, aman.pop(kunci)) for kunci, judul in IDENTITAS if kunci in aman]
+    return identitas, aman
+
+
+def _siapkan_kelaikan(kelaikan: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if kelaikan is None:
+        return None
+    kode = str(kelaikan.get("verdict") or "").strip().upper().replace(" ", "_")
+    teks, keterangan, kelas = _LABEL_PUTUSAN.get(
+        kode, (kode.replace("_", " ") or "BELUM ADA PUTUSAN", "", "netral"))
+    kategori = []
+    for kat in kelaikan.get("categories") or []:
+        ident = str(kat.get("id", ""))
+        status = str(kat.get("status") or "")
+        status_teks, status_kelas = _STATUS_KATEGORI.get(
+            status.lower(), (status or "—", "netral"))
+        temuan = []
+        for t in kat.get("findings") or []:
+            tingkat = str(t.get("severity") or "")
+            tingkat_teks, tingkat_kelas = _TINGKAT_TEMUAN.get(
+                tingkat.lower(), (tingkat or "—", "netral"))
+            temuan.append({
+                "check_id": t.get("check_id"),
+                "judul": t.get("title"),
+                "tingkat": tingkat_teks,
+                "tingkat_kelas": tingkat_kelas,
+                "bukti": samarkan(t.get("evidence")),
+                "rekomendasi": t.get("recommendation"),
+            })
+        kategori.append({
+            "id": ident,
+            "nama": kat.get("title") or kat.get("nama") or LABEL_KATEGORI.get(ident)
+            or label_kunci(ident),
+            "status": status_teks,
+            "status_kelas": status_kelas,
+            "temuan": temuan,
+        })
+    return {
+        "kode": kode,
+        "teks": teks,
+        "keterangan": keterangan,
+        "kelas": kelas,
+        "ringkasan": kelaikan.get("summary") or kelaikan.get("ringkasan"),
+        "kategori": kategori,
+        "jumlah_temuan": sum(len(k["temuan"]) for k in kategori),
+    }
+
+
+def _konteks(laporan: LaporanTiket) -> dict[str, Any]:
+    identitas, rincian = _siapkan_formulir(laporan.formulir)
+    return {
+        "laporan": laporan,
+        "status_tiket": _label_teks(_LABEL_STATUS_TIKET, laporan.status),
+        "identitas": identitas,
+        "rincian": rincian,
+        "kelaikan": _siapkan_kelaikan(laporan.kelaikan),
+    }
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+def _autoescape(nama: str | None) -> bool:
+    return nama is not None and nama.endswith((".html", ".html.j2"))
+
+
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    autoescape=_autoescape,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+_ENV.filters.update(
+    tanggal_wib=tanggal_wib,
+    label=label_kunci,
+    status_langkah=status_langkah,
+    kelas_status=_KELAS_STATUS.__getitem__,
+    keputusan=lambda v: _label_teks(_LABEL_KEPUTUSAN, v),
+    md=markdown_sel,
+)
+
+
+def render_laporan_html(laporan: LaporanTiket) -> str:
+    """The report as one self-contained HTML5 document (inline CSS, printable on A4)."""
+    return _ENV.get_template(TEMPLATE_HTML).render(_konteks(laporan))
+
+
+def render_laporan_markdown(laporan: LaporanTiket) -> str:
+    """The report, compact, as GitHub Markdown for the Prefect UI artifact."""
+    return _ENV.get_template(TEMPLATE_MARKDOWN).render(_konteks(laporan))
+
+
+_NOMOR_AMAN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def tulis_laporan(laporan: LaporanTiket, direktori: Path) -> Path:
+    """Write ``<direktori>/<nomor>/laporan.html`` (directories created) and return its path."""
+    if not _NOMOR_AMAN.fullmatch(laporan.nomor) or ".." in laporan.nomor:
+        raise ValueError(f"Nomor tiket tidak sah untuk nama direktori: {laporan.nomor!r}")
+    tujuan = Path(direktori) / laporan.nomor / NAMA_BERKAS
+    tujuan.parent.mkdir(parents=True, exist_ok=True)
+    sementara = tujuan.with_name(f".{NAMA_BERKAS}.{os.getpid()}.tmp")
+    isi = render_laporan_html(laporan)
+    try:
+        sementara.write_text(isi, encoding="utf-8")
+        os.replace(sementara, tujuan)  # a reader never sees half a report
+    finally:
+        sementara.unlink(missing_ok=True)
+    return tujuan

@@ -1,0 +1,83 @@
+"""Gathering a ticket's report from the store (SOP step 6)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+
+from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
+from domain.sop import JenisLayanan, Peran, langkah
+from lpa.settings import get_settings
+from store import db, repo
+from tasks.laporan import render_laporan_markdown, tulis_laporan
+
+
+def _label(role: str | None) -> str | None:
+    return Peran(role).label if role else None
+
+
+def kelaikan_path(nomor: str) -> Path:
+    return get_settings().laporan_dir / nomor / "kelaikan.json"
+
+
+def simpan_kelaikan(nomor: str, hasil: dict[str, Any]) -> Path:
+    path = kelaikan_path(nomor)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(hasil, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def susun_laporan(nomor: str) -> LaporanTiket:
+    with db.session_scope(get_settings().store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+        kelaikan = kelaikan_path(nomor)
+        return LaporanTiket(
+            nomor=ticket.number,
+            jenis=JenisLayanan(ticket.request_type).label,
+            nama_aplikasi=ticket.application_name,
+            instansi=ticket.agency,
+            status=ticket.state,
+            hasil=ticket.outcome,
+            dibuat=ticket.created_at,
+            ditutup=ticket.closed_at,
+            formulir=ticket.form,
+            langkah=[
+                BarisLangkah(
+                    nomor=s.step_no, kode=s.code, aktivitas=langkah(s.code).aktivitas,
+                    pelaksana=_label(s.actor_role) or "-",
+                    petugas=f"{s.assignee_name} (NIP {s.assignee_nip})"
+                    if s.assignee_nip else None,
+                    mulai=s.started_at, jatuh_tempo=s.due_at, selesai=s.finished_at,
+                    terlambat=s.breached, keputusan=s.decision, catatan=s.note,
+                )
+                for s in ticket.steps
+            ],
+            disposisi=[
+                BarisDisposisi(
+                    waktu=d.decided_at, dari=_label(d.from_role) or "-", nip=d.from_nip,
+                    keputusan=d.decision, instruksi=d.instruction, kepada=_label(d.to_role),
+                )
+                for d in ticket.dispositions
+            ],
+            dibuat_pada=datetime.now(UTC),
+            kelaikan=json.loads(kelaikan.read_text(encoding="utf-8"))
+            if kelaikan.exists() else None,
+        )
+
+
+@task(name="buat-laporan", task_run_name="laporan-{nomor}")
+def buat_laporan(nomor: str) -> str:
+    """Render the report to HTML on disk and as a Markdown artifact in the Prefect UI."""
+    laporan = susun_laporan(nomor)
+    path = tulis_laporan(laporan, get_settings().laporan_dir)
+    create_markdown_artifact(
+        key=f"laporan-{nomor.lower()}",
+        markdown=render_laporan_markdown(laporan),
+        description=f"Laporan tiket {nomor}",
+    )
+    return str(path)

@@ -1,0 +1,269 @@
+"""Prefect tasks over the store: each opens one transaction (one unit of work)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from prefect import task
+from sqlalchemy import select
+
+from domain.alur import CatatanLangkah
+from domain.sop import JenisLayanan, LangkahSOP, Peran
+from domain.tiket import HasilTiket, StatusTiket
+from lpa.settings import get_settings
+from store import db, repo, secrets
+from store.models import AuditEvent, StepRecord, Ticket
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _url() -> str:
+    return get_settings().store_url
+
+
+@dataclass(frozen=True)
+class LangkahTersimpan:
+    id: int
+    kode: str
+    step_no: int
+    actor_role: str
+    assignee_nip: str | None
+    assignee_name: str | None
+    started_at: datetime
+    due_at: datetime | None
+    finished_at: datetime | None
+    decision: str | None
+    note: str | None
+    breached: bool
+    code_issued: bool
+
+
+@dataclass(frozen=True)
+class TiketSnapshot:
+    """A read-only picture of a ticket, safe to pass between tasks and flows."""
+
+    nomor: str
+    jenis: JenisLayanan
+    nama_aplikasi: str
+    instansi: str
+    status: str
+    hasil: str | None
+    formulir: dict[str, Any]
+    langkah: tuple[LangkahTersimpan, ...]
+    diarsipkan: bool
+
+    @property
+    def catatan(self) -> list[CatatanLangkah]:
+        return [CatatanLangkah(s.id, s.kode, s.finished_at is not None, s.decision)
+                for s in self.langkah]
+
+    def rekaman(self, step_id: int) -> LangkahTersimpan:
+        return next(s for s in self.langkah if s.id == step_id)
+
+
+def _snapshot(ticket: Ticket) -> TiketSnapshot:
+    return TiketSnapshot(
+        nomor=ticket.number,
+        jenis=JenisLayanan(ticket.request_type),
+        nama_aplikasi=ticket.application_name,
+        instansi=ticket.agency,
+        status=ticket.state,
+        hasil=ticket.outcome,
+        formulir=ticket.form,
+        langkah=tuple(
+            LangkahTersimpan(
+                id=s.id, kode=s.code, step_no=s.step_no, actor_role=s.actor_role,
+                assignee_nip=s.assignee_nip, assignee_name=s.assignee_name,
+                started_at=s.started_at, due_at=s.due_at, finished_at=s.finished_at,
+                decision=s.decision, note=s.note, breached=s.breached,
+                code_issued=s.code_hash is not None,
+            )
+            for s in ticket.steps
+        ),
+        diarsipkan=ticket.archived_at is not None,
+    )
+
+
+def baca_tiket(nomor: str) -> TiketSnapshot:
+    with db.session_scope(_url()) as session:
+        return _snapshot(repo.get_ticket(session, nomor))
+
+
+@task(name="buka-tiket", task_run_name="buka-tiket")
+def buka_tiket(
+    jenis: JenisLayanan,
+    formulir: dict[str, Any],
+    nama_aplikasi: str,
+    instansi: str,
+    diterima: datetime,
+    idempotency_key: str | None,
+    akun_uji: tuple[str, str] | None = None,
+) -> tuple[str, bool]:
+    """Open the ticket and record step 1; keep the test account encrypted beside it."""
+    settings = get_settings()
+    db.upgrade(settings.store_url)
+    with db.session_scope(settings.store_url) as session:
+        ticket, created = repo.open_ticket(
+            session,
+            request_type=jenis,
+            form=formulir,
+            application_name=nama_aplikasi,
+            agency=instansi,
+            received_at=diterima,
+            calendar=settings.calendar(),
+            idempotency_key=idempotency_key,
+            budget_factor=settings.mutu_baku_faktor,
+        )
+        if created and akun_uji is not None:
+            box = secrets.fernet(_secret(settings.kunci_enkripsi), settings.key_file)
+            secrets.save_credential(session, box, ticket.id, akun_uji[0], akun_uji[1], now())
+        return ticket.number, created
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def akun_uji(nomor: str) -> tuple[str, str] | None:
+    settings = get_settings()
+    with db.session_scope(settings.store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+        box = secrets.fernet(_secret(settings.kunci_enkripsi), settings.key_file)
+        return secrets.load_credential(session, box, ticket.id)
+
+
+@task(name="mulai-langkah", task_run_name="mulai-{langkah.kode}")
+def mulai_langkah(
+    nomor: str,
+    langkah: LangkahSOP,
+    flow_run_id: str | None,
+    petugas: tuple[str, str] | None = None,
+    jam_berhenti: bool = False,
+    step_no: int | None = None,
+) -> int:
+    """Record the start of a step with its due time (or with the clock stopped)."""
+    settings = get_settings()
+    with db.session_scope(settings.store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+        at = now()
+        step = repo.start_step(
+            session, ticket, langkah, at, settings.calendar(),
+            assignee_nip=petugas[0] if petugas else None,
+            assignee_name=petugas[1] if petugas else None,
+            flow_run_id=flow_run_id,
+            clock_stopped=jam_berhenti,
+            budget_factor=settings.mutu_baku_faktor,
+        )
+        if step_no is not None:
+            step.step_no = step_no
+        if jam_berhenti:
+            repo.set_state(session, ticket, StatusTiket.DIKEMBALIKAN, at)
+        elif ticket.state == StatusTiket.DIKEMBALIKAN:
+            repo.set_state(session, ticket, StatusTiket.DIPROSES, at)
+        repo.audit(session, "langkah_dimulai", ticket=ticket, at=at, langkah=langkah.kode,
+                   step_id=step.id, petugas_nip=petugas[0] if petugas else None,
+                   jatuh_tempo=step.due_at.isoformat() if step.due_at else None)
+        return step.id
+
+
+@task(name="simpan-hash-kode")
+def simpan_hash_kode(step_id: int, code_hash: str) -> None:
+    with db.session_scope(_url()) as session:
+        step = session.get(StepRecord, step_id)
+        assert step is not None
+        step.code_hash = code_hash
+
+
+def hash_kode_langkah(step_id: int) -> str | None:
+    with db.session_scope(_url()) as session:
+        step = session.get(StepRecord, step_id)
+        return step.code_hash if step else None
+
+
+def percobaan_ditolak(nomor: str, step_id: int) -> int:
+    """How many decisions on this step were refused (wrong NIP or code) so far."""
+    with db.session_scope(_url()) as session:
+        ticket = repo.get_ticket(session, nomor)
+        details = session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.ticket_id == ticket.id, AuditEvent.kind == "keputusan_ditolak"
+            )
+        ).all()
+        return sum(1 for d in details if d.get("step_id") == step_id)
+
+
+@task(name="tolak-keputusan-tidak-sah")
+def catat_keputusan_tidak_sah(nomor: str, step_id: int, nip: str, alasan: str) -> None:
+    with db.session_scope(_url()) as session:
+        ticket = repo.get_ticket(session, nomor)
+        repo.audit(session, "keputusan_ditolak", ticket=ticket, actor=nip, step_id=step_id,
+                   alasan=alasan)
+
+
+@task(name="catat-keputusan", task_run_name="catat-keputusan-{step_id}")
+def catat_keputusan(
+    nomor: str,
+    step_id: int,
+    nip: str,
+    keputusan: str,
+    catatan: str | None,
+    kepada: Peran | None,
+    disposisi: bool,
+) -> None:
+    """Finish the step with the official's decision (and a disposisi for steps 2-4)."""
+    with db.session_scope(_url()) as session:
+        ticket = repo.get_ticket(session, nomor)
+        step = session.get(StepRecord, step_id)
+        assert step is not None and step.ticket_id == ticket.id
+        at = now()
+        repo.finish_step(session, step, at, decision=keputusan, note=catatan or None)
+        if disposisi:
+            repo.record_disposition(
+                session, step, from_nip=nip, decision=keputusan, instruction=catatan or None,
+                to_role=kepada.value if kepada else None, decided_at=at,
+            )
+        repo.audit(session, "keputusan_diterima", ticket=ticket, actor=nip, at=at,
+                   step_id=step_id, langkah=step.code, keputusan=keputusan)
+
+
+@task(name="selesaikan-langkah", task_run_name="selesai-{step_id}")
+def selesaikan_langkah(nomor: str, step_id: int, catatan: str | None = None,
+                       keputusan: str | None = None) -> None:
+    with db.session_scope(_url()) as session:
+        ticket = repo.get_ticket(session, nomor)
+        step = session.get(StepRecord, step_id)
+        assert step is not None and step.ticket_id == ticket.id
+        at = now()
+        repo.finish_step(session, step, at, decision=keputusan, note=catatan)
+        repo.audit(session, "langkah_selesai", ticket=ticket, at=at, step_id=step_id,
+                   langkah=step.code)
+
+
+@task(name="tutup-tiket")
+def tutup_tiket(nomor: str, hasil: HasilTiket) -> None:
+    with db.session_scope(_url()) as session:
+        ticket = repo.get_ticket(session, nomor)
+        if ticket.state == StatusTiket.DITUTUP:
+            return
+        at = now()
+        repo.close_ticket(session, ticket, hasil, at)
+        repo.audit(session, "tiket_ditutup", ticket=ticket, at=at, hasil=hasil.value)
+
+
+@task(name="arsipkan-tiket")
+def arsipkan_tiket(nomor: str, step_id: int, ringkasan: str, laporan: str | None) -> str:
+    """Step 7: the agenda-book entry; the test account is deleted first."""
+    with db.session_scope(_url()) as session:
+        ticket = repo.get_ticket(session, nomor)
+        step = session.get(StepRecord, step_id)
+        assert step is not None
+        at = now()
+        secrets.delete_credential(session, ticket.id)
+        repo.finish_step(session, step, at, note="Diarsipkan di buku agenda")
+        entry = repo.archive_ticket(session, ticket, at=at, summary=ringkasan,
+                                    report_path=laporan)
+        return entry.number

@@ -1,0 +1,506 @@
+"""Uji kelaikan: verdict rules, every check on both twins, the dbms probe, the whole flow.
+
+Everything here talks to 127.0.0.1 only: the sample application's twins, the local
+PostgreSQL, closed ports found by binding, and the session's Prefect server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from domain.kelaikan import (
+    CEK,
+    KATEGORI,
+    KATEGORI_KEAMANAN,
+    HasilKategori,
+    LaporanKelaikan,
+    TargetUji,
+    Temuan,
+    UjiTidakDapatDinilai,
+    alamat_kedinasan,
+    cek_kategori,
+    hasil_kategori,
+    kategori_tidak_diuji,
+    tentukan_verdict,
+)
+from lpa.contoh_aplikasi import ContohAplikasi
+from tasks import kelaikan_cek as cek
+from tasks import kelaikan_http
+from tasks.kelaikan_http import DiluarCakupan, KlienUji, PembatasLaju
+
+SANDI = "RahasiaSekali123!"
+AKUN = ("penguji", SANDI)
+PG = ("127.0.0.1", 5432)
+
+
+def _port_tertutup() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _temuan(check_id: str, severity: str = "sedang") -> Temuan:
+    return CEK[check_id].temuan("bukti", severity=severity)  # type: ignore[arg-type]
+
+
+def _lulus(kid: str) -> HasilKategori:
+    return hasil_kategori(kid, [], [c.id for c in cek_kategori(kid)])
+
+
+def _kategori(**ubah: HasilKategori) -> list[HasilKategori]:
+    return [ubah.get(k, _lulus(k)) for k in KATEGORI_KEAMANAN]
+
+
+# --- domain: catalog, results, verdict -------------------------------------------------
+
+def test_catalog_categories_in_order_with_titles() -> None:
+    assert list(KATEGORI) == ["struktur", "validasi_data", "otentikasi_sesi", "input_error",
+                              "dbms", "lain_lain", "uji_beban"]
+    assert KATEGORI["struktur"] == "Struktur folder atau file website"
+    assert KATEGORI["lain_lain"] == (
+        "Lain-lain: penggunaan framework aplikasi dan email kedinasan")
+    assert KATEGORI_KEAMANAN == tuple(list(KATEGORI)[:6])
+
+
+def test_every_check_is_mapped_and_every_category_has_one() -> None:
+    for c in CEK.values():
+        assert c.kategori in KATEGORI_KEAMANAN
+        t = c.temuan("x")
+        assert t.wstg.startswith("WSTG-") and t.cwe.startswith("CWE-")
+    for k in KATEGORI_KEAMANAN:
+        assert cek_kategori(k), k
+
+
+@pytest.mark.parametrize(("kategori", "verdict"), [
+    (_kategori(), "LAYAK"),
+    (_kategori(lain_lain=hasil_kategori(
+        "lain_lain", [_temuan("lain_lain.versi_terungkap", "info")], ["x"])), "LAYAK"),
+    (_kategori(lain_lain=hasil_kategori(
+        "lain_lain", [_temuan("lain_lain.versi_terungkap", "rendah")], ["x"])),
+     "LAYAK_DENGAN_CATATAN"),
+    (_kategori(struktur=hasil_kategori(
+        "struktur", [_temuan("struktur.listing_direktori", "sedang")], ["x"])),
+     "LAYAK_DENGAN_CATATAN"),
+    (_kategori(dbms=kategori_tidak_diuji("dbms", "tidak ada host")), "LAYAK_DENGAN_CATATAN"),
+    (_kategori(
+        struktur=hasil_kategori("struktur", [_temuan("struktur.listing_direktori")], ["x"]),
+        dbms=hasil_kategori("dbms", [_temuan("dbms.port_terjangkau")], ["x"])),
+     "TIDAK_LAYAK"),
+    (_kategori(input_error=hasil_kategori(
+        "input_error", [_temuan("input_error.refleksi_canary", "tinggi")], ["x"])),
+     "TIDAK_LAYAK"),
+    ([*_kategori(), kategori_tidak_diuji("uji_beban", "belum")], "LAYAK_DENGAN_CATATAN"),
+])
+def test_verdict_rules(kategori: list[HasilKategori], verdict: str) -> None:
+    assert tentukan_verdict(kategori) == verdict
+
+
+def test_no_tested_category_has_no_verdict() -> None:
+    with pytest.raises(UjiTidakDapatDinilai):
+        tentukan_verdict([kategori_tidak_diuji(k, "gagal") for k in KATEGORI_KEAMANAN])
+    with pytest.raises(UjiTidakDapatDinilai):
+        tentukan_verdict([])
+
+
+def test_category_status_from_findings_and_failed_checks() -> None:
+    assert _lulus("struktur").status == "lulus"
+    rendah = hasil_kategori("lain_lain", [_temuan("lain_lain.versi_terungkap", "rendah")],
+                            ["lain_lain.versi_terungkap"])
+    assert rendah.status == "lulus"
+    sebagian = hasil_kategori("struktur", [], ["struktur.vcs_terbuka"],
+                              {"struktur.env_terbuka": "melewati batas waktu"})
+    assert sebagian.status == "tidak_diuji"
+    assert sebagian.reason == "struktur.env_terbuka: melewati batas waktu"
+    gagal = hasil_kategori("struktur", [_temuan("struktur.vcs_terbuka", "tinggi")],
+                           ["struktur.vcs_terbuka"], {"struktur.env_terbuka": "galat"})
+    assert gagal.status == "gagal" and "struktur.env_terbuka" in (gagal.reason or "")
+    with pytest.raises(ValidationError):
+        HasilKategori(id="struktur", status="lulus",
+                      findings=[_temuan("struktur.vcs_terbuka", "tinggi")])
+    with pytest.raises(ValidationError):
+        HasilKategori(id="dbms", status="tidak_diuji")
+
+
+def test_target_validation_and_secret() -> None:
+    t = TargetUji(url="https://perizinan.babelprov.go.id/app/#x", username="u", password=SANDI)
+    assert t.url == "https://perizinan.babelprov.go.id/app/"
+    assert t.origin == ("https", "perizinan.babelprov.go.id", 443)
+    assert SANDI not in repr(t) and SANDI not in t.model_dump_json()
+    assert t.rahasia() == [SANDI]
+    assert t.host_db is None
+    assert TargetUji(url="http://a.go.id", db_port=3306).host_db == "a.go.id"
+    assert TargetUji(url="http://a.go.id", network="10.1.2.3/24").network == "10.1.2.0/24"
+    for salah in ({"url": "ftp://a.go.id"}, {"url": "http://u:p@a.go.id/"},
+                  {"url": "http://a.go.id", "username": "u"},
+                  {"url": "http://a.go.id", "network": "bukan"},
+                  {"url": "http://a.go.id", "db_port": 70000}):
+        with pytest.raises(ValidationError):
+            TargetUji(**salah)
+
+
+def test_report_shape_order_and_censoring() -> None:
+    mulai = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)
+    bocor = CEK["input_error.jejak_galat"].temuan(f"kata sandi {SANDI} terlihat")
+    kategori = _kategori(input_error=hasil_kategori("input_error", [bocor], ["x"]))
+    laporan = LaporanKelaikan.susun(
+        TargetUji(url="http://127.0.0.1:8080/", username="u", password=SANDI),
+        mulai, mulai + timedelta(seconds=9), reversed(kategori),
+    ).tanpa_rahasia([SANDI])
+    data = laporan.model_dump(mode="json")
+    assert set(data) == {"verdict", "target", "started", "finished", "categories"}
+    assert data["target"] == "http://127.0.0.1:8080/"
+    assert data["started"] == "2024-05-06T02:00:00Z"
+    assert [k["id"] for k in data["categories"]] == list(KATEGORI_KEAMANAN)
+    assert set(data["categories"][0]) == {"id", "status", "reason", "findings", "checks_run"}
+    assert set(data["categories"][3]["findings"][0]) == {
+        "check_id", "title", "severity", "wstg", "cwe", "evidence", "recommendation"}
+    assert SANDI not in json.dumps(data) and "[disensor]" in json.dumps(data)
+    assert LaporanKelaikan.model_validate(data) == laporan
+    with pytest.raises(ValidationError):
+        LaporanKelaikan(verdict="LAYAK", target="x", started=datetime(2024, 1, 1),
+                        finished=mulai, categories=[])
+
+
+def test_official_email_is_under_go_id() -> None:
+    assert alamat_kedinasan("go.id") and alamat_kedinasan("babelprov.go.id")
+    assert not alamat_kedinasan("com") and not alamat_kedinasan("co.id")
+    assert not alamat_kedinasan("notgo.id")
+    assert cek.email_di("Hubungi a.b@babelprov.go.id atau x@gmail.com, logo@2x.png") == [
+        ("a.b@babelprov.go.id", "go.id"), ("x@gmail.com", "com")]
+
+
+# --- the HTTP client: scope, rate -----------------------------------------------------
+
+class _Pengalih(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        tujuan = "/akhir" if self.path == "/dalam" else f"http://127.0.0.1:{_port_tertutup()}/"
+        if self.path == "/akhir":
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+            return
+        self.send_response(302)
+        self.send_header("Location", tujuan)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_client_stays_in_scope() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pengalih)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+
+    async def uji() -> None:
+        async with KlienUji(url) as klien:
+            dalam = await klien.get("/dalam")
+            assert (dalam.status, dalam.path, len(dalam.pengalihan)) == (200, "/akhir", 1)
+            luar = await klien.get("/luar")
+            assert luar.status == 302 and luar.keluar_cakupan is not None
+            with pytest.raises(DiluarCakupan):
+                await klien.get(f"http://127.0.0.1:{_port_tertutup()}/")
+            with pytest.raises(DiluarCakupan):
+                await klien.get(url.replace("http://", "https://"))
+
+    try:
+        asyncio.run(uji())
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_page_without_forms_is_not_tested_rather_than_passed() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pengalih)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/akhir"
+    try:
+        with pytest.raises(cek.TidakDapatDiuji, match="tidak ada formulir"):
+            asyncio.run(cek.cek_batasan_form.fn(url))
+        obs = asyncio.run(cek.amati_sesi.fn(TargetUji(url=url)))
+        with pytest.raises(cek.TidakDapatDiuji, match="formulir login tidak ditemukan"):
+            asyncio.run(cek.cek_login_http.fn(obs))
+        assert cek.alasan_galat(cek.TidakDapatDiuji("x")) == "x"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_rate_limiter_spaces_requests() -> None:
+    pembatas = PembatasLaju(10)
+    tunda = [pembatas.ambil_slot() for _ in range(11)]
+    assert tunda[0] == pytest.approx(0, abs=0.01)
+    assert tunda[-1] == pytest.approx(1.0, abs=0.05)
+    assert kelaikan_http.pembatas_untuk("http://127.0.0.1:9/a") is \
+        kelaikan_http.pembatas_untuk("http://127.0.0.1:9/b")
+
+    async def lima(url: str) -> float:
+        async with KlienUji(url, laju=20) as klien:
+            mulai = time.monotonic()
+            await asyncio.gather(*(klien.get("/") for _ in range(6)))
+            return time.monotonic() - mulai
+
+    with ContohAplikasi(aman=False) as app:
+        assert app.url is not None
+        sebelum = kelaikan_http.jumlah_permintaan(app.url)
+        assert asyncio.run(lima(app.url)) >= 0.24
+        assert kelaikan_http.jumlah_permintaan(app.url) - sebelum == 6
+
+
+# --- every check on both twins (task functions, no orchestration) ------------------------
+
+async def _semua_cek(target: TargetUji) -> dict[str, list[Temuan]]:
+    url = target.url
+    pembanding = await cek.ambil_pembanding_404.fn(url)
+    obs = await cek.amati_sesi.fn(target)
+    halaman = await cek.ambil_halaman_awal.fn(url)
+    hasil = await asyncio.gather(
+        cek.cek_vcs_terbuka.fn(url, pembanding), cek.cek_env_terbuka.fn(url, pembanding),
+        cek.cek_listing_direktori.fn(url, pembanding), cek.cek_batasan_form.fn(url),
+        cek.cek_login_http.fn(obs), cek.cek_cookie_httponly.fn(obs),
+        cek.cek_cookie_secure.fn(obs), cek.cek_cookie_samesite.fn(obs),
+        cek.cek_tanpa_csrf.fn(obs), cek.cek_refleksi_canary.fn(url),
+        cek.cek_jejak_galat.fn(url), cek.cek_header_keamanan.fn(halaman),
+        cek.cek_anti_clickjacking.fn(halaman), cek.cek_versi_terungkap.fn(halaman),
+        cek.cek_email_non_kedinasan.fn(halaman),
+    )
+    assert obs.login_dicoba
+    per_cek: dict[str, list[Temuan]] = {c: [] for c in CEK if not c.startswith("dbms.")}
+    for temuan in hasil:
+        for t in temuan:
+            per_cek[t.check_id].append(t)
+    return per_cek
+
+
+@pytest.fixture(scope="module")
+def twin_rentan() -> Any:
+    with ContohAplikasi(aman=False, akun=AKUN) as app:
+        app.hasil = asyncio.run(_semua_cek(TargetUji(url=app.url, username=AKUN[0],
+                                                     password=SANDI)))
+        yield app
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["404", "soft404"])
+def twin_aman(request: pytest.FixtureRequest) -> Any:
+    with ContohAplikasi(aman=True, akun=AKUN, soft_404=request.param) as app:
+        app.hasil = asyncio.run(_semua_cek(TargetUji(url=app.url, username=AKUN[0],
+                                                     password=SANDI)))
+        yield app
+
+
+CEK_HTTP = [c for c in CEK if not c.startswith("dbms.")]
+
+
+@pytest.mark.parametrize("check_id", CEK_HTTP)
+def test_check_fires_on_vulnerable_twin(twin_rentan: Any, check_id: str) -> None:
+    temuan = twin_rentan.hasil[check_id]
+    assert len(temuan) == 1, temuan
+    t = temuan[0]
+    assert (t.severity, t.wstg, t.cwe) == (CEK[check_id].severity, CEK[check_id].wstg,
+                                          CEK[check_id].cwe)
+    assert t.evidence and SANDI not in t.evidence
+
+
+@pytest.mark.parametrize("check_id", CEK_HTTP)
+def test_check_silent_on_hardened_twin(twin_aman: Any, check_id: str) -> None:
+    assert twin_aman.hasil[check_id] == []
+
+
+def test_vulnerable_twin_evidence_is_specific_and_keeps_no_secret(twin_rentan: Any) -> None:
+    bukti = {k: v[0].evidence for k, v in twin_rentan.hasil.items()}
+    assert "/.git/HEAD" in bukti["struktur.vcs_terbuka"]
+    assert "DB_PASSWORD" in bukti["struktur.env_terbuka"]
+    assert "P3rizinan2019!" not in bukti["struktur.env_terbuka"]
+    assert "/uploads/" in bukti["struktur.listing_direktori"]
+    assert "nik" in bukti["validasi_data.batasan_form"]
+    assert "POST /masuk" in bukti["otentikasi_sesi.tanpa_csrf"]
+    assert "PHPSESSID" in bukti["otentikasi_sesi.cookie_httponly"]
+    assert "/cari" in bukti["input_error.refleksi_canary"]
+    assert "Apache/2.2.15" in bukti["lain_lain.versi_terungkap"]
+    assert "perizinan.babel@gmail.com" in bukti["lain_lain.email_non_kedinasan"]
+    # what the form probe submitted is labelled, so the agency can find and delete it
+    assert twin_rentan.permohonan
+    assert all(cek.PENANDA_UJI in "".join(p.values()) for p in twin_rentan.permohonan)
+
+
+def test_hardened_twin_accepted_no_probe(twin_aman: Any) -> None:
+    assert twin_aman.permohonan == []
+
+
+def test_db_port_reachable_on_local_postgresql() -> None:
+    try:
+        socket.create_connection(PG, timeout=2).close()
+    except OSError:
+        pytest.skip("PostgreSQL tidak berjalan di 127.0.0.1:5432")
+    temuan = asyncio.run(cek.cek_port_db.fn(*PG))
+    assert [t.check_id for t in temuan] == ["dbms.port_terjangkau"]
+    assert "127.0.0.1:5432 (PostgreSQL)" in temuan[0].evidence
+
+
+def test_db_port_closed_is_not_reachable() -> None:
+    assert asyncio.run(cek.cek_port_db.fn("127.0.0.1", _port_tertutup())) == []
+
+
+# --- the flow, on a real Prefect server ---------------------------------------------------
+
+def _kirim_log() -> None:
+    """Send the runs' queued logs and events now, while the session's server is still up."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=15)
+    EventsWorker.drain_all(timeout=15)
+
+
+def _jalankan_kelaikan(target: TargetUji, stress: bool = False) -> tuple[dict[str, Any], Any,
+                                                                          float]:
+    from flows.kelaikan import kelaikan
+
+    async def jalan() -> tuple[dict[str, Any], Any]:
+        state = await kelaikan(target, stress=stress, return_state=True)
+        return await state.aresult(), state.state_details.flow_run_id
+
+    mulai = time.monotonic()
+    hasil, run_id = asyncio.run(jalan())
+    detik = time.monotonic() - mulai
+    _kirim_log()
+    return hasil, run_id, detik
+
+
+async def _baca_server(run_id: Any) -> dict[str, Any]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        FlowRunFilter,
+        FlowRunFilterParentFlowRunId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
+
+    async with get_client() as client:
+        induk = await client.read_flow_run(run_id)
+        anak = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[run_id])))
+        semua = [run_id, *(a.id for a in anak)]
+        artefak = await client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=semua)))
+        log = await client.read_logs(log_filter=LogFilter(
+            flow_run_id=LogFilterFlowRunId(any_=semua)))
+    return {"induk": induk, "anak": anak, "artefak": artefak, "log": log}
+
+
+def _teks_server(data: dict[str, Any]) -> str:
+    bagian = [json.dumps(data["induk"].parameters, default=str), data["induk"].name]
+    bagian += [json.dumps(a.parameters, default=str) + a.name for a in data["anak"]]
+    bagian += [json.dumps(a.data, default=str) + (a.description or "") for a in data["artefak"]]
+    bagian += [log.message for log in data["log"]]
+    return "\n".join(bagian)
+
+
+def test_flow_on_vulnerable_twin(prefect_api: str) -> None:
+    with ContohAplikasi(aman=False, akun=AKUN) as app:
+        target = TargetUji(url=app.url, username=AKUN[0], password=SANDI,
+                           db_host=PG[0], db_port=PG[1])
+        sebelum = kelaikan_http.jumlah_permintaan(app.url)
+        hasil, run_id, detik = _jalankan_kelaikan(target, stress=True)
+        permintaan = kelaikan_http.jumlah_permintaan(app.url) - sebelum
+    print(f"\nkelaikan twin rentan: {detik:.1f} s, {permintaan} permintaan HTTP, "
+          f"{hasil['verdict']}")
+    assert hasil["verdict"] == "TIDAK_LAYAK"
+    assert hasil["target"] == app.url
+    status = {k["id"]: k["status"] for k in hasil["categories"]}
+    pg_hidup = any(t["check_id"] == "dbms.port_terjangkau"
+                   for k in hasil["categories"] for t in k["findings"])
+    assert status == {k: "gagal" for k in KATEGORI_KEAMANAN} | {
+        "dbms": "gagal" if pg_hidup else "lulus", "uji_beban": "tidak_diuji"}
+    beban = hasil["categories"][-1]
+    assert beban["reason"] == "uji beban belum tersedia pada versi ini"
+    ditemukan = {t["check_id"] for k in hasil["categories"] for t in k["findings"]}
+    assert ditemukan >= set(CEK_HTTP)
+    jalan = {c for k in hasil["categories"] for c in k["checks_run"]}
+    assert jalan == set(CEK)
+    LaporanKelaikan.model_validate(hasil)
+    assert SANDI not in json.dumps(hasil)
+
+    server = asyncio.run(_baca_server(run_id))
+    assert server["induk"].name == f"kelaikan · {app.url}"
+    assert sorted(a.name.split(" · ")[0] for a in server["anak"]) == sorted(KATEGORI_KEAMANAN)
+    assert all(a.state.is_completed() for a in server["anak"])
+    assert {a.key for a in server["artefak"]} == {
+        f"kelaikan-ringkasan-127-0-0-1-{app.port}", f"kelaikan-temuan-127-0-0-1-{app.port}"}
+    ringkasan = next(a for a in server["artefak"] if a.type == "markdown")
+    assert "TIDAK LAYAK" in ringkasan.data
+    assert SANDI not in _teks_server(server)
+    assert "**********" in json.dumps(server["induk"].parameters)
+
+
+def test_flow_on_hardened_twin(prefect_api: str) -> None:
+    with ContohAplikasi(aman=True, akun=AKUN) as app:
+        lengkap = TargetUji(url=app.url, username=AKUN[0], password=SANDI,
+                            db_host="127.0.0.1", db_port=_port_tertutup())
+        hasil, run_id, detik = _jalankan_kelaikan(lengkap)
+        print(f"\nkelaikan twin aman (dbms diuji): {detik:.1f} s, {hasil['verdict']}")
+        tanpa_db = TargetUji(url=app.url, username=AKUN[0], password=SANDI)
+        catatan, _, detik2 = _jalankan_kelaikan(tanpa_db, stress=True)
+        print(f"kelaikan twin aman (tanpa dbms, stress): {detik2:.1f} s, {catatan['verdict']}")
+    assert hasil["verdict"] == "LAYAK"
+    assert all(k["status"] == "lulus" and not k["findings"] for k in hasil["categories"])
+    assert catatan["verdict"] == "LAYAK_DENGAN_CATATAN"
+    tidak = {k["id"] for k in catatan["categories"] if k["status"] != "lulus"}
+    assert tidak == {"dbms", "uji_beban"}
+    assert not [t for k in catatan["categories"] for t in k["findings"]]
+    server = asyncio.run(_baca_server(run_id))
+    assert len(server["anak"]) == 6
+    assert SANDI not in _teks_server(server) and SANDI not in json.dumps(catatan)
+
+
+def test_check_that_cannot_connect_marks_its_category(prefect_api: str) -> None:
+    from flows.kelaikan import uji_struktur
+
+    hasil = asyncio.run(uji_struktur(TargetUji(url=f"http://127.0.0.1:{_port_tertutup()}/")))
+    _kirim_log()
+    assert hasil.status == "tidak_diuji"
+    assert "tidak dapat terhubung" in (hasil.reason or "")
+
+
+def test_check_that_times_out_marks_its_category(
+    prefect_api: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.kelaikan import uji_input_error
+
+    diam = socket.socket()
+    diam.bind(("127.0.0.1", 0))
+    diam.listen(16)  # accepts connections, never answers
+    monkeypatch.setattr(kelaikan_http, "BATAS_WAKTU_PERMINTAAN", 0.5)
+    try:
+        hasil = asyncio.run(uji_input_error(
+            TargetUji(url=f"http://127.0.0.1:{diam.getsockname()[1]}/")))
+    finally:
+        diam.close()
+        _kirim_log()
+    assert hasil.status == "tidak_diuji"
+    assert hasil.reason is not None
+    assert hasil.reason.count("melewati batas waktu") == 2
+
+
+def test_unreachable_target_stops_the_test(prefect_api: str) -> None:
+    from flows.kelaikan import kelaikan
+
+    try:
+        with pytest.raises(cek.TargetTidakTerjangkau, match="tidak dapat dihubungi"):
+            asyncio.run(kelaikan(TargetUji(url=f"http://127.0.0.1:{_port_tertutup()}/")))
+    finally:
+        _kirim_log()

@@ -1,0 +1,450 @@
+"""The ticket report (SOP step 6): what it shows, how it escapes and masks, where it is written."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
+from domain.sop import JenisLayanan, rencana_langkah
+from tasks import laporan as modul
+from tasks.laporan import (
+    BERJALAN,
+    JAM_BERHENTI,
+    SAMARAN,
+    TEPAT_WAKTU,
+    TERLAMBAT,
+    label_kunci,
+    render_laporan_html,
+    render_laporan_markdown,
+    samarkan,
+    status_langkah,
+    tanggal_wib,
+    tulis_laporan,
+)
+
+T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Senin 08.00 WIB
+
+
+def _pj(nama: str, nip: str, jabatan: str) -> dict[str, Any]:
+    return {
+        "nama": nama, "nip": nip, "jabatan": jabatan,
+        "unit_kerja": "Dinas Pertanian dan Ketahanan Pangan",
+        "alamat_kantor": "Jl. Pulau Bangka, Air Itam, Pangkalpinang",
+        "nomor_telepon": {"hp": "081234567890", "internal": "1203"},
+        "email": "pertanian@babelprov.go.id",
+    }
+
+
+def _formulir(**tambahan: Any) -> dict[str, Any]:
+    return {
+        "nama_aplikasi": "SIPELADA",
+        "deskripsi": "Pemantauan harga dan produksi lada putih.",
+        "platform": "Linux",
+        "bahasa_program": "PHP",
+        "dbms": "PostgreSQL",
+        "pemohon": {"nama": "Ir. Rudi Hartono", "nip": "197203151998031004", "eselon": "III.a"},
+        "penanggung_jawab_struktural": _pj("Ir. Rudi Hartono", "197203151998031004",
+                                           "Sekretaris Dinas"),
+        "penanggung_jawab_teknis": _pj("Dewi Lestari, S.Kom.", "199005122019032011",
+                                       "Pranata Komputer Ahli Pertama"),
+        **tambahan,
+    }
+
+
+def _langkah(jenis: JenisLayanan, *, terlambat: str | None = None,
+             jam_berhenti: bool = False, tolak_di: str | None = None) -> list[BarisLangkah]:
+    baris = []
+    mulai = T0
+    for sop in rencana_langkah(jenis):
+        tempo = mulai + sop.mutu_baku
+        selesai = tempo + timedelta(hours=2) if sop.kode == terlambat else mulai + timedelta(
+            minutes=10)
+        keputusan = ("tolak" if sop.kode == tolak_di else "setuju") if sop.menunggu_orang \
+            else None
+        baris.append(BarisLangkah(
+            nomor=sop.nomor, kode=sop.kode, aktivitas=sop.aktivitas,
+            pelaksana=sop.pelaksana.label,
+            petugas="Andi Saputra (198801012015031001)" if sop.nomor >= 5 else None,
+            mulai=mulai, jatuh_tempo=tempo, selesai=selesai,
+            terlambat=sop.kode == terlambat, keputusan=keputusan, catatan=None,
+        ))
+        mulai = selesai
+        if sop.kode == tolak_di:
+            break
+    if jam_berhenti:
+        baris.insert(2, BarisLangkah(
+            nomor=0, kode="kelengkapan",
+            aktivitas="Pemohon melengkapi berkas permohonan yang dikembalikan",
+            pelaksana="User PD/Entitas Lainnya", petugas=None, mulai=T0 + timedelta(hours=1),
+            jatuh_tempo=None, selesai=T0 + timedelta(days=2), terlambat=False,
+            keputusan=None, catatan="Surat permohonan belum ditandatangani.",
+        ))
+    return baris
+
+
+def _disposisi() -> list[BarisDisposisi]:
+    return [
+        BarisDisposisi(T0 + timedelta(minutes=20), "Kepala Dinas Kominfo", "197001011990031001",
+                       "setuju", "Segera ditindaklanjuti.", "Kepala Bidang e-Government"),
+        BarisDisposisi(T0 + timedelta(minutes=30), "Kepala Bidang e-Government",
+                       "197505052000031002", "setuju", None, "Pranata Komputer"),
+    ]
+
+
+KELAIKAN = {
+    "verdict": "LAYAK_DENGAN_CATATAN",
+    "categories": [
+        {"id": "struktur_folder", "status": "lulus", "findings": []},
+        {"id": "otentikasi_sesi", "status": "catatan", "findings": [
+            {"check_id": "AUTH-03", "title": "Cookie sesi tanpa atribut Secure",
+             "severity": "medium", "evidence": {"cookie": "laravel_session",
+                                                "url": "http://127.0.0.1:8000/login"},
+             "recommendation": "Aktifkan SESSION_SECURE_COOKIE."},
+            {"check_id": "AUTH-07", "title": "Tidak ada batas percobaan login",
+             "severity": "low", "evidence": "10 percobaan gagal tanpa penundaan",
+             "recommendation": "Batasi percobaan login."},
+        ]},
+        {"id": "kategori_baru", "status": "pass", "findings": []},
+    ],
+}
+
+
+def _laporan(**ubah: Any) -> LaporanTiket:
+    data: dict[str, Any] = dict(
+        nomor="LPA-2026-000123", jenis=JenisLayanan.UJI_KELAYAKAN.label,
+        nama_aplikasi="SIPELADA", instansi="Dinas Pertanian dan Ketahanan Pangan",
+        status="ditutup", hasil="disetujui", dibuat=T0, ditutup=T0 + timedelta(days=3),
+        formulir=_formulir(akun_uji={"username": "penguji"}),
+        langkah=_langkah(JenisLayanan.UJI_KELAYAKAN), disposisi=_disposisi(),
+        dibuat_pada=T0 + timedelta(days=3, hours=1), kelaikan=KELAIKAN,
+        catatan_tindak_lanjut=["Perbaiki atribut cookie sesi sebelum peluncuran.",
+                               "Ajukan uji ulang setelah perbaikan."],
+    )
+    data.update(ubah)
+    return LaporanTiket(**data)
+
+
+@pytest.fixture
+def disetujui() -> LaporanTiket:
+    return _laporan()
+
+
+@pytest.fixture
+def ditolak() -> LaporanTiket:
+    return _laporan(
+        nomor="LPA-2026-000124", jenis=JenisLayanan.PEMBANGUNAN.label, hasil="ditolak",
+        formulir=_formulir(jenis_pembangunan="baru"),
+        langkah=_langkah(JenisLayanan.PEMBANGUNAN, tolak_di="disposisi_kabid"),
+        kelaikan=None, catatan_tindak_lanjut=[],
+    )
+
+
+@pytest.fixture
+def terlambat() -> LaporanTiket:
+    return _laporan(
+        nomor="LPA-2026-000125", status="diproses", hasil=None, ditutup=None,
+        langkah=_langkah(JenisLayanan.VA, terlambat="disposisi_kadis", jam_berhenti=True),
+        kelaikan=None,
+    )
+
+
+class _PemeriksaHtml(HTMLParser):
+    """Fails on any end tag that does not close the innermost open element."""
+
+    VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tumpukan: list[str] = []
+        self.galat: list[str] = []
+        self.tag: list[str] = []
+        self.doctype = False
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl.lower() == "doctype html"
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tag.append(tag)
+        if tag not in self.VOID:
+            self.tumpukan.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.tumpukan or self.tumpukan[-1] != tag:
+            self.galat.append(f"</{tag}> menutup {self.tumpukan[-1:]} pada {self.getpos()}")
+        else:
+            self.tumpukan.pop()
+
+
+def _periksa_html(html: str) -> _PemeriksaHtml:
+    p = _PemeriksaHtml()
+    p.feed(html)
+    p.close()
+    assert p.doctype
+    assert p.galat == []
+    assert p.tumpukan == []
+    return p
+
+
+def _teks(html: str) -> str:
+    """The visible text, whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+def test_approved_feasibility_ticket(disetujui: LaporanTiket) -> None:
+    html = render_laporan_html(disetujui)
+    _periksa_html(html)
+    teks = _teks(html)
+    for wajib in ("LAPORAN LAYANAN PEMBANGUNAN APLIKASI",
+                  "Dinas Komunikasi dan Informatika Provinsi Kepulauan Bangka Belitung",
+                  "SC-04/EGOTIK/2023", "LPA-2026-000123", "Uji Kelayakan Aplikasi",
+                  "SIPELADA", "Dinas Pertanian dan Ketahanan Pangan", "DISETUJUI",
+                  "Penanggung Jawab Struktural", "Penanggung Jawab Teknis", "Sekretaris Dinas",
+                  "Dewi Lestari, S.Kom.", "Alamat surat elektronik", "Bahasa pemrograman",
+                  "Segera ditindaklanjuti.", "197001011990031001",
+                  "Perbaiki atribut cookie sesi sebelum peluncuran.", "Dibuat pada"):
+        assert wajib in teks, wajib
+    assert '<span class="lencana disetujui">DISETUJUI</span>' in html
+    for baris in disetujui.langkah:
+        assert baris.aktivitas in teks
+    assert TERLAMBAT not in teks
+    assert teks.count(TEPAT_WAKTU) == len(disetujui.langkah)
+    assert "Senin, 30 Nov 2026 08.00 WIB" in teks
+    assert "Kamis, 3 Des 2026 09.00 WIB" in teks  # dibuat_pada
+
+
+def test_kelaikan_section_verdict_first_then_categories(disetujui: LaporanTiket) -> None:
+    html = render_laporan_html(disetujui)
+    bagian = html[html.index('id="kelaikan"'):html.index('id="tindak-lanjut"')]
+    teks = _teks(bagian)
+    assert teks.index("LAYAK DENGAN CATATAN") < teks.index("Struktur folder atau file website")
+    for wajib in ("Otentikasi dan manajemen session", "Lulus dengan catatan", "AUTH-03",
+                  "Cookie sesi tanpa atribut Secure", "Sedang", "Rendah", "laravel_session",
+                  "Aktifkan SESSION_SECURE_COOKIE.", "Kategori baru", "Tidak ada temuan.",
+                  "jumlah temuan: 2"):
+        assert wajib in teks, wajib
+
+
+@pytest.mark.parametrize(("verdict", "tampil"), [
+    ("LAYAK", "LAYAK"), ("TIDAK_LAYAK", "TIDAK LAYAK"), ("layak_dengan_catatan",
+                                                        "LAYAK DENGAN CATATAN")])
+def test_every_verdict_is_shown(verdict: str, tampil: str) -> None:
+    html = render_laporan_html(_laporan(kelaikan={**KELAIKAN, "verdict": verdict}))
+    assert f">{tampil}</span>" in html
+
+
+def test_rejected_ticket(ditolak: LaporanTiket) -> None:
+    html = render_laporan_html(ditolak)
+    _periksa_html(html)
+    teks = _teks(html)
+    assert '<span class="lencana ditolak">DITOLAK</span>' in html
+    assert "DISETUJUI" not in teks
+    assert "Tolak" in teks
+    assert 'id="kelaikan"' not in html
+    assert "Tidak ada catatan tindak lanjut." in teks
+    assert "5. Catatan Tindak Lanjut" in teks
+    for baris in ditolak.langkah:
+        assert baris.aktivitas in teks
+
+
+def test_breached_step_and_stopped_clock(terlambat: LaporanTiket) -> None:
+    html = render_laporan_html(terlambat)
+    _periksa_html(html)
+    teks = _teks(html)
+    assert '<span class="status terlambat">TERLAMBAT</span>' in html
+    assert 'class="baris-terlambat"' in html
+    assert teks.count(TERLAMBAT) == 1
+    assert JAM_BERHENTI in teks
+    assert "Surat permohonan belum ditandatangani." in teks
+    assert "BELUM ADA HASIL" in teks
+    for baris in terlambat.langkah:
+        assert baris.aktivitas in teks
+
+
+def test_html_is_self_contained(disetujui: LaporanTiket) -> None:
+    html = render_laporan_html(disetujui)
+    tag = _periksa_html(html).tag
+    assert "script" not in tag and "link" not in tag and "img" not in tag
+    assert not re.search(r"(src|href)\s*=", html)
+    assert "@import" not in html and "url(" not in html
+    assert "size: A4" in html
+    assert '<html lang="id">' in html
+
+
+def test_requester_html_is_escaped() -> None:
+    jahat = '<script>alert("xss")</script>'
+    laporan = _laporan(
+        nama_aplikasi=f"SIPELADA {jahat}",
+        formulir=_formulir(deskripsi=jahat, **{"<b>kunci</b>": jahat}),
+        langkah=[*_langkah(JenisLayanan.VA)[:-1],
+                 BarisLangkah(7, "arsip", "Menyimpan laporan sebagai bukti", "Petugas",
+                              None, T0, T0, T0, False, None, jahat)],
+        catatan_tindak_lanjut=[jahat],
+    )
+    html = render_laporan_html(laporan)
+    p = _periksa_html(html)
+    assert "script" not in p.tag and "b" not in p.tag
+    assert "<script" not in html
+    assert "&lt;script&gt;" in html
+    assert "&lt;b&gt;kunci&lt;/b&gt;" in html
+
+    md = render_laporan_markdown(laporan)
+    assert "<script" not in md
+    assert "&lt;script&gt;" in md
+
+
+@pytest.mark.parametrize("kunci", ["password", "kata_sandi", "secret", "token", "api_token",
+                                   "client_secret", "Password"])
+def test_secret_like_keys_are_masked(kunci: str) -> None:
+    rahasia = "Lada#Putih2026!"
+    laporan = _laporan(formulir=_formulir(
+        akun_uji={"username": "penguji", kunci: rahasia},
+        lain=[{kunci: rahasia}], **{kunci: {"nested": rahasia}},
+    ))
+    html = render_laporan_html(laporan)
+    md = render_laporan_markdown(laporan)
+    assert rahasia not in html and rahasia not in md
+    assert html.count(SAMARAN) == 3
+    assert "penguji" in html
+
+
+def test_masking_leaves_the_original_untouched() -> None:
+    asli = {"akun_uji": {"username": "u", "password": "p"}, "daftar": [{"token": "t"}]}
+    assert samarkan(asli) == {"akun_uji": {"username": "u", "password": SAMARAN},
+                              "daftar": [{"token": SAMARAN}]}
+    assert asli["akun_uji"]["password"] == "p"
+
+
+def test_evidence_secrets_are_masked_too() -> None:
+    kelaikan = {"verdict": "TIDAK_LAYAK", "categories": [{"id": "dbms", "status": "gagal",
+        "findings": [{"check_id": "DB-1", "title": "Kredensial bawaan", "severity": "high",
+                      "evidence": {"username": "root", "password": "toor"},
+                      "recommendation": "Ganti kata sandi."}]}]}
+    html = render_laporan_html(_laporan(kelaikan=kelaikan))
+    assert "toor" not in html
+    assert "Tidak lulus" in html and "Tinggi" in html
+
+
+def test_nested_values_render_generically() -> None:
+    laporan = _laporan(formulir=_formulir(
+        dokumentasi={"source_code": True, "uat": False},
+        kolom_tambahan_baru=["satu", "dua"], kosong=None, angka=42,
+    ))
+    teks = _teks(render_laporan_html(laporan))
+    assert "Source code / database Ya" in teks
+    assert "Dokumen UAT (User Acceptance Test) Tidak" in teks
+    assert "Kolom tambahan baru satu dua" in teks
+    assert "Kosong —" in teks
+    assert "Angka 42" in teks
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+def test_markdown_has_the_steps_table(terlambat: LaporanTiket) -> None:
+    md = render_laporan_markdown(terlambat)
+    assert md.startswith("# Laporan Layanan Pembangunan Aplikasi — LPA-2026-000125")
+    baris = md.splitlines()
+    kepala = baris.index("| No | Aktivitas | Pelaksana | Petugas | Mulai | Jatuh tempo | Selesai "
+                         "| Status | Keputusan |")
+    assert baris[kepala + 1].startswith("|---:|")
+    langkah = baris[kepala + 2:kepala + 2 + len(terlambat.langkah)]
+    assert len(langkah) == len(terlambat.langkah)
+    for b, row in zip(terlambat.langkah, langkah, strict=True):
+        assert row.startswith(f"| {b.nomor} | {b.aktivitas} |")
+        assert row.count(" | ") == 8
+    assert "**TERLAMBAT**" in md
+    assert JAM_BERHENTI in md
+    assert "| Waktu | Dari | NIP | Keputusan | Instruksi | Kepada |" in md
+
+
+def test_markdown_kelaikan_counts_findings(disetujui: LaporanTiket) -> None:
+    md = render_laporan_markdown(disetujui)
+    assert "## Hasil uji kelaikan: **LAYAK DENGAN CATATAN**" in md
+    assert "| Otentikasi dan manajemen session | Lulus dengan catatan | 2 |" in md
+    assert "| Struktur folder atau file website | Lulus | 0 |" in md
+    assert "**DISETUJUI**" in md
+    assert "- Ajukan uji ulang setelah perbaikan." in md
+
+
+def test_markdown_cells_cannot_break_the_table() -> None:
+    laporan = _laporan(catatan_tindak_lanjut=[], disposisi=[BarisDisposisi(
+        T0, "Kepala | Dinas", "1", "setuju", "baris satu\nbaris dua", None)])
+    md = render_laporan_markdown(laporan)
+    assert "| Kepala \\| Dinas | 1 | Setuju | baris satu baris dua | — |" in md
+
+
+def test_rejected_markdown_has_no_kelaikan(ditolak: LaporanTiket) -> None:
+    md = render_laporan_markdown(ditolak)
+    assert "**DITOLAK**" in md and "uji kelaikan" not in md
+
+
+# --- filters --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("waktu", "teks"), [
+    (datetime(2026, 11, 30, 2, 30, tzinfo=UTC), "Senin, 30 Nov 2026 09.30 WIB"),
+    (datetime(2026, 8, 17, 10, 0, tzinfo=timezone(timedelta(hours=7))),
+     "Senin, 17 Agt 2026 10.00 WIB"),
+    (datetime(2026, 12, 31, 17, 5, tzinfo=UTC), "Jumat, 1 Jan 2027 00.05 WIB"),
+    (datetime(2026, 5, 16, 23, 59), "Minggu, 17 Mei 2026 06.59 WIB"),  # naive: UTC
+    (None, "—"),
+])
+def test_tanggal_wib(waktu: datetime | None, teks: str) -> None:
+    assert tanggal_wib(waktu) == teks
+
+
+def test_status_langkah() -> None:
+    dasar = dict(nomor=2, kode="disposisi_kadis", aktivitas="a", pelaksana="p", petugas=None,
+                 mulai=T0, keputusan=None, catatan=None)
+    tempo = T0 + timedelta(minutes=30)
+    assert status_langkah(BarisLangkah(**dasar, jatuh_tempo=tempo, selesai=tempo,
+                                       terlambat=False)) == TEPAT_WAKTU
+    assert status_langkah(BarisLangkah(**dasar, jatuh_tempo=tempo, selesai=None,
+                                       terlambat=False)) == BERJALAN
+    assert status_langkah(BarisLangkah(**dasar, jatuh_tempo=tempo, selesai=None,
+                                       terlambat=True)) == TERLAMBAT
+    assert status_langkah(BarisLangkah(**dasar, jatuh_tempo=tempo,
+                                       selesai=tempo + timedelta(minutes=1),
+                                       terlambat=False)) == TERLAMBAT
+    assert status_langkah(BarisLangkah(**dasar, jatuh_tempo=None, selesai=None,
+                                       terlambat=False)) == JAM_BERHENTI
+
+
+def test_labels() -> None:
+    assert label_kunci("nip") == "NIP"
+    assert label_kunci("penanggung_jawab_teknis") == "Penanggung jawab teknis"
+    assert label_kunci("kolom_baru_sekali") == "Kolom baru sekali"
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def test_tulis_laporan(tmp_path: Path, disetujui: LaporanTiket) -> None:
+    path = tulis_laporan(disetujui, tmp_path / "laporan")
+    assert path == tmp_path / "laporan" / "LPA-2026-000123" / "laporan.html"
+    assert path.read_text(encoding="utf-8") == render_laporan_html(disetujui)
+    assert tulis_laporan(disetujui, tmp_path / "laporan") == path  # overwrites
+    assert [p.name for p in path.parent.iterdir()] == ["laporan.html"]
+
+
+@pytest.mark.parametrize("nomor", ["../LPA-2026-000001", "LPA/2026", "..", ""])
+def test_tulis_laporan_refuses_unsafe_numbers(tmp_path: Path, nomor: str) -> None:
+    with pytest.raises(ValueError, match="Nomor tiket"):
+        tulis_laporan(_laporan(nomor=nomor), tmp_path)
+
+
+def test_templates_dir_and_no_prefect_in_the_module() -> None:
+    assert modul.TEMPLATES == Path(__file__).resolve().parents[1] / "templates"
+    assert (modul.TEMPLATES / modul.TEMPLATE_HTML).is_file()
+    sumber = ast.parse(Path(modul.__file__).read_text())
+    impor = {a.name.split(".")[0] for n in ast.walk(sumber) if isinstance(n, ast.Import)
+             for a in n.names}
+    impor |= {n.module.split(".")[0] for n in ast.walk(sumber)
+              if isinstance(n, ast.ImportFrom) and n.module}
+    assert "prefect" not in impor

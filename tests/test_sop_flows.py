@@ -1,0 +1,235 @@
+"""End to end against a real Prefect server: intake, officials' decisions, follow-up,
+report and archive, served the way `lpa up` serves them (deployments/serve.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from lpa import operasi, server
+from lpa.contoh_aplikasi import ContohAplikasi
+from lpa.demo import kode_dari_surel, pejabat_memutus, tunggu_arsip
+from lpa.settings import Settings, get_settings
+from store import db
+from store.models import AuditEvent
+from tasks.notifikasi import baca_kotak_keluar
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMS = ROOT / "tests" / "fixtures" / "forms"
+# Every mutu baku scaled down 200 times (30 min → 9 s) on a calendar open around the clock:
+# the waiting is real, only shorter. Nothing is skipped.
+FAKTOR = 0.005
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    env: dict[str, str]
+    serve: server.Proses
+    log_dir: Path
+
+    def restart_serve(self) -> None:
+        self.serve.stop()
+        self.serve = server.start_serve(self.env, self.log_dir / "serve-2.log")
+        server.wait_deployments(self.env["PREFECT_API_URL"],
+                                ["intake/intake", "proses-tiket/proses-tiket"], self.serve)
+
+
+@pytest.fixture(scope="module")
+def stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    data = tmp_path_factory.mktemp("lpa-data")
+    overrides = {
+        "LPA_DATA_DIR": str(data),
+        "LPA_ROSTER_FILE": str(ROOT / "config" / "roster.yaml"),
+        "LPA_MUTU_BAKU_FAKTOR": str(FAKTOR),
+        "LPA_HARI_KERJA": "[0,1,2,3,4,5,6]",
+        "LPA_JAM_BUKA": "00:00:00",
+        "LPA_JAM_TUTUP": "00:00:00",
+    }
+    saved = {k: os.environ.get(k) for k in overrides}
+    os.environ.update(overrides)
+    get_settings.cache_clear()
+    settings = get_settings()
+    db.upgrade(settings.store_url)
+    env = server.prefect_env(settings, prefect_api, poll_seconds=1)
+    serve = server.start_serve(env, data / "serve.log")
+    st = Stack(settings, env, serve, data)
+    try:
+        server.wait_deployments(prefect_api, ["intake/intake", "proses-tiket/proses-tiket"],
+                                serve)
+        yield st
+    finally:
+        st.serve.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+        db.dispose_all()
+
+
+@pytest.fixture(scope="module")
+def aplikasi() -> Iterator[ContohAplikasi]:
+    with ContohAplikasi(aman=True) as app:
+        yield app
+
+
+def form(name: str, **changes: Any) -> dict[str, Any]:
+    data = json.loads((FORMS / name).read_text(encoding="utf-8"))
+    data.update(changes)
+    return data
+
+
+def mails(st: Stack, nomor: str, jenis: str) -> list[dict[str, Any]]:
+    return [p for p in baca_kotak_keluar(st.settings.outbox_dir)
+            if p.get("tiket") == nomor and p.get("jenis") == jenis]
+
+
+def wait_for_step(st: Stack, nomor: str, code: str, timeout: float = 60) -> operasi.Menunggu:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for m in operasi.inbox(st.settings):
+            if m.tiket == nomor and m.langkah == code and m.kode_terbit:
+                return m
+        time.sleep(0.3)
+    raise AssertionError(f"{nomor} never waited on {code}: {operasi.status(st.settings, nomor)}")
+
+
+def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohAplikasi) -> None:
+    data = form("uji_kelayakan.json", url_aplikasi=aplikasi.url)
+    nomor = operasi.submit(stack.settings, data, "uji-kelayakan", key="portal-uk-1")
+    # The portal retries: the same key opens no second ticket.
+    assert operasi.submit(stack.settings, data, "uji-kelayakan", key="portal-uk-1") == nomor
+    for expected in ("disposisi_kadis", "disposisi_kabid", "perintah_prakom"):
+        assert pejabat_memutus(stack.settings, nomor) == expected
+    status = tunggu_arsip(stack.settings, nomor)
+    assert status["status"] == "diarsipkan" and status["hasil"] == "disetujui"
+    assert status["nomor_agenda"].startswith("AGD-")
+    codes = [s["kode"] for s in status["langkah"]]
+    assert codes == ["pengajuan", "disposisi_kadis", "disposisi_kabid", "perintah_prakom",
+                     "uji_kelaikan", "laporan", "arsip"]
+    for step in status["langkah"]:
+        assert step["mulai"] and step["selesai"] and step["jatuh_tempo"]
+    report = stack.settings.laporan_dir / nomor / "laporan.html"
+    html = report.read_text(encoding="utf-8")
+    assert nomor in html and "Kadis Kominfo melakukan disposisi" in html
+    kelaikan = json.loads((stack.settings.laporan_dir / nomor / "kelaikan.json").read_text())
+    assert kelaikan["verdict"] in ("LAYAK", "LAYAK_DENGAN_CATATAN", "TIDAK_LAYAK")
+    # The test account's password reached the scanner but no report, store row or mail.
+    secret = data["akun_uji"]["password"]
+    assert secret not in html and secret not in json.dumps(kelaikan)
+    assert secret not in (stack.settings.outbox_dir / "outbox.jsonl").read_text()
+
+
+def test_development_request_gets_recommendation_and_hosting(stack: Stack) -> None:
+    nomor = operasi.submit(stack.settings, form("pembangunan.json"), "pembangunan")
+    decided = [pejabat_memutus(stack.settings, nomor) for _ in range(5)]
+    assert decided == ["disposisi_kadis", "disposisi_kabid", "perintah_prakom", "rekomendasi",
+                       "hosting_integrasi"]
+    status = tunggu_arsip(stack.settings, nomor)
+    hosting = next(s for s in status["langkah"] if s["kode"] == "hosting_integrasi")
+    assert "Domain: contoh.babelprov.go.id" in hosting["catatan"]
+
+
+def test_va_request_runs_to_the_archive(stack: Stack) -> None:
+    nomor = operasi.submit(stack.settings, form("va.json"), "va")
+    for _ in range(3):
+        pejabat_memutus(stack.settings, nomor)
+    status = tunggu_arsip(stack.settings, nomor)
+    assert [s["kode"] for s in status["langkah"]][4] == "uji_kelaikan"
+
+
+def test_rejection_ends_with_report_and_archive(stack: Stack) -> None:
+    nomor = operasi.submit(stack.settings, form("pembangunan.json", nama_aplikasi="Ditolak"),
+                           "pembangunan")
+    pejabat_memutus(stack.settings, nomor)
+    pejabat_memutus(stack.settings, nomor, keputusan="tolak",
+                    catatan="Sudah ada aplikasi sejenis di tingkat nasional.")
+    status = tunggu_arsip(stack.settings, nomor)
+    assert status["hasil"] == "ditolak"
+    assert [s["kode"] for s in status["langkah"]] == [
+        "pengajuan", "disposisi_kadis", "disposisi_kabid", "laporan", "arsip"]
+    html = (stack.settings.laporan_dir / nomor / "laporan.html").read_text(encoding="utf-8")
+    assert "Sudah ada aplikasi sejenis" in html
+
+
+def test_return_for_completion_stops_the_clock(stack: Stack) -> None:
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Dikembalikan"), "va")
+    pejabat_memutus(stack.settings, nomor, keputusan="kembalikan",
+                    catatan="Lampirkan surat permohonan yang ditandatangani.")
+    waiting = wait_for_step(stack, nomor, "kelengkapan")
+    assert waiting.jatuh_tempo is None  # the clock is stopped
+    assert operasi.status(stack.settings, nomor)["status"] == "dikembalikan"
+    [mail] = mails(stack, nomor, "pengembalian")
+    assert "Lampirkan surat permohonan" in mail["isi"]
+    found = kode_dari_surel(stack.settings.outbox_dir, nomor, jenis="pengembalian")
+    assert found is not None
+    time.sleep(2)  # the requester takes a while; none of it counts against the SOP
+    operasi.lengkapi(stack.settings, nomor, waiting.nip, found[0], "Surat sudah dilampirkan")
+    again = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert again.jatuh_tempo is not None
+    for _ in range(3):
+        pejabat_memutus(stack.settings, nomor)
+    status = tunggu_arsip(stack.settings, nomor)
+    kadis = [s for s in status["langkah"] if s["kode"] == "disposisi_kadis"]
+    assert [s["keputusan"] for s in kadis] == ["kembalikan", "setuju"]
+    kelengkapan = next(s for s in status["langkah"] if s["kode"] == "kelengkapan")
+    assert kelengkapan["jatuh_tempo"] is None and not kelengkapan["terlambat"]
+
+
+def test_wrong_code_is_refused_audited_and_the_step_keeps_waiting(stack: Stack) -> None:
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Kode Salah"), "va")
+    step = wait_for_step(stack, nomor, "disposisi_kadis")
+    with pytest.raises(operasi.GagalOperasi, match="kode keputusan salah"):
+        operasi.decide(stack.settings, nomor, step.nip, "AAAA-BBBB", "setuju")
+    with pytest.raises(operasi.GagalOperasi, match="NIP bukan milik"):
+        operasi.decide(stack.settings, nomor, "198001012005011001", "AAAA-BBBB", "setuju")
+    still = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert still.flow_run_id == step.flow_run_id
+    with db.session_scope(stack.settings.store_url) as s:
+        refused = s.scalars(select(AuditEvent).where(AuditEvent.kind == "keputusan_ditolak"))
+        reasons = [e.detail["alasan"] for e in refused if e.detail["step_id"]]
+    assert "kode keputusan salah" in reasons
+    assert pejabat_memutus(stack.settings, nomor) == "disposisi_kadis"
+
+
+def test_breach_is_recorded_and_escalated_while_the_wait_goes_on(stack: Stack) -> None:
+    from flows.tenggat import pengawas_tenggat
+
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Terlambat"), "va")
+    pejabat_memutus(stack.settings, nomor)
+    # Step 3 is the Kabid's: late, it goes to the Kabid with a copy to the Kepala Dinas.
+    step = wait_for_step(stack, nomor, "disposisi_kabid")
+    assert step.jatuh_tempo is not None
+    # 15 minutes × FAKTOR = 4.5 s of (compressed) business time.
+    time.sleep(max(0.0, (step.jatuh_tempo.timestamp() - time.time())) + 1)
+    pengawas_tenggat()
+    pengawas_tenggat()  # a second pass escalates nothing twice
+    late = wait_for_step(stack, nomor, "disposisi_kabid")
+    assert late.terlambat
+    [mail] = mails(stack, nomor, "eskalasi")
+    roster = (ROOT / "config" / "roster.yaml").read_text()
+    assert mail["kepada"] and mail["tembusan"]
+    assert all(address in roster for address in mail["kepada"] + mail["tembusan"])
+    assert pejabat_memutus(stack.settings, nomor) == "disposisi_kabid"
+    status = operasi.status(stack.settings, nomor)
+    kabid = next(s for s in status["langkah"] if s["kode"] == "disposisi_kabid")
+    assert kabid["terlambat"] and kabid["selesai"]
+
+
+def test_ticket_survives_a_worker_restart(stack: Stack) -> None:
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Restart"), "va")
+    wait_for_step(stack, nomor, "disposisi_kadis")
+    stack.restart_serve()
+    for _ in range(3):
+        pejabat_memutus(stack.settings, nomor)
+    assert tunggu_arsip(stack.settings, nomor)["status"] == "diarsipkan"
