@@ -38,9 +38,19 @@ async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
     settings = get_settings()
     batas = timeout_detik("uji_kelaikan") * settings.mutu_baku_faktor
     jenis_uji = tiket.formulir.get("jenis_pengujian", ["uji_kerentanan"])
-    hasil = await kelaikan.with_options(timeout_seconds=max(batas, 60))(
-        target_dari_formulir(tiket), stress="stress_test" in jenis_uji
-    )
+    target = target_dari_formulir(tiket)
+    try:
+        hasil = await kelaikan.with_options(timeout_seconds=max(batas, 60))(
+            target, stress="stress_test" in jenis_uji
+        )
+        catatan = f"Hasil uji kelaikan: {hasil['verdict']}"
+    except Exception as exc:  # noqa: BLE001 - any failure of the test is reported, not hidden
+        # The test itself could not run (target unreachable, timeout...): the ticket still
+        # gets its report saying so, with no verdict, and the officer follows up.
+        alasan = f"Uji kelaikan tidak dapat dijalankan: {exc}"
+        hasil = {"verdict": None, "target": str(target.url), "ringkasan": alasan,
+                 "categories": []}
+        catatan = alasan
     simpan_kelaikan(tiket.nomor, hasil)
-    logger.info("Uji kelaikan %s: %s", tiket.nomor, hasil["verdict"])
-    t.selesaikan_langkah(tiket.nomor, step_id, catatan=f"Hasil uji kelaikan: {hasil['verdict']}")
+    logger.info("Uji kelaikan %s: %s", tiket.nomor, catatan)
+    t.selesaikan_langkah(tiket.nomor, step_id, catatan=catatan)

@@ -171,6 +171,23 @@ def test_report_shape_order_and_censoring() -> None:
                         finished=mulai, categories=[])
 
 
+def test_flow_runs_every_security_category_and_artifact_text_is_indonesian() -> None:
+    from flows.kelaikan import SUBFLOW_KATEGORI
+    from tasks.kelaikan_artefak import kunci_artefak, ringkasan_markdown, tabel_temuan
+
+    assert tuple(SUBFLOW_KATEGORI) == KATEGORI_KEAMANAN
+    mulai = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)
+    laporan = LaporanKelaikan.susun(
+        "https://perizinan.babelprov.go.id/", mulai, mulai + timedelta(seconds=5),
+        _kategori(dbms=kategori_tidak_diuji("dbms", "tidak ada host"), lain_lain=hasil_kategori(
+            "lain_lain", [_temuan("lain_lain.versi_terungkap", "rendah")], ["x"])),
+    )
+    teks = ringkasan_markdown(laporan)
+    assert "LAYAK DENGAN CATATAN" in teks and "tidak diuji" in teks and "Rekomendasi" in teks
+    assert [r["check_id"] for r in tabel_temuan(laporan)] == ["lain_lain.versi_terungkap"]
+    assert kunci_artefak(laporan.target) == "kelaikan-ringkasan-perizinan-babelprov-go-id-443"
+
+
 def test_official_email_is_under_go_id() -> None:
     assert alamat_kedinasan("go.id") and alamat_kedinasan("babelprov.go.id")
     assert not alamat_kedinasan("com") and not alamat_kedinasan("co.id")
