@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_client, get_run_logger
 from prefect.context import get_run_context
 from prefect.deployments import run_deployment
 
@@ -66,11 +66,19 @@ async def intake(
         diterima or datetime.now(UTC), key, akun,
     )
     logger.info("Tiket %s %s", nomor, "dibuka" if dibuat else "sudah ada (permohonan ulang)")
+    tags = tag_tiket(jenis_layanan, instansi)
+    if run is not None:
+        # Named and tagged after the ticket, so an operator finds it in the UI.
+        async with get_client() as client:
+            await client.update_flow_run(
+                run.id, name=f"{nomor} · langkah 1 pengajuan",
+                tags=sorted(set(run.tags) | set(tags)),
+            )
     await run_deployment(
         PROSES_TIKET,
         parameters={"nomor_tiket": nomor},
         flow_run_name=nomor,
-        tags=tag_tiket(jenis_layanan, instansi),
+        tags=tags,
         idempotency_key=f"proses-{nomor}",
         timeout=0,
         as_subflow=False,

@@ -11,7 +11,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
 from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
-from domain.sop import JenisLayanan, Peran, langkah
+from domain.sop import JenisLayanan, Peran, langkah, timeout_detik
 from lpa.settings import get_settings
 from store import db, repo
 from tasks.laporan import render_laporan_markdown, tulis_laporan
@@ -70,7 +70,8 @@ def susun_laporan(nomor: str) -> LaporanTiket:
         )
 
 
-@task(name="buat-laporan", task_run_name="laporan-{nomor}")
+@task(name="buat-laporan", task_run_name="laporan-{nomor}",
+      timeout_seconds=timeout_detik("laporan"))
 def buat_laporan(nomor: str) -> str:
     """Render the report to HTML on disk and as a Markdown artifact in the Prefect UI."""
     laporan = susun_laporan(nomor)

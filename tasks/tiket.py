@@ -10,7 +10,7 @@ from prefect import task
 from sqlalchemy import select
 
 from domain.alur import CatatanLangkah
-from domain.sop import JenisLayanan, LangkahSOP, Peran
+from domain.sop import JenisLayanan, LangkahSOP, Peran, timeout_detik
 from domain.tiket import HasilTiket, StatusTiket
 from lpa.settings import get_settings
 from store import db, repo, secrets
@@ -93,7 +93,7 @@ def baca_tiket(nomor: str) -> TiketSnapshot:
         return _snapshot(repo.get_ticket(session, nomor))
 
 
-@task(name="buka-tiket", task_run_name="buka-tiket")
+@task(name="buka-tiket", task_run_name="buka-tiket", timeout_seconds=timeout_detik("pengajuan"))
 def buka_tiket(
     jenis: JenisLayanan,
     formulir: dict[str, Any],
@@ -254,7 +254,7 @@ def tutup_tiket(nomor: str, hasil: HasilTiket) -> None:
         repo.audit(session, "tiket_ditutup", ticket=ticket, at=at, hasil=hasil.value)
 
 
-@task(name="arsipkan-tiket")
+@task(name="arsipkan-tiket", timeout_seconds=timeout_detik("arsip"))
 def arsipkan_tiket(nomor: str, step_id: int, ringkasan: str, laporan: str | None) -> str:
     """Step 7: the agenda-book entry; the test account is deleted first."""
     with db.session_scope(_url()) as session:

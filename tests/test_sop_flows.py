@@ -128,6 +128,19 @@ def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohA
     secret = data["akun_uji"]["password"]
     assert secret not in html and secret not in json.dumps(kelaikan)
     assert secret not in (stack.settings.outbox_dir / "outbox.jsonl").read_text()
+    # An operator finds the ticket's runs in the UI by its number and tags.
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_=nomor)))
+    names = sorted(r.name for r in runs)
+    assert f"{nomor} · langkah 1 pengajuan" in names
+    assert any(n.startswith(f"{nomor} · langkah 7") for n in names)
+    for run in runs:
+        assert "jenis:uji-kelayakan" in run.tags
+        assert any(tag.startswith("instansi:") for tag in run.tags)
 
 
 def test_development_request_gets_recommendation_and_hosting(stack: Stack) -> None:
