@@ -117,6 +117,8 @@ class HasilKategori(BaseModel):
     findings: list[Temuan] = Field(default_factory=list)
     checks_run: list[str] = Field(default_factory=list)
     """Ids of the checks that ran to the end, findings or not."""
+    beban: dict[str, object] | None = None
+    """uji_beban only: the measurements, ``domain.beban.RingkasanBeban`` as JSON data."""
 
     @property
     def title(self) -> str:

@@ -219,10 +219,18 @@ def up(
     port: Annotated[int, typer.Option(help="Port server Prefect (127.0.0.1).")] = 4200,
 ) -> None:
     """Nyalakan server Prefect (SQLite) dan sajikan semua deployment; Ctrl-C menghentikan."""
+    import signal
     import time
 
     from lpa import server
 
+    def _stop(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and SIGTERM from a service manager, both stop everything cleanly (also when
+    # started in the background, where SIGINT would otherwise be ignored).
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
     settings = get_settings()
     from store import db
 
