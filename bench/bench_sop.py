@@ -43,6 +43,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,41 +144,47 @@ def _sinyal_jadi_interupsi(signum: int, _frame: Any) -> None:
 # --- the Prefect REST API ----------------------------------------------------------------
 
 class Api:
+    """Plain REST calls, retried (at most 6 times, backing off up to ~30 s in all) on 503
+    and 429, as Prefect's own client does: the server answers 503 when its SQLite database
+    is busy. The retries are counted (``coba_ulang``)."""
+
     def __init__(self, url: str) -> None:
         self.c = httpx.Client(base_url=url, timeout=60)
+        self.coba_ulang = 0
 
     def close(self) -> None:
         self.c.close()
 
+    def _req(self, method: str, path: str, **kw: Any) -> Any:
+        for attempt in range(7):
+            r = self.c.request(method, path, **kw)
+            if r.status_code not in (429, 503) or attempt == 6:
+                r.raise_for_status()
+                return r.json()
+            self.coba_ulang += 1
+            time.sleep(min(0.5 * 2 ** attempt, 10))
+        raise AssertionError("unreachable")
+
     def deployment_id(self, name: str) -> str:
-        r = self.c.get(f"/deployments/name/{name}")
-        r.raise_for_status()
-        return r.json()["id"]
+        return self._req("GET", f"/deployments/name/{name}")["id"]
 
     def run(self, run_id: Any) -> dict[str, Any]:
-        r = self.c.get(f"/flow_runs/{run_id}")
-        r.raise_for_status()
-        return r.json()
+        return self._req("GET", f"/flow_runs/{run_id}")
 
     def create_run(self, deployment_id: str, parameters: dict[str, Any], key: str) -> str:
-        r = self.c.post(f"/deployments/{deployment_id}/create_flow_run",
-                        json={"parameters": parameters, "idempotency_key": key})
-        r.raise_for_status()
-        return r.json()["id"]
+        # The idempotency key makes a retry after a 503 create nothing twice.
+        return self._req("POST", f"/deployments/{deployment_id}/create_flow_run",
+                         json={"parameters": parameters, "idempotency_key": key})["id"]
 
     def count(self, deployment_ids: list[str], types: list[str]) -> int:
-        r = self.c.post("/flow_runs/count", json={"flow_runs": {
-            "deployment_id": {"any_": deployment_ids}, "state": {"type": {"any_": types}}}})
-        r.raise_for_status()
-        return int(r.json())
+        return int(self._req("POST", "/flow_runs/count", json={"flow_runs": {
+            "deployment_id": {"any_": deployment_ids}, "state": {"type": {"any_": types}}}}))
 
     def last_completed(self, deployment_id: str) -> dict[str, Any] | None:
-        r = self.c.post("/flow_runs/filter", json={
+        runs = self._req("POST", "/flow_runs/filter", json={
             "flow_runs": {"deployment_id": {"any_": [deployment_id]},
                           "state": {"type": {"any_": ["COMPLETED"]}}},
             "sort": "END_TIME_DESC", "limit": 1})
-        r.raise_for_status()
-        runs = r.json()
         return runs[0] if runs else None
 
     def wait_state(self, run_id: Any, types: set[str], timeout: float = 180,
@@ -378,8 +385,9 @@ def satu_tiket(st: Tumpukan, data: dict[str, Any], jenis: str) -> dict[str, Any]
             "sisa": total - uji - diproses, "run_count": run_count, "langkah": per_langkah}
 
 
-def bagian_a(base: Path, n: int, n_primitif: int) -> dict[str, Any]:
-    hasil: dict[str, Any] = {"tiket": {}}
+def bagian_a(hasil: dict[str, Any], base: Path, n: int, n_primitif: int) -> None:
+    """Fills ``hasil`` as it goes, so a failure keeps what was measured."""
+    hasil["tiket"] = {}
     with Tumpukan(base, "a", primitif=True) as st:
         hasil["startup"] = st.startup
         log(f"(a) server siap: {st.startup}")
@@ -402,7 +410,6 @@ def bagian_a(base: Path, n: int, n_primitif: int) -> dict[str, Any]:
                     f"uji {r['uji']:.1f} s, sisa {r['sisa']:.1f} s")
         # The primitives once more at the end: drift of the shared machine shows here.
         hasil["primitif"] += ukur_primitif(st, n_primitif)
-    return hasil
 
 
 def laporan_a(h: dict[str, Any]) -> str:
@@ -422,7 +429,7 @@ def laporan_a(h: dict[str, Any]) -> str:
     out += [tabel(["primitive", "s", "min–max"], rows), ""]
     out += ["#### One ticket, seven steps, instant decisions (per ticket)", ""]
     rows = []
-    for varian, tiket in h["tiket"].items():
+    for varian, tiket in h.get("tiket", {}).items():
         for r in tiket:
             rows.append([varian, r["nomor"], r["total"], r["uji"], r["keputusan_diproses"],
                          r["sisa"], r["tunggu_pejabat"], r["sisa"] / kosong,
@@ -433,7 +440,9 @@ def laporan_a(h: dict[str, Any]) -> str:
                    "proses-tiket run_count"], rows), ""]
     out += ["#### Where the time goes (median per step over the tickets of each request type)",
             ""]
-    for varian, tiket in h["tiket"].items():
+    for varian, tiket in h.get("tiket", {}).items():
+        if not tiket:
+            continue
         kodes = [r["kode"] for r in tiket[0]["langkah"]]
         rows = []
         for i, kode in enumerate(kodes):
@@ -502,8 +511,10 @@ def tenang(st: Tumpukan, ids: dict[str, str], timeout: float = 300) -> bool:
     return False
 
 
-def bagian_b(base: Path, levels: list[int], inflight: int, budget_s: float) -> dict[str, Any]:
-    hasil: dict[str, Any] = {"levels": levels, "inflight": inflight, "baris": []}
+def bagian_b(hasil: dict[str, Any], base: Path, levels: list[int], inflight: int,
+             budget_s: float) -> None:
+    """Fills ``hasil`` as it goes, so a failure keeps what was measured."""
+    hasil.update({"levels": levels, "inflight": inflight, "baris": [], "dibuat": 0})
     with Tumpukan(base, "b", primitif=False) as st:
         hasil["startup"] = st.startup
         log(f"(b) server siap: {st.startup}")
@@ -535,6 +546,8 @@ def bagian_b(base: Path, levels: list[int], inflight: int, budget_s: float) -> d
                 if dibuat < level and dibuat - n < inflight:
                     st.api.create_run(ids["intake"], params, f"bench-b-{tag}-{dibuat}")
                     dibuat += 1
+                    hasil["dibuat"] = dibuat
+                    hasil["coba_ulang_503"] = st.api.coba_ulang
                     continue
                 gagal = st.api.count([ids["intake"], ids["proses"]], ["FAILED", "CRASHED"])
                 if gagal:
@@ -558,15 +571,15 @@ def bagian_b(base: Path, levels: list[int], inflight: int, budget_s: float) -> d
             if habis:
                 break
         hasil["total_s"] = time.monotonic() - mulai_b
-        hasil["dibuat"] = dibuat
-    return hasil
+        hasil["coba_ulang_503"] = st.api.coba_ulang
 
 
 def laporan_b(h: dict[str, Any]) -> str:
     rows = []
     for b in h["baris"]:
         rows.append([
-            b["menunggu"], b["suspended"],
+            f"{b['menunggu']}" + ("" if b.get("tenang", True) else " (not settled)"),
+            b["suspended"],
             f"{b['serve_proses_min']}–{b['serve_proses_max']}"
             if b["serve_proses_min"] != b["serve_proses_max"] else b["serve_proses_min"],
             b["serve_rss_mb"], b["prefect_proses"], b["prefect_rss_mb"], b["store_mb"],
@@ -604,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
         args.tickets, args.primitives = 1, 1
         levels = [1, 10, 50]
     else:
-        levels = [1, 100, 1000]
+        levels = [1, 100, 250, 500, 1000]
     levels = sorted({min(x, args.max_tickets) for x in levels if x >= 1})
 
     signal.signal(signal.SIGTERM, _sinyal_jadi_interupsi)
@@ -623,15 +636,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.part in ("a", "all"):
             t = time.monotonic()
-            hasil["a"] = bagian_a(base, args.tickets, args.primitives)
-            hasil["a"]["wall_s"] = time.monotonic() - t
+            hasil["a"] = {}
+            try:
+                bagian_a(hasil["a"], base, args.tickets, args.primitives)
+            finally:
+                hasil["a"]["wall_s"] = time.monotonic() - t
         if args.part in ("b", "all"):
             t = time.monotonic()
-            hasil["b"] = bagian_b(base, levels, args.inflight, args.budget_minutes * 60)
-            hasil["b"]["wall_s"] = time.monotonic() - t
+            hasil["b"] = {}
+            try:
+                bagian_b(hasil["b"], base, levels, args.inflight, args.budget_minutes * 60)
+            finally:
+                hasil["b"]["wall_s"] = time.monotonic() - t
         ok = True
     except KeyboardInterrupt:
         log("dihentikan; semua proses sudah dihentikan")
+    except Exception:  # noqa: BLE001 - the parts measured so far are still printed
+        log("gagal:\n" + traceback.format_exc())
     finally:
         hasil["wall_s"] = time.monotonic() - t_all
         if args.json:
@@ -643,13 +664,14 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"## SOP flows benchmark\n\n{hasil['perintah']}  \n{hasil['mesin']}  \n"
           f"{hasil['tanggal']}, wall time {hasil['wall_s']:.0f} s\n")
-    if "a" in hasil:
+    if hasil.get("a", {}).get("primitif"):
         print(f"### (a) One ticket through seven steps ({hasil['a']['wall_s']:.0f} s)\n")
         print(laporan_a(hasil["a"]))
-    if "b" in hasil:
+    if hasil.get("b", {}).get("baris"):
         b = hasil["b"]
         print(f"### (b) Waiting tickets ({b['wall_s']:.0f} s; created {b.get('dibuat')} "
-              f"intake runs, at most {b['inflight']} in flight)\n")
+              f"intake runs, at most {b['inflight']} in flight; "
+              f"{b.get('coba_ulang_503', 0)} REST calls retried after 503/429)\n")
         print(laporan_b(b))
     return 0 if ok else 130
 

@@ -94,7 +94,7 @@ def periksa_masukan(masukan: RunInput, nip_ditugaskan: str | None,
 
 
 def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
-           jatuh_tempo: datetime | None, percobaan: int) -> str:
+           jatuh_tempo: datetime | None, percobaan: int, tambahan: str | None = None) -> str:
     """The Markdown the official sees above the resume form in the Prefect UI."""
     tempo = format_waktu_wib(jatuh_tempo.astimezone(WIB)) if jatuh_tempo else \
         "jam layanan berhenti selama menunggu pemohon"
@@ -109,6 +109,8 @@ def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
         "",
         "Isi keputusan, NIP Anda dan kode sekali pakai yang dikirim ke surel Anda.",
     ]
+    if tambahan:
+        baris += ["", tambahan]
     if percobaan:
         baris += ["", f"> Percobaan sebelumnya ditolak ({percobaan}x): periksa NIP dan kode."]
     return "\n".join(baris)
@@ -122,6 +124,7 @@ async def tunggu_keputusan(
     flow_run_id: str | None,
     penerima: tuple[str, ...],
     catatan_pengembalian: str | None = None,
+    tambahan: str | None = None,
 ) -> RunInput:
     """Suspend until the assignee decides with a valid NIP and code; return the decision."""
     logger = get_run_logger()
@@ -135,7 +138,8 @@ async def tunggu_keputusan(
         petugas = f"{rekaman.assignee_name} (NIP {rekaman.assignee_nip})"
         masukan = await suspend_flow_run(
             wait_for_input=jenis_masukan.with_initial_data(
-                description=uraian(tiket, langkah, petugas, rekaman.due_at, percobaan)
+                description=uraian(tiket, langkah, petugas, rekaman.due_at, percobaan,
+                                   tambahan)
             ),
             key=f"langkah-{step_id}-{percobaan}",
             timeout=None,

@@ -17,7 +17,7 @@ from flows.disposition import (
     petugas_langkah,
     tunggu_keputusan,
 )
-from flows.tindak_lanjut import buat_laporan, uji_kelaikan
+from flows.tindak_lanjut import buat_laporan, pemeriksaan_skpl, uji_kelaikan
 from tasks import tiket as t
 
 _KEPADA = {
@@ -82,10 +82,14 @@ async def _jalankan(tiket: t.TiketSnapshot, langkah: LangkahSOP, step_id: int,
         t.selesaikan_langkah(tiket.nomor, step_id, catatan=masukan.catatan or "Dilengkapi")
     elif kode in _KEPADA or kode == "rekomendasi":
         _, _, email = petugas_langkah(tiket, langkah)
+        skpl = pemeriksaan_skpl(tiket) if kode == "rekomendasi" else None
         masukan = await tunggu_keputusan(tiket, langkah, step_id, KeputusanPejabat,
-                                         flow_run_id, (email,))
+                                         flow_run_id, (email,), tambahan=skpl)
+        catatan = masukan.catatan
+        if skpl:
+            catatan = f"{catatan}\n\n{skpl}".strip()
         t.catat_keputusan(tiket.nomor, step_id, masukan.nip, masukan.keputusan,
-                          masukan.catatan, _KEPADA.get(kode), disposisi=kode in _KEPADA)
+                          catatan, _KEPADA.get(kode), disposisi=kode in _KEPADA)
     elif kode == "hosting_integrasi":
         _, _, email = petugas_langkah(tiket, langkah)
         masukan = await tunggu_keputusan(tiket, langkah, step_id, CatatanHosting,

@@ -5,13 +5,28 @@ from __future__ import annotations
 from prefect import get_run_logger
 
 from domain.kelaikan import TargetUji
+from domain.skpl import periksa_skpl
 from domain.sop import timeout_detik
 from flows.kelaikan import kelaikan
 from lpa.settings import get_settings
 from tasks import tiket as t
 from tasks.pelaporan import buat_laporan, simpan_kelaikan
 
-__all__ = ["buat_laporan", "uji_kelaikan"]
+__all__ = ["buat_laporan", "pemeriksaan_skpl", "uji_kelaikan"]
+
+
+def pemeriksaan_skpl(tiket: t.TiketSnapshot) -> str:
+    """The automatic check of the attached requirements document, for the officer to read.
+
+    The catalog prescribes the outline of a "Spesifikasi Kebutuhan Aplikasi"; the officer
+    sees which sections are missing before writing the recommendation.
+    """
+    teks = tiket.formulir.get("dokumen_spesifikasi")
+    if not teks:
+        return ("**Pemeriksaan otomatis SKPL:** tidak ada dokumen Spesifikasi Kebutuhan "
+                "Aplikasi yang dilampirkan.")
+    hasil = periksa_skpl(teks)
+    return f"**Pemeriksaan otomatis SKPL:** {hasil.ringkasan}"
 
 
 def target_dari_formulir(tiket: t.TiketSnapshot) -> TargetUji:

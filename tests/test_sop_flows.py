@@ -144,13 +144,20 @@ def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohA
 
 
 def test_development_request_gets_recommendation_and_hosting(stack: Stack) -> None:
-    nomor = operasi.submit(stack.settings, form("pembangunan.json"), "pembangunan")
+    skpl = (ROOT / "tests" / "fixtures" / "skpl_lengkap.md").read_text(encoding="utf-8")
+    # One section missing: the officer is told which before recommending.
+    skpl = skpl.replace("Batasan Perancangan", "Hal lain")
+    nomor = operasi.submit(stack.settings, form("pembangunan.json", dokumen_spesifikasi=skpl),
+                           "pembangunan")
     decided = [pejabat_memutus(stack.settings, nomor) for _ in range(5)]
     assert decided == ["disposisi_kadis", "disposisi_kabid", "perintah_prakom", "rekomendasi",
                        "hosting_integrasi"]
     status = tunggu_arsip(stack.settings, nomor)
     hosting = next(s for s in status["langkah"] if s["kode"] == "hosting_integrasi")
     assert "Domain: contoh.babelprov.go.id" in hosting["catatan"]
+    rekomendasi = next(s for s in status["langkah"] if s["kode"] == "rekomendasi")
+    assert "Pemeriksaan otomatis SKPL" in rekomendasi["catatan"]
+    assert "Batasan Perancangan" in rekomendasi["catatan"]
 
 
 def test_va_request_runs_to_the_archive(stack: Stack) -> None:

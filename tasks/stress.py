@@ -1,0 +1,435 @@
+"""Uji beban I/O: render the locustfile, run Locust in subprocesses, read what it measured.
+
+Locust monkey-patches the standard library with gevent, so it never enters a Prefect
+process (docs/decisions and ARCHITECTURE decision 4): every run is ``python -m locust`` in a
+new process group,
+
+* locally on every core: ``--processes N`` (N = CPU count by default; the master binds
+  127.0.0.1 on a free port, never all interfaces), or
+* distributed: ``--master --master-bind-host H --master-bind-port P --expect-workers N``;
+  workers elsewhere run ``locust -f - --worker --master-host H --master-port P``
+  (the locustfile is downloaded from the master).
+
+The locustfile's shape (``templates/locustfile.py.j2``) writes each finished step's raw
+numbers (histogram, requests, failures, CPU samples) to a JSON file; this module polls it to
+move the progress artifact and reads it at the end. Locust's own ``--csv`` statistics are kept
+beside it for reference. The run is bounded: at its deadline the whole process group is
+terminated, then killed.
+
+The test account reaches the locustfile only through environment variables
+(:data:`ENV_USERNAME`, :data:`ENV_PASSWORD`): never in a file, an argument, a log or a report.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from prefect import task
+from prefect.artifacts import aupdate_progress_artifact
+from prefect.cache_policies import NONE
+from pydantic import SecretStr
+
+from domain.beban import RencanaBeban, RingkasanBeban, Skenario
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+ENV_USERNAME = "LPA_UJI_USERNAME"
+ENV_PASSWORD = "LPA_UJI_PASSWORD"
+ENV_HASIL = "LPA_BEBAN_HASIL"
+NAMA_HASIL = "langkah.json"
+NAMA_LOG = "locust.log"
+NAMA_CSV = "locust"
+TENGGANG_MULAI = 30.0
+"""Seconds allowed beyond the plan for Locust to start (import, fork, workers connecting)."""
+TENGGANG_BERHENTI = 10.0
+"""Seconds between SIGTERM and SIGKILL of the process group at the deadline."""
+POLA_CPU = re.compile(r"CPU usage above|exceeded cpu threshold", re.I)
+
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+class GagalUjiBeban(RuntimeError):
+    """Locust could not run (bad locustfile, workers never came, crash); message in Bahasa
+    Indonesia."""
+
+
+# --- Locustfile ----------------------------------------------------------------------------
+
+def _langkah_untuk_locust(skenario: Skenario) -> list[dict[str, Any]]:
+    langkah = []
+    for s in skenario.steps:
+        path, body = s.path, None
+        if s.data:
+            data = urlencode({k: str(v) for k, v in s.data.items()})
+            if s.method in ("GET", "HEAD", "DELETE"):
+                path += ("&" if "?" in path else "?") + data
+            else:
+                body = data
+        jeda = list(s.think_time) if isinstance(s.think_time, tuple) else s.think_time
+        langkah.append({"method": s.method, "path": path, "label": s.label, "body": body,
+                        "think_time": jeda})
+    return langkah
+
+
+def render_locustfile(rencana: RencanaBeban, skenario: Skenario | None) -> str:
+    """The locustfile: users from ``skenario`` plus the stepped shape; with ``skenario``
+    None, the shape only (to go beside a user-supplied locustfile)."""
+    konteks: dict[str, Any] = {
+        "pengguna": skenario is not None,
+        "env_username": ENV_USERNAME, "env_password": ENV_PASSWORD, "env_hasil": ENV_HASIL,
+        # repr() of a str is an inert Python literal whatever the scenario contains
+        "rencana_json": repr(json.dumps(rencana.untuk_locust())),
+        "skenario_json": "''", "bobot_langkah": [],
+    }
+    if skenario is not None:
+        data = {"login": skenario.login.model_dump() if skenario.login else None,
+                "steps": _langkah_untuk_locust(skenario)}
+        konteks["skenario_json"] = repr(json.dumps(data))
+        konteks["bobot_langkah"] = [s.weight for s in skenario.steps]
+    return _ENV.get_template("locustfile.py.j2").render(**konteks)
+
+
+def punya_shape_sendiri(locustfile: Path) -> bool:
+    """Whether a user-supplied locustfile defines its own LoadTestShape (ours replaces it)."""
+    try:
+        pohon = ast.parse(locustfile.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return False
+    for node in ast.walk(pohon):
+        if isinstance(node, ast.ClassDef):
+            for dasar in node.bases:
+                nama = dasar.attr if isinstance(dasar, ast.Attribute) else getattr(
+                    dasar, "id", "")
+                if nama == "LoadTestShape":
+                    return True
+    return False
+
+
+def siapkan_locustfile(kerja: Path, rencana: RencanaBeban, skenario: Skenario | None,
+                       locustfile_pengguna: Path | None = None) -> list[Path]:
+    """Write the locustfile(s) into ``kerja``; returns the ``-f`` list (ours first, so our
+    shape is the one Locust uses)."""
+    kerja.mkdir(parents=True, exist_ok=True)
+    if locustfile_pengguna is not None:
+        if not locustfile_pengguna.is_file():
+            raise GagalUjiBeban(f"Locustfile {locustfile_pengguna} tidak ditemukan")
+        try:
+            compile(locustfile_pengguna.read_text(encoding="utf-8"),
+                    str(locustfile_pengguna), "exec")
+        except (SyntaxError, UnicodeDecodeError) as exc:
+            raise GagalUjiBeban(f"Locustfile {locustfile_pengguna} bukan Python yang sah: "
+                                f"{exc}") from None
+        bentuk = kerja / "lpa_bentuk.py"
+        bentuk.write_text(render_locustfile(rencana, None), encoding="utf-8")
+        salinan = kerja / "locustfile_pengguna.py"
+        salinan.write_text(locustfile_pengguna.read_text(encoding="utf-8"), encoding="utf-8")
+        return [bentuk, salinan]
+    berkas = kerja / "locustfile.py"
+    berkas.write_text(render_locustfile(rencana, skenario), encoding="utf-8")
+    return [berkas]
+
+
+# --- Running Locust ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Distribusi:
+    """How Locust spreads the load.
+
+    ``master_bind`` None: one machine, ``processes`` worker processes (-1: one per core, 0:
+    a single process without workers). ``master_bind`` "HOST:PORT": a master there waiting
+    for ``expect_workers`` workers (at most ``tunggu_workers`` seconds).
+    """
+
+    processes: int = -1
+    master_bind: str | None = None
+    expect_workers: int = 0
+    tunggu_workers: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.master_bind is not None:
+            host, _, port = self.master_bind.rpartition(":")
+            if not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ValueError("--master-bind harus berbentuk HOST:PORT, mis. "
+                                 "10.10.20.5:5557")
+            if self.expect_workers < 1:
+                raise ValueError("mode terdistribusi perlu --expect-workers minimal 1")
+        elif self.processes < -1:
+            raise ValueError("jumlah proses harus -1 (semua core), 0 atau lebih")
+
+    @property
+    def jumlah_proses(self) -> int:
+        return os.cpu_count() or 1 if self.processes == -1 else self.processes
+
+    @property
+    def tenggang(self) -> float:
+        """Seconds the run may take beyond its plan."""
+        return TENGGANG_MULAI + (self.tunggu_workers if self.master_bind else 0.0)
+
+
+def port_bebas(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def perintah_locust(berkas: list[Path], url: str, distribusi: Distribusi,
+                    csv_prefix: Path) -> list[str]:
+    """The Locust command line (no secret in it)."""
+    cmd = [sys.executable, "-m", "locust", "-f", ",".join(str(b) for b in berkas),
+           "--headless", "--host", url, "--csv", str(csv_prefix), "--loglevel", "INFO",
+           "--exit-code-on-error", "0", "--stop-timeout", "5"]
+    if distribusi.master_bind is not None:
+        host, _, port = distribusi.master_bind.rpartition(":")
+        cmd += ["--master", "--master-bind-host", host, "--master-bind-port", port,
+                "--expect-workers", str(distribusi.expect_workers),
+                "--expect-workers-max-wait", str(int(distribusi.tunggu_workers))]
+    elif distribusi.jumlah_proses > 0:
+        port = str(port_bebas())
+        cmd += ["--processes", str(distribusi.jumlah_proses),
+                "--master-bind-host", "127.0.0.1", "--master-bind-port", port,
+                "--master-port", port]
+    return cmd
+
+
+def lingkungan_locust(hasil: Path, username: str | None,
+                      password: SecretStr | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in (ENV_USERNAME, ENV_PASSWORD, ENV_HASIL)}
+    env[ENV_HASIL] = str(hasil)
+    env["PYTHONUNBUFFERED"] = "1"
+    if username is not None and password is not None:
+        env[ENV_USERNAME] = username
+        env[ENV_PASSWORD] = password.get_secret_value()
+    return env
+
+
+def baca_hasil(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _hentikan(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+
+
+async def _tunggu_atau_bunuh(proc: asyncio.subprocess.Process) -> None:
+    try:
+        await asyncio.wait_for(proc.wait(), TENGGANG_BERHENTI)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        await proc.wait()
+
+
+def ekor_log(path: Path, baris: int = 15, rahasia: list[str] | None = None) -> str:
+    try:
+        teks = path.read_text(encoding="utf-8", errors="replace").splitlines()[-baris:]
+    except OSError:
+        return ""
+    hasil = "\n".join(teks)
+    for r in rahasia or []:
+        if r:
+            hasil = hasil.replace(r, "[disensor]")
+    return hasil
+
+
+@task(name="uji-beban-locust", cache_policy=NONE, task_run_name="locust · {url}")
+async def jalankan_locust(
+    url: str, berkas: list[Path], rencana: RencanaBeban, kerja: Path,
+    distribusi: Distribusi, username: str | None = None, password: SecretStr | None = None,
+    progress_id: UUID | None = None, interval: float = 2.0,
+) -> dict[str, Any]:
+    """Run the plan with Locust in its own process group, bounded by the plan's duration
+    plus the start-up allowance; returns the raw step data and how the run ended.
+
+    Raises :class:`GagalUjiBeban` when Locust did not measure a single step.
+    """
+    hasil_path, log_path = kerja / NAMA_HASIL, kerja / NAMA_LOG
+    hasil_path.unlink(missing_ok=True)
+    cmd = perintah_locust(berkas, url, distribusi, kerja / NAMA_CSV)
+    batas = rencana.durasi_total + distribusi.tenggang
+    mulai = time.monotonic()
+    with open(log_path, "wb") as log:
+        proc = await asyncio.create_subprocess_exec(
+            *cmd, stdout=log, stderr=asyncio.subprocess.STDOUT, stdin=asyncio.subprocess.DEVNULL,
+            env=lingkungan_locust(hasil_path, username, password), cwd=kerja,
+            start_new_session=True,
+        )
+        dihentikan = False
+        try:
+            while True:
+                try:
+                    await asyncio.wait_for(proc.wait(), interval)
+                    break
+                except TimeoutError:
+                    pass
+                if time.monotonic() - mulai > batas:
+                    dihentikan = True
+                    _hentikan(proc)
+                    await _tunggu_atau_bunuh(proc)
+                    break
+                if progress_id is not None:
+                    data = baca_hasil(hasil_path) or {}
+                    detik = float(data.get("detik") or 0.0)
+                    selesai = len(data.get("langkah") or [])
+                    persen = max(detik / rencana.durasi_total,
+                                 selesai / len(rencana.langkah)) * 100
+                    with contextlib.suppress(Exception):  # progress is best effort
+                        await aupdate_progress_artifact(progress_id, min(99.0, persen))
+        except BaseException:  # cancelled or timed out from outside: never leave Locust behind
+            _hentikan(proc)
+            await _tunggu_atau_bunuh(proc)
+            raise
+    detik_beban = time.monotonic() - mulai
+    rahasia = [password.get_secret_value()] if password is not None else []
+    data = baca_hasil(hasil_path)
+    log_teks = ekor_log(log_path, 10_000, rahasia)
+    if not data or not data.get("langkah"):
+        sebab = "dihentikan pada batas waktu" if dihentikan else f"kode keluar {proc.returncode}"
+        raise GagalUjiBeban(f"Locust tidak menghasilkan pengukuran ({sebab}). Log terakhir:\n"
+                            f"{ekor_log(log_path, 15, rahasia)}")
+    if progress_id is not None:
+        with contextlib.suppress(Exception):
+            await aupdate_progress_artifact(progress_id, 100.0)
+    return {
+        **data,
+        "dihentikan": dihentikan,
+        "returncode": proc.returncode,
+        "peringatan_cpu": bool(POLA_CPU.search(log_teks)),
+        "detik_beban": round(detik_beban, 3),
+        "perintah": cmd,
+        "kerja": str(kerja),
+    }
+
+
+# --- Charts and the HTML part of the report --------------------------------------------------
+
+def _skala(nilai: float) -> float:
+    """A round upper bound for an axis: 1, 2, 2.5, 5 × 10^k."""
+    if nilai <= 0:
+        return 1.0
+    dasar = 10 ** int(f"{nilai:e}".split("e")[1])
+    for k in (1, 2, 2.5, 5, 10):
+        if nilai <= k * dasar:
+            return k * dasar
+    return 10 * dasar
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}" if v < 10_000 else f"{v / 1000:g}rb"
+
+
+def grafik_svg(judul: str, sumbu_y: str, seri: list[tuple[str, str, list[tuple[float, float]]]],
+               *, garis_h: tuple[str, float] | None = None,
+               garis_v: tuple[str, float] | None = None,
+               lebar: int = 560, tinggi: int = 300) -> str:
+    """A small line chart as inline SVG (no plotting library). ``seri``: (label, colour,
+    [(x, y)]); ``garis_h``/``garis_v``: a labelled horizontal/vertical reference line."""
+    kiri, kanan, atas, bawah = 64, 16, 34, 46
+    pw, ph = lebar - kiri - kanan, tinggi - atas - bawah
+    xs = [x for _, _, titik in seri for x, _ in titik] + ([garis_v[1]] if garis_v else [])
+    ys = [y for _, _, titik in seri for _, y in titik] + ([garis_h[1]] if garis_h else [])
+    xmaks, ymaks = _skala(max(xs, default=1)), _skala(max(ys, default=1) * 1.05)
+
+    def px(x: float) -> float:
+        return kiri + pw * x / xmaks
+
+    def py(y: float) -> float:
+        return atas + ph * (1 - y / ymaks)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {lebar} {tinggi}" '
+           f'width="{lebar}" height="{tinggi}" font-family="sans-serif" font-size="11" '
+           f'role="img" aria-label="{_esc(judul)}">',
+           f'<text x="{lebar / 2}" y="16" text-anchor="middle" font-size="13" '
+           f'font-weight="bold">{_esc(judul)}</text>',
+           f'<rect x="{kiri}" y="{atas}" width="{pw}" height="{ph}" fill="none" '
+           f'stroke="#999"/>']
+    for i in range(6):
+        y, x = ymaks * i / 5, xmaks * i / 5
+        out.append(f'<line x1="{kiri}" x2="{kiri + pw}" y1="{py(y):.1f}" y2="{py(y):.1f}" '
+                   f'stroke="#e5e5e5"/>')
+        out.append(f'<text x="{kiri - 6}" y="{py(y) + 4:.1f}" text-anchor="end">'
+                   f'{_fmt(round(y, 3))}</text>')
+        out.append(f'<text x="{px(x):.1f}" y="{atas + ph + 16}" text-anchor="middle">'
+                   f'{_fmt(round(x, 3))}</text>')
+    out.append(f'<text x="{kiri + pw / 2}" y="{tinggi - 8}" text-anchor="middle">'
+               f'Pengguna serentak</text>')
+    out.append(f'<text x="14" y="{atas + ph / 2}" text-anchor="middle" '
+               f'transform="rotate(-90 14 {atas + ph / 2})">{_esc(sumbu_y)}</text>')
+    if garis_h:
+        out.append(f'<line x1="{kiri}" x2="{kiri + pw}" y1="{py(garis_h[1]):.1f}" '
+                   f'y2="{py(garis_h[1]):.1f}" stroke="#c0392b" stroke-dasharray="6 4"/>'
+                   f'<text x="{kiri + pw - 4}" y="{py(garis_h[1]) - 4:.1f}" text-anchor="end" '
+                   f'fill="#c0392b">{_esc(garis_h[0])}</text>')
+    if garis_v:
+        out.append(f'<line x1="{px(garis_v[1]):.1f}" x2="{px(garis_v[1]):.1f}" y1="{atas}" '
+                   f'y2="{atas + ph}" stroke="#7f8c8d" stroke-dasharray="4 4"/>'
+                   f'<text x="{px(garis_v[1]) + 4:.1f}" y="{atas + 12}" fill="#555">'
+                   f'{_esc(garis_v[0])}</text>')
+    for n, (label, warna, titik) in enumerate(seri):
+        if titik:
+            poin = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in titik)
+            out.append(f'<polyline points="{poin}" fill="none" stroke="{warna}" '
+                       f'stroke-width="2"/>')
+            out += [f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{warna}"/>'
+                    for x, y in titik]
+        lx = kiri + 8 + n * 110
+        out.append(f'<rect x="{lx}" y="{atas + 6}" width="12" height="3" fill="{warna}"/>'
+                   f'<text x="{lx + 16}" y="{atas + 11}">{_esc(label)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _esc(teks: str) -> str:
+    return (teks.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def grafik_uji_beban(ringkasan: RingkasanBeban) -> dict[str, str]:
+    """The two charts of the report: response time and throughput against users."""
+    langkah = [s for s in ringkasan.steps if s.requests > 0]
+    waktu = [(label, warna, [(s.users, getattr(s, kunci)) for s in langkah
+                             if getattr(s, kunci) is not None])
+             for label, warna, kunci in (("p50", "#2980b9", "p50_ms"),
+                                         ("p95", "#e67e22", "p95_ms"),
+                                         ("p99", "#8e44ad", "p99_ms"))]
+    target = (f"target {ringkasan.target_users}", float(ringkasan.target_users))
+    return {
+        "waktu_respons": grafik_svg(
+            "Waktu respons terhadap pengguna serentak", "Waktu respons (ms)", waktu,
+            garis_h=(f"ambang p95 {ringkasan.p95_threshold_ms:g} ms",
+                     ringkasan.p95_threshold_ms), garis_v=target),
+        "throughput": grafik_svg(
+            "Throughput terhadap pengguna serentak", "Permintaan per detik",
+            [("req/detik", "#27ae60", [(s.users, s.rps) for s in langkah])], garis_v=target),
+    }
+
+
+def render_html(ringkasan: RingkasanBeban) -> str:
+    """The stress part of the HTML report (a ``<section>``, charts inline)."""
+    return _ENV.get_template("uji_beban.html.j2").render(
+        r=ringkasan, grafik=grafik_uji_beban(ringkasan))
