@@ -74,7 +74,7 @@ MAKS_PENGGUNA_DEFAULT = 5000
 """Concurrent users never exceed this, whatever the target."""
 MAKS_PERMINTAAN_DEFAULT = 5_000_000
 """Requests: the run stops when this many have been sent."""
-DURASI_LANGKAH_MIN = 4.0
+DURASI_LANGKAH_MIN = 3.0
 """Seconds: a shorter step gives no usable percentiles."""
 JEDA_DEFAULT = (3.0, 7.0)
 """Think time (seconds, uniform) between pages when the scenario gives none: a person reads
@@ -200,9 +200,8 @@ def rencana_beban(
     durasi_maks: float = DURASI_MAKS_DEFAULT,
     maks_pengguna: int = MAKS_PENGGUNA_DEFAULT,
     maks_permintaan: int = MAKS_PERMINTAAN_DEFAULT,
-    puncak: int | None = None,
 ) -> RencanaBeban:
-    """Steps of equal height up to ``puncak`` (default twice ``target``), bounded.
+    """Steps of equal height up to twice ``target``, bounded.
 
     Each step is held ``durasi_langkah`` seconds unless ``durasi_maks`` forces shorter
     ones; when even ``DURASI_LANGKAH_MIN`` per step does not fit, there are fewer steps.
@@ -212,20 +211,21 @@ def rencana_beban(
         raise ValueError("target pengguna serentak minimal 1")
     if jumlah_langkah < 1:
         raise ValueError("jumlah tahap minimal 1")
-    if durasi_maks < DURASI_LANGKAH_MIN:
-        raise ValueError(f"durasi maksimum uji minimal {_angka(DURASI_LANGKAH_MIN)} detik")
+    if min(durasi_maks, durasi_langkah) < DURASI_LANGKAH_MIN:
+        raise ValueError(f"lama tiap tahap dan durasi maksimum uji minimal "
+                         f"{_angka(DURASI_LANGKAH_MIN)} detik")
     if maks_pengguna < 1 or maks_permintaan < 1:
         raise ValueError("batas pengguna dan batas permintaan minimal 1")
     catatan: list[str] = []
-    tertinggi = puncak if puncak is not None else 2 * target
+    tertinggi = 2 * target
     if tertinggi > maks_pengguna:
         catatan.append(f"beban puncak dibatasi {maks_pengguna} pengguna serentak "
                        f"(rencana {tertinggi})")
         tertinggi = maks_pengguna
     n = min(jumlah_langkah, tertinggi)
     durasi = min(durasi_langkah, durasi_maks / n)
-    if durasi < DURASI_LANGKAH_MIN:
-        n = max(1, int(durasi_maks // DURASI_LANGKAH_MIN))
+    if durasi < DURASI_LANGKAH_MIN:  # only durasi_maks can force this
+        n = min(n, max(1, int(durasi_maks // DURASI_LANGKAH_MIN)))
         durasi = durasi_maks / n
         catatan.append(f"jumlah tahap dikurangi menjadi {n} agar muat dalam "
                        f"{_angka(durasi_maks)} detik")
@@ -328,12 +328,17 @@ class RingkasanBeban(BaseModel):
     average_users: float
     arithmetic: str
     planned_steps: int
+    workers: int | None = None
+    """Load-generator worker processes that took part (1: a single process)."""
+    load_seconds: float | None = None
+    """Wall time of the Locust run, start-up included."""
     notes: list[str] = Field(default_factory=list)
 
 
 def ringkas(target: TargetKonkurensi, rencana: RencanaBeban, steps: Sequence[HasilLangkah],
             p95_ms: float = P95_DEFAULT_MS, *, selesai: bool = True,
-            catatan: Iterable[str] = ()) -> RingkasanBeban:
+            catatan: Iterable[str] = (), workers: int | None = None,
+            load_seconds: float | None = None) -> RingkasanBeban:
     """Capacity and verdict from the measured steps (rules in the module docstring).
 
     ``selesai``: the run reached the end of its plan (not stopped by a bound or a crash).
@@ -345,7 +350,8 @@ def ringkas(target: TargetKonkurensi, rencana: RencanaBeban, steps: Sequence[Has
         "target_users": target.target, "p95_threshold_ms": p95_ms,
         "generator_saturated": jenuh, "steps": steps, "peak_factor": target.faktor_puncak,
         "average_users": round(target.rata_rata, 3), "arithmetic": target.aritmetika(),
-        "planned_steps": len(rencana.langkah), "notes": catatan,
+        "planned_steps": len(rencana.langkah), "notes": catatan, "workers": workers,
+        "load_seconds": load_seconds,
     }
 
     def tidak_valid(alasan: str) -> RingkasanBeban:

@@ -53,6 +53,9 @@ from pydantic import (
     model_validator,
 )
 
+from domain.kelaikan_sesi_dbms_lain import CEK_SESI_DBMS_LAIN
+from domain.kelaikan_struktur_input import CEK_STRUKTUR_INPUT
+
 KategoriId = Literal[
     "struktur", "validasi_data", "otentikasi_sesi", "input_error", "dbms", "lain_lain",
     "uji_beban",
@@ -205,6 +208,8 @@ class TargetUji(BaseModel):
     db_host: str | None = Field(default=None, max_length=253)
     db_port: int | None = Field(default=None, ge=1, le=65535)
     network: str | None = Field(default=None, description="Jaringan dalam cakupan (CIDR).")
+    email_formulir: tuple[str, ...] = Field(
+        default=(), description="Alamat email pada formulir permohonan (diperiksa lain_lain).")
 
     @field_validator("url")
     @classmethod
@@ -365,132 +370,8 @@ class Cek:
 
 
 _DAFTAR_CEK = (
-    Cek(
-        "struktur.vcs_terbuka", "Folder version control (.git/.svn/.hg) dapat diunduh",
-        "tinggi", "WSTG-CONF-04", "CWE-527",
-        "Meminta /.git/HEAD, /.svn/wc.db dan /.hg/requires lalu mengenali isinya; dibandingkan "
-        "dahulu dengan jawaban untuk path acak (soft 404).",
-        "Hapus folder .git/.svn/.hg dari direktori web atau tolak aksesnya di web server "
-        "(mis. `location ~ /\\.(git|svn|hg) { deny all; }`), lalu anggap semua rahasia yang "
-        "pernah di-commit telah bocor dan ganti.",
-    ),
-    Cek(
-        "struktur.env_terbuka", "Berkas konfigurasi .env berisi rahasia dapat diunduh",
-        "tinggi", "WSTG-CONF-04", "CWE-538",
-        "Meminta /.env dan variannya; temuan bila isinya berupa pasangan KUNCI=nilai dengan "
-        "kunci yang tampak rahasia (PASSWORD, SECRET, KEY, TOKEN). Nilai tidak pernah disimpan.",
-        "Letakkan .env di luar document root atau tolak aksesnya di web server; ganti semua "
-        "kata sandi dan kunci yang tercantum di dalamnya.",
-    ),
-    Cek(
-        "struktur.listing_direktori", "Directory listing aktif",
-        "sedang", "WSTG-CONF-02", "CWE-548",
-        "Meminta folder yang dirujuk halaman awal dan folder umum (/uploads/, /files/, ...) "
-        "dan mengenali halaman daftar isi folder (Apache, nginx, IIS, Tomcat).",
-        "Matikan directory listing (Apache: `Options -Indexes`; nginx: `autoindex off`) dan "
-        "sediakan index kosong atau jawaban 403/404.",
-    ),
-    Cek(
-        "validasi_data.batasan_form", "Validasi formulir hanya di sisi klien",
-        "sedang", "WSTG-BUSL-01", "CWE-602",
-        "Mengirim langsung formulir di halaman awal dengan isian wajib (required) dikosongkan "
-        "atau isian melebihi maxlength; temuan bila server menerimanya. Nilai uji ditandai "
-        "UJI-KELAIKAN-LPA.",
-        "Ulangi semua aturan validasi (wajib, panjang, pola, tipe) di sisi server dan tolak "
-        "masukan yang tidak sah dengan pesan yang jelas; validasi HTML hanya membantu pengguna.",
-    ),
-    Cek(
-        "otentikasi_sesi.login_http", "Formulir login dikirim tanpa enkripsi (HTTP)",
-        "tinggi", "WSTG-ATHN-01", "CWE-319",
-        "Mencari formulir dengan kolom kata sandi di halaman awal dan halaman login; temuan "
-        "bila halaman itu atau tujuan formulirnya memakai http://.",
-        "Layani seluruh aplikasi hanya melalui HTTPS, alihkan HTTP ke HTTPS (301) dan aktifkan "
-        "HSTS.",
-    ),
-    Cek(
-        "otentikasi_sesi.cookie_httponly", "Cookie sesi tanpa atribut HttpOnly",
-        "sedang", "WSTG-SESS-02", "CWE-1004",
-        "Memeriksa atribut Set-Cookie untuk cookie sesi di halaman awal, halaman login dan "
-        "jawaban login (bila akun uji diberikan).",
-        "Tambahkan atribut HttpOnly pada cookie sesi (mis. PHP `session.cookie_httponly=1`).",
-    ),
-    Cek(
-        "otentikasi_sesi.cookie_secure", "Cookie sesi tanpa atribut Secure",
-        "sedang", "WSTG-SESS-02", "CWE-614",
-        "Memeriksa atribut Secure pada Set-Cookie cookie sesi.",
-        "Layani aplikasi melalui HTTPS dan tambahkan atribut Secure pada cookie sesi "
-        "(mis. PHP `session.cookie_secure=1`).",
-    ),
-    Cek(
-        "otentikasi_sesi.cookie_samesite", "Cookie sesi tanpa atribut SameSite",
-        "rendah", "WSTG-SESS-02", "CWE-1275",
-        "Memeriksa atribut SameSite pada Set-Cookie cookie sesi.",
-        "Tambahkan `SameSite=Lax` (atau `Strict`) pada cookie sesi.",
-    ),
-    Cek(
-        "otentikasi_sesi.tanpa_csrf", "Formulir POST tanpa token anti-CSRF",
-        "sedang", "WSTG-SESS-05", "CWE-352",
-        "Memeriksa formulir POST di halaman awal dan halaman login: temuan bila tidak ada "
-        "isian tersembunyi berupa token (csrf, _token, authenticity_token, ...).",
-        "Gunakan token anti-CSRF per sesi pada setiap formulir yang mengubah data (fitur "
-        "bawaan framework) dan periksa token itu di server.",
-    ),
-    Cek(
-        "input_error.refleksi_canary", "Masukan dipantulkan tanpa encoding (reflected XSS)",
-        "tinggi", "WSTG-INPV-01", "CWE-79",
-        "Mengirim penanda unik yang tidak berbahaya (<lpa...>) lewat parameter formulir GET "
-        "dan tautan di halaman awal; temuan bila penanda muncul kembali tanpa di-encode.",
-        "Encode setiap keluaran sesuai konteks HTML (mis. `htmlspecialchars`, auto-escaping "
-        "template) dan pasang Content-Security-Policy.",
-    ),
-    Cek(
-        "input_error.jejak_galat", "Pesan error menampilkan stack trace atau informasi debug",
-        "sedang", "WSTG-ERRH-02", "CWE-209",
-        "Meminta path acak yang tidak ada dan memeriksa jawabannya untuk stack trace, pesan "
-        "error PHP/framework, halaman debug (Django, Werkzeug, Laravel) dan path server.",
-        "Matikan mode debug di produksi (APP_DEBUG=false, DEBUG=False, display_errors=Off) "
-        "dan tampilkan halaman error umum; catat detail error hanya di log server.",
-    ),
-    Cek(
-        "dbms.port_terjangkau", "Port basis data dapat dijangkau dari jaringan penguji",
-        "sedang", "WSTG-CONF-01", "CWE-668",
-        "Membuka koneksi TCP (dengan batas waktu, tanpa mengirim data) ke port basis data pada "
-        "host yang disebut dalam permohonan.",
-        "Batasi port basis data dengan firewall hanya untuk server aplikasi (atau bind ke "
-        "127.0.0.1/jaringan privat); jangan buka port basis data ke jaringan lain.",
-    ),
-    Cek(
-        "lain_lain.header_keamanan", "Header keamanan HTTP tidak lengkap",
-        "rendah", "WSTG-CONF-02", "CWE-693",
-        "Memeriksa header Content-Security-Policy, X-Content-Type-Options, Referrer-Policy "
-        "(dan Strict-Transport-Security pada HTTPS) di halaman awal.",
-        "Tambahkan header keamanan di web server atau aplikasi: Content-Security-Policy, "
-        "X-Content-Type-Options: nosniff, Referrer-Policy: strict-origin-when-cross-origin, "
-        "dan HSTS untuk HTTPS.",
-    ),
-    Cek(
-        "lain_lain.anti_clickjacking", "Tidak ada perlindungan clickjacking",
-        "rendah", "WSTG-CLNT-09", "CWE-1021",
-        "Memeriksa X-Frame-Options atau CSP frame-ancestors di halaman awal.",
-        "Kirim `Content-Security-Policy: frame-ancestors 'self'` (atau `X-Frame-Options: "
-        "DENY/SAMEORIGIN`).",
-    ),
-    Cek(
-        "lain_lain.versi_terungkap", "Versi perangkat lunak server diungkapkan",
-        "rendah", "WSTG-INFO-02", "CWE-497",
-        "Memeriksa header Server, X-Powered-By, X-AspNet-Version dan sejenisnya untuk nomor "
-        "versi.",
-        "Sembunyikan nomor versi (Apache `ServerTokens Prod`, nginx `server_tokens off`, PHP "
-        "`expose_php=Off`) dan pastikan perangkat lunak masih didukung dan diperbarui.",
-    ),
-    Cek(
-        "lain_lain.email_non_kedinasan", "Alamat email kontak bukan email kedinasan (go.id)",
-        "sedang", "WSTG-INFO-05", "CWE-657",
-        "Mengumpulkan alamat email di halaman awal; temuan bila domainnya tidak berada di "
-        "bawah go.id (diperiksa dengan daftar Public Suffix luring).",
-        "Gunakan email kedinasan (mis. @babelprov.go.id) untuk kontak layanan dan akun "
-        "aplikasi, sesuai ketentuan penggunaan email kedinasan.",
-    ),
+    *(Cek(*baris) for baris in CEK_STRUKTUR_INPUT),
+    *(Cek(*baris) for baris in CEK_SESI_DBMS_LAIN),
 )
 
 CEK: dict[str, Cek] = {c.id: c for c in _DAFTAR_CEK}

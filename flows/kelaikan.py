@@ -27,6 +27,7 @@ from domain.kelaikan import (
     hasil_kategori,
     kategori_tidak_diuji,
 )
+from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_validasi
 from tasks import kelaikan_cek as cek
 from tasks.kelaikan_artefak import terbitkan_artefak
 
@@ -64,86 +65,148 @@ def _prasyarat_gagal(kategori: str, ids: Sequence[str], exc: BaseException,
 @flow(name="kelaikan-struktur", flow_run_name="struktur · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_struktur(target: TargetUji) -> HasilKategori:
-    ids = ("struktur.vcs_terbuka", "struktur.env_terbuka", "struktur.listing_direktori")
+    ids = tuple(cek_struktur.TUGAS)
     try:
-        pembanding = await cek.ambil_pembanding_404(target.url)
+        dasar = await cek_struktur.amati_dasar(target.url)
     except Exception as exc:  # noqa: BLE001 - recorded as the reason
         return _prasyarat_gagal("struktur", ids, exc, "pembanding soft-404")
     return await _kumpulkan("struktur", [
-        (ids[:1], cek.cek_vcs_terbuka(target.url, pembanding)),
-        (ids[1:2], cek.cek_env_terbuka(target.url, pembanding)),
-        (ids[2:], cek.cek_listing_direktori(target.url, pembanding)),
+        ((cid,), tugas(target.url, dasar)) for cid, tugas in cek_struktur.TUGAS.items()
     ])
 
 
 @flow(name="kelaikan-validasi-data", flow_run_name="validasi_data · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_validasi_data(target: TargetUji) -> HasilKategori:
+    ids = tuple(cek_validasi.TUGAS)
+    try:
+        halaman = await cek_validasi.jelajahi_situs(target.url)
+    except Exception as exc:  # noqa: BLE001 - recorded as the reason
+        return _prasyarat_gagal("validasi_data", ids, exc, "penjelajahan halaman")
     return await _kumpulkan("validasi_data", [
-        (("validasi_data.batasan_form",), cek.cek_batasan_form(target.url)),
+        ((cid,), tugas(target.url, halaman)) for cid, tugas in cek_validasi.TUGAS.items()
     ])
 
 
 @flow(name="kelaikan-otentikasi-sesi", flow_run_name="otentikasi_sesi · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_otentikasi_sesi(target: TargetUji) -> HasilKategori:
-    ids = ("otentikasi_sesi.login_http", "otentikasi_sesi.cookie_httponly",
-           "otentikasi_sesi.cookie_secure", "otentikasi_sesi.cookie_samesite",
-           "otentikasi_sesi.tanpa_csrf")
+    """One observation (start page, login page, the test account's login journey), judged by
+    one task per check; then the failed-login checks, after the journey so that nothing they
+    send can disturb it."""
+    pengamatan = {
+        "otentikasi_sesi.login_http": cek_sesi.cek_login_http,
+        "otentikasi_sesi.tanpa_https": cek_sesi.cek_tanpa_https,
+        "otentikasi_sesi.tanpa_hsts": cek_sesi.cek_tanpa_hsts,
+        "otentikasi_sesi.cookie_httponly": cek_sesi.cek_cookie_httponly,
+        "otentikasi_sesi.cookie_secure": cek_sesi.cek_cookie_secure,
+        "otentikasi_sesi.cookie_samesite": cek_sesi.cek_cookie_samesite,
+        "otentikasi_sesi.id_sesi_di_url": cek_sesi.cek_id_sesi_di_url,
+        "otentikasi_sesi.fiksasi_sesi": cek_sesi.cek_fiksasi_sesi,
+        "otentikasi_sesi.sesi_setelah_logout": cek_sesi.cek_sesi_setelah_logout,
+        "otentikasi_sesi.tanpa_csrf": cek_sesi.cek_tanpa_csrf,
+        "otentikasi_sesi.cache_halaman_terotentikasi": cek_sesi.cek_cache_halaman,
+    }
+    langkah: list[Langkah] = []
+    tidak_jalan: dict[str, str] = {}
     try:
-        obs = await cek.amati_sesi(target)
+        obs = await cek_sesi.amati_sesi(target)
     except Exception as exc:  # noqa: BLE001 - recorded as the reason
-        return _prasyarat_gagal("otentikasi_sesi", ids, exc, "pengamatan sesi")
-    return await _kumpulkan("otentikasi_sesi", [
-        (ids[:1], cek.cek_login_http(obs)),
-        (ids[1:2], cek.cek_cookie_httponly(obs)),
-        (ids[2:3], cek.cek_cookie_secure(obs)),
-        (ids[3:4], cek.cek_cookie_samesite(obs)),
-        (ids[4:], cek.cek_tanpa_csrf(obs)),
-    ])
+        alasan = f"pengamatan sesi gagal: {cek.alasan_galat(exc)}"
+        tidak_jalan = {i: alasan for i in pengamatan}
+    else:
+        langkah = [((i,), fungsi(obs)) for i, fungsi in pengamatan.items()]
+    langkah += [
+        (("otentikasi_sesi.enumerasi_pengguna",), cek_sesi.cek_enumerasi_pengguna(target)),
+        (("otentikasi_sesi.tanpa_penguncian",), cek_sesi.cek_tanpa_penguncian(target.url)),
+    ]
+    return await _kumpulkan("otentikasi_sesi", langkah, tidak_jalan)
 
 
 @flow(name="kelaikan-input-error", flow_run_name="input_error · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_input_error(target: TargetUji) -> HasilKategori:
+    """Checks that need the crawl wait for it; the debug and error-page checks run even
+    when the crawl failed."""
+    halaman: list[Any] = []
+    tidak_jalan: dict[str, str] = {}
+    try:
+        halaman = await cek_validasi.jelajahi_situs(target.url)
+    except Exception as exc:  # noqa: BLE001 - recorded as the reason
+        alasan = f"penjelajahan halaman gagal: {cek.alasan_galat(exc)}"
+        tidak_jalan = {cid: alasan for cid in cek_input.BUTUH_JELAJAH}
     return await _kumpulkan("input_error", [
-        (("input_error.refleksi_canary",), cek.cek_refleksi_canary(target.url)),
-        (("input_error.jejak_galat",), cek.cek_jejak_galat(target.url)),
-    ])
+        ((cid,), tugas(target.url, halaman)) for cid, tugas in cek_input.TUGAS.items()
+        if cid not in tidak_jalan
+    ], tidak_jalan)
 
 
 @flow(name="kelaikan-dbms", flow_run_name="dbms · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_dbms(target: TargetUji) -> HasilKategori:
+    """The database host's ports and protocols (when the request names a host), and what
+    the web side shows of the database (always)."""
+    per_host = ("dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms.tanpa_tls",
+                "dbms.kredensial_bawaan", "dbms.tanpa_otentikasi", "dbms.satu_host")
     host = target.host_db
+    tidak_jalan: dict[str, str] = {}
+    langkah: list[Langkah] = []
     if host is None:
-        return kategori_tidak_diuji("dbms", ALASAN_TANPA_DB)
-    return await _kumpulkan("dbms", [
-        (("dbms.port_terjangkau",), cek.cek_port_db(host, target.db_port)),
-    ])
+        tidak_jalan = {i: ALASAN_TANPA_DB for i in per_host}
+    else:
+        try:
+            obs = await cek_dbms.amati_dbms(host, target.db_port)
+        except Exception as exc:  # noqa: BLE001 - recorded as the reason
+            alasan = f"pengamatan port basis data gagal: {cek.alasan_galat(exc)}"
+            tidak_jalan = {i: alasan for i in per_host}
+        else:
+            langkah = [
+                (per_host[:1], cek_dbms.cek_port_db(obs)),
+                (per_host[1:2], cek_dbms.cek_banner_versi(obs)),
+                (per_host[2:3], cek_dbms.cek_versi_eol(obs)),
+                (per_host[3:4], cek_dbms.cek_tanpa_tls(obs)),
+                (per_host[4:5], cek_dbms.cek_kredensial_bawaan(obs)),
+                (per_host[5:6], cek_dbms.cek_tanpa_otentikasi(obs)),
+                (per_host[6:], cek_dbms.cek_satu_host(target, obs)),
+            ]
+    langkah += [
+        (("dbms.galat_db_web",), cek_dbms.cek_galat_db_web(target.url)),
+        (("dbms.dump_terbuka",), cek_dbms.cek_dump_terbuka(target.url)),
+    ]
+    return await _kumpulkan("dbms", langkah, tidak_jalan)
 
 
 @flow(name="kelaikan-lain-lain", flow_run_name="lain_lain · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_lain_lain(target: TargetUji) -> HasilKategori:
-    ids = ("lain_lain.header_keamanan", "lain_lain.anti_clickjacking",
-           "lain_lain.versi_terungkap", "lain_lain.email_non_kedinasan")
+    """One observation (start page, contact pages, readme files, Wappalyzer fingerprint),
+    judged by one task per check."""
+    ids = ("lain_lain.framework_tidak_dikenali", "lain_lain.versi_eol",
+           "lain_lain.versi_terungkap", "lain_lain.header_keamanan",
+           "lain_lain.anti_clickjacking", "lain_lain.email_non_kedinasan")
     try:
-        halaman = await cek.ambil_halaman_awal(target.url)
+        obs = await cek_lain.amati_lain(target.url)
     except Exception as exc:  # noqa: BLE001 - recorded as the reason
-        return _prasyarat_gagal("lain_lain", ids, exc, "halaman awal")
+        return _prasyarat_gagal("lain_lain", ids, exc, "pengamatan halaman awal")
     return await _kumpulkan("lain_lain", [
-        (ids[:1], cek.cek_header_keamanan(halaman)),
-        (ids[1:2], cek.cek_anti_clickjacking(halaman)),
-        (ids[2:3], cek.cek_versi_terungkap(halaman)),
-        (ids[3:], cek.cek_email_non_kedinasan(halaman)),
+        (ids[:1], cek_lain.cek_framework(obs)),
+        (ids[1:2], cek_lain.cek_versi_eol(obs)),
+        (ids[2:3], cek_lain.cek_versi_terungkap(obs)),
+        (ids[3:4], cek_lain.cek_header_keamanan(obs)),
+        (ids[4:5], cek_lain.cek_anti_clickjacking(obs)),
+        (ids[5:], cek_lain.cek_email_non_kedinasan(obs, target)),
     ])
 
 
-async def uji_beban(target: TargetUji) -> HasilKategori:
-    """The stress-test slot. Not built yet: the next issue makes it a subflow (Locust in a
-    subprocess) that runs beside the six categories; until then it reports ``tidak_diuji``."""
-    return kategori_tidak_diuji("uji_beban", ALASAN_UJI_BEBAN)
+async def uji_beban(target: TargetUji, beban: Any = None, **opsi: Any) -> HasilKategori:
+    """The stress-test category: the ``kelaikan-uji-beban`` subflow (flows/stress.py, Locust
+    in subprocesses). ``beban``: the form's ``UjiBeban``; ``opsi``: the subflow's load
+    options (p95_ms, durasi_maks, paths, ...). Without ``beban`` it reports ``tidak_diuji``."""
+    if beban is None:
+        return kategori_tidak_diuji("uji_beban", ALASAN_UJI_BEBAN)
+    from flows.stress import uji_beban_flow
+
+    return await uji_beban_flow(target, beban, **opsi)
 
 
 SUBFLOW_KATEGORI = {

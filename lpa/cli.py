@@ -278,6 +278,15 @@ def demo(
         raise _fail(f"Demo gagal: {exc}") from None
 
 
+from lpa.perintah_stress import stress  # noqa: E402 - the command lives in its own module
+
+app.command(name="stress")(stress)
+
+from lpa.perintah_kelaikan import kelaikan  # noqa: E402 - the command lives in its own module
+
+app.command(name="kelaikan")(kelaikan)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -6,11 +6,20 @@ thread on 127.0.0.1 only, in two twins:
 * ``aman=True``, the hardened twin (HTTPS with a self-signed certificate by default):
   security headers, session cookies with HttpOnly/Secure/SameSite=Lax, a fresh session id at
   login, anti-CSRF tokens, server-side validation, escaped output, a generic 404, no
-  directory listing, no version in ``Server``, contact e-mail on @babelprov.go.id.
+  directory listing, no version in ``Server``, contact e-mail on @babelprov.go.id; a
+  ``laravel_session`` cookie (a recognisable framework), one message for every failed login,
+  429 after five failed logins per user name, logout that ends the session on the server,
+  ``Cache-Control: no-store`` after login.
 * ``aman=False``, the vulnerable twin (HTTP): exposed ``/.git/`` and ``/.env``, directory
   listing at ``/uploads/``, a session cookie without flags, no CSRF tokens, client-side
   validation only, the search term reflected unencoded, a PHP stack trace on the 404 page,
-  ``Server: Apache/2.2.15 (CentOS)`` and ``X-Powered-By: PHP/5.4.16``, a gmail contact.
+  ``Server: Apache/2.2.15 (CentOS)`` and ``X-Powered-By: PHP/5.4.16``, a gmail contact;
+  the session id in a link, "user unknown" vs "wrong password", no login throttling, a
+  session that outlives logout, a cacheable dashboard, a MySQL warning on the start page,
+  ``/database.sql``, ``/readme.txt`` and a generator meta with versions; the backup files,
+  panels, debug endpoints and input pages of :mod:`lpa.contoh_aplikasi_struktur_input`.
+
+``soft_404=True`` answers unknown paths with 200 (both twins).
 
 Only the standard library (and ``cryptography``, already a Prefect dependency, for the
 certificate) is used.
@@ -24,12 +33,15 @@ import secrets
 import ssl
 import tempfile
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from lpa import contoh_aplikasi_struktur_input as rute_struktur_input
 
 HOST = "127.0.0.1"
 AKUN_BAWAAN = ("penguji", "Penguji#2024")
@@ -90,6 +102,34 @@ Stack trace:
   thrown in <b>/var/www/html/perizinan/system/core/Exceptions.php</b> on line <b>183</b>
 </body></html>
 """
+
+_DUMP_SQL = """-- MySQL dump 10.13  Distrib 5.5.60, for Linux (x86_64)
+--
+-- Host: localhost    Database: perizinan
+-- ------------------------------------------------------
+DROP TABLE IF EXISTS `pengguna`;
+CREATE TABLE `pengguna` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `username` varchar(50) NOT NULL,
+  `password` varchar(255) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+INSERT INTO `pengguna` VALUES (1,'admin','$2y$10$contohhashyangtidaknyata');
+CREATE TABLE `permohonan` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `nik` char(16) NOT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8;
+"""
+
+_README = """Sistem Informasi Pelayanan Perizinan (SiPerizinan)
+Versi 1.2.0 - Maret 2019
+Dikembangkan untuk DPMPTSP Provinsi Kepulauan Bangka Belitung.
+"""
+
+_BATAS_GAGAL = 5
+_JENDELA_GAGAL = 15 * 60.0
+"""Hardened twin: five failed logins per user name within 15 minutes, then 429."""
 
 _HEADER_AMAN = (
     ("Content-Security-Policy",
@@ -184,6 +224,8 @@ class ContohAplikasi:
         self.permohonan: list[dict[str, str]] = []
         """Submissions the application accepted (the tests look here)."""
         self.sesi: dict[str, dict[str, str]] = {}
+        self.gagal_login: dict[str, list[float]] = {}
+        """Failed logins per user name (the hardened twin throttles after five)."""
         self._kunci = threading.Lock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -288,7 +330,7 @@ class _Penangan(BaseHTTPRequestHandler):
 
     def _sesi(self) -> tuple[str, dict[str, str], tuple[tuple[str, str], ...]]:
         """The session of this request, created (with its Set-Cookie) when missing."""
-        nama = "sesi_perizinan" if self.app.aman else "PHPSESSID"
+        nama = "laravel_session" if self.app.aman else "PHPSESSID"
         token = self._cookie().get(nama, "")
         with self.app._kunci:
             data = self.app.sesi.get(token)
@@ -301,14 +343,15 @@ class _Penangan(BaseHTTPRequestHandler):
 
     def _set_cookie(self, token: str) -> str:
         if self.app.aman:
-            return f"sesi_perizinan={token}; Path=/; HttpOnly; Secure; SameSite=Lax"
+            return f"laravel_session={token}; Path=/; HttpOnly; Secure; SameSite=Lax"
         return f"PHPSESSID={token}; path=/"
 
     def _halaman(self, judul: str, isi: str) -> str:
+        generator = "" if self.app.aman else '<meta name="generator" content="SiPerizinan 1.2.0">'
         kontak = ("layanan.perizinan@babelprov.go.id" if self.app.aman
                   else "perizinan.babel@gmail.com")
         return f"""<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8"><title>{judul} | {_JUDUL}</title></head>
+<html lang="id"><head><meta charset="utf-8">{generator}<title>{judul} | {_JUDUL}</title></head>
 <body>
 <header><img src="/uploads/logo.png" alt="Logo" width="48" height="48">
 <h1>{_JUDUL}</h1><p>{_INSTANSI}</p>
@@ -352,12 +395,21 @@ class _Penangan(BaseHTTPRequestHandler):
         path, query = bagian.path, parse_qs(bagian.query)
         aman = self.app.aman
         if path == "/":
-            _, sesi, cookie = self._sesi()
+            token, sesi, cookie = self._sesi()
             isi = ("<section><h2>Selamat datang</h2><p>Layanan perizinan daring: ajukan "
                    "permohonan, pantau status, dan unduh surat izin.</p>"
                    '<form action="/cari" method="get"><input type="search" name="q" '
                    'maxlength="100"><button>Cari</button></form></section>'
-                   + self._formulir_permohonan(sesi, {}, []))
+                   + self._formulir_permohonan(sesi, {}, [])
+                   + rute_struktur_input.beranda(aman))
+            if aman:
+                isi += '<p><a href="/status">Cek status permohonan</a></p>'
+            else:  # PHP session.use_trans_sid=1, and a statistics box whose query fails
+                isi += (f'<p><a href="/status?PHPSESSID={token}">Cek status permohonan</a></p>'
+                        "<div class=\"statistik\"><br />\n<b>Warning</b>:  mysqli_connect(): "
+                        "(HY000/1045): Access denied for user 'perizinan'@'localhost' (using "
+                        "password: YES) in <b>/var/www/html/perizinan/application/views/"
+                        "beranda.php</b> on line <b>12</b><br />\n</div>")
             self._kirim(200, self._halaman("Beranda", isi), header=cookie)
         elif path == "/cari":
             kata = (query.get("q") or [""])[0]
@@ -378,6 +430,12 @@ class _Penangan(BaseHTTPRequestHandler):
             isi = (f"<h2>Dasbor petugas</h2><p>Selamat bekerja, "
                    f"{html.escape(sesi['pengguna'])}.</p><p>12 permohonan menunggu "
                    "verifikasi.</p>")
+            if aman:
+                isi += ('<form action="/keluar" method="post"><input type="hidden" '
+                        f'name="csrf_token" value="{sesi["csrf"]}"><button>Keluar</button>'
+                        "</form>")
+            else:
+                isi += '<p><a href="/keluar">Keluar</a></p>'
             self._kirim(200, self._halaman("Dasbor", isi),
                         header=(("Cache-Control", "no-store"),) if aman else ())
         elif path == "/permohonan/terima-kasih":
@@ -395,9 +453,21 @@ class _Penangan(BaseHTTPRequestHandler):
             self._kirim(200, "[core]\n\trepositoryformatversion = 0\n\tbare = false\n"
                         '[remote "origin"]\n\turl = http://gitlab.local/dpmptsp/perizinan.git\n',
                         jenis="text/plain")
+        elif path == "/status":
+            self._kirim(200, self._halaman("Status", "<h2>Status permohonan</h2><p>Masukkan "
+                                           "nomor registrasi Anda.</p>"))
+        elif not aman and path == "/keluar":
+            # only the browser's cookie is dropped: the session stays valid on the server
+            self._kirim(303, "", header=(
+                ("Set-Cookie", "PHPSESSID=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT; "
+                               "path=/"), ("Location", "/masuk")))
+        elif not aman and path == "/database.sql":
+            self._kirim(200, _DUMP_SQL, jenis="application/sql")
+        elif not aman and path == "/readme.txt":
+            self._kirim(200, _README, jenis="text/plain")
         elif not aman and path == "/.env":
             self._kirim(200, _ENV_BOCOR, jenis="text/plain")
-        else:
+        elif not rute_struktur_input.jawab_get(self, path, query):
             self._tidak_ada(path)
 
     def _tidak_ada(self, path: str) -> None:
@@ -407,6 +477,10 @@ class _Penangan(BaseHTTPRequestHandler):
                 "Tidak ditemukan", "<h2>Halaman tidak ditemukan</h2>"
                 '<p>Periksa kembali alamat yang Anda tuju atau kembali ke <a href="/">beranda'
                 "</a>.</p>"))
+            return
+        if self.app.soft_404:  # the vulnerable twin's soft 404: 200 and the path, escaped
+            self._kirim(200, self._halaman("Tidak ditemukan", f"<h2>Halaman {html.escape(path)} "
+                                           "tidak ditemukan</h2>"))
             return
         nama = re.sub(r"[^A-Za-z0-9_\-.]", "", path.strip("/").split("/")[-1])[:60] or "index"
         self._kirim(404, _GALAT_404.replace("{nama}", nama).replace("{{main}}", "{main}"))
@@ -436,8 +510,28 @@ class _Penangan(BaseHTTPRequestHandler):
             self._kirim(403, self._halaman("Ditolak", "<p>Sesi kedaluwarsa, muat ulang "
                                            "halaman.</p>"), header=cookie)
             return
+        if path == "/keluar" and aman:
+            with self.app._kunci:
+                self.app.sesi.pop(token, None)
+            self._kirim(303, "", header=(
+                ("Set-Cookie", "laravel_session=; Max-Age=0; Path=/; HttpOnly; Secure; "
+                               "SameSite=Lax"), ("Location", "/masuk")))
+            return
         if path == "/masuk":
+            nama = form.get("username", "")
+            sekarang = time.monotonic()
+            with self.app._kunci:
+                gagal = [t for t in self.app.gagal_login.get(nama, [])
+                         if sekarang - t < _JENDELA_GAGAL]
+                self.app.gagal_login[nama] = gagal
+            if aman and len(gagal) >= _BATAS_GAGAL:
+                self._kirim(429, self._halaman("Masuk", self._formulir_masuk(
+                    sesi, "Terlalu banyak percobaan masuk. Coba lagi dalam 15 menit.")),
+                    header=(*cookie, ("Retry-After", "900")))
+                return
             if (form.get("username"), form.get("password")) == self.app.akun:
+                with self.app._kunci:
+                    self.app.gagal_login.pop(nama, None)
                 if aman:  # a fresh session id at login (no fixation)
                     baru = self.app.sesi_baru()
                     with self.app._kunci:
@@ -449,8 +543,16 @@ class _Penangan(BaseHTTPRequestHandler):
                     cookie = (("Set-Cookie", self._set_cookie(token)),)
                 self._kirim(303, "", header=(*cookie, ("Location", "/dasbor")))
             else:
-                self._kirim(200, self._halaman("Masuk", self._formulir_masuk(
-                    sesi, "Nama pengguna atau kata sandi salah.")), header=cookie)
+                with self.app._kunci:
+                    self.app.gagal_login.setdefault(nama, []).append(sekarang)
+                if aman:
+                    pesan = "Nama pengguna atau kata sandi salah."
+                elif nama != self.app.akun[0]:
+                    pesan = "Nama pengguna tidak terdaftar."
+                else:
+                    pesan = "Kata sandi salah."
+                self._kirim(200, self._halaman("Masuk", self._formulir_masuk(sesi, pesan)),
+                            header=cookie)
         elif path == "/permohonan":
             galat = _validasi(form) if aman else []
             if galat:

@@ -135,6 +135,10 @@ def _finished(settings: Settings, step_id: int) -> bool:
         return step is not None and step.finished_at is not None
 
 
+_SKEMA_BELUM_ADA = "Run input schema not found"
+"""The server's answer while a just-suspended run has not yet saved its input schema."""
+
+
 def resume(settings: Settings, nomor: str, run_input: dict[str, Any], codes: set[str],
            wait: float = 90) -> str:
     """Resume the waiting step with ``run_input`` and wait for the flow's verdict on it."""
@@ -145,8 +149,12 @@ def resume(settings: Settings, nomor: str, run_input: dict[str, Any], codes: set
         try:
             resume_flow_run(UUID(flow_run_id), run_input=run_input)
             break
-        except NotPausedError:
-            # The step is recorded a moment before its run suspends; try again shortly.
+        except (NotPausedError, RuntimeError) as exc:
+            # The step is recorded a moment before its run suspends, and Prefect stores the
+            # input schema a moment after the Paused state: in either window, retry shortly.
+            belum_siap = isinstance(exc, NotPausedError) or _SKEMA_BELUM_ADA in str(exc)
+            if not belum_siap:
+                raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
             if time.monotonic() > deadline:
                 raise GagalOperasi(f"Run {flow_run_id} tidak sedang menunggu keputusan") from None
             time.sleep(0.5)

@@ -426,7 +426,12 @@ async def _http_get(host: str, port: int, path: str) -> tuple[int, str]:
         penulis.write(f"GET {path} HTTP/1.0\r\nHost: {host}:{port}\r\nUser-Agent: "
                       f"{NAMA_APLIKASI}\r\nAccept: application/json\r\n\r\n".encode())
         await penulis.drain()
-        data = await asyncio.wait_for(pembaca.read(65536), BATAS_WAKTU_PROTOKOL)
+        data = b""
+        while len(data) < 65536:  # HTTP/1.0: the server closes when it is done
+            bagian = await asyncio.wait_for(pembaca.read(65536), BATAS_WAKTU_PROTOKOL)
+            if not bagian:
+                break
+            data += bagian
     finally:
         await _tutup(penulis)
     kepala, _, badan = data.decode("utf-8", "replace").partition("\r\n\r\n")
@@ -627,6 +632,9 @@ _DUMP = re.compile(r"^-- (?:MySQL dump|MariaDB dump|PostgreSQL database dump|Dum
                    r"|^\s*CREATE TABLE\b|^\s*INSERT INTO\b|^-- phpMyAdmin SQL Dump", re.I | re.M)
 BERKAS_DUMP = ("database.sql", "db.sql", "dump.sql", "backup.sql", "data.sql")
 MAKS_TAUTAN_GALAT = 4
+_TAUTAN_BERBAHAYA = re.compile(r"logout|keluar|hapus|delete|remove|destroy|drop|reset|batal",
+                               re.I)
+"""Links that might change something when followed are never fetched."""
 
 
 def galat_db(teks: str) -> list[tuple[str, str]]:
@@ -651,7 +659,7 @@ async def cek_galat_db_web(url: str) -> list[Temuan]:
             bagian = urlsplit(tujuan)
             if klien.dalam_cakupan(tujuan) and not re.search(
                     r"\.(?:png|jpe?g|gif|svg|ico|css|js|pdf|zip|woff2?)$", bagian.path, re.I) \
-                    and not re.search(r"logout|keluar", tujuan, re.I):
+                    and not _TAUTAN_BERBAHAYA.search(tujuan):
                 tautan.append(tujuan)
         for tujuan in [t for t in dict.fromkeys(tautan) if t != awal.url][:MAKS_TAUTAN_GALAT]:
             halaman.append(await klien.get(tujuan))

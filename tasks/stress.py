@@ -179,7 +179,7 @@ class Distribusi:
 
     @property
     def jumlah_proses(self) -> int:
-        return os.cpu_count() or 1 if self.processes == -1 else self.processes
+        return (os.cpu_count() or 1) if self.processes == -1 else self.processes
 
     @property
     def tenggang(self) -> float:
@@ -197,7 +197,8 @@ def perintah_locust(berkas: list[Path], url: str, distribusi: Distribusi,
                     csv_prefix: Path) -> list[str]:
     """The Locust command line (no secret in it)."""
     cmd = [sys.executable, "-m", "locust", "-f", ",".join(str(b) for b in berkas),
-           "--headless", "--host", url, "--csv", str(csv_prefix), "--loglevel", "INFO",
+           "--headless", "--only-summary", "--host", url, "--csv", str(csv_prefix),
+           "--loglevel", "INFO",
            "--exit-code-on-error", "0", "--stop-timeout", "5"]
     if distribusi.master_bind is not None:
         host, _, port = distribusi.master_bind.rpartition(":")
@@ -236,13 +237,30 @@ def _hentikan(proc: asyncio.subprocess.Process) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
 
 
+def _grup_hidup(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 async def _tunggu_atau_bunuh(proc: asyncio.subprocess.Process) -> None:
+    """Wait for the master, then for the rest of its process group (the workers it forked),
+    ``TENGGANG_BERHENTI`` seconds at most; whatever is left is killed."""
+    batas = time.monotonic() + TENGGANG_BERHENTI
     try:
         await asyncio.wait_for(proc.wait(), TENGGANG_BERHENTI)
     except TimeoutError:
+        pass
+    while _grup_hidup(proc.pid) and time.monotonic() < batas:
+        await asyncio.sleep(0.1)
+    if _grup_hidup(proc.pid):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        await proc.wait()
+    await proc.wait()
 
 
 def ekor_log(path: Path, baris: int = 15, rahasia: list[str] | None = None) -> str:
@@ -284,6 +302,7 @@ async def jalankan_locust(
             while True:
                 try:
                     await asyncio.wait_for(proc.wait(), interval)
+                    await _tunggu_atau_bunuh(proc)  # workers still shutting down
                     break
                 except TimeoutError:
                     pass
@@ -329,11 +348,11 @@ async def jalankan_locust(
 # --- Charts and the HTML part of the report --------------------------------------------------
 
 def _skala(nilai: float) -> float:
-    """A round upper bound for an axis: 1, 2, 2.5, 5 × 10^k."""
+    """A round upper bound for an axis: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k."""
     if nilai <= 0:
         return 1.0
     dasar = 10 ** int(f"{nilai:e}".split("e")[1])
-    for k in (1, 2, 2.5, 5, 10):
+    for k in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if nilai <= k * dasar:
             return k * dasar
     return 10 * dasar
@@ -349,7 +368,7 @@ def grafik_svg(judul: str, sumbu_y: str, seri: list[tuple[str, str, list[tuple[f
                lebar: int = 560, tinggi: int = 300) -> str:
     """A small line chart as inline SVG (no plotting library). ``seri``: (label, colour,
     [(x, y)]); ``garis_h``/``garis_v``: a labelled horizontal/vertical reference line."""
-    kiri, kanan, atas, bawah = 64, 16, 34, 46
+    kiri, kanan, atas, bawah = 64, 16, 46, 46
     pw, ph = lebar - kiri - kanan, tinggi - atas - bawah
     xs = [x for _, _, titik in seri for x, _ in titik] + ([garis_v[1]] if garis_v else [])
     ys = [y for _, _, titik in seri for _, y in titik] + ([garis_h[1]] if garis_h else [])
@@ -383,7 +402,7 @@ def grafik_svg(judul: str, sumbu_y: str, seri: list[tuple[str, str, list[tuple[f
     if garis_h:
         out.append(f'<line x1="{kiri}" x2="{kiri + pw}" y1="{py(garis_h[1]):.1f}" '
                    f'y2="{py(garis_h[1]):.1f}" stroke="#c0392b" stroke-dasharray="6 4"/>'
-                   f'<text x="{kiri + pw - 4}" y="{py(garis_h[1]) - 4:.1f}" text-anchor="end" '
+                   f'<text x="{kiri + 4}" y="{py(garis_h[1]) - 4:.1f}" '
                    f'fill="#c0392b">{_esc(garis_h[0])}</text>')
     if garis_v:
         out.append(f'<line x1="{px(garis_v[1]):.1f}" x2="{px(garis_v[1]):.1f}" y1="{atas}" '
@@ -397,9 +416,9 @@ def grafik_svg(judul: str, sumbu_y: str, seri: list[tuple[str, str, list[tuple[f
                        f'stroke-width="2"/>')
             out += [f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{warna}"/>'
                     for x, y in titik]
-        lx = kiri + 8 + n * 110
-        out.append(f'<rect x="{lx}" y="{atas + 6}" width="12" height="3" fill="{warna}"/>'
-                   f'<text x="{lx + 16}" y="{atas + 11}">{_esc(label)}</text>')
+        lx = kiri + n * 90
+        out.append(f'<rect x="{lx}" y="{atas - 14}" width="12" height="3" fill="{warna}"/>'
+                   f'<text x="{lx + 16}" y="{atas - 9}">{_esc(label)}</text>')
     out.append("</svg>")
     return "".join(out)
 

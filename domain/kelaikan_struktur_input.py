@@ -1,0 +1,205 @@
+"""Catalog data of three feasibility-test categories: struktur, validasi_data, input_error.
+
+Plain data, no imports from :mod:`domain.kelaikan` (which builds its :class:`Cek` objects from
+:data:`CEK_STRUKTUR_INPUT`). One row per check, in the order the report lists them:
+``(id, title, severity, WSTG v4.2, CWE, what the check does, recommendation)``. The texts are
+Bahasa Indonesia: they reach the agency unchanged.
+
+Where a check may report a severity other than its default (the task says so in the
+finding), the description says when.
+"""
+
+from __future__ import annotations
+
+CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    # --- struktur -----------------------------------------------------------------------
+    (
+        "struktur.vcs_terbuka", "Folder version control (.git/.svn/.hg) dapat diunduh",
+        "tinggi", "WSTG-CONF-04", "CWE-527",
+        "Meminta /.git/HEAD, /.svn/wc.db dan /.hg/requires lalu mengenali isinya; dibandingkan "
+        "dahulu dengan jawaban untuk path acak (soft 404).",
+        "Hapus folder .git/.svn/.hg dari direktori web atau tolak aksesnya di web server "
+        "(mis. `location ~ /\\.(git|svn|hg) { deny all; }`), lalu anggap semua rahasia yang "
+        "pernah di-commit telah bocor dan ganti.",
+    ),
+    (
+        "struktur.env_terbuka", "Berkas konfigurasi (.env dan sejenisnya) berisi rahasia dapat "
+        "diunduh",
+        "tinggi", "WSTG-CONF-04", "CWE-538",
+        "Meminta /.env dan variannya (.env.local, .env.production, .env.bak, ...), "
+        "config.json, appsettings.json, config.yml dan .htpasswd; temuan bila isinya berupa "
+        "konfigurasi dengan kunci yang tampak rahasia (PASSWORD, SECRET, KEY, TOKEN, string "
+        "koneksi) yang berisi nilai, atau hash kata sandi. Nilai tidak pernah disimpan.",
+        "Letakkan berkas konfigurasi di luar document root atau tolak aksesnya di web server; "
+        "ganti semua kata sandi dan kunci yang tercantum di dalamnya.",
+    ),
+    (
+        "struktur.listing_direktori", "Directory listing aktif",
+        "sedang", "WSTG-CONF-02", "CWE-548",
+        "Meminta folder yang dirujuk halaman awal dan folder umum (/uploads/, /files/, ...) "
+        "dan mengenali halaman daftar isi folder (Apache, nginx, IIS, Tomcat).",
+        "Matikan directory listing (Apache: `Options -Indexes`; nginx: `autoindex off`) dan "
+        "sediakan index kosong atau jawaban 403/404.",
+    ),
+    (
+        "struktur.berkas_cadangan", "Berkas cadangan, dump SQL atau arsip situs dapat diunduh",
+        "tinggi", "WSTG-CONF-04", "CWE-530",
+        "Meminta daftar terbatas berkas cadangan: varian .bak, ~, .old dan .swp dari skrip "
+        "yang dirujuk halaman awal (atau index.php/config.php), backup.zip, backup.tar.gz, "
+        "*.sql dan arsip yang dinamai menurut situs; temuan hanya bila isinya dikenali (arsip "
+        "ZIP/gzip/tar/RAR/7z, dump SQL, kode sumber, swap vim) dan berbeda dari jawaban path "
+        "acak. Yang disimpan: path, jenis dan ukuran; isi tidak disimpan.",
+        "Hapus berkas cadangan, dump dan arsip dari document root; simpan cadangan di luar "
+        "server web. Tolak akses ke ekstensi cadangan di web server (mis. `*.bak`, `*.sql`, "
+        "`*~`, `*.swp`) dan ganti rahasia yang ikut terbawa di dalamnya.",
+    ),
+    (
+        "struktur.halaman_diagnostik", "Halaman phpinfo() atau halaman uji tertinggal di server",
+        "sedang", "WSTG-CONF-02", "CWE-497",
+        "Meminta phpinfo.php, info.php, test.php, i.php dan php_info.php; temuan bila isinya "
+        "keluaran phpinfo() atau halaman uji bawaan web server. Yang disimpan: path dan versi "
+        "PHP yang tampil.",
+        "Hapus berkas phpinfo/uji dari server produksi; gunakan halaman diagnostik hanya di "
+        "lingkungan pengembangan.",
+    ),
+    (
+        "struktur.panel_admin", "Panel administrasi server atau basis data dapat diakses publik",
+        "sedang", "WSTG-CONF-05", "CWE-668",
+        "Meminta /phpmyadmin/, /pma/, /adminer.php, /adminer/, /server-status, /server-info "
+        "dan /manager/html; temuan bila halaman phpMyAdmin, Adminer, status/info Apache atau "
+        "Tomcat Manager dikenali. Tidak ada login yang dicoba.",
+        "Hapus panel yang tidak diperlukan; batasi yang tersisa ke alamat IP admin/VPN "
+        "(mis. `Require ip 10.0.0.0/8`) dan lindungi dengan otentikasi yang kuat.",
+    ),
+    (
+        "struktur.manifest_dependensi", "Berkas manifest dependensi dapat diunduh",
+        "rendah", "WSTG-CONF-04", "CWE-538",
+        "Meminta composer.json/lock, package.json, package-lock.json, yarn.lock, "
+        "requirements.txt, Gemfile.lock dan pom.xml; temuan bila isinya manifest yang sah. "
+        "Yang disimpan: jumlah paket dan contoh nama/versi.",
+        "Jangan letakkan manifest dependensi di document root (arahkan document root ke folder "
+        "public/) atau tolak aksesnya di web server; perbarui paket yang versinya rentan.",
+    ),
+    (
+        "struktur.robots_tersembunyi", "robots.txt atau sitemap menunjuk path sensitif",
+        "rendah", "WSTG-INFO-03", "CWE-200",
+        "Membaca /robots.txt dan /sitemap.xml; path yang tidak ditautkan halaman awal dan "
+        "namanya sensitif (admin, backup, config, dev, test, ...) diminta (paling banyak lima); "
+        "temuan bila path itu ada (200/401/403 dan bukan soft 404).",
+        "Jangan mendaftarkan path rahasia di robots.txt atau sitemap: lindungi path itu "
+        "dengan otentikasi atau hapus, karena robots.txt dibaca siapa saja.",
+    ),
+    # --- validasi_data ------------------------------------------------------------------
+    (
+        "validasi_data.batasan_form", "Validasi formulir hanya di sisi klien",
+        "sedang", "WSTG-BUSL-01", "CWE-602",
+        "Menjelajah situs secara terbatas (asal yang sama, kedalaman 2, paling banyak 8 "
+        "halaman) dan mengirim langsung formulir POST yang ditemukan dengan satu batasan HTML "
+        "dilanggar per kiriman: isian wajib (required) dikosongkan, melebihi maxlength, tidak "
+        "cocok dengan pattern, atau tidak sesuai type (email/number/url/date); temuan bila "
+        "server menerimanya. Nilai uji ditandai UJI-KELAIKAN-LPA.",
+        "Ulangi semua aturan validasi (wajib, panjang, pola, tipe) di sisi server dan tolak "
+        "masukan yang tidak sah dengan pesan yang jelas; validasi HTML hanya membantu pengguna.",
+    ),
+    (
+        "validasi_data.masukan_panjang", "Masukan sangat panjang diterima tanpa batas",
+        "rendah", "WSTG-BUSL-01", "CWE-20",
+        "Mengirim formulir POST dengan satu isian teks berisi 10.000 karakter (bertanda "
+        "UJI-KELAIKAN-LPA); temuan bila server menerimanya.",
+        "Tetapkan panjang maksimum setiap isian di sisi server (dan di skema basis data) serta "
+        "batas ukuran body permintaan di web server.",
+    ),
+    (
+        "validasi_data.tipe_dimanipulasi",
+        "Manipulasi tipe masukan menyebabkan error server atau error basis data",
+        "sedang", "WSTG-BUSL-01", "CWE-1287",
+        "Pada parameter GET dan formulir POST yang ditemukan: angka diganti teks, nilai "
+        "tunggal diganti larik (param[]=), pilihan di luar daftar; temuan bila jawaban 5xx "
+        "atau memuat pesan error basis data padahal nilai aslinya dijawab normal.",
+        "Validasi tipe dan format setiap parameter di sisi server sebelum dipakai (mis. cast "
+        "ke integer, aturan validasi framework) dan tangani error dengan jawaban 400/404 "
+        "yang umum.",
+    ),
+    (
+        "validasi_data.pengalihan_terbuka", "Parameter pengalihan terbuka (open redirect)",
+        "sedang", "WSTG-CLNT-04", "CWE-601",
+        "Pada parameter yang tampak sebagai tujuan pengalihan (next, url, redirect, kembali, "
+        "...) dikirim alamat di luar cakupan (domain .invalid); hanya header Location yang "
+        "diperiksa, pengalihan itu tidak pernah diikuti.",
+        "Izinkan hanya path relatif milik aplikasi atau daftar tujuan yang tetap; tolak URL "
+        "absolut dan `//host` pada parameter pengalihan.",
+    ),
+    (
+        "validasi_data.unggah_tanpa_batasan",
+        "Formulir unggah berkas tanpa daftar jenis berkas yang diizinkan",
+        "rendah", "WSTG-BUSL-08", "CWE-434",
+        "Memeriksa formulir dengan isian berkas (input type=file) di halaman yang dijelajahi: "
+        "temuan bila tidak ada atribut accept, accept berisi wildcard, atau mengizinkan "
+        "ekstensi yang dapat dieksekusi (.php, .jsp, .html, .svg, ...). Tidak ada berkas yang "
+        "diunggah; allow-list di sisi server tidak dapat dipastikan tanpa unggahan.",
+        "Terapkan allow-list ekstensi dan tipe MIME di sisi server (dan atribut accept sebagai "
+        "bantuan), periksa isi berkas, ganti nama berkas, dan simpan unggahan di luar document "
+        "root tanpa izin eksekusi.",
+    ),
+    # --- input_error --------------------------------------------------------------------
+    (
+        "input_error.refleksi_canary", "Masukan dipantulkan tanpa encoding (reflected XSS)",
+        "tinggi", "WSTG-INPV-01", "CWE-79",
+        "Mengirim penanda unik yang tidak berbahaya (<lpa...>) lewat parameter tautan dan "
+        "formulir GET di halaman yang dijelajahi (paling banyak enam); temuan bila penanda "
+        "muncul kembali tanpa di-encode.",
+        "Encode setiap keluaran sesuai konteks HTML (mis. `htmlspecialchars`, auto-escaping "
+        "template) dan pasang Content-Security-Policy.",
+    ),
+    (
+        "input_error.galat_sql", "Pesan error SQL muncul setelah masukan tanda kutip",
+        "tinggi", "WSTG-INPV-05", "CWE-89",
+        "Menambahkan tanda kutip ('\") pada nilai parameter GET yang ditemukan (paling banyak "
+        "lima); temuan bila jawaban memuat pesan error SQL (MySQL, PostgreSQL, SQL Server, "
+        "Oracle, SQLite, PDO, ...) yang tidak ada pada jawaban untuk nilai aslinya. Tidak ada "
+        "payload injeksi lain yang dikirim.",
+        "Gunakan prepared statement/parameter binding (PDO, query builder/ORM) untuk setiap "
+        "query, jangan menyusun SQL dari masukan, dan sembunyikan pesan error basis data.",
+    ),
+    (
+        "input_error.evaluasi_templat", "Ekspresi templat dievaluasi server (template injection)",
+        "tinggi", "WSTG-INPV-18", "CWE-1336",
+        "Mengirim ekspresi perkalian dua bilangan acak dalam sintaks templat umum ({{a*b}}, "
+        "${a*b}, <%= a*b %>, #{a*b}) di antara penanda unik; temuan bila hasil perkaliannya "
+        "muncul di antara penanda itu.",
+        "Jangan pernah menyusun templat dari masukan pengguna; kirim masukan sebagai variabel "
+        "templat dan aktifkan sandbox/auto-escaping mesin templat.",
+    ),
+    (
+        "input_error.mode_debug", "Mode debug framework aktif",
+        "sedang", "WSTG-ERRH-01", "CWE-489",
+        "Meminta path acak dan titik debug umum (/_ignition/health-check, /console, "
+        "/_profiler/, /telescope) lalu mengenali halaman debug Django (DEBUG = True), debugger "
+        "Werkzeug, Laravel Ignition/Whoops, Symfony Profiler, Laravel Telescope, Rails dan "
+        "error CodeIgniter mode development. Severity tinggi bila konsol yang dapat "
+        "menjalankan kode (Werkzeug console, Ignition can_execute_commands) terbuka.",
+        "Matikan mode debug di produksi (APP_DEBUG=false, DEBUG=False, "
+        "ENVIRONMENT=production, FLASK_DEBUG=0), hapus paket debug dari dependensi produksi, "
+        "dan tolak akses ke path debug di web server.",
+    ),
+    (
+        "input_error.jejak_galat", "Pesan error menampilkan stack trace, path atau versi",
+        "sedang", "WSTG-ERRH-02", "CWE-209",
+        "Meminta path acak (halaman 404) dan mengirim satu parameter berbentuk larik untuk "
+        "memancing error 500, lalu mencari stack trace (Python, PHP, Java, .NET), pesan error "
+        "PHP, path server dan versi perangkat lunak di halaman error. Severity rendah bila "
+        "yang tampak hanya versi.",
+        "Tampilkan halaman error umum tanpa detail (display_errors=Off, customErrors, "
+        "ErrorDocument), catat detail error hanya di log server, dan sembunyikan versi "
+        "(ServerSignature Off).",
+    ),
+    (
+        "input_error.komentar_rahasia", "Komentar HTML memuat rahasia",
+        "sedang", "WSTG-INFO-05", "CWE-615",
+        "Memeriksa komentar HTML di halaman yang dijelajahi untuk kata sandi, kunci API, token, "
+        "kunci privat dan string koneksi berisi kredensial. Yang disimpan: halaman dan jenis "
+        "rahasia; nilainya disensor.",
+        "Hapus komentar yang memuat catatan internal atau kredensial dari templat (gunakan "
+        "komentar sisi server), lalu ganti kredensial yang telanjur terbit.",
+    ),
+)

@@ -1,0 +1,161 @@
+"""``lpa kelaikan``: the feasibility test on its own, without a ticket.
+
+Runs the same ``flows/kelaikan.py`` flow the SOP runs, writes ``DIR/laporan.json`` and
+``DIR/laporan.html``, prints a summary and exits
+
+* 0: LAYAK;
+* 1: not LAYAK (``LAYAK_DENGAN_CATATAN`` or ``TIDAK_LAYAK``);
+* 2: the test could not run (bad arguments, target unreachable, no category testable, the
+  flow failed): a message on stderr and no report files at all.
+
+Prefect: with ``PREFECT_API_URL`` set, the flow runs on that server (visible in its UI);
+without it, on Prefect's ephemeral server (started for this run, analytics off, start-up
+bounded by ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``, 120 s by default here).
+
+The password may come from ``LPA_UJI_PASSWORD`` instead of the command line (which other
+users of the machine can see). It never reaches stdout, stderr, logs or the report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from domain.errors import terjemahkan
+from domain.kelaikan import KATEGORI, LaporanKelaikan, TargetUji, UjiTidakDapatDinilai
+
+LABEL_VERDICT = {
+    "LAYAK": "LAYAK",
+    "LAYAK_DENGAN_CATATAN": "LAYAK DENGAN CATATAN",
+    "TIDAK_LAYAK": "TIDAK LAYAK",
+}
+LABEL_STATUS = {"lulus": "lulus", "gagal": "GAGAL", "tidak_diuji": "tidak diuji"}
+
+
+def _gagal(pesan: str, rahasia: list[str] | None = None) -> typer.Exit:
+    for r in rahasia or []:
+        if r:
+            pesan = pesan.replace(r, "[disensor]")
+    typer.secho(pesan, err=True, fg=typer.colors.RED)
+    return typer.Exit(2)
+
+
+OPSI = {"url": "--url", "username": "--username", "password": "--password",
+        "db_host": "--db-host", "db_port": "--db-port"}
+
+
+def _pesan_validasi(exc: ValidationError) -> str:
+    """Our validators speak Bahasa Indonesia already; pydantic's own rules are translated."""
+    terjemahan = terjemahkan(exc, TargetUji)
+    baris = []
+    for err, alih in zip(exc.errors(include_url=False, include_input=False), terjemahan,
+                         strict=True):
+        lokasi = ".".join(str(b) for b in err.get("loc", ()))
+        opsi = OPSI.get(lokasi, lokasi)
+        if err.get("type") == "value_error":
+            pesan = str(err.get("msg", "")).removeprefix("Value error, ")
+        else:
+            pesan = alih["message"].split(": ", 1)[-1]
+        baris.append(f"- {opsi + ': ' if opsi else ''}{pesan}")
+    return "Argumen tidak sah:\n" + "\n".join(baris)
+
+
+def _siapkan_prefect() -> str:
+    """Use the configured Prefect server, or Prefect's ephemeral one; say which.
+
+    Must run before Prefect is first imported: its settings are read from the environment
+    then."""
+    if not os.environ.get("PREFECT_API_URL"):
+        os.environ.pop("PREFECT_API_URL", None)
+        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+        os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url or "server Prefect sementara (ephemeral)"
+
+
+def _ringkasan(laporan: LaporanKelaikan, berkas: tuple[Path, Path]) -> str:
+    baris = [f"Uji kelaikan {laporan.target}: {LABEL_VERDICT[laporan.verdict]}",
+             f"Waktu uji: {(laporan.finished - laporan.started).total_seconds():.1f} detik", ""]
+    for k in laporan.categories:
+        jumlah = {s: sum(t.severity == s for t in k.findings)
+                  for s in ("tinggi", "sedang", "rendah", "info")}
+        temuan = ", ".join(f"{n} {s}" for s, n in jumlah.items() if n) or "tanpa temuan"
+        baris.append(f"  {KATEGORI[k.id]:<62} {LABEL_STATUS[k.status]:<12} {temuan}")
+    temuan = laporan.temuan()
+    if temuan:
+        baris += ["", "Temuan utama:"]
+        for _, t in temuan[:10]:
+            baris.append(f"  [{t.severity}] {t.title} ({t.check_id})")
+        if len(temuan) > 10:
+            baris.append(f"  ... dan {len(temuan) - 10} temuan lain (lihat laporan)")
+    baris += ["", f"Laporan: {berkas[0]}", f"         {berkas[1]}"]
+    return "\n".join(baris)
+
+
+def kelaikan(
+    url: Annotated[str, typer.Option("--url", help="Alamat aplikasi yang diuji (http/https).")],
+    out: Annotated[Path, typer.Option(
+        "--out", help="Folder keluaran: laporan.json dan laporan.html ditulis di sini.")],
+    username: Annotated[str | None, typer.Option(
+        "--username", envvar="LPA_UJI_USERNAME", help="Nama pengguna akun uji.")] = None,
+    password: Annotated[str | None, typer.Option(
+        "--password", envvar="LPA_UJI_PASSWORD", show_default=False,
+        help="Kata sandi akun uji (lebih aman lewat variabel LPA_UJI_PASSWORD); tidak pernah "
+             "ditulis ke laporan atau log.")] = None,
+    db_host: Annotated[str | None, typer.Option(
+        "--db-host", help="Host basis data yang diuji (kategori DBMS).")] = None,
+    db_port: Annotated[int | None, typer.Option(
+        "--db-port", help="Port basis data; tanpa ini semua port basis data umum diperiksa.",
+    )] = None,
+    no_stress: Annotated[bool, typer.Option(
+        "--no-stress", help="Tanpa uji beban (stress test).")] = False,
+) -> None:
+    """Uji kelaikan tanpa tiket: tulis DIR/laporan.json dan DIR/laporan.html; keluar 0 bila
+    LAYAK, 1 bila tidak, 2 bila uji tidak dapat dijalankan."""
+    rahasia = [password] if password else []
+    try:
+        target = TargetUji(url=url, username=username, password=password, db_host=db_host,
+                           db_port=db_port)
+    except ValidationError as exc:
+        raise _gagal(_pesan_validasi(exc), rahasia) from None
+    if out.exists() and not out.is_dir():
+        raise _gagal(f"--out {out} sudah ada dan bukan folder.")
+
+    server = _siapkan_prefect()
+    from tasks.kelaikan_cek import TargetTidakTerjangkau, periksa_target
+
+    # the cheap question first: without an answering application there is nothing to test
+    try:
+        asyncio.run(periksa_target.fn(target.url))
+    except TargetTidakTerjangkau as exc:
+        raise _gagal(str(exc), rahasia) from None
+
+    typer.echo(f"Menguji {target.url} (Prefect: {server}) ...", err=True)
+    from flows.kelaikan import kelaikan as alur_kelaikan
+    from tasks.laporan_kelaikan import RahasiaBocor, tulis_laporan_kelaikan
+
+    try:
+        hasil = asyncio.run(alur_kelaikan(target, stress=not no_stress))
+        laporan = LaporanKelaikan.model_validate(hasil)
+    except TargetTidakTerjangkau as exc:
+        raise _gagal(str(exc), rahasia) from None
+    except UjiTidakDapatDinilai as exc:
+        raise _gagal(f"Uji tidak dapat dinilai: {exc}", rahasia) from None
+    except Exception as exc:  # noqa: BLE001 - the test itself failed: exit 2, no report
+        pesan = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        raise _gagal(f"Uji kelaikan tidak dapat dijalankan: {type(exc).__name__}"
+                     + (f": {pesan}" if pesan else ""), rahasia) from None
+    try:
+        berkas = tulis_laporan_kelaikan(laporan, out, rahasia)
+    except (OSError, RahasiaBocor) as exc:
+        raise _gagal(f"Laporan tidak dapat ditulis: {exc}", rahasia) from None
+    typer.echo(_ringkasan(laporan.tanpa_rahasia(rahasia), berkas))
+    raise typer.Exit(0 if laporan.verdict == "LAYAK" else 1)
