@@ -70,6 +70,8 @@ PEMANASAN_DEFAULT = 10.0
 """Seconds at the start of each step left out of its statistics."""
 DURASI_MAKS_DEFAULT = 900.0
 """Seconds: the whole run never takes longer (15 minutes)."""
+DURASI_MAKS_BATAS = 3600.0
+"""Seconds: no stress run may be configured longer than this."""
 MAKS_PENGGUNA_DEFAULT = 5000
 """Concurrent users never exceed this, whatever the target."""
 MAKS_PERMINTAAN_DEFAULT = 5_000_000

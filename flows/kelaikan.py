@@ -19,6 +19,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from domain.forms import UjiBeban
 from domain.kelaikan import (
     HasilKategori,
     LaporanKelaikan,
@@ -31,7 +32,8 @@ from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_val
 from tasks import kelaikan_cek as cek
 from tasks.kelaikan_artefak import terbitkan_artefak
 
-ALASAN_UJI_BEBAN = "uji beban belum tersedia pada versi ini"
+ALASAN_TANPA_DATA_BEBAN = ("data uji beban (pengguna per hari, jam efektif per hari, lama "
+                           "transaksi) tidak diberikan")
 ALASAN_TANPA_DB = "host/port basis data tidak disebut dalam permohonan"
 BATAS_WAKTU_KATEGORI = 15 * 60
 """Wall-clock bound of one category subflow, seconds (each check has its own, shorter)."""
@@ -198,12 +200,13 @@ async def uji_lain_lain(target: TargetUji) -> HasilKategori:
     ])
 
 
-async def uji_beban(target: TargetUji, beban: Any = None, **opsi: Any) -> HasilKategori:
+async def uji_beban(target: TargetUji, beban: UjiBeban | None = None,
+                    **opsi: Any) -> HasilKategori:
     """The stress-test category: the ``kelaikan-uji-beban`` subflow (flows/stress.py, Locust
     in subprocesses). ``beban``: the form's ``UjiBeban``; ``opsi``: the subflow's load
     options (p95_ms, durasi_maks, paths, ...). Without ``beban`` it reports ``tidak_diuji``."""
     if beban is None:
-        return kategori_tidak_diuji("uji_beban", ALASAN_UJI_BEBAN)
+        return kategori_tidak_diuji("uji_beban", ALASAN_TANPA_DATA_BEBAN)
     from flows.stress import uji_beban_flow
 
     return await uji_beban_flow(target, beban, **opsi)
@@ -221,20 +224,27 @@ SUBFLOW_KATEGORI = {
 
 @flow(name="kelaikan", flow_run_name="kelaikan · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI + 5 * 60)
-async def kelaikan(target: TargetUji, stress: bool = False) -> dict[str, Any]:
-    """The whole security part of the feasibility test; returns ``laporan.json``."""
+async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | None = None,
+                   opsi_beban: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole feasibility test; returns ``laporan.json``.
+
+    ``stress``: run the stress test beside the six security categories, from the form's
+    load data ``beban`` (without it the category is ``tidak_diuji``); ``opsi_beban``: the
+    stress subflow's options (``p95_ms``, ``durasi_maks``, ``locustfile``, ``paths``, ...).
+    """
     logger = get_run_logger()
     mulai = datetime.now(UTC)
     await cek.periksa_target(target.url)
-    logger.info("Uji kelaikan %s: enam kategori dimulai bersamaan", target.url)
-    jalankan = dict(SUBFLOW_KATEGORI)
+    logger.info("Uji kelaikan %s: enam kategori dimulai bersamaan%s", target.url,
+                ", dengan uji beban" if stress else "")
+    panggilan = [subflow(target) for subflow in SUBFLOW_KATEGORI.values()]
+    ids = list(SUBFLOW_KATEGORI)
     if stress:
-        jalankan["uji_beban"] = uji_beban
-    hasil = await asyncio.gather(
-        *(subflow(target) for subflow in jalankan.values()), return_exceptions=True,
-    )
+        panggilan.append(uji_beban(target, beban, **(opsi_beban or {})))
+        ids.append("uji_beban")
+    hasil = await asyncio.gather(*panggilan, return_exceptions=True)
     kategori: list[HasilKategori] = []
-    for kid, h in zip(jalankan, hasil, strict=True):
+    for kid, h in zip(ids, hasil, strict=True):
         if isinstance(h, BaseException):
             kategori.append(kategori_tidak_diuji(kid, f"subflow gagal: {cek.alasan_galat(h)}"))
         else:

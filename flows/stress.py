@@ -22,6 +22,7 @@ from prefect.artifacts import acreate_markdown_artifact, acreate_progress_artifa
 
 from domain.beban import (
     DURASI_LANGKAH_DEFAULT,
+    DURASI_MAKS_BATAS,
     DURASI_MAKS_DEFAULT,
     FAKTOR_PUNCAK_DEFAULT,
     JUMLAH_LANGKAH_DEFAULT,
@@ -46,9 +47,6 @@ from domain.forms import UjiBeban
 from domain.kelaikan import HasilKategori, TargetUji, kategori_tidak_diuji, sensor
 from tasks.kelaikan_artefak import kunci_artefak
 from tasks.stress import Distribusi, GagalUjiBeban, jalankan_locust, siapkan_locustfile
-
-DURASI_MAKS_BATAS = 3600.0
-"""Seconds: no stress run may be configured longer than this."""
 
 
 def _skenario(beban: UjiBeban, target: TargetUji, paths: list[str] | None,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from prefect import get_run_logger
 
-from domain.kelaikan import TargetUji
+from domain.forms import UjiBeban
+from domain.kelaikan import LaporanKelaikan, TargetUji
 from domain.skpl import periksa_skpl
 from domain.sop import timeout_detik
 from flows.kelaikan import kelaikan
 from lpa.settings import get_settings
 from tasks import tiket as t
-from tasks.pelaporan import buat_laporan, simpan_kelaikan
+from tasks.laporan_kelaikan import tulis_laporan_kelaikan
+from tasks.pelaporan import buat_laporan, kelaikan_path, simpan_kelaikan
 
 __all__ = ["buat_laporan", "pemeriksaan_skpl", "uji_kelaikan"]
 
@@ -54,9 +56,17 @@ async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
     batas = timeout_detik("uji_kelaikan") * settings.mutu_baku_faktor
     jenis_uji = tiket.formulir.get("jenis_pengujian", ["uji_kerentanan"])
     target = target_dari_formulir(tiket)
+    stress = "stress_test" in jenis_uji
+    beban = UjiBeban.model_validate(tiket.formulir["uji_beban"]) if (
+        stress and tiket.formulir.get("uji_beban")) else None
+    opsi_beban = {"durasi_maks": settings.uji_beban_durasi_maks,
+                  "p95_ms": settings.uji_beban_p95_ms}
+    if stress:
+        # the stress run must fit in the step's wall-clock bound, with room for the rest
+        batas = max(batas, settings.uji_beban_durasi_maks + 300)
     try:
         hasil = await kelaikan.with_options(timeout_seconds=max(batas, 60))(
-            target, stress="stress_test" in jenis_uji
+            target, stress=stress, beban=beban, opsi_beban=opsi_beban,
         )
         catatan = f"Hasil uji kelaikan: {hasil['verdict']}"
     except Exception as exc:  # noqa: BLE001 - any failure of the test is reported, not hidden
@@ -67,5 +77,9 @@ async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
                  "categories": []}
         catatan = alasan
     simpan_kelaikan(tiket.nomor, hasil)
+    if hasil.get("verdict"):
+        # the full feasibility report the office hands the agency, beside the ticket's own
+        folder = kelaikan_path(tiket.nomor).parent / "kelaikan"
+        tulis_laporan_kelaikan(LaporanKelaikan.model_validate(hasil), folder, target.rahasia())
     logger.info("Uji kelaikan %s: %s", tiket.nomor, catatan)
     t.selesaikan_langkah(tiket.nomor, step_id, catatan=catatan)

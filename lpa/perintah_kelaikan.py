@@ -26,8 +26,10 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from domain.beban import DURASI_MAKS_BATAS, DURASI_MAKS_DEFAULT, P95_DEFAULT_MS
 from domain.errors import terjemahkan
 from domain.kelaikan import KATEGORI, LaporanKelaikan, TargetUji, UjiTidakDapatDinilai
+from lpa.perintah_stress import data_beban
 
 LABEL_VERDICT = {
     "LAYAK": "LAYAK",
@@ -117,6 +119,18 @@ def kelaikan(
     )] = None,
     no_stress: Annotated[bool, typer.Option(
         "--no-stress", help="Tanpa uji beban (stress test).")] = False,
+    pengguna_per_hari: Annotated[int | None, typer.Option(
+        "--pengguna-per-hari", help="Uji beban: estimasi maksimum pengguna per hari.")] = None,
+    jam_efektif: Annotated[float | None, typer.Option(
+        "--jam-efektif", help="Uji beban: jam efektif pengaksesan per hari.")] = None,
+    durasi_transaksi: Annotated[float | None, typer.Option(
+        "--durasi-transaksi", help="Uji beban: lama satu transaksi pengguna, menit.")] = None,
+    skenario: Annotated[Path | None, typer.Option(
+        "--skenario", help="Uji beban: skenario YAML/JSON, atau locustfile (.py).")] = None,
+    p95_ms: Annotated[float, typer.Option(
+        "--p95-ms", help="Uji beban: ambang waktu respons p95, milidetik.")] = P95_DEFAULT_MS,
+    durasi_maks: Annotated[float, typer.Option(
+        "--durasi-maks", help="Uji beban: batas lama uji beban, detik.")] = DURASI_MAKS_DEFAULT,
 ) -> None:
     """Uji kelaikan tanpa tiket: tulis DIR/laporan.json dan DIR/laporan.html; keluar 0 bila
     LAYAK, 1 bila tidak, 2 bila uji tidak dapat dijalankan."""
@@ -128,6 +142,24 @@ def kelaikan(
         raise _gagal(_pesan_validasi(exc), rahasia) from None
     if out.exists() and not out.is_dir():
         raise _gagal(f"--out {out} sudah ada dan bukan folder.")
+    beban, opsi_beban = None, None
+    angka_beban = (pengguna_per_hari, jam_efektif, durasi_transaksi)
+    if not no_stress and any(a is not None for a in angka_beban):
+        if any(a is None for a in angka_beban):
+            raise _gagal("Uji beban membutuhkan --pengguna-per-hari, --jam-efektif dan "
+                         "--durasi-transaksi bersama-sama (atau --no-stress).")
+        if not 0 < durasi_maks <= DURASI_MAKS_BATAS:
+            raise _gagal(f"--durasi-maks: harus lebih dari 0 dan paling lama "
+                         f"{DURASI_MAKS_BATAS:g} detik")
+        if p95_ms <= 0:
+            raise _gagal("--p95-ms: harus lebih dari 0")
+        locustfile, beban = data_beban(pengguna_per_hari or 0, jam_efektif or 0,
+                                       durasi_transaksi or 0, skenario,
+                                       ada_akun=target.username is not None)
+        opsi_beban = {"locustfile": locustfile, "p95_ms": p95_ms, "durasi_maks": durasi_maks}
+    elif skenario is not None and not no_stress:
+        raise _gagal("--skenario hanya berlaku bersama data uji beban (--pengguna-per-hari, "
+                     "--jam-efektif, --durasi-transaksi).")
 
     server = _siapkan_prefect()
     from tasks.kelaikan_cek import TargetTidakTerjangkau, periksa_target
@@ -139,11 +171,14 @@ def kelaikan(
         raise _gagal(str(exc), rahasia) from None
 
     typer.echo(f"Menguji {target.url} (Prefect: {server}) ...", err=True)
+    from flows.kelaikan import BATAS_WAKTU_KATEGORI
     from flows.kelaikan import kelaikan as alur_kelaikan
     from tasks.laporan_kelaikan import RahasiaBocor, tulis_laporan_kelaikan
 
     try:
-        hasil = asyncio.run(alur_kelaikan(target, stress=not no_stress))
+        batas = BATAS_WAKTU_KATEGORI + (durasi_maks if beban else 0) + 300
+        hasil = asyncio.run(alur_kelaikan.with_options(timeout_seconds=batas)(
+            target, stress=not no_stress, beban=beban, opsi_beban=opsi_beban))
         laporan = LaporanKelaikan.model_validate(hasil)
     except TargetTidakTerjangkau as exc:
         raise _gagal(str(exc), rahasia) from None

@@ -77,6 +77,30 @@ def _prefect_tersedia() -> bool:
     return sehat
 
 
+def data_beban(pengguna_per_hari: int, jam_efektif: float, durasi_transaksi: float,
+               skenario: Path | None, *, ada_akun: bool) -> tuple[str | None, UjiBeban]:
+    """The load data as the form carries it, and a user-supplied locustfile if any; a clear
+    message (exit 2) for a missing or invalid scenario or impossible figures."""
+    locustfile, teks_skenario = None, None
+    if skenario is not None:
+        if not skenario.is_file():
+            raise _gagal(f"--skenario: berkas {skenario} tidak ditemukan")
+        if skenario.suffix == ".py":
+            locustfile = str(skenario.resolve())
+        else:
+            teks_skenario = skenario.read_text(encoding="utf-8")
+            try:
+                muat_skenario(teks_skenario, ada_akun=ada_akun)
+            except SkenarioTidakSah as exc:
+                raise _gagal("\n".join(["Skenario pengujian tidak sah:", *exc.galat])) from None
+    try:
+        beban = UjiBeban(pengguna_per_hari=pengguna_per_hari, jam_efektif_per_hari=jam_efektif,
+                         durasi_transaksi_menit=durasi_transaksi, skenario=teks_skenario)
+    except ValidationError as exc:
+        raise _gagal("\n".join(g["message"] for g in terjemahkan(exc, UjiBeban))) from None
+    return locustfile, beban
+
+
 def stress(
     url: Annotated[str, typer.Option(help="Alamat aplikasi yang diuji (http/https).")],
     pengguna_per_hari: Annotated[int, typer.Option(
@@ -125,23 +149,8 @@ def stress(
     except ValidationError as exc:
         raise _gagal("; ".join(e["msg"].removeprefix("Value error, ")
                                for e in exc.errors(include_input=False))) from None
-    locustfile, teks_skenario = None, None
-    if skenario is not None:
-        if not skenario.is_file():
-            raise _gagal(f"Berkas skenario {skenario} tidak ditemukan")
-        if skenario.suffix == ".py":
-            locustfile = str(skenario.resolve())
-        else:
-            teks_skenario = skenario.read_text(encoding="utf-8")
-            try:
-                muat_skenario(teks_skenario, ada_akun=target.username is not None)
-            except SkenarioTidakSah as exc:
-                raise _gagal("\n".join(["Skenario pengujian tidak sah:", *exc.galat])) from None
-    try:
-        beban = UjiBeban(pengguna_per_hari=pengguna_per_hari, jam_efektif_per_hari=jam_efektif,
-                         durasi_transaksi_menit=durasi_transaksi, skenario=teks_skenario)
-    except ValidationError as exc:
-        raise _gagal("\n".join(g["message"] for g in terjemahkan(exc, UjiBeban))) from None
+    locustfile, beban = data_beban(pengguna_per_hari, jam_efektif, durasi_transaksi, skenario,
+                                   ada_akun=target.username is not None)
     out.mkdir(parents=True, exist_ok=True)
     opsi = dict(locustfile=locustfile, paths=path, p95_ms=p95_ms, faktor_puncak=faktor_puncak,
                 durasi_maks=durasi_maks, jumlah_langkah=jumlah_langkah,

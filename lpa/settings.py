@@ -62,6 +62,14 @@ class Settings(BaseSettings):
         default=1.0, gt=0,
         description="Scale of every mutu baku (tests compress time; production keeps 1).",
     )
+    uji_beban_durasi_maks: float = Field(
+        default=900.0, gt=0, le=3600,
+        description="Upper bound (seconds) of the stress test run in a ticket's step 5.",
+    )
+    uji_beban_p95_ms: float = Field(
+        default=3000.0, gt=0,
+        description="The stress test's p95 response-time threshold (ms) in a ticket's step 5.",
+    )
     prefect_api_url: str = Field(
         default="http://127.0.0.1:4200/api",
         description="The Prefect API the lpa command talks to when PREFECT_API_URL is unset.",

@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from domain.beban import RingkasanBeban
 from domain.calendar import WIB
 from domain.kelaikan import (
     BOBOT_SEVERITY,
@@ -75,6 +76,15 @@ def alasan_per_cek(alasan: str | None) -> tuple[dict[str, str], str | None]:
     return hasil, None
 
 
+def _beban_html(beban: dict[str, object] | None) -> Markup | None:
+    """The stress test's own section (arithmetic, per-step table, charts), when measured."""
+    if not beban:
+        return None
+    from tasks.stress import render_html  # the stress I/O module; Locust itself is not imported
+
+    return Markup(render_html(RingkasanBeban.model_validate(beban)))
+
+
 def _konteks(laporan: LaporanKelaikan) -> dict[str, Any]:
     kategori = []
     semua = laporan.temuan()
@@ -109,6 +119,7 @@ def _konteks(laporan: LaporanKelaikan) -> dict[str, Any]:
                 "bukti": t.evidence, "rekomendasi": t.recommendation,
             } for t in temuan],
             "jumlah": {s: sum(t.severity == s for t in k.findings) for s in LABEL_TINGKAT},
+            "beban_html": _beban_html(k.beban),
         })
     durasi = (laporan.finished - laporan.started).total_seconds()
     return {

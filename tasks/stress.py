@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import csv
 import json
 import os
 import re
@@ -197,7 +198,8 @@ def perintah_locust(berkas: list[Path], url: str, distribusi: Distribusi,
                     csv_prefix: Path) -> list[str]:
     """The Locust command line (no secret in it)."""
     cmd = [sys.executable, "-m", "locust", "-f", ",".join(str(b) for b in berkas),
-           "--headless", "--only-summary", "--host", url, "--csv", str(csv_prefix),
+           # no trailing slash: the scenario's paths start with one
+           "--headless", "--only-summary", "--host", url.rstrip("/"), "--csv", str(csv_prefix),
            "--loglevel", "INFO",
            "--exit-code-on-error", "0", "--stop-timeout", "5"]
     if distribusi.master_bind is not None:
@@ -331,6 +333,10 @@ async def jalankan_locust(
         sebab = "dihentikan pada batas waktu" if dihentikan else f"kode keluar {proc.returncode}"
         raise GagalUjiBeban(f"Locust tidak menghasilkan pengukuran ({sebab}). Log terakhir:\n"
                             f"{ekor_log(log_path, 15, rahasia)}")
+    galat_skenario = galat_pengguna(kerja / f"{NAMA_CSV}_exceptions.csv", rahasia)
+    if galat_skenario and not any(s.get("requests") for s in data["langkah"]):
+        # not a single request left the generator: the scenario broke, not the application
+        raise GagalUjiBeban(f"skenario tidak dapat dijalankan oleh Locust: {galat_skenario}")
     if progress_id is not None:
         with contextlib.suppress(Exception):
             await aupdate_progress_artifact(progress_id, 100.0)
@@ -343,6 +349,23 @@ async def jalankan_locust(
         "perintah": cmd,
         "kerja": str(kerja),
     }
+
+
+def galat_pengguna(berkas: Path, rahasia: list[str]) -> str | None:
+    """The most frequent exception raised in the simulated users' code (Locust's
+    ``*_exceptions.csv``), secrets removed; None when there was none."""
+    try:
+        with open(berkas, newline="", encoding="utf-8") as f:
+            baris = list(csv.DictReader(f))
+    except OSError:
+        return None
+    if not baris:
+        return None
+    teratas = max(baris, key=lambda b: int(b.get("Count") or 0))
+    pesan = (teratas.get("Message") or "").strip()[:300]
+    for r in rahasia:
+        pesan = pesan.replace(r, "[disensor]")
+    return f"{pesan} ({teratas.get('Count')} kali)"
 
 
 # --- Charts and the HTML part of the report --------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from domain.forms import UjiBeban
 from domain.kelaikan import (
     CEK,
     KATEGORI,
@@ -33,10 +34,12 @@ from domain.kelaikan import (
     kategori_tidak_diuji,
     tentukan_verdict,
 )
+from flows.kelaikan import ALASAN_TANPA_DATA_BEBAN
 from lpa.contoh_aplikasi import ContohAplikasi
 from tasks import cek_lain, cek_sesi, cek_validasi, kelaikan_http
 from tasks import kelaikan_cek as cek
 from tasks.kelaikan_http import DiluarCakupan, KlienUji, PembatasLaju
+from tasks.laporan_kelaikan import render_laporan_kelaikan_html
 
 SANDI = "RahasiaSekali123!"
 AKUN = ("penguji", SANDI)
@@ -298,12 +301,12 @@ def _kirim_log() -> None:
     EventsWorker.drain_all(timeout=15)
 
 
-def _jalankan_kelaikan(target: TargetUji, stress: bool = False) -> tuple[dict[str, Any], Any,
-                                                                          float]:
+def _jalankan_kelaikan(target: TargetUji, stress: bool = False, **beban: Any,
+                      ) -> tuple[dict[str, Any], Any, float]:
     from flows.kelaikan import kelaikan
 
     async def jalan() -> tuple[dict[str, Any], Any]:
-        state = await kelaikan(target, stress=stress, return_state=True)
+        state = await kelaikan(target, stress=stress, return_state=True, **beban)
         return await state.aresult(), state.state_details.flow_run_id
 
     mulai = time.monotonic()
@@ -358,7 +361,7 @@ def test_flow_on_vulnerable_twin(prefect_api: str) -> None:
     status = {k["id"]: k["status"] for k in hasil["categories"]}
     assert status == {k: "gagal" for k in KATEGORI_KEAMANAN} | {"uji_beban": "tidak_diuji"}
     beban = hasil["categories"][-1]
-    assert beban["reason"] == "uji beban belum tersedia pada versi ini"
+    assert beban["reason"] == ALASAN_TANPA_DATA_BEBAN
     ditemukan = {t["check_id"] for k in hasil["categories"] for t in k["findings"]}
     assert ditemukan >= set(CEK_HTTP)
     jalan = {c for k in hasil["categories"] for c in k["checks_run"]}
@@ -385,17 +388,37 @@ def test_flow_on_hardened_twin(prefect_api: str) -> None:
         hasil, run_id, detik = _jalankan_kelaikan(lengkap)
         print(f"\nkelaikan twin aman (dbms diuji): {detik:.1f} s, {hasil['verdict']}")
         tanpa_db = TargetUji(url=app.url, username=AKUN[0], password=SANDI)
-        catatan, _, detik2 = _jalankan_kelaikan(tanpa_db, stress=True)
+        # the stress test beside the six categories: a small target (2 average users × 2 = 4)
+        # the twin carries easily, short steps
+        skenario = json.dumps({"steps": [{"path": "/", "think_time": [0.2, 0.4]}]})
+        beban = UjiBeban(pengguna_per_hari=60, jam_efektif_per_hari=1,
+                         durasi_transaksi_menit=2, skenario=skenario)
+        catatan, run_beban, detik2 = _jalankan_kelaikan(
+            tanpa_db, stress=True, beban=beban,
+            opsi_beban={"jumlah_langkah": 2, "durasi_langkah": 3.0, "pemanasan": 1.0,
+                        "durasi_maks": 60.0, "processes": 0})
         print(f"kelaikan twin aman (tanpa dbms, stress): {detik2:.1f} s, {catatan['verdict']}")
     assert hasil["verdict"] == "LAYAK"
     assert all(k["status"] == "lulus" and not k["findings"] for k in hasil["categories"])
     assert catatan["verdict"] == "LAYAK_DENGAN_CATATAN"
     tidak = {k["id"] for k in catatan["categories"] if k["status"] != "lulus"}
-    assert tidak == {"dbms", "uji_beban"}
+    assert tidak == {"dbms"}
     assert not [t for k in catatan["categories"] for t in k["findings"]]
+    uji_beban = catatan["categories"][-1]
+    assert uji_beban["id"] == "uji_beban" and uji_beban["status"] == "lulus"
+    assert uji_beban["beban"]["target_users"] == 4
+    assert [s["users"] for s in uji_beban["beban"]["steps"]] == [4, 8]
+    assert all(s["error_rate"] == 0 and s["rps"] > 0 for s in uji_beban["beban"]["steps"])
     server = asyncio.run(_baca_server(run_id))
     assert len(server["anak"]) == 6
     assert SANDI not in _teks_server(server) and SANDI not in json.dumps(catatan)
+    dengan_beban = asyncio.run(_baca_server(run_beban))
+    assert sorted(a.name.split(" · ")[0] for a in dengan_beban["anak"]) == sorted(
+        [*KATEGORI_KEAMANAN, "uji_beban"])
+    assert SANDI not in _teks_server(dengan_beban)
+    # the report the agency receives carries the stress section with its charts
+    html = render_laporan_kelaikan_html(LaporanKelaikan.model_validate(catatan))
+    assert 'id="uji-beban"' in html and html.count("<svg") == 2
 
 
 def test_check_that_cannot_connect_marks_its_category(prefect_api: str) -> None:

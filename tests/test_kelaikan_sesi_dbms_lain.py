@@ -530,11 +530,17 @@ def _tanpa_rahasia(proses: subprocess.CompletedProcess[str], folder: Path) -> No
 
 
 def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> None:
+    """The whole test with the stress part beside it: the form's load figures (60 users a
+    day, 1 effective hour, 2-minute transactions: target 4) and a scenario file."""
     keluar = tmp_path / "rentan"
+    skenario = tmp_path / "skenario.yaml"
+    skenario.write_text("steps:\n  - path: /\n    think_time: [0.2, 0.4]\n", encoding="utf-8")
     with ContohAplikasi(aman=False, akun=AKUN) as app:
         assert app.url is not None
         proses = _lpa("--url", app.url, "--username", AKUN[0], "--password", SANDI,
-                      "--db-host", "127.0.0.1", "--no-stress", "--out", str(keluar))
+                      "--db-host", "127.0.0.1", "--pengguna-per-hari", "60", "--jam-efektif",
+                      "1", "--durasi-transaksi", "2", "--skenario", str(skenario),
+                      "--durasi-maks", "12", "--out", str(keluar))
     assert proses.returncode == 1, proses.stderr[-3000:]
     assert "TIDAK LAYAK" in proses.stdout and "laporan.html" in proses.stdout
     assert {p.name for p in keluar.iterdir()} == {"laporan.json", "laporan.html"}
@@ -544,9 +550,14 @@ def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> N
     ditemukan = {t.check_id for _, t in laporan.temuan()}
     assert set(CEK_SAYA) - HANYA_HTTPS - {"dbms.versi_eol"} <= ditemukan
     assert [k.id for k in laporan.categories] == [
-        "struktur", "validasi_data", "otentikasi_sesi", "input_error", "dbms", "lain_lain"]
+        "struktur", "validasi_data", "otentikasi_sesi", "input_error", "dbms", "lain_lain",
+        "uji_beban"]
+    beban = laporan.categories[-1]
+    assert beban.status == "lulus" and beban.beban is not None
+    assert beban.beban["target_users"] == 4 and len(beban.beban["steps"]) == 4
     html = (keluar / "laporan.html").read_text(encoding="utf-8")
     assert "TIDAK LAYAK" in html and "Basis data menerima akun bawaan tanpa kata sandi" in html
+    assert 'id="uji-beban"' in html
     _tanpa_rahasia(proses, keluar)
 
 
@@ -578,7 +589,16 @@ def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None
     (["--url", "http://127.0.0.1:8080/", "--db-port", "70000"], "--db-port: maksimal 65535"),
     (["--url", "http://127.0.0.1:{tertutup}/", "--password", SANDI, "--username", "u"],
      "tidak dapat dihubungi"),
-], ids=["url", "akun", "port", "tidak-terjangkau"])
+    (["--url", "http://127.0.0.1:8080/", "--pengguna-per-hari", "100"],
+     "Uji beban membutuhkan --pengguna-per-hari, --jam-efektif dan --durasi-transaksi"),
+    (["--url", "http://127.0.0.1:8080/", "--pengguna-per-hari", "100", "--jam-efektif", "1",
+      "--durasi-transaksi", "90"], "melebihi jam efektif per hari"),
+    (["--url", "http://127.0.0.1:8080/", "--pengguna-per-hari", "100", "--jam-efektif", "1",
+      "--durasi-transaksi", "2", "--durasi-maks", "7200"], "--durasi-maks: harus lebih dari 0"),
+    (["--url", "http://127.0.0.1:8080/", "--skenario", "skenario.yaml"],
+     "--skenario hanya berlaku bersama data uji beban"),
+], ids=["url", "akun", "port", "tidak-terjangkau", "beban-sebagian", "beban-mustahil",
+        "durasi-maks", "skenario-saja"])
 def test_cli_cannot_run_exits_2_without_report(tmp_path: Path, argumen: list[str],
                                                pesan: str) -> None:
     keluar = tmp_path / "keluar"

@@ -554,6 +554,26 @@ def test_locust_is_killed_at_its_time_bound(tmp_path: Path,
     assert sisa == []
 
 
+def test_a_scenario_that_breaks_is_not_a_capacity_of_zero(tmp_path: Path) -> None:
+    """Every simulated user raises before its first request: that is the scenario's fault,
+    never the application's, so no capacity is claimed. The target URL ends with a slash
+    (as users type it) and the paths still resolve."""
+    from flows.stress import laksanakan_uji_beban
+
+    lf = tmp_path / "rusak.py"
+    lf.write_text("from locust import HttpUser, task\n\n\nclass Rusak(HttpUser):\n"
+                  "    @task\n    def buka(self) -> None:\n"
+                  "        raise RuntimeError('langkah skenario rusak')\n")
+    beban = UjiBeban(pengguna_per_hari=60, jam_efektif_per_hari=1, durasi_transaksi_menit=2)
+    with server_beban("--slots", "0") as url:
+        hasil = asyncio.run(laksanakan_uji_beban(
+            TargetUji(url=url + "/"), beban, locustfile=str(lf), prefect=False,
+            jumlah_langkah=1, durasi_langkah=3.0, pemanasan=1.0, processes=0))
+    assert hasil.status == "tidak_diuji" and hasil.beban is None
+    assert "skenario tidak dapat dijalankan" in (hasil.reason or "")
+    assert "langkah skenario rusak" in (hasil.reason or "")
+
+
 def test_bad_scenario_is_reported_not_raised(prefect_api: str) -> None:
     beban = UjiBeban(pengguna_per_hari=60, jam_efektif_per_hari=1, durasi_transaksi_menit=2,
                      skenario="steps: [{path: 'http://lain.example/'}]")
