@@ -75,9 +75,20 @@ def tunggu_arsip(settings: Settings, nomor: str, timeout: float = 300) -> dict[s
     raise operasi.GagalOperasi(f"Tiket {nomor} belum diarsipkan dalam {timeout:.0f} detik")
 
 
+DEMO_DURASI_BEBAN = "20"
+"""Seconds of the demo's stress test (a real run has up to 15 minutes)."""
+
+
 def formulir_contoh(url: str) -> dict[str, Any]:
+    """The sample request, pointed at the sample application, asking for both tests the
+    form offers; the stress test's figures make a target of 4 concurrent users."""
     data = json.loads((SAMPLES / "uji_kelayakan.json").read_text(encoding="utf-8"))
     data["url_aplikasi"] = url
+    data["jenis_pengujian"] = ["uji_kerentanan", "stress_test"]
+    data["uji_beban"] = {
+        "pengguna_per_hari": 60, "jam_efektif_per_hari": 1, "durasi_transaksi_menit": 2,
+        "skenario": "steps:\n  - path: /\n    think_time: [0.5, 1.5]\n",
+    }
     return data
 
 
@@ -86,6 +97,7 @@ def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
     port = server.free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = server.prefect_env(settings, api, poll_seconds=1)
+    env.setdefault("LPA_UJI_BEBAN_DURASI_MAKS", DEMO_DURASI_BEBAN)
     os.environ.update({k: v for k, v in env.items() if k.startswith("PREFECT_")})
     logs = settings.data_dir / "log"
     console.print(f"[bold]Penyimpanan[/]: {settings.store_url}")
@@ -103,11 +115,15 @@ def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
             console.print(f"[bold]Tiket dibuka[/]: {nomor}")
             for _ in range(3):
                 pejabat_memutus(settings, nomor, console=console)
-            console.print("  Petugas service desk menjalankan uji kelaikan...")
+            console.print("  Petugas service desk menjalankan uji kelaikan (enam kategori "
+                          "keamanan dan uji beban)...")
             data = tunggu_arsip(settings, nomor)
             laporan = settings.laporan_dir / nomor / "laporan.html"
+            kelaikan = settings.laporan_dir / nomor / "kelaikan" / "laporan.html"
             console.print(f"[bold green]Diarsipkan[/]: {data['nomor_agenda']}")
             console.print(f"Laporan  : {laporan.resolve()}")
+            if kelaikan.exists():
+                console.print(f"Laporan uji kelaikan: {kelaikan.resolve()}")
             console.print(f"Prefect UI: {api.removesuffix('/api')}")
             if keep:
                 console.print("Ctrl-C untuk menghentikan.")
