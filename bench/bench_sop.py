@@ -599,7 +599,7 @@ def bagian_b(hasil: dict[str, Any], base: Path, levels: list[int], inflight: int
         log(f"(b) server siap: {st.startup}")
         ids = {"intake": st.api.deployment_id(LAYANAN[0]),
                "proses": st.api.deployment_id(LAYANAN[1]),
-               "tenggat": st.api.deployment_id("pengawas-tenggat/pengawas-tenggat")}
+               "tenggat": st.api.deployment_id("sla-watch/sla-watch")}
         va = json.loads((FORMS / "va.json").read_text(encoding="utf-8"))
         params = {"jenis": "va", "permohonan": va}
         tag = uuid.uuid4().hex[:8]

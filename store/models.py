@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from store.types import UTCDateTime
@@ -141,3 +141,84 @@ class StoredTestAccount(Base):
     username: Mapped[str] = mapped_column(String(200))
     password_encrypted: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class SlaWarning(Base):
+    """One SLA threshold (50, 75 or 100 % of a step's business-time budget) reached by a step.
+
+    The unique (step_id, threshold) pair is the claim: whoever inserts it sends the warning,
+    so a restart or a second watch never sends it twice. ``notify`` is False when a higher
+    threshold was reached in the same pass (only the highest one is sent).
+    """
+
+    __tablename__ = "sla_warning"
+    __table_args__ = (UniqueConstraint("step_id", "threshold"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("step_record.id"), index=True)
+    threshold: Mapped[int]
+    reached_at: Mapped[datetime]
+    """When the watch saw the threshold passed (not the exact crossing moment)."""
+    notify: Mapped[bool] = mapped_column(default=True)
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ServiceHeartbeat(Base):
+    """One beat of the availability heartbeat: did the service answer at ``at``?"""
+
+    __tablename__ = "service_heartbeat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    prefect_ok: Mapped[bool]
+    store_ok: Mapped[bool]
+    serving_ok: Mapped[bool]
+    answered: Mapped[bool]
+    """All three answered: the beat counts as up."""
+    detail: Mapped[dict[str, Any]]
+
+
+class ProductionApp(Base):
+    """An application that passed its feasibility test and is marked as in production."""
+
+    __tablename__ = "production_app"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id"), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    marked_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class AppProbe(Base):
+    """One bounded HTTP check of a production application (by the heartbeat)."""
+
+    __tablename__ = "app_probe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_id: Mapped[int] = mapped_column(ForeignKey("production_app.id"), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    ok: Mapped[bool]
+    status_code: Mapped[int | None]
+    latency_ms: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class KelaikanRerun(Base):
+    """A re-run of the security part of the feasibility test against a production app."""
+
+    __tablename__ = "kelaikan_rerun"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    production_id: Mapped[int] = mapped_column(ForeignKey("production_app.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    verdict: Mapped[str | None] = mapped_column(String(30))
+    check_ids: Mapped[list[str]] = mapped_column(JSON)
+    """check_id of every finding of this run (sorted, unique)."""
+    new_check_ids: Mapped[list[str]] = mapped_column(JSON)
+    """Findings not present in the previous run (or in the ticket's own test)."""
+    error: Mapped[str | None] = mapped_column(Text)

@@ -53,6 +53,7 @@ def stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         "LPA_HARI_KERJA": "[0,1,2,3,4,5,6]",
         "LPA_JAM_BUKA": "00:00:00",
         "LPA_JAM_TUTUP": "00:00:00",
+        "LPA_UJI_BEBAN_DURASI_MAKS": "12",  # four 3-second load steps
     }
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)
@@ -105,7 +106,13 @@ def wait_for_step(st: Stack, nomor: str, code: str, timeout: float = 60) -> oper
 
 
 def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohAplikasi) -> None:
-    data = form("uji_kelayakan.json", url_aplikasi=aplikasi.url)
+    # both tests the form offers: the vulnerability test and the stress test, from the
+    # form's load figures (60 users a day, 1 hour, 2-minute transactions: target 4)
+    data = form("uji_kelayakan.json", url_aplikasi=aplikasi.url,
+                jenis_pengujian=["uji_kerentanan", "stress_test"],
+                uji_beban={"pengguna_per_hari": 60, "jam_efektif_per_hari": 1,
+                           "durasi_transaksi_menit": 2,
+                           "skenario": "steps:\n  - path: /\n    think_time: [0.2, 0.4]\n"})
     nomor = operasi.submit(stack.settings, data, "uji-kelayakan", key="portal-uk-1")
     # The portal retries: the same key opens no second ticket.
     assert operasi.submit(stack.settings, data, "uji-kelayakan", key="portal-uk-1") == nomor
@@ -124,9 +131,17 @@ def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohA
     assert nomor in html and "Kadis Kominfo melakukan disposisi" in html
     kelaikan = json.loads((stack.settings.laporan_dir / nomor / "kelaikan.json").read_text())
     assert kelaikan["verdict"] in ("LAYAK", "LAYAK_DENGAN_CATATAN", "TIDAK_LAYAK")
+    beban = {k["id"]: k for k in kelaikan["categories"]}["uji_beban"]
+    assert beban["status"] == "lulus", beban
+    assert beban["beban"]["target_users"] == 4 and len(beban["beban"]["steps"]) == 4
+    # the feasibility report the agency receives, beside the ticket's own report
+    lengkap = stack.settings.laporan_dir / nomor / "kelaikan"
+    assert {p.name for p in lengkap.iterdir()} == {"laporan.json", "laporan.html"}
+    assert 'id="uji-beban"' in (lengkap / "laporan.html").read_text(encoding="utf-8")
     # The test account's password reached the scanner but no report, store row or mail.
     secret = data["akun_uji"]["password"]
     assert secret not in html and secret not in json.dumps(kelaikan)
+    assert secret not in (lengkap / "laporan.html").read_text(encoding="utf-8")
     assert secret not in (stack.settings.outbox_dir / "outbox.jsonl").read_text()
     # An operator finds the ticket's runs in the UI by its number and tags.
     from prefect import get_client
@@ -223,7 +238,7 @@ def test_wrong_code_is_refused_audited_and_the_step_keeps_waiting(stack: Stack) 
 
 
 def test_breach_is_recorded_and_escalated_while_the_wait_goes_on(stack: Stack) -> None:
-    from flows.tenggat import pengawas_tenggat
+    from flows.sla_watch import sla_watch
 
     nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Terlambat"), "va")
     pejabat_memutus(stack.settings, nomor)
@@ -232,8 +247,8 @@ def test_breach_is_recorded_and_escalated_while_the_wait_goes_on(stack: Stack) -
     assert step.jatuh_tempo is not None
     # 15 minutes × FAKTOR = 4.5 s of (compressed) business time.
     time.sleep(max(0.0, (step.jatuh_tempo.timestamp() - time.time())) + 1)
-    pengawas_tenggat()
-    pengawas_tenggat()  # a second pass escalates nothing twice
+    sla_watch()
+    sla_watch()  # a second pass escalates nothing twice
     late = wait_for_step(stack, nomor, "disposisi_kabid")
     assert late.terlambat
     [mail] = mails(stack, nomor, "eskalasi")
