@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+_migrate_lock = threading.Lock()
+_upgraded: set[str] = set()
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -63,6 +65,7 @@ def dispose_all() -> None:
         for eng in set(_engines.values()):
             eng.dispose()
         _engines.clear()
+        _upgraded.clear()
 
 
 def alembic_config() -> Config:
@@ -72,11 +75,20 @@ def alembic_config() -> Config:
 
 
 def upgrade(url: str) -> None:
-    """Bring the store at ``url`` to the newest schema (Alembic ``upgrade head``)."""
-    cfg = alembic_config()
-    with engine(url).begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    """Bring the store at ``url`` to the newest schema (Alembic ``upgrade head``).
+
+    Once per URL and process (until :func:`dispose_all`): the commands call this before
+    every read, and Alembic's command API is neither cheap nor safe to run from two threads
+    at once, so calls are serialised.
+    """
+    with _migrate_lock:
+        if url in _upgraded:
+            return
+        cfg = alembic_config()
+        with engine(url).begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+        _upgraded.add(url)
 
 
 @contextmanager

@@ -19,7 +19,6 @@ import json
 import secrets
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -134,16 +133,6 @@ def produksi(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             mp.setenv(key, value)
         mp.setenv("PREFECT_API_URL", api)
         mp.setenv("PREFECT_API_AUTH_STRING", auth)
-        # Alembic's upgrade is not thread-safe and every lpa verb runs it: the scripted
-        # officials of this process (threads) take turns (see the report on store/db.py).
-        lock = threading.Lock()
-        upgrade = db.upgrade
-
-        def upgrade_in_turn(url: str) -> None:
-            with lock:
-                upgrade(url)
-
-        mp.setattr(db, "upgrade", upgrade_in_turn)
         get_settings.cache_clear()
         settings = get_settings()
         db.upgrade(settings.store_url)  # what every lpa process does on start

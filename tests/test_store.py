@@ -197,3 +197,34 @@ def test_concurrent_intake_gets_unique_numbers(store_url: str) -> None:
     # Six distinct keys → six tickets, numbered 1..6 without gaps; repeats got the same ticket.
     assert sorted(set(numbers)) == [f"LPA-2026-{i:06d}" for i in range(1, 7)]
     assert _count(store_url, Ticket) == 6
+
+
+def test_upgrade_from_many_threads_at_once(pg_server: str) -> None:
+    """Every lpa verb upgrades the store before it reads; officials deciding in parallel
+    threads of one process must not trip over Alembic (its command API is not re-entrant:
+    unserialised, a fresh PostgreSQL store gives DuplicateTable and KeyError('script'))."""
+    import threading
+
+    from conftest import _create_pg_database, _drop_pg_database
+
+    name, url = _create_pg_database(pg_server)
+    errors: list[BaseException] = []
+
+    def upgrade() -> None:
+        try:
+            db.upgrade(url)
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=upgrade) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    try:
+        assert errors == []
+        with db.session_scope(url) as session:
+            assert session.execute(text("select count(*) from ticket")).scalar_one() == 0
+    finally:
+        db.dispose_all()
+        _drop_pg_database(pg_server, name)
