@@ -272,7 +272,8 @@ class Tumpukan:
         self.startup["server Prefect sehat"] = time.monotonic() - t
         t = time.monotonic()
         self.serve = self._tambah(server.start_serve(self.env, logs / "serve.log"))
-        server.wait_deployments(self.api_url, LAYANAN, self.serve, timeout=180)
+        server.wait_deployments(self.api_url, [*LAYANAN, "sla-watch/sla-watch"], self.serve,
+                                timeout=180)
         self.startup["deployment terdaftar"] = time.monotonic() - t
         if self.primitif:
             self.runner_primitif = self._tambah(server.Proses(

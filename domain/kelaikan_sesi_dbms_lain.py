@@ -121,8 +121,11 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "otentikasi_sesi.tanpa_csrf", "Formulir POST tanpa token anti-CSRF",
         "sedang", "WSTG-SESS-05", "CWE-352",
-        "Memeriksa formulir POST di halaman awal dan halaman login: temuan bila tidak ada "
-        "isian tersembunyi berupa token (csrf, _token, authenticity_token, ...).",
+        "Memeriksa formulir POST (yang mengubah data) di halaman awal, halaman login, halaman "
+        "sesudah login dan halaman hasil penjelajahan terbatas (asal yang sama, kedalaman 2, "
+        "paling banyak 8 halaman): temuan bila tidak ada isian tersembunyi berupa token "
+        "(csrf, _token, authenticity_token, ...). Bukti: action setiap formulir dan halaman "
+        "tempat formulir itu ditemukan; tidak ada formulir yang dikirim.",
         "Gunakan token anti-CSRF per sesi pada setiap formulir yang mengubah data (fitur "
         "bawaan framework) dan periksa token itu di server.",
     ),

@@ -124,10 +124,11 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "validasi_data.pengalihan_terbuka", "Parameter pengalihan terbuka (open redirect)",
         "sedang", "WSTG-CLNT-04", "CWE-601",
         "Pada parameter yang tampak sebagai tujuan pengalihan (next, url, redirect, kembali, "
-        "...) dikirim alamat di luar cakupan (domain .invalid); hanya header Location yang "
-        "diperiksa, pengalihan itu tidak pernah diikuti.",
+        "...) dikirim alamat di luar cakupan (domain .invalid) dalam tiga bentuk: URL absolut, "
+        "`//host` dan `/\\host` (dibaca browser sebagai `//host`); hanya header Location "
+        "yang diperiksa (seperti browser membacanya), pengalihan itu tidak pernah diikuti.",
         "Izinkan hanya path relatif milik aplikasi atau daftar tujuan yang tetap; tolak URL "
-        "absolut dan `//host` pada parameter pengalihan.",
+        "absolut, `//host`, `/\\host` dan karakter kontrol pada parameter pengalihan.",
     ),
     (
         "validasi_data.unggah_tanpa_batasan",
@@ -169,6 +170,20 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "muncul di antara penanda itu.",
         "Jangan pernah menyusun templat dari masukan pengguna; kirim masukan sebagai variabel "
         "templat dan aktifkan sandbox/auto-escaping mesin templat.",
+    ),
+    (
+        "input_error.injeksi_header",
+        "Masukan dapat menyisipkan header HTTP (CRLF / response header injection)",
+        "sedang", "WSTG-INPV-15", "CWE-113",
+        "Pada parameter tautan dan formulir GET di halaman yang dijelajahi (parameter "
+        "pengalihan seperti kembali/next/url lebih dahulu; paling banyak enam) dikirim nilai "
+        "aslinya diikuti CR/LF ter-encode (%0D%0A) dan sebuah header penanda yang tidak "
+        "berbahaya (X-Lpa-Uji-<acak>); header jawaban dibaca mentah, pengalihan tidak "
+        "diikuti. Temuan hanya bila header penanda itu muncul sebagai header tersendiri.",
+        "Jangan pernah menyalin masukan ke header jawaban (Location, Set-Cookie, dll.) tanpa "
+        "validasi: tolak atau buang karakter CR (\\r) dan LF (\\n), gunakan fungsi redirect "
+        "dan cookie dari framework, dan perbarui web server/framework yang tidak menolak "
+        "CR/LF di header.",
     ),
     (
         "input_error.mode_debug", "Mode debug framework aktif",

@@ -505,7 +505,7 @@ class _Penangan(BaseHTTPRequestHandler):
         form = self._baca_form()
         token, sesi, cookie = self._sesi()
         aman = self.app.aman
-        if aman and path in ("/masuk", "/permohonan") and \
+        if aman and path in ("/masuk", "/permohonan", "/unggah") and \
                 not secrets.compare_digest(form.get("csrf_token", ""), sesi["csrf"]):
             self._kirim(403, self._halaman("Ditolak", "<p>Sesi kedaluwarsa, muat ulang "
                                            "halaman.</p>"), header=cookie)

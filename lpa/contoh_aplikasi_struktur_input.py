@@ -9,7 +9,8 @@ pages; only the vulnerable twin (``aman=False``) leaves these behind:
   ``/composer.lock``; ``robots.txt`` and ``sitemap.xml`` naming ``/admin-lama/``,
   ``/cadangan/`` and ``/uji-coba/``.
 * validasi_data: ``/izin?id=`` answers a non-number with a 500 and a database error,
-  ``/bahasa?kembali=`` redirects anywhere, ``/unggah`` has a file field without ``accept``.
+  ``/bahasa?kembali=`` redirects anywhere and copies CR/LF into ``Location`` (header
+  injection), ``/unggah`` has a file field without ``accept`` and no anti-CSRF token.
 * input_error: ``/izin?id=3'`` shows the MySQL syntax error, ``/pratinjau?judul=`` evaluates
   ``{{a*b}}``/``${a*b}``, ``/izin?id[]=`` shows a CodeIgniter error with a stack trace,
   ``/_ignition/health-check`` answers, and the start page carries a password in an HTML
@@ -257,9 +258,18 @@ def _unggah(p: Any) -> None:
     p._kirim(200, p._halaman("Unggah berkas", isi), header=cookie)
 
 
+def _pengalihan_lokal(tujuan: str) -> bool:
+    """The hardened twin's redirect guard: a path of this site only. Refused: absolute URLs,
+    protocol-relative ``//host`` and ``/\\host`` (browsers read ``\\`` as ``/``), any
+    backslash, and control characters (CR/LF would inject a header; browsers drop tabs and
+    newlines from URLs, so ``/<TAB>/host`` is ``//host``)."""
+    return (tujuan.startswith("/") and not tujuan.startswith("//")
+            and not re.search(r"[\x00-\x20\x7f\\]", tujuan))
+
+
 def _bahasa(p: Any, query: dict[str, list[str]]) -> None:
     kembali = (query.get("kembali") or ["/"])[0]
-    if p.app.aman and not (kembali.startswith("/") and not kembali.startswith(("//", "/\\"))):
+    if p.app.aman and not _pengalihan_lokal(kembali):
         kembali = "/"
     kode = re.sub(r"[^a-z]", "", (query.get("kode") or ["id"])[0])[:2] or "id"
     p._kirim(302, "", header=(("Location", kembali),

@@ -1,8 +1,9 @@
 """input_error: the input and error-message checks of the feasibility test, each a Prefect task.
 
 The checks send harmless markers only: a unique tag that must come back encoded, a quote
-appended to a value, the product of two random numbers written in template syntax, a random
-path, a parameter sent as an array. Inputs are the GET parameters and POST forms found by
+appended to a value, the product of two random numbers written in template syntax, an
+encoded CR LF followed by a canary header name, a random path, a parameter sent as an
+array. Inputs are the GET parameters and POST forms found by
 the bounded crawl of :mod:`tasks.cek_validasi` (:func:`tasks.cek_validasi.jelajahi_situs`);
 the debug and error-page checks need no crawl (:data:`BUTUH_JELAJAH` says which do).
 
@@ -22,6 +23,7 @@ from domain.kelaikan import CEK, Severity, Temuan
 from tasks.cek_validasi import (
     _NAMA_PENGALIHAN,
     TitikGet,
+    _nilai_pengalihan,
     galat_sql,
     halaman_untuk,
     titik_get,
@@ -32,6 +34,9 @@ from tasks.kelaikan_http import Halaman, KlienUji, token_acak
 MAKS_PROBE_REFLEKSI = 6
 MAKS_PROBE_SQL = 5
 MAKS_PROBE_TEMPLAT = 5
+MAKS_PROBE_HEADER = 6
+AWALAN_HEADER_UJI = "X-Lpa-Uji-"
+"""Name prefix of the harmless canary header of the header-injection probe."""
 KUTIP_SQL = "'\""
 
 
@@ -125,6 +130,44 @@ async def cek_evaluasi_templat(url: str, halaman: list[Halaman]) -> list[Temuan]
                 bukti.append(f"GET {t.path} parameter '{t.nama}' = {muatan!r} -> {h.status}: "
                              f"hasil perkalian {hasil} muncul setelah penanda")
     return _temuan("input_error.evaluasi_templat", bukti)
+
+
+# --- input_error.injeksi_header ----------------------------------------------------------------
+
+def titik_header(url: str, halaman: list[Halaman]) -> list[TitikGet]:
+    """GET parameters to probe for header injection: redirect-like ones first (by name or
+    value: they end up in ``Location``), then the others, at most :data:`MAKS_PROBE_HEADER`."""
+    titik = titik_get(url, halaman)
+    pengalihan = [t for t in titik if _NAMA_PENGALIHAN.match(t.nama) or _nilai_pengalihan(t.nilai)]
+    return (pengalihan + [t for t in titik if t not in pengalihan])[:MAKS_PROBE_HEADER]
+
+
+def muatan_header(nilai: str) -> tuple[str, str]:
+    """(canary header name, value to send): the original value, CR LF, then the canary
+    header line; ``urlencode`` turns CR LF into ``%0D%0A``."""
+    nama = f"{AWALAN_HEADER_UJI}{token_acak()}"
+    return nama, f"{nilai}\r\n{nama}: lpa"
+
+
+@task(name="input_error.injeksi_header", **_opsi_tugas)
+async def cek_injeksi_header(url: str, halaman: list[Halaman]) -> list[Temuan]:
+    """One GET per parameter, redirects not followed, the response head read raw
+    (:meth:`KlienUji.kepala_mentah`): a finding only when the canary is a header line of its
+    own, never when it merely appears inside another header's value."""
+    bukti = []
+    async with KlienUji(url) as klien:
+        for t in titik_header(url, halaman):
+            nama, muatan = muatan_header(t.nilai)
+            try:
+                kepala = await klien.kepala_mentah(t.dengan(muatan))
+            except ConnectionError:
+                continue  # the server dropped the connection: nothing was injected
+            disisipkan = kepala.ada(nama)
+            if disisipkan:
+                bukti.append(f"GET {t.path} parameter '{t.nama}' = "
+                             f"{t.nilai + '%0D%0A' + nama + ': lpa'!r} -> {kepala.status}: "
+                             f"header sisipan muncul di jawaban: {_kutip(disisipkan, 100)!r}")
+    return _temuan("input_error.injeksi_header", bukti)
 
 
 # --- input_error.mode_debug ---------------------------------------------------------------------
@@ -304,6 +347,7 @@ TUGAS = {
     "input_error.refleksi_canary": cek_refleksi_canary,
     "input_error.galat_sql": cek_galat_sql,
     "input_error.evaluasi_templat": cek_evaluasi_templat,
+    "input_error.injeksi_header": cek_injeksi_header,
     "input_error.mode_debug": cek_mode_debug,
     "input_error.jejak_galat": cek_jejak_galat,
     "input_error.komentar_rahasia": cek_komentar_rahasia,

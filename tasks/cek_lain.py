@@ -14,9 +14,11 @@ does.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -144,9 +146,18 @@ def _dom(nilai: Any) -> list[tuple[str, dict[str, Pola] | None]]:
     return hasil
 
 
-@lru_cache(maxsize=1)
+_KUNCI_BASIS = threading.Lock()
+
+
 def basis_sidik_jari() -> tuple[dict[str, Teknologi], dict[int, str]]:
-    """Every technology of the data set, compiled once per process; and category names."""
+    """Every technology of the data set, compiled once per process; and category names.
+    Thread-safe: concurrent first calls compile it once."""
+    with _KUNCI_BASIS:
+        return _muat_basis()
+
+
+@lru_cache(maxsize=1)
+def _muat_basis() -> tuple[dict[str, Teknologi], dict[int, str]]:
     folder = folder_data()
     mentah = json.loads((folder / "technologies.json").read_text(encoding="utf-8"))
     kategori_mentah = json.loads((folder / "categories.json").read_text(encoding="utf-8"))
@@ -507,9 +518,13 @@ async def amati_lain(url: str) -> ObservasiLain:
             email += [(a, s, h.path) for a, s in email_di(h.text)]
     obs.email = list({a: (a, s, p) for a, s, p in email}.values())
     try:
+        # CPU-bound (7,000 technologies' patterns; compiling the data set on the first call
+        # of a process takes seconds): in a worker thread, so that the other categories'
+        # requests and Prefect calls on this event loop go on meanwhile
+        terdeteksi = await asyncio.to_thread(sidik_jari, bukti)
         obs.teknologi = [TeknologiTeramati(nama=t.nama, versi=t.versi, kategori=list(t.kategori),
                                            sumber=t.sumber, framework=t.framework)
-                         for t in sidik_jari(bukti)]
+                         for t in terdeteksi]
     except DataSidikJariTidakAda as exc:
         obs.galat_sidik_jari = str(exc)
     return obs

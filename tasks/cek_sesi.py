@@ -3,7 +3,9 @@
 :func:`amati_sesi` observes once: the start page (scheme, redirect, HSTS), the login page(s),
 forms and Set-Cookie attributes, and, with the test account, a whole login journey: cookies
 before login, login, the page after login (is it protected? cacheable?), a replay of the
-pre-login cookies (fixation), logout, and a replay of the old session after logout. The
+pre-login cookies (fixation), logout, and a replay of the old session after logout; then
+the forms of the bounded crawl of :func:`tasks.cek_validasi.jelajahi` (for the anti-CSRF
+check). The
 judging tasks read that observation. :func:`cek_enumerasi_pengguna` and
 :func:`cek_tanpa_penguncian` send their own (failed) logins.
 
@@ -30,12 +32,13 @@ from prefect import task
 from pydantic import BaseModel, ConfigDict
 
 from domain.kelaikan import CEK, TargetUji, Temuan
+from tasks.cek_validasi import jelajahi
 from tasks.kelaikan_cek import (
     TidakDapatDiuji,
     _data_formulir,
     _opsi_tugas,
 )
-from tasks.kelaikan_http import Formulir, Halaman, KlienUji, token_acak, urai
+from tasks.kelaikan_http import DiluarCakupan, Formulir, Halaman, KlienUji, token_acak, urai
 
 _TAUTAN_LOGIN = re.compile(r"login|masuk|signin|sign-in|log-in|auth", re.I)
 _TAUTAN_LOGOUT = re.compile(r"logout|log-out|keluar|signout|sign-out|sign_out|logoff", re.I)
@@ -144,6 +147,10 @@ def _catat(obs: ObservasiSesi, halaman: Halaman, sumber_login: str | None = None
         if nama and not _dihapus(nilai, atribut):
             obs.cookie.append(CookieTeramati(sumber=sumber, nama=nama, atribut=atribut,
                                              dari_login=dari_login))
+    _catat_formulir(obs, halaman)
+
+
+def _catat_formulir(obs: ObservasiSesi, halaman: Halaman) -> None:
     for form in urai(halaman.text).formulir:
         obs.formulir.append(FormulirTeramati(
             halaman=halaman.url, action=urljoin(halaman.url, form.action) if form.action
@@ -347,7 +354,22 @@ async def amati_sesi(target: TargetUji) -> ObservasiSesi:
             await _perjalanan_login(klien, halaman_login[0], target, obs, terlihat)
         nilai = {c.value for c in _jar(klien) if c.value and cookie_sesi(c.name)}
     obs.url_sesi = _url_sesi(terlihat, nilai)
+    await _catat_formulir_jelajah(obs, target.url)
     return obs
+
+
+async def _catat_formulir_jelajah(obs: ObservasiSesi, url: str) -> None:
+    """The forms of the bounded crawl (:func:`tasks.cek_validasi.jelajahi`, anonymous, its
+    own client, after the journey so that it cannot disturb it): only forms are recorded,
+    their cookies are not (the cookie checks judge the start page, login and journey). A
+    failed crawl leaves the forms already seen."""
+    async with KlienUji(url) as penjelajah:
+        try:
+            halaman = await jelajahi(penjelajah, url)
+        except (httpx.HTTPError, DiluarCakupan):
+            return
+    for h in halaman:
+        _catat_formulir(obs, h)
 
 
 # --- transport ----------------------------------------------------------------------------
@@ -490,12 +512,17 @@ async def cek_cache_halaman(obs: ObservasiSesi) -> list[Temuan]:
 
 @task(name="otentikasi_sesi.tanpa_csrf", **_opsi_tugas)
 async def cek_tanpa_csrf(obs: ObservasiSesi) -> list[Temuan]:
-    bukti = []
+    """Every state-changing (POST) form seen (start page, login page(s), the journey, the
+    bounded crawl), once per action, with the pages that carry it."""
+    per_action: dict[str, list[str]] = {}
     for f in obs.formulir:
         if f.method == "post" and not f.ada_token and not _TAUTAN_LOGOUT.search(f.action):
-            bukti.append(f"POST {urlsplit(f.action).path or '/'} (formulir di "
-                         f"{urlsplit(f.halaman).path or '/'})")
-    bukti = list(dict.fromkeys(bukti))
+            halaman = per_action.setdefault(urlsplit(f.action).path or "/", [])
+            asal = urlsplit(f.halaman).path or "/"
+            if asal not in halaman:
+                halaman.append(asal)
+    bukti = [f"POST {action} (formulir di {', '.join(asal)})"
+             for action, asal in per_action.items()]
     if not bukti:
         return []
     return [CEK["otentikasi_sesi.tanpa_csrf"].temuan(

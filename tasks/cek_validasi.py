@@ -520,18 +520,48 @@ def titik_pengalihan(url: str, halaman: list[Halaman]) -> list[TitikGet]:
             ][:MAKS_PARAM_PENGALIHAN]
 
 
+def muatan_pengalihan(token: str) -> tuple[str, ...]:
+    """Off-scope targets of the open-redirect probe: absolute, protocol-relative (``//host``)
+    and its backslash form (``/\\host``, which browsers read as ``//host``)."""
+    return (f"https://{HOST_LUAR}/lpa-{token}", f"//{HOST_LUAR}/lpa-{token}",
+            f"/\\{HOST_LUAR}/lpa-{token}")
+
+
+_C0_DAN_SPASI = "".join(chr(i) for i in range(0x21))
+
+
+def host_tujuan(dasar: str, lokasi: str) -> str | None:
+    """The host a browser goes to for ``Location: lokasi`` answered at ``dasar`` (WHATWG URL
+    parsing in short: outer spaces and C0 controls trimmed, tabs and newlines removed,
+    ``\\`` read as ``/`` in http(s) URLs)."""
+    lokasi = re.sub(r"[\t\n\r]", "", lokasi.strip(_C0_DAN_SPASI))
+    tujuan = urljoin(dasar, lokasi.replace("\\", "/"))
+    if urlsplit(tujuan).scheme.lower() not in ("http", "https"):
+        return None
+    return urlsplit(tujuan).hostname
+
+
+async def _lokasi(klien: KlienUji, alamat: str) -> tuple[int, str]:
+    """Status and Location of one GET, redirects not followed; a head httpx refuses as
+    malformed is read raw instead (a browser may still follow its Location)."""
+    try:
+        h = await klien.kirim("GET", alamat, ikuti=False)
+    except httpx.RemoteProtocolError:
+        kepala = await klien.kepala_mentah(alamat)
+        return kepala.status or 0, kepala.nilai("location") or ""
+    return h.status, h.header("location") or ""
+
+
 @task(name="validasi_data.pengalihan_terbuka", **_opsi_tugas)
 async def cek_pengalihan_terbuka(url: str, halaman: list[Halaman]) -> list[Temuan]:
     token = token_acak()
     bukti = []
     async with KlienUji(url) as klien:
         for t in titik_pengalihan(url, halaman):
-            for muatan in (f"https://{HOST_LUAR}/lpa-{token}", f"//{HOST_LUAR}/lpa-{token}"):
-                h = await klien.kirim("GET", t.dengan(muatan), ikuti=False)
-                lokasi = h.header("location") or ""
-                if 300 <= h.status < 400 and \
-                        urlsplit(urljoin(h.url, lokasi)).hostname == HOST_LUAR:
-                    bukti.append(f"GET {t.path}?{t.nama}={muatan} -> {h.status}, Location: "
+            for muatan in muatan_pengalihan(token):
+                status, lokasi = await _lokasi(klien, t.dengan(muatan))
+                if 300 <= status < 400 and host_tujuan(t.url, lokasi) == HOST_LUAR:
+                    bukti.append(f"GET {t.path}?{t.nama}={muatan} -> {status}, Location: "
                                  f"{_kutip(lokasi, 100)} (tidak diikuti)")
                     break
     return _temuan("validasi_data.pengalihan_terbuka", bukti)

@@ -10,6 +10,9 @@ Safe by construction:
   subflows and threads of this process.
 * **Time and size**: every request has a timeout (:data:`BATAS_WAKTU_PERMINTAAN`) and reads
   at most :data:`BATAS_UKURAN` bytes of a body.
+* **Raw heads**: :meth:`KlienUji.kepala_mentah` reads a response's header block byte for
+  byte (for header-injection probes that httpx's parser may refuse) under the same scope,
+  rate and time bounds.
 * **No ambient settings**: proxies and certificate files from the environment are ignored
   (``trust_env=False``).
 
@@ -24,6 +27,7 @@ import asyncio
 import difflib
 import re
 import secrets
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -39,6 +43,8 @@ BATAS_WAKTU_PERMINTAAN = 10.0
 """Seconds per request (connect, read, write, pool)."""
 BATAS_UKURAN = 1_000_000
 """Bytes read of one response body at most."""
+BATAS_UKURAN_KEPALA = 65_536
+"""Bytes read of a raw response head at most (:meth:`KlienUji.kepala_mentah`)."""
 MAKS_PENGALIHAN = 5
 USER_AGENT = "LPA-UjiKelaikan/0.1 (Diskominfo Prov. Kep. Bangka Belitung)"
 
@@ -178,6 +184,7 @@ class KlienUji:
         self.origin = origin(url)
         self.pembatas = pembatas_untuk(url, laju)
         waktu = BATAS_WAKTU_PERMINTAAN if batas_waktu is None else batas_waktu
+        self.batas_waktu = waktu
         self._klien = httpx.AsyncClient(
             follow_redirects=False, verify=False, trust_env=False,
             timeout=httpx.Timeout(waktu), headers={"User-Agent": USER_AGENT},
@@ -251,6 +258,112 @@ class KlienUji:
                 text=_dekode(body, jawaban.headers.get("content-type")),
                 set_cookie=jawaban.headers.get_list("set-cookie"),
             )
+
+    async def kepala_mentah(self, path_atau_url: str) -> KepalaMentah:
+        """Send one GET and read the response's header block as raw bytes (no body).
+
+        For checks that must see headers exactly as the server wrote them: a response with
+        an injected or malformed header line may be refused by httpx's parser. Same scope,
+        rate, counting and time bound as every other request; at most
+        :data:`BATAS_UKURAN_KEPALA` bytes are read, the connection is then closed; redirects
+        are never followed.
+        """
+        url = self.absolut(path_atau_url)
+        if not self.dalam_cakupan(url):
+            raise DiluarCakupan(f"di luar cakupan uji: {url}")
+        bagian = urlsplit(url)
+        target = (bagian.path or "/") + (f"?{bagian.query}" if bagian.query else "")
+        if re.search(r"[\x00-\x20\x7f]", target):
+            raise ValueError("target permintaan memuat karakter kontrol atau spasi")
+        skema, host, port = self.origin
+        baku = 443 if skema == "https" else 80
+        host_header = (f"[{host}]" if ":" in host else host) + \
+            ("" if port == baku else f":{port}")
+        permintaan = (f"GET {target} HTTP/1.1\r\nHost: {host_header}\r\n"
+                      f"User-Agent: {USER_AGENT}\r\nAccept: */*\r\n"
+                      "Connection: close\r\n\r\n").encode("ascii")
+        await self.pembatas.tunggu()
+        _catat_permintaan(url)
+        return await asyncio.wait_for(self._kepala_mentah(host, port, skema, permintaan),
+                                      self.batas_waktu)
+
+    async def _kepala_mentah(self, host: str, port: int, skema: str,
+                             permintaan: bytes) -> KepalaMentah:
+        konteks = None
+        if skema == "https":
+            konteks = ssl.create_default_context()
+            konteks.check_hostname = False
+            konteks.verify_mode = ssl.CERT_NONE
+        pembaca, penulis = await asyncio.open_connection(
+            host, port, ssl=konteks, server_hostname=host if konteks else None)
+        try:
+            penulis.write(permintaan)
+            await penulis.drain()
+            data = b""
+            while len(data) < BATAS_UKURAN_KEPALA and not re.search(rb"\r?\n\r?\n", data):
+                try:
+                    potongan = await pembaca.read(4096)
+                except (ConnectionError, ssl.SSLError):
+                    if not data:
+                        raise
+                    break  # a head cut short is judged on what arrived
+                if not potongan:
+                    break
+                data += potongan
+        finally:
+            penulis.close()
+            try:
+                await penulis.wait_closed()
+            except (OSError, ssl.SSLError):
+                pass
+        return urai_kepala(data[:BATAS_UKURAN_KEPALA])
+
+
+class KepalaMentah(BaseModel):
+    """The status line and header lines of one response, as written by the server."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: int | None
+    """None when the status line is not HTTP."""
+    headers: list[tuple[str, str]]
+    """Every header line ``name: value`` in order (folded continuation lines are not
+    headers of their own and are left out)."""
+
+    def nilai(self, nama: str) -> str | None:
+        """The value of the first header named ``nama`` (case-insensitive)."""
+        nama = nama.lower()
+        return next((v for k, v in self.headers if k.lower() == nama), None)
+
+    def ada(self, nama: str) -> str | None:
+        """The first header line named ``nama`` (case-insensitive), as ``name: value``."""
+        nama = nama.lower()
+        for kunci, nilai in self.headers:
+            if kunci.lower() == nama:
+                return f"{kunci}: {nilai}"
+        return None
+
+
+_NAMA_HEADER = re.compile(r"^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)[ \t]*:[ \t]*(.*?)[ \t]*$")
+
+
+def urai_kepala(data: bytes) -> KepalaMentah:
+    """Parse a raw response head, tolerantly: lines end at LF (a CR before it is dropped),
+    as browsers read them; the head ends at the first empty line; a line that is no
+    ``token: value`` pair or that starts with whitespace (obs-fold) is skipped."""
+    teks = data.decode("latin-1")
+    baris = re.split(r"\r?\n", teks)
+    m = re.match(r"HTTP/\d(?:\.\d)?\s+(\d{3})\b", baris[0]) if baris else None
+    headers: list[tuple[str, str]] = []
+    for b in baris[1:]:
+        if b == "":
+            break
+        if b[0] in " \t":
+            continue
+        h = _NAMA_HEADER.match(b)
+        if h:
+            headers.append((h.group(1), h.group(2)))
+    return KepalaMentah(status=int(m.group(1)) if m else None, headers=headers)
 
 
 # --- Reading pages -------------------------------------------------------------------------

@@ -154,7 +154,10 @@ def test_vulnerable_twin_evidence_is_specific_and_keeps_no_secret(twin_rentan: A
     assert "Kata sandi salah" in bukti["otentikasi_sesi.enumerasi_pengguna"]
     assert "6 percobaan" in bukti["otentikasi_sesi.tanpa_penguncian"]
     assert "tanpa header Cache-Control" in bukti["otentikasi_sesi.cache_halaman_terotentikasi"]
-    assert "POST /masuk" in bukti["otentikasi_sesi.tanpa_csrf"]
+    csrf = bukti["otentikasi_sesi.tanpa_csrf"]
+    for potongan in ("POST /masuk (formulir di /masuk)", "POST /permohonan (formulir di /)",
+                     "POST /unggah (formulir di /unggah)"):  # /unggah: found by the crawl
+        assert potongan in csrf, csrf
     assert "mysqli_connect" in bukti["dbms.galat_db_web"]
     assert "/database.sql" in bukti["dbms.dump_terbuka"]
     assert "pengguna" in bukti["dbms.dump_terbuka"]
@@ -168,6 +171,29 @@ def test_vulnerable_twin_evidence_is_specific_and_keeps_no_secret(twin_rentan: A
     # no session id value ever reaches the evidence
     nilai = [s for s in twin_rentan.sesi if len(s) > 8]
     assert not any(v in teks for v in nilai for teks in bukti.values())
+
+
+def test_csrf_check_lists_each_post_form_once_with_its_pages() -> None:
+    def form(halaman: str, action: str, method: str = "post", token: bool = False) -> Any:
+        return cek_sesi.FormulirTeramati(halaman=halaman, action=action, method=method,
+                                         ada_sandi=False, ada_token=token)
+
+    obs = cek_sesi.ObservasiSesi(formulir=[
+        form("http://h/", "http://h/kirim"), form("http://h/a", "http://h/kirim"),
+        form("http://h/", "http://h/kirim"), form("http://h/b", "http://h/simpan", token=True),
+        form("http://h/c", "http://h/cari", method="get"),
+        form("http://h/d", "http://h/keluar"),
+    ])
+    temuan = asyncio.run(cek_sesi.cek_tanpa_csrf.fn(obs))
+    assert [t.evidence for t in temuan] == [
+        "POST /kirim (formulir di /, /a): tidak ada isian token anti-CSRF"]
+    assert asyncio.run(cek_sesi.cek_tanpa_csrf.fn(cek_sesi.ObservasiSesi())) == []
+
+
+def test_hardened_twin_forms_all_carry_a_token(twin_aman: Any) -> None:
+    post = [f for f in twin_aman.sesudah.formulir if f.method == "post"]
+    assert {f.action.split("/", 3)[-1] for f in post} >= {"masuk", "permohonan", "unggah"}
+    assert all(f.ada_token for f in post), post
 
 
 def test_hardened_twin_is_recognised_and_test_account_not_locked(twin_aman: Any) -> None:

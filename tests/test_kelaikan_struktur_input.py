@@ -103,7 +103,7 @@ def test_every_check_is_registered_with_a_task() -> None:
         assert re.fullmatch(r"WSTG-[A-Z]{4}-\d{2}", c.wstg) and re.fullmatch(r"CWE-\d+", c.cwe)
         assert c.severity in ("tinggi", "sedang", "rendah")
         assert c.judul and len(c.uraian) > 40 and len(c.rekomendasi) > 40
-    assert len(CEK_SAYA) == 19
+    assert len(CEK_SAYA) == 20
 
 
 # --- both twins, both 404 modes --------------------------------------------------------------
@@ -161,6 +161,10 @@ def test_vulnerable_twin_evidence_is_specific(rentan: Any) -> None:
     assert "GET /izin parameter 'id'" in bukti["input_error.galat_sql"]
     assert "You have an error in your SQL syntax" in bukti["input_error.galat_sql"]
     assert "GET /pratinjau parameter 'judul'" in bukti["input_error.evaluasi_templat"]
+    sisipan = bukti["input_error.injeksi_header"]
+    assert re.search(r"GET /bahasa parameter 'kembali' = '/%0D%0AX-Lpa-Uji-[0-9a-f]{12}: lpa'"
+                     r" -> 302: header sisipan muncul di jawaban: 'X-Lpa-Uji-[0-9a-f]{12}: "
+                     r"lpa'", sisipan), sisipan
     assert "Laravel Ignition (dapat menjalankan perintah)" in bukti["input_error.mode_debug"]
     assert "GET /izin?id%5B%5D=3 -> 500: error PHP, stack trace PHP, path server" in \
         bukti["input_error.jejak_galat"]
@@ -506,3 +510,103 @@ def test_crawl_is_bounded_and_avoids_logout(cepat: None) -> None:
     assert not [p for p in Situs.diminta if "keluar" in p or p.endswith(".png")]
     assert max(len(re.sub(r"\D", "", p)) for p in Situs.diminta) <= cek_validasi.MAKS_KEDALAMAN
 
+
+
+# --- header injection and redirects: raw heads, browser reading of Location --------------------
+
+def test_raw_head_parsing_is_tolerant_and_strict_about_header_lines() -> None:
+    urai = kelaikan_http.urai_kepala
+    k = urai(b"HTTP/1.1 302 Found\r\nLocation: /\r\nX-Lpa-Uji-ab: lpa\r\n\r\nbody")
+    assert k.status == 302 and k.ada("x-lpa-uji-ab") == "X-Lpa-Uji-ab: lpa"
+    assert urai(b"HTTP/1.0 200 OK\nA: 1\nX-Lpa-Uji-ab:lpa\n\n").ada("X-Lpa-Uji-ab")  # bare LF
+    # inside another header's value, folded, after the head, or mangled: no header of its own
+    assert urai(b"HTTP/1.1 302 x\r\nLocation: / X-Lpa-Uji-ab: lpa\r\n\r\n").ada(
+        "X-Lpa-Uji-ab") is None
+    assert urai(b"HTTP/1.1 302 x\r\nLocation: /\r\n X-Lpa-Uji-ab: lpa\r\n\r\n").ada(
+        "X-Lpa-Uji-ab") is None
+    assert urai(b"HTTP/1.1 200 x\r\n\r\nX-Lpa-Uji-ab: lpa\r\n").ada("X-Lpa-Uji-ab") is None
+    assert urai(b"HTTP/1.1 302 x\r\nLocation: /\rX-Lpa-Uji-ab: lpa\r\n\r\n").ada(
+        "X-Lpa-Uji-ab") is None  # a bare CR ends no line
+    rusak = urai(b"HTTP/1.1 302 x\r\nbukan header\r\n\xff\xfe: \x00\r\nB: 2\r\n\r\n")
+    assert rusak.headers == [("B", "2")]
+    assert urai(b"SSH-2.0-OpenSSH_9\r\n").status is None
+
+
+def test_browser_reading_of_location_for_open_redirects() -> None:
+    dasar = "http://127.0.0.1:8080/bahasa?x=1"
+    host = cek_validasi.host_tujuan
+    assert host(dasar, "//evil.invalid/a") == "evil.invalid"
+    assert host(dasar, "/\\evil.invalid/a") == "evil.invalid"
+    assert host(dasar, "\\\\evil.invalid") == "evil.invalid"
+    assert host(dasar, " /\t/evil.invalid") == "evil.invalid"
+    assert host(dasar, "https://evil.invalid") == "evil.invalid"
+    assert host(dasar, "/dasbor") == "127.0.0.1"
+    assert host(dasar, "javascript://evil.invalid") is None
+    bentuk = cek_validasi.muatan_pengalihan("abc")
+    assert [m.split(cek_validasi.HOST_LUAR)[0] for m in bentuk] == ["https://", "//", "/\\"]
+
+
+class _Pengalih(BaseHTTPRequestHandler):
+    """Redirects to ``kembali`` after a guard that only refuses absolute URLs (``//`` and
+    ``/\\`` slip through); answers ``/gema`` with the raw value folded into one header, and
+    ``/rusak`` with an injected header on a head httpx refuses (a line without a colon)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802
+        from urllib.parse import parse_qs, quote, urlsplit
+
+        bagian = urlsplit(self.path)
+        nilai = (parse_qs(bagian.query).get("kembali") or ["/"])[0]
+        if bagian.path == "/":
+            isi = (b'<html><body><a href="/pergi?kembali=%2F">a</a><a href="/gema?kembali=%2F">'
+                   b'b</a><a href="/rusak?kembali=%2F">c</a></body></html>')
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                             b"Content-Length: " + str(len(isi)).encode() + b"\r\n\r\n" + isi)
+            return
+        if bagian.path == "/pergi":
+            tujuan = nilai if not nilai.startswith(("http:", "https:")) else "/"
+            aman = quote(tujuan, safe="/:?=&%\\")
+            kepala = f"Location: {aman}\r\n"
+        elif bagian.path == "/gema":
+            kepala = f"Location: {' '.join(nilai.splitlines())}\r\n"
+        else:
+            kepala = f"Location: {nilai}\r\nbaris tanpa titik dua\r\n"
+        self.wfile.write(f"HTTP/1.1 302 Found\r\n{kepala}Content-Length: 0\r\n\r\n"
+                         .encode("latin-1"))
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_header_injection_on_a_malformed_head_and_protocol_relative_redirects(
+    cepat: None,
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pengalih)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(url))
+        sebelum = kelaikan_http.jumlah_permintaan(url)
+        sisipan = asyncio.run(cek_input.cek_injeksi_header.fn(url, halaman))
+        assert kelaikan_http.jumlah_permintaan(url) - sebelum == 3  # one probe per parameter
+        pengalihan = asyncio.run(cek_validasi.cek_pengalihan_terbuka.fn(url, halaman))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(sisipan) == 1
+    assert "GET /rusak parameter 'kembali'" in sisipan[0].evidence
+    assert "/gema" not in sisipan[0].evidence and "/pergi" not in sisipan[0].evidence
+    assert len(pengalihan) == 1
+    bukti = pengalihan[0].evidence
+    assert "GET /pergi?kembali=//lpa-uji-pengalihan.invalid/" in bukti
+    assert "GET /rusak?kembali=https://lpa-uji-pengalihan.invalid/" in bukti
+
+
+def test_raw_head_request_is_scoped(cepat: None) -> None:
+    async def luar() -> None:
+        async with kelaikan_http.KlienUji("http://127.0.0.1:9/") as klien:
+            await klien.kepala_mentah("http://127.0.0.2:9/x")
+
+    with pytest.raises(kelaikan_http.DiluarCakupan):
+        asyncio.run(luar())
