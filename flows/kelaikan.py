@@ -13,7 +13,9 @@ test account's password is removed from every text before anything leaves the fl
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,8 +40,70 @@ ALASAN_TANPA_DB = "host/port basis data tidak disebut dalam permohonan"
 BATAS_WAKTU_KATEGORI = 15 * 60
 """Wall-clock bound of one category subflow, seconds (each check has its own, shorter)."""
 
+BATAS_TUNGGU_MULAI = 30.0
+"""Seconds ``kelaikan`` waits for one category subflow to start before it starts the next
+one anyway."""
+
 Langkah = tuple[Sequence[str], Awaitable[list[Temuan]]]
 """The check ids one task covers, and the awaitable task call."""
+
+
+@dataclass(frozen=True)
+class _Giliran:
+    mulai: asyncio.Event
+    """Set by the subflow: its run exists and is Running."""
+    jalan: asyncio.Event
+    """Set by ``kelaikan`` when every category subflow has started: go."""
+
+
+_GILIRAN: ContextVar[_Giliran | None] = ContextVar("_GILIRAN", default=None)
+
+
+async def _sudah_mulai() -> None:
+    """First statement of every category subflow: tell ``kelaikan`` that this run exists,
+    and wait until all six do (a no-op when the subflow is not started by ``kelaikan``)."""
+    giliran = _GILIRAN.get()
+    if giliran is not None:
+        giliran.mulai.set()
+        await giliran.jalan.wait()
+
+
+async def _mulai_bergiliran(
+    panggilan: Sequence[Callable[[], Awaitable[HasilKategori]]],
+) -> list[asyncio.Task[HasilKategori]]:
+    """Create the category subflow runs one after another, then let them all work together.
+
+    Creating a subflow run takes a handful of writes to the Prefect server. On SQLite, a
+    write that collides with another ("database is locked") is answered 503 and the client
+    retries after 2, 4, 8, 16 s...: six subflows created at the same moment, or created
+    while the first categories' tasks flood the server with state events, began up to
+    30-60 s late. Created in turn, before any category sends its first request, they
+    hardly collide; each waits (``_sudah_mulai``) until the last one exists.
+    """
+    jalan = asyncio.Event()
+    tugas: list[asyncio.Task[HasilKategori]] = []
+    try:
+        for buat in panggilan:
+            giliran = _Giliran(mulai=asyncio.Event(), jalan=jalan)
+            token = _GILIRAN.set(giliran)
+            try:
+                t = asyncio.ensure_future(buat())  # the task copies the context
+            finally:
+                _GILIRAN.reset(token)
+            tugas.append(t)
+            menunggu = asyncio.ensure_future(giliran.mulai.wait())
+            try:
+                await asyncio.wait({t, menunggu}, timeout=BATAS_TUNGGU_MULAI,
+                                   return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                menunggu.cancel()
+    except BaseException:
+        for t in tugas:
+            t.cancel()
+        raise
+    finally:
+        jalan.set()
+    return tugas
 
 
 async def _kumpulkan(kategori: str, langkah: Sequence[Langkah],
@@ -67,6 +131,7 @@ def _prasyarat_gagal(kategori: str, ids: Sequence[str], exc: BaseException,
 @flow(name="kelaikan-struktur", flow_run_name="struktur · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_struktur(target: TargetUji) -> HasilKategori:
+    await _sudah_mulai()
     ids = tuple(cek_struktur.TUGAS)
     try:
         dasar = await cek_struktur.amati_dasar(target.url)
@@ -80,6 +145,7 @@ async def uji_struktur(target: TargetUji) -> HasilKategori:
 @flow(name="kelaikan-validasi-data", flow_run_name="validasi_data · {target.url}",
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_validasi_data(target: TargetUji) -> HasilKategori:
+    await _sudah_mulai()
     ids = tuple(cek_validasi.TUGAS)
     try:
         halaman = await cek_validasi.jelajahi_situs(target.url)
@@ -96,6 +162,7 @@ async def uji_otentikasi_sesi(target: TargetUji) -> HasilKategori:
     """One observation (start page, login page, the test account's login journey), judged by
     one task per check; then the failed-login checks, after the journey so that nothing they
     send can disturb it."""
+    await _sudah_mulai()
     pengamatan = {
         "otentikasi_sesi.login_http": cek_sesi.cek_login_http,
         "otentikasi_sesi.tanpa_https": cek_sesi.cek_tanpa_https,
@@ -130,6 +197,7 @@ async def uji_otentikasi_sesi(target: TargetUji) -> HasilKategori:
 async def uji_input_error(target: TargetUji) -> HasilKategori:
     """Checks that need the crawl wait for it; the debug and error-page checks run even
     when the crawl failed."""
+    await _sudah_mulai()
     halaman: list[Any] = []
     tidak_jalan: dict[str, str] = {}
     try:
@@ -148,6 +216,7 @@ async def uji_input_error(target: TargetUji) -> HasilKategori:
 async def uji_dbms(target: TargetUji) -> HasilKategori:
     """The database host's ports and protocols (when the request names a host), and what
     the web side shows of the database (always)."""
+    await _sudah_mulai()
     per_host = ("dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms.tanpa_tls",
                 "dbms.kredensial_bawaan", "dbms.tanpa_otentikasi", "dbms.satu_host")
     host = target.host_db
@@ -183,6 +252,7 @@ async def uji_dbms(target: TargetUji) -> HasilKategori:
 async def uji_lain_lain(target: TargetUji) -> HasilKategori:
     """One observation (start page, contact pages, readme files, Wappalyzer fingerprint),
     judged by one task per check."""
+    await _sudah_mulai()
     ids = ("lain_lain.framework_tidak_dikenali", "lain_lain.versi_eol",
            "lain_lain.versi_terungkap", "lain_lain.header_keamanan",
            "lain_lain.anti_clickjacking", "lain_lain.email_non_kedinasan")
@@ -235,14 +305,15 @@ async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | No
     logger = get_run_logger()
     mulai = datetime.now(UTC)
     await cek.periksa_target(target.url)
-    logger.info("Uji kelaikan %s: enam kategori dimulai bersamaan%s", target.url,
+    logger.info("Uji kelaikan %s: enam kategori berjalan bersamaan%s", target.url,
                 ", dengan uji beban" if stress else "")
-    panggilan = [subflow(target) for subflow in SUBFLOW_KATEGORI.values()]
+    tugas = await _mulai_bergiliran([
+        lambda subflow=subflow: subflow(target) for subflow in SUBFLOW_KATEGORI.values()])
     ids = list(SUBFLOW_KATEGORI)
     if stress:
-        panggilan.append(uji_beban(target, beban, **(opsi_beban or {})))
+        tugas.append(asyncio.ensure_future(uji_beban(target, beban, **(opsi_beban or {}))))
         ids.append("uji_beban")
-    hasil = await asyncio.gather(*panggilan, return_exceptions=True)
+    hasil = await asyncio.gather(*tugas, return_exceptions=True)
     kategori: list[HasilKategori] = []
     for kid, h in zip(ids, hasil, strict=True):
         if isinstance(h, BaseException):
