@@ -105,6 +105,21 @@ def wait_for_step(st: Stack, nomor: str, code: str, timeout: float = 60) -> oper
     raise AssertionError(f"{nomor} never waited on {code}: {operasi.status(st.settings, nomor)}")
 
 
+def wait_suspended(flow_run_id: str, timeout: float = 60) -> None:
+    from uuid import UUID
+
+    from prefect import get_client
+
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            state = client.read_flow_run(UUID(flow_run_id)).state
+            if state is not None and state.is_paused():
+                return
+            time.sleep(0.3)
+    raise AssertionError(f"run {flow_run_id} never suspended")
+
+
 def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohAplikasi) -> None:
     # both tests the form offers: the vulnerability test and the stress test, from the
     # form's load figures (60 users a day, 1 hour, 2-minute transactions: target 4)
@@ -266,7 +281,11 @@ def test_breach_is_recorded_and_escalated_while_the_wait_goes_on(stack: Stack) -
 
 def test_ticket_survives_a_worker_restart(stack: Stack) -> None:
     nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Restart"), "va")
-    wait_for_step(stack, nomor, "disposisi_kadis")
+    menunggu = wait_for_step(stack, nomor, "disposisi_kadis")
+    # "while a ticket waits": its run is Suspended on the server (the code goes out a moment
+    # before the run suspends; a process killed in between is a crash, not a wait)
+    assert menunggu.flow_run_id is not None
+    wait_suspended(menunggu.flow_run_id)
     stack.restart_serve()
     for _ in range(3):
         pejabat_memutus(stack.settings, nomor)
