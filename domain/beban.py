@@ -414,6 +414,14 @@ def kategori_uji_beban(ringkasan: RingkasanBeban) -> HasilKategori:
     return hasil.model_copy(update={"beban": data})
 
 
+def sel_tahap(s: HasilLangkah) -> tuple[str, str, str, str]:
+    """A step's p50, p95, p99 (ms) and generator CPU as shown in tables ("-" when unknown)."""
+    def ms(v: float | None) -> str:
+        return "-" if v is None else f"{v:.0f}"
+    cpu = "-" if s.cpu_generator is None else f"{s.cpu_generator:.0f} %"
+    return ms(s.p50_ms), ms(s.p95_ms), ms(s.p99_ms), cpu
+
+
 def ringkasan_teks(ringkasan: RingkasanBeban) -> str:
     """A few lines for the command line and the Prefect log, in Bahasa Indonesia."""
     label = {"lulus": "LULUS", "gagal": "GAGAL", "tidak_valid": "TIDAK VALID"}
@@ -431,11 +439,9 @@ def ringkasan_teks(ringkasan: RingkasanBeban) -> str:
         f"{'Galat':>8} {'CPU gen':>8}",
     ]
     for s in ringkasan.steps:
-        def ms(v: float | None) -> str:
-            return "-" if v is None else f"{v:.0f}"
-        cpu = "-" if s.cpu_generator is None else f"{s.cpu_generator:.0f} %"
-        baris.append(f"{s.users:>9} {s.rps:>9.1f} {ms(s.p50_ms):>8} {ms(s.p95_ms):>8} "
-                     f"{ms(s.p99_ms):>8} {_persen(s.error_rate):>8} {cpu:>8}")
+        p50, p95, p99, cpu = sel_tahap(s)
+        baris.append(f"{s.users:>9} {s.rps:>9.1f} {p50:>8} {p95:>8} "
+                     f"{p99:>8} {_persen(s.error_rate):>8} {cpu:>8}")
     baris += [f"Catatan    : {c}" for c in ringkasan.notes]
     return "\n".join(baris)
 

@@ -39,6 +39,7 @@ from domain.beban import (
     rencana_beban,
     ringkas,
     ringkasan_teks,
+    sel_tahap,
     skenario_bawaan,
     skenario_terstruktur,
     target_konkurensi,
@@ -77,11 +78,9 @@ def _markdown(r: RingkasanBeban, url: str) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in r.steps:
-        def ms(v: float | None) -> str:
-            return "-" if v is None else f"{v:.0f}"
-        cpu = "-" if s.cpu_generator is None else f"{s.cpu_generator:.0f} %"
-        baris.append(f"| {s.users} | {s.rps:.1f} | {ms(s.p50_ms)} | {ms(s.p95_ms)} | "
-                     f"{ms(s.p99_ms)} | {s.error_rate * 100:.2f} % | {cpu} |")
+        p50, p95, p99, cpu = sel_tahap(s)
+        baris.append(f"| {s.users} | {s.rps:.1f} | {p50} | {p95} | "
+                     f"{p99} | {s.error_rate * 100:.2f} % | {cpu} |")
     baris += [f"- Catatan: {c}" for c in r.notes]
     return "\n".join(baris)
 
