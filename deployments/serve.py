@@ -12,6 +12,7 @@ from __future__ import annotations
 from prefect import serve
 from prefect.schedules import Cron
 
+from deployments.otomasi import pastikan_otomasi_zombie
 from flows.detak import detak_layanan
 from flows.evaluasi import evaluasi
 from flows.intake import intake
@@ -43,6 +44,7 @@ def deployments() -> list:
 
 
 def main(limit: int | None = None) -> None:
+    pastikan_otomasi_zombie()
     serve(*deployments(), limit=limit)
 
 

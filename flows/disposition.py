@@ -129,6 +129,9 @@ async def tunggu_keputusan(
     """Suspend until the assignee decides with a valid NIP and code; return the decision."""
     logger = get_run_logger()
     rekaman = tiket.rekaman(step_id)
+    if flow_run_id and rekaman.flow_run_id != flow_run_id:
+        # The run that started this step died; this one waits instead (the code stays valid).
+        t.pindahkan_run(tiket.nomor, step_id, flow_run_id)
     if not rekaman.code_issued:
         terbitkan_kode(tiket, step_id, langkah, penerima, rekaman.assignee_nip or "",
                        rekaman.assignee_name or "", rekaman.due_at, flow_run_id,

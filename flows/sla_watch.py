@@ -4,7 +4,8 @@ Scheduled every few minutes (deployments/serve.py, prefect.yaml). Each threshold
 step is sent once, ever (claimed in the store before it is sent); the breach at 100 % is
 recorded on the step and audited; the wait itself goes on (the official still decides).
 A table artifact lists the late and at-risk steps. While a request is returned to the
-requester the clock is stopped and nothing is counted.
+requester the clock is stopped and nothing is counted. Each pass also starts again the
+ticket runs that died (crashed, or cancelled by their runner stopping; tasks/pemulihan).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
 
+from tasks.pemulihan import pulihkan_tiket_terhenti
 from tasks.sla_watch import kirim_peringatan, klaim_peringatan, terbitkan_tabel
 
 
@@ -27,5 +29,7 @@ def sla_watch(sekarang: datetime | None = None) -> dict[str, int]:
     for item in klaim.kirim:
         logger.warning("Tiket %s langkah %s: %d%% mutu baku terpakai (jatuh tempo %s)",
                        item.nomor, item.kode, item.ambang, item.jatuh_tempo.isoformat())
+    dipulihkan = pulihkan_tiket_terhenti(now)
     return {"diklaim": len(klaim.kirim), "terkirim": terkirim,
-            "terlambat_baru": klaim.terlambat_baru, "berisiko": len(klaim.berisiko)}
+            "terlambat_baru": klaim.terlambat_baru, "berisiko": len(klaim.berisiko),
+            "dipulihkan": len(dipulihkan)}

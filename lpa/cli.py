@@ -185,6 +185,23 @@ def lengkapi(
 
 
 @app.command()
+def lanjutkan(
+    tiket: Annotated[str, typer.Argument(help="Nomor tiket.")],
+    operator: Annotated[str | None, typer.Option(help="Nama/NIP operator (untuk audit).")] = None,
+) -> None:
+    """Mulai lagi run tiket yang berhenti (dibatalkan operator, atau gagal dipulihkan)."""
+    from tasks.pemulihan import TidakDapatDilanjutkan
+    from tasks.pemulihan import lanjutkan as mulai_lagi
+
+    _prefect_api()
+    try:
+        hasil = _run(lambda: mulai_lagi(tiket, operator))
+    except TidakDapatDilanjutkan as exc:
+        raise _fail(str(exc), 1) from None
+    typer.echo(f"Tiket {hasil.nomor} dilanjutkan oleh run {hasil.run_baru} ({hasil.alasan}).")
+
+
+@app.command()
 def status(
     tiket: Annotated[str, typer.Argument(help="Nomor tiket.")],
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON.")] = False,

@@ -139,6 +139,19 @@ _SKEMA_BELUM_ADA = "Run input schema not found"
 """The server's answer while a just-suspended run has not yet saved its input schema."""
 
 
+def _tidak_menunggu(flow_run_id: str) -> str:
+    """Why a step's run cannot take a decision now, for the person deciding."""
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(UUID(flow_run_id)).state
+    if state is not None and state.is_final():
+        return (f"Run {flow_run_id} berhenti ({state.name}); pengawas SLA akan melanjutkan "
+                "tiket dengan run baru dalam beberapa menit (atau operator: lpa lanjutkan). "
+                "Kode Anda tetap berlaku; coba lagi nanti.")
+    return f"Run {flow_run_id} tidak sedang menunggu keputusan"
+
+
 def resume(settings: Settings, nomor: str, run_input: dict[str, Any], codes: set[str],
            wait: float = 90) -> str:
     """Resume the waiting step with ``run_input`` and wait for the flow's verdict on it."""
@@ -156,8 +169,10 @@ def resume(settings: Settings, nomor: str, run_input: dict[str, Any], codes: set
             if not belum_siap:
                 raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
             if time.monotonic() > deadline:
-                raise GagalOperasi(f"Run {flow_run_id} tidak sedang menunggu keputusan") from None
+                raise GagalOperasi(_tidak_menunggu(flow_run_id)) from None
             time.sleep(0.5)
+            # A run that died is replaced (tasks/pemulihan); the step then waits in the new one.
+            step_id, code, flow_run_id = _open_step(settings, nomor, codes)
         except Exception as exc:  # noqa: BLE001 - the server's refusal is shown to the user
             raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
     while time.monotonic() < deadline:

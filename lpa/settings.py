@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         default=3000.0, gt=0,
         description="The stress test's p95 response-time threshold (ms) in a ticket's step 5.",
     )
+    batas_detak_run: float | None = Field(
+        default=None, ge=45,
+        description="Seconds after a flow run's heartbeat without news before the zombie "
+                    "automation marks it Crashed (default: twice "
+                    "PREFECT_FLOWS_HEARTBEAT_FREQUENCY plus 60).",
+    )
     prefect_api_url: str = Field(
         default="http://127.0.0.1:4200/api",
         description="The Prefect API the lpa command talks to when PREFECT_API_URL is unset.",

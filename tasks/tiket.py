@@ -40,6 +40,7 @@ class LangkahTersimpan:
     note: str | None
     breached: bool
     code_issued: bool
+    flow_run_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _snapshot(ticket: Ticket) -> TiketSnapshot:
                 assignee_nip=s.assignee_nip, assignee_name=s.assignee_name,
                 started_at=s.started_at, due_at=s.due_at, finished_at=s.finished_at,
                 decision=s.decision, note=s.note, breached=s.breached,
-                code_issued=s.code_hash is not None,
+                code_issued=s.code_hash is not None, flow_run_id=s.flow_run_id,
             )
             for s in ticket.steps
         ),
@@ -168,6 +169,18 @@ def mulai_langkah(
                    step_id=step.id, petugas_nip=petugas[0] if petugas else None,
                    jatuh_tempo=step.due_at.isoformat() if step.due_at else None)
         return step.id
+
+
+@task(name="pindahkan-run-langkah")
+def pindahkan_run(nomor: str, step_id: int, flow_run_id: str) -> None:
+    """A step started by a run that died now waits in ``flow_run_id`` (its replacement)."""
+    with db.session_scope(_url()) as session:
+        ticket = repo.get_ticket(session, nomor)
+        step = session.get(StepRecord, step_id)
+        assert step is not None and step.ticket_id == ticket.id
+        lama, step.flow_run_id = step.flow_run_id, flow_run_id
+        repo.audit(session, "langkah_pindah_run", ticket=ticket, step_id=step_id,
+                   langkah=step.code, run_lama=lama, run_baru=flow_run_id)
 
 
 @task(name="simpan-hash-kode")

@@ -13,6 +13,12 @@ from sqlalchemy.exc import OperationalError
 
 from store import db
 
+# Every flow run the tests start sends a heartbeat each 30 s (Prefect's minimum), and the
+# zombie automation (deployments/otomasi.py) any served stack creates on the shared server
+# marks a run Crashed 75 s after its last one: the same figures for every module.
+os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "30")
+os.environ.setdefault("LPA_BATAS_DETAK_RUN", "75")
+
 PG_ADMIN_URL = os.environ.get(
     "LPA_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )

@@ -161,6 +161,10 @@ def produksi(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         # resolves it to its own checkout (set, it would be fixed to the deploying machine's).
         deploy_env = {k: v for k, v in env.items() if k != "LPA_HOME"}
         _prefect(deploy_env, "deploy", "--all", timeout=300)
+        # the runbook's next step: the automation that marks dead runs Crashed
+        otomasi = subprocess.run([sys.executable, "-m", "deployments.otomasi"], env=deploy_env,
+                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert otomasi.returncode == 0, otomasi.stdout + otomasi.stderr
         st = Produksi(settings, env, api, auth, _pg_url(pg_server, prefect_db, "psycopg"),
                       workers, logs)
         _wait_workers_online(st)
@@ -273,6 +277,17 @@ def _decide_all(st: Produksi, tickets: list[str], times: int) -> list[list[str]]
     with ThreadPoolExecutor(max_workers=len(tickets)) as pool:
         futures = [pool.submit(contextvars.copy_context().run, one, nomor) for nomor in tickets]
         return [f.result() for f in futures]
+
+
+def test_the_zombie_automation_is_installed(produksi: Produksi) -> None:
+    from prefect.client.orchestration import get_client
+
+    from deployments.otomasi import NAMA
+
+    with get_client(sync_client=True) as client:
+        [otomasi] = client.read_automations_by_name(NAMA)
+    assert otomasi.enabled
+    assert otomasi.actions[0].type == "change-flow-run-state"
 
 
 def test_server_refuses_calls_without_the_auth_string(produksi: Produksi) -> None:

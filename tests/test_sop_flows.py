@@ -279,9 +279,16 @@ def test_breach_is_recorded_and_escalated_while_the_wait_goes_on(stack: Stack) -
     assert kabid["terlambat"] and kabid["selesai"]
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known defect, under investigation: after a serve restart the resumed ticket run is "
-    "sometimes not picked up (serve pauses its deployments on shutdown); see closing note"))
+def wait_no_run_processes(st: Stack, timeout: float = 60) -> None:
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    serve = psutil.Process(st.serve.popen.pid)
+    while serve.children(recursive=True) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not serve.children(recursive=True), "serve still runs flow-run processes"
+
+
 def test_ticket_survives_a_worker_restart(stack: Stack) -> None:
     nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Restart"), "va")
     menunggu = wait_for_step(stack, nomor, "disposisi_kadis")
@@ -289,7 +296,163 @@ def test_ticket_survives_a_worker_restart(stack: Stack) -> None:
     # before the run suspends; a process killed in between is a crash, not a wait)
     assert menunggu.flow_run_id is not None
     wait_suspended(menunggu.flow_run_id)
+    # The server shows Suspended while the run's process is still saving its input schema
+    # and exiting; a stop in that moment kills a run, which is the next tests' case.
+    wait_no_run_processes(stack)
     stack.restart_serve()
+    assert _run_state(menunggu.flow_run_id).is_paused()
     for _ in range(3):
         pejabat_memutus(stack.settings, nomor)
     assert tunggu_arsip(stack.settings, nomor)["status"] == "diarsipkan"
+
+
+def _run_state(flow_run_id: str) -> Any:
+    from uuid import UUID
+
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(UUID(flow_run_id)).state
+
+
+def _wait_run(flow_run_id: str, done: Any, what: str, timeout: float = 180) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = _run_state(flow_run_id)
+        if state is not None and done(state):
+            return state
+        time.sleep(0.5)
+    raise AssertionError(f"run {flow_run_id} never {what}: {_run_state(flow_run_id)}")
+
+
+def _recoveries(st: Stack, nomor: str) -> list[dict[str, Any]]:
+    with db.session_scope(st.settings.store_url) as s:
+        from store import repo
+
+        ticket = repo.get_ticket(s, nomor)
+        return [e.detail for e in s.scalars(
+            select(AuditEvent).where(AuditEvent.ticket_id == ticket.id,
+                                     AuditEvent.kind == "tiket_dipulihkan")
+            .order_by(AuditEvent.id))]
+
+
+def _watch_pass(st: Stack) -> None:
+    """One pass of the served SLA watch (the two-minute schedule would do the same)."""
+    from prefect.deployments import run_deployment
+
+    run = run_deployment("sla-watch/sla-watch", timeout=120)
+    assert run.state is not None and run.state.is_completed(), run.state
+
+
+def _wait_recovered(st: Stack, nomor: str, count: int, timeout: float = 120) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = _recoveries(st, nomor)
+        if len(found) >= count:
+            return found[count - 1]["run_baru"]
+        _watch_pass(st)
+    raise AssertionError(f"{nomor} not recovered {count}x: {_recoveries(st, nomor)}")
+
+
+def _running_step(st: Stack, nomor: str, code: str, timeout: float = 120) -> str:
+    """The run executing ``code`` for the ticket, once that step has started."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with db.session_scope(st.settings.store_url) as s:
+            from store import repo
+
+            ticket = repo.get_ticket(s, nomor)
+            open_ = [x for x in ticket.steps if x.code == code and x.finished_at is None]
+            run_id = open_[-1].flow_run_id if open_ else None
+        if run_id:
+            return run_id
+        time.sleep(0.3)
+    raise AssertionError(f"{nomor} never started {code}: {operasi.status(st.settings, nomor)}")
+
+
+def test_a_run_that_dies_mid_step_is_continued_by_the_watch(
+        stack: Stack, aplikasi: ContohAplikasi) -> None:
+    """Serve stopped (Ctrl-C), then killed (-9), while the feasibility test runs: each time
+    the SLA watch starts the ticket again and it still reaches the archive, step by step."""
+    import signal
+
+    data = form("uji_kelayakan.json", url_aplikasi=aplikasi.url, nama_aplikasi="Mati Suri",
+                jenis_pengujian=["uji_kerentanan", "stress_test"],
+                uji_beban={"pengguna_per_hari": 60, "jam_efektif_per_hari": 1,
+                           "durasi_transaksi_menit": 2,
+                           "skenario": "steps:\n  - path: /\n    think_time: [0.2, 0.4]\n"})
+    nomor = operasi.submit(stack.settings, data, "uji-kelayakan")
+    for _ in range(3):
+        pejabat_memutus(stack.settings, nomor)
+    # 1. `lpa up` stopped with Ctrl-C while step 5 runs: the runner cancels the run.
+    pertama = _running_step(stack, nomor, "uji_kelaikan")
+    _wait_run(pertama, lambda s: s.is_running(), "ran")
+    time.sleep(3)
+    stack.restart_serve()
+    mati = _wait_run(pertama, lambda s: s.is_final(), "ended", timeout=60)
+    assert mati.type.value in ("CANCELLED", "CRASHED"), mati
+    kedua = _wait_recovered(stack, nomor, 1)
+    assert _recoveries(stack, nomor)[0]["run_lama"] == pertama
+    # 2. The machine dies (kill -9 of the serve and its runs): the run stays Running on the
+    # server until the heartbeat automation marks it Crashed; the watch goes on from there.
+    _wait_run(kedua, lambda s: s.is_running(), "ran")
+    assert _running_step(stack, nomor, "uji_kelaikan") == pertama  # the same open step
+    time.sleep(3)
+    os.killpg(stack.serve.popen.pid, signal.SIGKILL)
+    stack.serve.popen.wait()
+    stack.restart_serve()
+    assert _run_state(kedua).is_running()  # nobody told the server yet
+    crashed = _wait_run(kedua, lambda s: s.is_crashed(), "was marked Crashed", timeout=240)
+    assert "detak" in (crashed.message or ""), crashed
+    ketiga = _wait_recovered(stack, nomor, 2)
+    status = tunggu_arsip(stack.settings, nomor)
+    assert status["hasil"] == "disetujui"
+    codes = [s["kode"] for s in status["langkah"]]
+    assert codes.count("uji_kelaikan") == 1 and codes[-1] == "arsip", codes
+    assert _run_state(ketiga).is_completed()
+    assert json.loads((stack.settings.laporan_dir / nomor / "kelaikan.json").read_text())
+
+
+def test_an_operator_cancel_stays_until_lpa_lanjutkan(stack: Stack) -> None:
+    from uuid import UUID
+
+    from prefect import get_client
+    from prefect.states import Cancelled
+
+    from flows.sla_watch import sla_watch
+    from tasks.pemulihan import TidakDapatDilanjutkan, lanjutkan
+
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Dibatalkan"), "va")
+    menunggu = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert menunggu.flow_run_id
+    wait_suspended(menunggu.flow_run_id)
+    with pytest.raises(TidakDapatDilanjutkan, match="masih punya run aktif"):
+        lanjutkan(nomor)
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(UUID(menunggu.flow_run_id),
+                                  Cancelled(message="Dibatalkan operator"), force=True)
+    sla_watch()
+    assert _recoveries(stack, nomor) == []  # an operator's cancel is not undone by the watch
+    # an official deciding now is told why it cannot be taken, and that the code still holds
+    kode = kode_dari_surel(stack.settings.outbox_dir, nomor)
+    assert kode is not None
+    with pytest.raises(operasi.GagalOperasi, match="berhenti \\(Cancelled\\).*tetap berlaku"):
+        operasi.decide(stack.settings, nomor, menunggu.nip or "", kode[0], "setuju", wait=2)
+    hasil = lanjutkan(nomor, operator="operator-uji")
+    assert hasil.run_lama == menunggu.flow_run_id and hasil.run_baru != hasil.run_lama
+    # the new run waits on the same step with the same code; decisions go to it
+    lagi = wait_for_step(stack, nomor, "disposisi_kadis")
+    deadline = time.monotonic() + 60
+    while lagi.flow_run_id != hasil.run_baru and time.monotonic() < deadline:
+        time.sleep(0.3)
+        lagi = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert lagi.flow_run_id == hasil.run_baru
+    # no second code went out for the step: the official's mail still holds
+    assert len(mails(stack, nomor, "kode_keputusan")) == 1
+    for _ in range(3):
+        pejabat_memutus(stack.settings, nomor)
+    assert tunggu_arsip(stack.settings, nomor)["status"] == "diarsipkan"
+    [catatan] = _recoveries(stack, nomor)
+    assert catatan["alasan"].startswith("dilanjutkan operator")
+    with pytest.raises(TidakDapatDilanjutkan, match="sudah diarsipkan"):
+        lanjutkan(nomor)

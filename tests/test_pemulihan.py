@@ -1,0 +1,81 @@
+"""Which dead ticket runs are started again, and the zombie automation on a real server.
+
+The recoveries themselves (a run cancelled by its runner stopping, a run killed with -9 and
+marked Crashed by the automation, an operator's cancel and `lpa lanjutkan`) run end to end
+in tests/test_sop_flows.py.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from deployments.otomasi import NAMA, batas_detak, otomasi_zombie, pastikan_otomasi_zombie
+from domain.pemulihan import PESAN_RUNNER_BERHENTI, kunci_pemulihan, mati_tanpa_sengaja
+from lpa.settings import get_settings
+
+
+@pytest.mark.parametrize(("jenis", "pesan", "pulihkan"), [
+    ("CRASHED", "Execution was aborted by an interrupt signal.", True),
+    ("CRASHED", None, True),
+    ("CANCELLED", PESAN_RUNNER_BERHENTI, True),
+    ("CANCELLED", "Dibatalkan operator", False),
+    ("CANCELLED", None, False),
+    ("FAILED", "ZeroDivisionError", False),
+    ("COMPLETED", None, False),
+    ("PAUSED", None, False),
+    (None, None, False),
+])
+def test_only_deaths_nobody_chose_are_recovered(jenis: str | None, pesan: str | None,
+                                                pulihkan: bool) -> None:
+    assert mati_tanpa_sengaja(jenis, pesan) is pulihkan
+
+
+def test_one_replacement_key_per_dead_run() -> None:
+    assert kunci_pemulihan("abc") == kunci_pemulihan("abc") != kunci_pemulihan("abd")
+
+
+def test_heartbeat_limit_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LPA_BATAS_DETAK_RUN", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert batas_detak(180) == timedelta(seconds=420)
+        assert batas_detak(30) == timedelta(seconds=120)
+        monkeypatch.setenv("LPA_BATAS_DETAK_RUN", "90")
+        get_settings.cache_clear()
+        assert batas_detak(30) == timedelta(seconds=90)
+        monkeypatch.setenv("LPA_BATAS_DETAK_RUN", "10")
+        get_settings.cache_clear()
+        with pytest.raises(ValueError, match="batas_detak_run"):
+            get_settings()
+    finally:
+        get_settings.cache_clear()
+
+
+def test_a_waiting_ticket_is_not_a_zombie() -> None:
+    trigger = otomasi_zombie(timedelta(seconds=75)).trigger
+    # a ticket waiting for an official sends no heartbeat: Suspended must disarm the trigger
+    assert {"prefect.flow-run.Suspended", "prefect.flow-run.Paused",
+            "prefect.flow-run.Completed", "prefect.flow-run.heartbeat"} <= trigger.expect
+    assert trigger.after == {"prefect.flow-run.heartbeat"}
+    assert trigger.within == timedelta(seconds=75)
+
+
+def test_the_automation_is_created_once_and_kept_up_to_date(prefect_api: str) -> None:
+    from prefect.client.orchestration import get_client
+
+    pertama = pastikan_otomasi_zombie(timedelta(seconds=75))
+    kedua = pastikan_otomasi_zombie(timedelta(seconds=75))
+    assert pertama.id == kedua.id
+    ketiga = pastikan_otomasi_zombie(timedelta(seconds=100))
+    assert ketiga.id == pertama.id
+    with get_client(sync_client=True) as client:
+        [tersimpan] = client.read_automations_by_name(NAMA)
+        assert tersimpan.trigger.within == timedelta(seconds=100)
+        assert tersimpan.enabled
+    # back to what every served stack of this test session uses
+    pastikan_otomasi_zombie()
+    with get_client(sync_client=True) as client:
+        [tersimpan] = client.read_automations_by_name(NAMA)
+        assert tersimpan.trigger.within == batas_detak()
