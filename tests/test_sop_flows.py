@@ -456,3 +456,31 @@ def test_an_operator_cancel_stays_until_lpa_lanjutkan(stack: Stack) -> None:
     assert catatan["alasan"].startswith("dilanjutkan operator")
     with pytest.raises(TidakDapatDilanjutkan, match="sudah diarsipkan"):
         lanjutkan(nomor)
+
+
+def test_a_ticket_whose_intake_died_before_its_run_gets_one(stack: Stack) -> None:
+    """The intake opened the ticket and died before creating the ticket's run."""
+    from datetime import UTC, datetime, timedelta
+
+    from domain.errors import validasi
+    from domain.sop import JenisLayanan
+    from store import repo
+    from tasks.pemulihan import pulihkan_tiket_terhenti
+
+    data = form("va.json", nama_aplikasi="Yatim")
+    valid, errors = validasi("va", data)
+    assert valid is not None, errors
+    dibuka = datetime.now(UTC) - timedelta(minutes=11)
+    with db.session_scope(stack.settings.store_url) as s:
+        ticket, _ = repo.open_ticket(
+            s, request_type=JenisLayanan.VA, form=valid.model_dump(mode="json"),
+            application_name="Yatim", agency="Dinas Uji", received_at=dibuka,
+            calendar=stack.settings.calendar(), opened_at=dibuka,
+            budget_factor=FAKTOR)
+        nomor = ticket.number
+    [hasil] = [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor]
+    assert hasil.run_lama is None and "intake" in hasil.alasan
+    assert wait_for_step(stack, nomor, "disposisi_kadis").flow_run_id == hasil.run_baru
+    # a second pass finds the run and creates nothing
+    assert [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor] == []
+    assert len(_recoveries(stack, nomor)) == 1
