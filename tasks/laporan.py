@@ -1,4 +1,5 @@
-"""SOP step 6, "Membuat laporan": a ticket report as HTML (archive, print) and Markdown (UI).
+"""SOP step 6, "Membuat laporan": a ticket report as HTML and PDF (archive, print) and
+Markdown (UI). The PDF is the same HTML laid out by WeasyPrint.
 
 Plain functions over ``domain.laporan.LaporanTiket``; the flows wrap them in tasks. What a
 report says is decided by ``LaporanTiket``; this module only prepares it for the templates in
@@ -7,6 +8,7 @@ report says is decided by ``LaporanTiket``; this module only prepares it for the
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -24,6 +26,8 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TEMPLATE_HTML = "laporan_tiket.html.j2"
 TEMPLATE_MARKDOWN = "laporan_tiket.md.j2"
 NAMA_BERKAS = "laporan.html"
+NAMA_PDF = "laporan.pdf"
+_log = logging.getLogger(__name__)
 
 SAMARAN = "********"
 """What a secret-looking form value is shown as."""
@@ -356,17 +360,35 @@ def render_laporan_markdown(laporan: LaporanTiket) -> str:
 _NOMOR_AMAN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+def _tulis_atomik(tujuan: Path, isi: bytes) -> None:
+    sementara = tujuan.with_name(f".{tujuan.name}.{os.getpid()}.tmp")
+    try:
+        sementara.write_bytes(isi)
+        os.replace(sementara, tujuan)  # a reader never sees half a report
+    finally:
+        sementara.unlink(missing_ok=True)
+
+
+def render_pdf(html: str) -> bytes | None:
+    """The HTML report as PDF; None (logged) where WeasyPrint's system libraries are missing."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # Pango missing: the HTML report still stands
+        _log.warning("Laporan PDF tidak dibuat (WeasyPrint tidak tersedia): %s", exc)
+        return None
+    return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+
+
 def tulis_laporan(laporan: LaporanTiket, direktori: Path) -> Path:
-    """Write ``<direktori>/<nomor>/laporan.html`` (directories created) and return its path."""
+    """Write ``<direktori>/<nomor>/laporan.html`` and ``laporan.pdf`` (directories created);
+    return the HTML's path."""
     if not _NOMOR_AMAN.fullmatch(laporan.nomor) or ".." in laporan.nomor:
         raise ValueError(f"Nomor tiket tidak sah untuk nama direktori: {laporan.nomor!r}")
     tujuan = Path(direktori) / laporan.nomor / NAMA_BERKAS
     tujuan.parent.mkdir(parents=True, exist_ok=True)
-    sementara = tujuan.with_name(f".{NAMA_BERKAS}.{os.getpid()}.tmp")
     isi = render_laporan_html(laporan)
-    try:
-        sementara.write_text(isi, encoding="utf-8")
-        os.replace(sementara, tujuan)  # a reader never sees half a report
-    finally:
-        sementara.unlink(missing_ok=True)
+    _tulis_atomik(tujuan, isi.encode("utf-8"))
+    pdf = render_pdf(isi)
+    if pdf is not None:
+        _tulis_atomik(tujuan.with_name(NAMA_PDF), pdf)
     return tujuan

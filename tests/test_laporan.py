@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -23,6 +24,7 @@ from tasks.laporan import (
     label_kunci,
     render_laporan_html,
     render_laporan_markdown,
+    render_pdf,
     samarkan,
     status_langkah,
     tanggal_wib,
@@ -430,7 +432,21 @@ def test_tulis_laporan(tmp_path: Path, disetujui: LaporanTiket) -> None:
     assert path == tmp_path / "laporan" / "LPA-2026-000123" / "laporan.html"
     assert path.read_text(encoding="utf-8") == render_laporan_html(disetujui)
     assert tulis_laporan(disetujui, tmp_path / "laporan") == path  # overwrites
-    assert [p.name for p in path.parent.iterdir()] == ["laporan.html"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["laporan.html", "laporan.pdf"]
+    pdf = (path.parent / "laporan.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 1
+
+
+def test_pdf_text_is_the_report(disetujui: LaporanTiket) -> None:
+    from pypdf import PdfReader
+
+    pdf = render_pdf(render_laporan_html(disetujui))
+    assert pdf is not None
+    teks = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "LPA-2026-000123" in teks and disetujui.nama_aplikasi in teks
 
 
 @pytest.mark.parametrize("nomor", ["../LPA-2026-000001", "LPA/2026", "..", ""])

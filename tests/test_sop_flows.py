@@ -144,6 +144,7 @@ def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohA
     report = stack.settings.laporan_dir / nomor / "laporan.html"
     html = report.read_text(encoding="utf-8")
     assert nomor in html and "Kadis Kominfo melakukan disposisi" in html
+    assert report.with_name("laporan.pdf").read_bytes().startswith(b"%PDF-")
     kelaikan = json.loads((stack.settings.laporan_dir / nomor / "kelaikan.json").read_text())
     assert kelaikan["verdict"] in ("LAYAK", "LAYAK_DENGAN_CATATAN", "TIDAK_LAYAK")
     beban = {k["id"]: k for k in kelaikan["categories"]}["uji_beban"]
