@@ -211,7 +211,7 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "dbms.dump_terbuka", "Berkas dump basis data dapat diunduh dari web",
         "tinggi", "WSTG-CONF-04", "CWE-530",
         "Meminta nama dump umum (/database.sql, /db.sql, /dump.sql, /backup.sql, "
-        "/<nama-situs>.sql) dan mengenali isi dump SQL (CREATE TABLE, INSERT INTO, "
+        "/data.sql, /<nama-situs>.sql) dan mengenali isi dump SQL (CREATE TABLE, INSERT INTO, "
         "\"-- MySQL dump\"); dibandingkan dahulu dengan jawaban untuk path acak.",
         "Hapus berkas dump dari direktori web, simpan cadangan di luar server web, dan anggap "
         "data di dalamnya (termasuk hash kata sandi) telah bocor.",

@@ -9,7 +9,7 @@ from pathlib import Path
 from prefect import task
 
 from domain.kode import buat_kode, hash_kode
-from domain.pesan import pesan_dikembalikan, pesan_eskalasi, pesan_kode_keputusan
+from domain.pesan import pesan_dikembalikan, pesan_kode_keputusan
 from domain.roster import Pejabat, Roster
 from domain.sop import LangkahSOP, Peran
 from lpa.settings import get_settings
@@ -78,21 +78,3 @@ def terbitkan_kode(
         Pesan(kepada=penerima, subjek=subjek, isi=isi, jenis=jenis, tiket=tiket.nomor)
     )
     simpan_hash_kode(step_id, hash_kode(kode))
-
-
-@task(name="kirim-eskalasi")
-def kirim_eskalasi(
-    tiket_nomor: str, nama_aplikasi: str, instansi: str, langkah: LangkahSOP,
-    pelaksana: Pejabat | None, atasan: Pejabat | None, jatuh_tempo: datetime,
-) -> None:
-    subjek, isi = pesan_eskalasi(
-        nomor_tiket=tiket_nomor, nama_aplikasi=nama_aplikasi, instansi=instansi,
-        langkah=langkah.aktivitas, nama=pelaksana.nama if pelaksana else "-",
-        jatuh_tempo=jatuh_tempo,
-    )
-    kepada = tuple(p.email for p in (pelaksana,) if p is not None)
-    tembusan = tuple(p.email for p in (atasan,) if p is not None)
-    saluran_dari_pengaturan(get_settings()).kirim(Pesan(
-        kepada=kepada or tembusan, tembusan=tembusan if kepada else (), subjek=subjek, isi=isi,
-        jenis="eskalasi", tiket=tiket_nomor,
-    ))
