@@ -185,6 +185,7 @@ def pulihkan_tiket_terhenti(sekarang: datetime) -> list[Pemulihan]:
 def lanjutkan(nomor: str, operator: str | None = None) -> Pemulihan:
     """An operator starts the ticket's run again (after a cancel, or past the automatic limit)."""
     settings = get_settings()
+    db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
         ticket = repo.get_ticket(session, nomor)
         if ticket.archived_at is not None:

@@ -80,3 +80,9 @@ def test_due_refuses_naive_start_and_bad_duration(tmp_path: Path) -> None:
               tmp_path=tmp_path)
     assert bad.returncode == 2
     assert "Durasi" in bad.stderr
+
+
+def test_lanjutkan_refuses_an_unknown_ticket(tmp_path: Path) -> None:
+    done = run("lanjutkan", "LPA-2026-999999", tmp_path=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "LPA-2026-999999 tidak ditemukan" in done.stdout + done.stderr
