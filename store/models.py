@@ -143,6 +143,21 @@ class StoredTestAccount(Base):
     created_at: Mapped[datetime]
 
 
+class SecretDeposit(Base):
+    """A test account's password deposited before the intake run exists (encrypted).
+
+    Flow runs carry only ``ref``; the intake moves the password to :class:`StoredTestAccount`
+    and deletes the deposit. Unclaimed deposits expire (:data:`store.secrets.DEPOSIT_TTL`).
+    """
+
+    __tablename__ = "secret_deposit"
+
+    ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    password_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+
+
 class SlaWarning(Base):
     """One SLA threshold (50, 75 or 100 % of a step's business-time budget) reached by a step.
 
