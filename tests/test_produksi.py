@@ -8,6 +8,11 @@ shown spread over both workers (the ``prefect.worker.submitted-flow-run`` events
 emits, naming the flow run), and one worker is stopped while every ticket waits at a
 decision: every ticket still reaches the archive through the other worker.
 
+Production exposure (docs/08-security.md): the server listens on loopback only, every API
+path answers 401 without the auth string (but the two probes), the UI's open pages carry no
+run data, and a worker started as an unprivileged user runs a deployment's pull step and flow
+as that user, unable to change the checkout.
+
 This test starts its own server and never touches the session ``prefect_api`` server.
 """
 
@@ -16,9 +21,16 @@ from __future__ import annotations
 import base64
 import contextvars
 import json
+import os
+import pwd
+import re
 import secrets
+import shutil
+import socket
 import subprocess
 import sys
+import sysconfig
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,9 +41,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 import yaml
 from sqlalchemy import create_engine, select, text
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect as ws_connect
 
 from lpa import operasi, server
 from lpa.demo import pejabat_memutus, tunggu_arsip
@@ -85,6 +100,7 @@ class Produksi:
     prefect_db_url: str
     workers: dict[str, server.Proses]
     log_dir: Path
+    server: server.Proses
 
     @property
     def headers(self) -> dict[str, str]:
@@ -166,7 +182,7 @@ def produksi(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                                  cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert otomasi.returncode == 0, otomasi.stdout + otomasi.stderr
         st = Produksi(settings, env, api, auth, _pg_url(pg_server, prefect_db, "psycopg"),
-                      workers, logs)
+                      workers, logs, prefect)
         _wait_workers_online(st)
         with temporary_settings(updates={PREFECT_API_URL: api, PREFECT_API_AUTH_STRING: auth}):
             yield st
@@ -369,3 +385,305 @@ def test_two_workers_share_tickets_and_one_stopping_loses_nothing(produksi: Prod
     for runs in ticket_runs.values():
         for run in runs:
             assert st.get(f"/flow_runs/{run}")["state"]["type"] == "COMPLETED"
+
+
+# -- Production exposure (docs/08-security.md, "Production exposure") ----------------------
+
+RUNBOOK = ROOT / "deployments" / "produksi.md"
+
+OPEN_WITHOUT_CREDENTIAL = {
+    # Prefect's auth middleware exempts exactly these (exact path, GET only) so that a load
+    # balancer or service manager can probe the server; each answers a bare status.
+    ("GET", "/health"): True,              # liveness: the JSON literal true
+    ("GET", "/ready"): {"message": "OK"},  # readiness: the database is reachable
+}
+"""The only API requests answered without the auth string, with their whole answer."""
+
+
+def _listening(proc: server.Proses) -> set[tuple[str, int]]:
+    """(address, port) of every listening socket of a process and its children."""
+    parent = psutil.Process(proc.popen.pid)
+    found = set()
+    for p in [parent, *parent.children(recursive=True)]:
+        try:
+            found |= {(c.laddr.ip, c.laddr.port) for c in p.net_connections(kind="inet")
+                      if c.status == psutil.CONN_LISTEN}
+        except psutil.NoSuchProcess:
+            pass
+    return found
+
+
+def test_server_listens_on_loopback_only(produksi: Produksi) -> None:
+    port = int(produksi.api.rsplit(":", 1)[1].split("/")[0])
+    # started as the runbook's section 2 says: --host 127.0.0.1
+    runbook = re.search(r"prefect server start --host (\S+) ", RUNBOOK.read_text("utf-8"))
+    assert runbook and runbook.group(1) == "127.0.0.1"
+    command = produksi.server.popen.args
+    assert command[command.index("--host") + 1] == runbook.group(1), command
+    listening = _listening(produksi.server)
+    assert (runbook.group(1), port) in listening, listening
+    assert {ip for ip, _ in listening} == {"127.0.0.1"}, listening
+    # Any other local address is refused (bound to 0.0.0.0, 127.0.0.2 would answer).
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(
+            ("127.0.0.2", port), timeout=5):
+        pass
+
+
+def _fill(path: str) -> str:
+    """A path template with its parameters filled: a random UUID for ids, a dummy name else."""
+    def value(name: str) -> str:
+        return str(uuid.uuid4()) if "id" in name.split(":")[0].split("_") else "lpa-uji-dummy"
+
+    return re.sub(r"\{([^}]+)\}", lambda m: value(m.group(1)), path)
+
+
+def test_every_api_path_refuses_without_the_credential(produksi: Produksi) -> None:
+    from fastapi.routing import APIRoute
+    from prefect.server.api.server import API_ROUTERS
+
+    schema = produksi.get("/openapi.json")
+    paths: dict[str, set[str]] = {
+        path.removeprefix("/api"): {m.upper() for m in ops} & {"GET", "POST", "PUT", "PATCH",
+                                                              "DELETE"}
+        for path, ops in schema["paths"].items()}
+    # Routes hidden from the schema would escape this check: the installed server has none.
+    routes = {re.sub(r"\{(\w+):\w+\}", r"{\1}", r.path)  # "{id:uuid}" is "{id}" there
+              for router in API_ROUTERS for r in router.routes if isinstance(r, APIRoute)}
+    assert routes <= set(paths), routes - set(paths)
+    # FastAPI's own pages of the API app, and its static files
+    paths.update({"/openapi.json": {"GET"}, "/docs": {"GET"}, "/redoc": {"GET"},
+                  "/static/prefect-logo-mark-gradient.png": {"GET"}})
+    assert len(paths) > 150, len(paths)
+
+    wrong = "Basic " + base64.b64encode(b"lpa-admin:not-the-secret").decode()
+    refused, opened = 0, {}
+    with httpx.Client(base_url=produksi.api, timeout=10) as client:
+        for path, methods in sorted(paths.items()):
+            url = _fill(path)
+            for n, method in enumerate(sorted(methods | {"GET", "POST"})):  # filters: POST
+                # without the string on every method; a wrong one, or another scheme, once
+                variants = [{}] + ([{"Authorization": wrong}, {"Authorization": "Bearer x"}]
+                                   if n == 0 else [])
+                for headers in variants:
+                    r = client.request(method, url, headers=headers, json={})
+                    if (method, path) in OPEN_WITHOUT_CREDENTIAL and r.status_code == 200:
+                        opened[(method, path)] = r.json()
+                        continue
+                    assert r.status_code == 401, (method, path, headers, r.status_code,
+                                                  r.text[:200])
+                    assert r.json() == {"exception_message": "Unauthorized"}
+                    refused += 1
+    # exactly the allowed probes were open (with any header), and they say nothing but their
+    # status; every other request was refused
+    assert opened == OPEN_WITHOUT_CREDENTIAL
+    assert refused == sum(len(m | {"GET", "POST"}) + 2 for m in paths.values()) \
+        - 3 * len(OPEN_WITHOUT_CREDENTIAL)
+    # the credential itself still works (the 401s are not a broken server)
+    assert produksi.get("/version")
+
+
+def _ws_refused(url: str, first: dict[str, Any] | None) -> str:
+    """How a WebSocket of the API refuses a client: the handshake, or the close code."""
+    try:
+        with ws_connect(
+                url, subprotocols=None if first is None else ["prefect"],
+                open_timeout=10, close_timeout=5) as ws:
+            if first is not None:
+                ws.send(json.dumps(first))
+            answer = ws.recv(timeout=10)
+            return f"answered {answer!r}"
+    except InvalidStatus as exc:
+        return f"http {exc.response.status_code}"
+    except ConnectionClosed as exc:
+        return f"closed {exc.rcvd.code if exc.rcvd else None}"
+
+
+def test_every_websocket_refuses_without_the_credential(produksi: Produksi) -> None:
+    from fastapi.routing import APIWebSocketRoute
+    from prefect.server.api.server import API_ROUTERS
+
+    base = produksi.api.replace("http://", "ws://", 1)
+    sockets = sorted(r.path for router in API_ROUTERS for r in router.routes
+                     if isinstance(r, APIWebSocketRoute))
+    # events in and out, logs out, task subscriptions, the worker channel
+    assert len(sockets) >= 5, sockets
+    for path in sockets:
+        url = base + _fill(path)
+        for first in (None, {"type": "auth"}, {"type": "auth", "token": "lpa-admin:wrong"},
+                      {"type": "filter", "filter": {}}):
+            how = _ws_refused(url, first)
+            assert how in ("http 403", "closed 1002", "closed 1008"), (path, first, how)
+    # with the credential, the same handshake is accepted
+    assert _ws_refused(base + "/events/out", {"type": "auth", "token": produksi.auth}) == \
+        "answered '{\"type\":\"auth_success\"}'"
+
+
+def test_ui_pages_carry_no_run_data(produksi: Produksi) -> None:
+    runs = produksi.post("/flow_runs/filter", {"limit": 50, "sort": "EXPECTED_START_TIME_DESC"})
+    deployments = produksi.post("/deployments/filter", {"limit": 50})
+    assert runs and deployments
+    secret = produksi.auth.split(":", 1)[1]
+    markers = {secret, produksi.prefect_db_url.rsplit("/", 1)[1]}
+    markers |= {r["id"] for r in runs} | {r["name"] for r in runs}
+    markers |= {d["id"] for d in deployments} | {d["flow_id"] for d in deployments}
+    ui = produksi.api.removesuffix("/api")
+    pages = ["/", "/dashboard", "/runs", "/flows", "/deployments", "/work-pools",
+             "/variables", "/blocks", "/automations", "/events", "/settings",
+             f"/runs/flow-run/{runs[0]['id']}", f"/deployments/deployment/{deployments[0]['id']}",
+             "/ui-settings"]
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for page in pages:
+        for headers in (browser, {}):
+            r = httpx.get(ui + page, headers=headers, timeout=10, follow_redirects=True)
+            assert r.status_code in (200, 404), (page, r.status_code)
+            leaked = sorted(m for m in markers if m in r.text)
+            assert leaked == [], (page, leaked)
+    settings = httpx.get(f"{ui}/ui-settings", timeout=10).json()
+    assert settings["auth"] == "BASIC"   # the UI asks the browser for the string
+    assert settings["default_ui"] == "v1"  # PREFECT_SERVER_UI_V2_ENABLED=false took effect
+    assert settings["flags"] == []
+
+
+UNPRIVILEGED = "nobody"
+"""Stands for the runbook's ``lpa`` user: a system user with no rights of its own."""
+POOL_TANPA_ROOT = "lpa-tanpa-root"
+FLOW_TANPA_ROOT = '''\
+import json
+import os
+from pathlib import Path
+
+from prefect import flow
+
+
+@flow(name="catat-uid")
+def catat_uid() -> None:
+    home = Path.cwd()
+    try:
+        (home / "ditulis.txt").write_text("x")
+        checkout_writable = True
+    except PermissionError:
+        checkout_writable = False
+    status = Path("/proc/self/status").read_text()
+    (home / "var" / "flow.json").write_text(json.dumps({
+        "euid": os.geteuid(), "uid": os.getuid(), "egid": os.getegid(),
+        "groups": os.getgroups(), "cwd": str(home), "checkout_writable": checkout_writable,
+        "no_new_privs": [x.split()[1] for x in status.splitlines()
+                         if x.startswith("NoNewPrivs:")],
+    }))
+'''
+
+
+def _as_user(user: pwd.struct_passwd) -> list[str]:
+    """The command prefix that runs as ``user`` the way the runbook's unit does."""
+    return [shutil.which("setpriv") or "setpriv", f"--reuid={user.pw_uid}",
+            f"--regid={user.pw_gid}", "--init-groups", "--no-new-privs", "--"]
+
+
+def _python_for(user: pwd.struct_passwd, where: Path) -> str:
+    """An interpreter with this venv's packages that ``user`` can start.
+
+    This venv's own, if ``user`` may run it; else (a venv made from a Python under /root,
+    which the runbook warns about) a throw-away venv from the system's Python of the same
+    version that reads this venv's packages.
+    """
+    def starts(python: str) -> bool:
+        # Through sh, as the worker starts its runs: setpriv's own exec still holds root's
+        # capabilities, and reaches an interpreter (or a library) the user itself cannot.
+        done = subprocess.run([*_as_user(user), "/bin/sh", "-c", 'exec "$0" -c "$1"', python,
+                               "import prefect"], capture_output=True, timeout=120, cwd=where)
+        return done.returncode == 0
+
+    if starts(sys.executable):
+        return sys.executable
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for system_python in (f"/usr/bin/{version}", f"/usr/local/bin/{version}"):
+        if not Path(system_python).exists():
+            continue
+        venv = where / "venv"
+        subprocess.run([system_python, "-m", "venv", "--without-pip", str(venv)], check=True,
+                       capture_output=True, timeout=120)
+        site = venv / "lib" / version / "site-packages"
+        (site / "lpa-venv.pth").write_text(
+            f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
+        if starts(str(venv / "bin" / "python")):
+            return str(venv / "bin" / "python")
+    pytest.skip(f"user {user.pw_name} can run neither {sys.executable} nor a system "
+                f"{version} (the venv lies under a directory closed to it)")
+
+
+def test_worker_runs_flows_as_an_unprivileged_user(produksi: Produksi) -> None:
+    from prefect.workers.process import ProcessWorker
+
+    if os.geteuid() != 0:
+        pytest.skip("starting a worker as another user needs root")
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is not installed")
+    try:
+        user = pwd.getpwnam(UNPRIVILEGED)
+    except KeyError:
+        pytest.skip(f"no user {UNPRIVILEGED}")
+    assert user.pw_uid != 0
+
+    # LPA_HOME as the runbook lays it out: the code owned by root, readable; only var/ the
+    # user's. Under /tmp, not pytest's tmp_path (0700 root, closed to the user).
+    home = Path(tempfile.mkdtemp(prefix="lpa-tanpa-root-"))
+    home.chmod(0o755)
+    (home / "uji_uid.py").write_text(FLOW_TANPA_ROOT, encoding="utf-8")
+    var = home / "var"
+    var.mkdir(mode=0o750)
+    os.chown(var, user.pw_uid, user.pw_gid)
+    python = _python_for(user, home)
+    # the worker's environment file of the runbook: client settings only
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+           "HOME": str(var), "PREFECT_HOME": str(var / "prefect"), "LPA_HOME": str(home),
+           "PREFECT_API_URL": produksi.api, "PREFECT_API_AUTH_STRING": produksi.auth,
+           "PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_HEARTBEAT_SECONDS": "5",
+           "PREFECT_FLOWS_HEARTBEAT_FREQUENCY":
+               os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "30")}
+    worker = None
+    deployment_id = None
+    try:
+        produksi.post("/work_pools/", {
+            "name": POOL_TANPA_ROOT, "type": "process",
+            "base_job_template": ProcessWorker.get_default_base_job_template()})
+        flow_id = produksi.post("/flows/", {"name": "catat-uid"})["id"]
+        # The pull steps of our deployments, and a shell step as anyone holding the auth
+        # string could add: it runs on the worker, as the worker's user.
+        deployment_id = produksi.post("/deployments/", {
+            "name": "tanpa-root", "flow_id": flow_id, "entrypoint": "uji_uid.py:catat_uid",
+            "work_pool_name": POOL_TANPA_ROOT, "pull_steps": [
+                {"prefect.deployments.steps.set_working_directory": {
+                    "directory": "{{ $LPA_HOME }}"}},
+                {"prefect.deployments.steps.run_shell_script": {
+                    "script": "sh -c 'id -u > var/tarik.uid'"}}]})["id"]
+        worker = server.Proses(
+            [*_as_user(user), python, "-m", "prefect", "worker", "start",
+             "--pool", POOL_TANPA_ROOT, "--name", "tanpa-root", "--limit", "1"],
+            env, produksi.log_dir / "worker-tanpa-root.log")
+        run = produksi.post(f"/deployments/{deployment_id}/create_flow_run", {})
+
+        def finished() -> dict[str, Any] | None:
+            assert worker.alive(), produksi.logs()
+            state = produksi.get(f"/flow_runs/{run['id']}")["state"]
+            return state if state["type"] in ("COMPLETED", "FAILED", "CRASHED") else None
+
+        state = _wait("the unprivileged worker's run finished", finished, 180, produksi)
+        assert state["type"] == "COMPLETED", (state, produksi.logs())
+        # the worker itself, and the run's process, ran as the user
+        assert psutil.Process(worker.popen.pid).uids().effective == user.pw_uid
+        seen = json.loads((var / "flow.json").read_text())
+        assert seen["euid"] == seen["uid"] == user.pw_uid != 0, seen
+        assert seen["egid"] == user.pw_gid and 0 not in seen["groups"], seen
+        assert seen["cwd"] == str(home)
+        assert seen["checkout_writable"] is False  # the code is not the worker's to change
+        assert seen["no_new_privs"] == ["1"]       # NoNewPrivileges=yes of the unit
+        assert (var / "tarik.uid").read_text().strip() == str(user.pw_uid)  # the shell step
+        assert (var / "flow.json").stat().st_uid == user.pw_uid
+    finally:
+        if worker is not None:
+            worker.stop()
+        with httpx.Client(base_url=produksi.api, headers=produksi.headers, timeout=10) as c:
+            if deployment_id:
+                c.delete(f"/deployments/{deployment_id}")
+            c.delete(f"/work_pools/{POOL_TANPA_ROOT}")
+        shutil.rmtree(home, ignore_errors=True)
