@@ -30,7 +30,7 @@ EVALUASI_CRON = "0 7 1 * *"
 
 def deployments() -> list:
     return [
-        intake.to_deployment(name="intake", tags=["lpa"]),
+        intake.to_deployment(name="intake", tags=["lpa"], enforce_parameter_schema=True),
         proses_tiket.to_deployment(name="proses-tiket", tags=["lpa"]),
         sla_watch.to_deployment(
             name="sla-watch", schedule=Cron(SLA_WATCH_CRON, timezone=ZONA),

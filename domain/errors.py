@@ -223,14 +223,16 @@ def terjemahkan(exc: ValidationError,
 
 
 def validasi(
-    jenis: str, data: Any, *, hari_ini: date | None = None,
+    jenis: str, data: Any, *, hari_ini: date | None = None, titipan: bool = False,
 ) -> tuple[forms.Permohonan | None, list[GalatValidasi]]:
     """Validate ``data`` as the form ``jenis`` (pembangunan, uji-kelayakan, va).
 
     Returns ``(form, [])`` when valid, ``(None, errors)`` otherwise. ``hari_ini`` replaces
-    today for the NIP's future-date checks (tests).
+    today for the NIP's future-date checks (tests). ``titipan`` validates the shape a flow
+    run receives (the test account's password replaced by its deposit reference).
     """
-    kelas = forms.FORM_BY_JENIS.get(str(getattr(jenis, "value", jenis)))
+    daftar = forms.FORM_RUN_BY_JENIS if titipan else forms.FORM_BY_JENIS
+    kelas = daftar.get(str(getattr(jenis, "value", jenis)))
     if kelas is None:
         return None, [{
             "field": "jenis",

@@ -16,6 +16,8 @@ Secret convention (``akun_uji.password``)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -53,6 +55,8 @@ __all__ = [
     "FORM_BY_JENIS",
     "JENIS_PERMOHONAN",
     "AkunUji",
+    "AkunUjiTitipan",
+    "FORM_RUN_BY_JENIS",
     "Dokumentasi",
     "JenisPermohonan",
     "KelengkapanPembangunan",
@@ -60,10 +64,14 @@ __all__ = [
     "PenanggungJawab",
     "Permohonan",
     "PermohonanPembangunan",
+    "PermohonanRun",
     "PermohonanUjiKelayakan",
+    "PermohonanUjiKelayakanTitipan",
     "PermohonanVA",
     "UjiBeban",
     "detect_jenis",
+    "sidik_formulir",
+    "tanpa_rahasia",
 ]
 
 BUKA_RAHASIA: dict[str, Any] = {"reveal_secrets": True}
@@ -450,3 +458,72 @@ def detect_jenis(data: Any) -> str | None:
     if terbaik == 0 or terbaik == kedua:
         return None
     return jenis
+
+
+# --- What a flow run receives ------------------------------------------------------------
+# A flow run's parameters are stored by Prefect and shown to whoever reaches its API, so the
+# test account's password never travels in them: the client (``lpa submit``, the portal)
+# deposits it encrypted in our store first, and the run receives the deposit's reference.
+
+POLA_TITIPAN = r"^titipan-[0-9a-f]{32}$"
+"""The shape of a deposit reference (``store.secrets.titipkan``)."""
+
+
+class AkunUjiTitipan(_Formulir):
+    """Akun uji sebagaimana diterima run intake: kata sandinya sudah dititipkan terenkripsi."""
+
+    model_config = ConfigDict(title="Akun uji (kata sandi dititipkan)")
+
+    username: str = _teks("Nama pengguna", "Nama pengguna akun uji aplikasi.", MAKS_NAMA)
+    rahasia: str = Field(
+        title="Rujukan titipan kata sandi",
+        description="Rujukan kata sandi yang dititipkan terenkripsi di penyimpanan layanan "
+                    "oleh portal atau `lpa submit`. Kata sandi sendiri tidak pernah dikirim "
+                    "ke Prefect.",
+        pattern=POLA_TITIPAN)
+
+
+class PermohonanUjiKelayakanTitipan(PermohonanUjiKelayakan):
+    """Formulir Layanan Uji Kelayakan Aplikasi, dengan kata sandi akun uji dititipkan."""
+
+    model_config = ConfigDict(title="Formulir Layanan Uji Kelayakan Aplikasi")
+
+    akun_uji: AkunUjiTitipan = Field(  # type: ignore[assignment]
+        title="Akun uji", description="Nama pengguna dan rujukan titipan kata sandinya.")
+
+
+PermohonanRun = PermohonanPembangunan | PermohonanUjiKelayakanTitipan | PermohonanVA
+"""The intake run's ``permohonan`` parameter: a form with no secret in it."""
+
+FORM_RUN_BY_JENIS: dict[str, type[PermohonanPembangunan | PermohonanUjiKelayakanTitipan
+                                  | PermohonanVA]] = {
+    "pembangunan": PermohonanPembangunan,
+    "uji-kelayakan": PermohonanUjiKelayakanTitipan,
+    "va": PermohonanVA,
+}
+
+
+def tanpa_rahasia(form: Permohonan, rujukan: str | None) -> dict[str, Any]:
+    """The normalised form as a flow run may carry it: the password replaced by ``rujukan``.
+
+    ``rujukan`` is required for a feasibility form and ignored for the others.
+    """
+    data = form.model_dump(mode="json")
+    if isinstance(form, PermohonanUjiKelayakan):
+        if not rujukan or not re.fullmatch(POLA_TITIPAN, rujukan):
+            raise ValueError("rujukan titipan kata sandi tidak sah")
+        data["akun_uji"] = {"username": form.akun_uji.username, "rahasia": rujukan}
+    return data
+
+
+def sidik_formulir(data: dict[str, Any]) -> str:
+    """A fingerprint of a form's content without its secret or deposit reference.
+
+    Two submissions of the same request have the same fingerprint whatever their deposits.
+    """
+    salinan = dict(data)
+    akun = salinan.get("akun_uji")
+    if isinstance(akun, dict):
+        salinan["akun_uji"] = {"username": akun.get("username")}
+    kanonik = json.dumps(salinan, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(kanonik.encode()).hexdigest()

@@ -24,6 +24,11 @@ def mati_tanpa_sengaja(state_type: str | None, state_message: str | None) -> boo
     return state_type == "CANCELLED" and (state_message or "").strip() == PESAN_RUNNER_BERHENTI
 
 
+def kunci_run_tiket(nomor: str) -> str:
+    """The idempotency key of a ticket's first run (the intake's, and a lost one's)."""
+    return f"proses-{nomor}"
+
+
 def kunci_pemulihan(run_lama: str) -> str:
     """The idempotency key of the run that replaces ``run_lama``: one replacement, ever."""
     return f"pulih-{run_lama}"

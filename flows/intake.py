@@ -3,6 +3,12 @@
 The form is the flow's typed parameter, so the Prefect UI renders it as a form. Validation
 errors are answered in Bahasa Indonesia (the flow validates itself rather than letting
 Prefect answer in English), and nothing is stored for an invalid form.
+
+The parameter never holds a secret: a feasibility form arrives with its test account's
+password already deposited, encrypted, in our store by the client (``lpa submit``, the
+portal), and only the deposit's reference (``akun_uji.rahasia``) travels here. The
+deployment enforces the parameter schema, so a call that sends a ``password`` is refused by
+the Prefect server before any run (and any copy of it) exists.
 """
 
 from __future__ import annotations
@@ -14,13 +20,13 @@ from prefect.context import get_run_context
 from prefect.deployments import run_deployment
 
 from domain.errors import validasi
-from domain.forms import PermohonanPembangunan, PermohonanUjiKelayakan, PermohonanVA, detect_jenis
+from domain.forms import PermohonanRun, PermohonanUjiKelayakanTitipan, detect_jenis
+from domain.pemulihan import kunci_run_tiket
 from domain.sop import JenisLayanan
+from store.secrets import TitipanTidakAda
 from tasks.tiket import buka_tiket
 
 PROSES_TIKET = "proses-tiket/proses-tiket"
-
-Permohonan = PermohonanPembangunan | PermohonanUjiKelayakan | PermohonanVA
 
 
 class FormulirTidakSah(ValueError):
@@ -34,7 +40,7 @@ def tag_tiket(jenis: JenisLayanan, instansi: str) -> list[str]:
 
 @flow(name="intake", flow_run_name="intake-{jenis}", validate_parameters=False)
 async def intake(
-    permohonan: Permohonan,
+    permohonan: PermohonanRun,
     jenis: JenisLayanan | None = None,
     diterima: datetime | None = None,
 ) -> str:
@@ -44,12 +50,11 @@ async def intake(
     so a request submitted twice opens one ticket and one ticket run.
     """
     logger = get_run_logger()
-    data = permohonan if isinstance(permohonan, dict) else permohonan.model_dump(
-        mode="json", context={"reveal_secrets": True})
+    data = permohonan if isinstance(permohonan, dict) else permohonan.model_dump(mode="json")
     jenis_value = JenisLayanan(jenis) if jenis else detect_jenis(data)
     if jenis_value is None:
         raise FormulirTidakSah("jenis: jenis formulir tidak dapat ditebak dari isinya")
-    form, errors = validasi(JenisLayanan(jenis_value).value, data)
+    form, errors = validasi(JenisLayanan(jenis_value).value, data, titipan=True)
     if form is None:
         raise FormulirTidakSah(
             "Formulir tidak sah:\n" + "\n".join(f"- {e['field']}: {e['message']}" for e in errors)
@@ -57,14 +62,21 @@ async def intake(
     jenis_layanan = JenisLayanan(jenis_value)
     run = get_run_context().flow_run
     key = run.idempotency_key if run is not None else None
-    akun = None
-    if isinstance(form, PermohonanUjiKelayakan):
-        akun = (form.akun_uji.username, form.akun_uji.password.get_secret_value())
+    titipan = None
+    formulir = form.model_dump(mode="json")
+    if isinstance(form, PermohonanUjiKelayakanTitipan):
+        titipan = (form.akun_uji.username, form.akun_uji.rahasia)
+        formulir["akun_uji"] = {"username": form.akun_uji.username}
     instansi = form.penanggung_jawab_struktural.unit_kerja
-    nomor, dibuat = buka_tiket(
-        jenis_layanan, form.model_dump(mode="json"), form.nama_aplikasi, instansi,
-        diterima or datetime.now(UTC), key, akun,
-    )
+    try:
+        nomor, dibuat = buka_tiket(
+            jenis_layanan, formulir, form.nama_aplikasi, instansi,
+            diterima or datetime.now(UTC), key, titipan,
+        )
+    except TitipanTidakAda:
+        raise FormulirTidakSah(
+            "akun_uji.rahasia: titipan kata sandi tidak ditemukan, sudah dipakai, atau "
+            "kedaluwarsa; ajukan permohonan lagi melalui portal atau `lpa submit`") from None
     logger.info("Tiket %s %s", nomor, "dibuka" if dibuat else "sudah ada (permohonan ulang)")
     tags = tag_tiket(jenis_layanan, instansi)
     if run is not None:
@@ -79,7 +91,7 @@ async def intake(
         parameters={"nomor_tiket": nomor},
         flow_run_name=nomor,
         tags=tags,
-        idempotency_key=f"proses-{nomor}",
+        idempotency_key=kunci_run_tiket(nomor),
         timeout=0,
         as_subflow=False,
     )

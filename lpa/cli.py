@@ -14,12 +14,18 @@ from domain.calendar import WIB, add_business_time, parse_business_duration
 from domain.errors import validasi
 from domain.forms import detect_jenis
 from domain.sop import JenisLayanan
+from lpa import galat, lingkungan
 from lpa.settings import get_settings
+
+# Before anything imports Prefect: no telemetry or analytics from this process or its children.
+lingkungan.matikan_telemetri()
 
 app = typer.Typer(
     help="lpa: Layanan Pembangunan Aplikasi (SC-04/EGOTIK/2023) Diskominfo Babel.",
     no_args_is_help=True,
     add_completion=False,
+    # Typer's own traceback printer shows local variables (a form, a password): never.
+    pretty_exceptions_enable=False,
 )
 
 
@@ -33,10 +39,19 @@ def _read_json(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise _fail(f"Berkas {path} tidak ditemukan") from None
+    except UnicodeDecodeError as exc:
+        raise _fail(f"Berkas {path} bukan teks UTF-8 (bita ke-{exc.start + 1} tidak sah); "
+                    "simpan ulang formulir sebagai UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise _fail(f"Berkas {path} bukan JSON yang sah: baris {exc.lineno}, {exc.msg}") from None
+        raise _fail(f"Berkas {path} bukan JSON yang sah: baris {exc.lineno}, "
+                    f"kolom {exc.colno}") from None
+    except OSError as exc:
+        raise _fail(f"Berkas {path} tidak dapat dibaca ({exc.strerror or exc})") from None
     if not isinstance(data, dict):
         raise _fail(f"Berkas {path} harus berisi satu objek JSON (formulir)")
+    akun = data.get("akun_uji")
+    if isinstance(akun, dict) and isinstance(akun.get("password"), str):
+        galat.rahasiakan(akun["password"])
     return data
 
 
@@ -83,10 +98,11 @@ def due(
 
 
 def _prefect_api() -> None:
-    """Point the Prefect client at our server unless the environment already does."""
-    import os
-
-    os.environ.setdefault("PREFECT_API_URL", get_settings().prefect_api_url)
+    """Point Prefect at the service's server (see lpa/lingkungan.py), or say it is not up."""
+    try:
+        lingkungan.arahkan(get_settings())
+    except lingkungan.ServerTidakMenjawab as exc:
+        raise _fail(str(exc)) from None
 
 
 def _run(operation):  # type: ignore[no-untyped-def]
@@ -308,6 +324,10 @@ from lpa.perintah_backup import backup, restore  # noqa: E402 - the commands liv
 app.command(name="backup")(backup)
 app.command(name="restore")(restore)
 
+from lpa.perintah_rahasia import app as rahasia_app  # noqa: E402 - own module
+
+app.add_typer(rahasia_app, name="rahasia")
+
 from lpa.perintah_bpmn import bpmn  # noqa: E402 - the command lives in its own module
 
 app.command(name="bpmn")(bpmn)
@@ -318,9 +338,23 @@ app.command(name="evaluate")(evaluate)
 app.command(name="produksi")(produksi)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """The console entry point: a person never sees a traceback.
+
+    An unexpected error prints one Indonesian sentence and the path of a log file that
+    holds the details, secrets masked (lpa/galat.py); exit status 3.
+    """
+    try:
+        app(args=argv)
+    except KeyboardInterrupt:
+        typer.secho("Dihentikan.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        perintah = galat.perintah_dari_argv(argv)
+        log = galat.catat(exc, perintah)
+        typer.secho(galat.pesan(exc, perintah, log), err=True, fg=typer.colors.RED)
+        sys.exit(3)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    main()

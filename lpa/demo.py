@@ -10,7 +10,6 @@ is and the Prefect UI address, and stops what it started.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ from rich.console import Console
 
 from lpa import operasi, server
 from lpa.contoh_aplikasi import ContohAplikasi
+from lpa.lingkungan import pakai_prefect
 from lpa.settings import Settings
 from store import db
 from tasks.notifikasi import baca_kotak_keluar
@@ -98,7 +98,10 @@ def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
     api = f"http://127.0.0.1:{port}/api"
     env = server.prefect_env(settings, api, poll_seconds=1)
     env.setdefault("LPA_UJI_BEBAN_DURASI_MAKS", DEMO_DURASI_BEBAN)
-    os.environ.update({k: v for k, v in env.items() if k.startswith("PREFECT_")})
+    # this process's Prefect client talks to the demo's own server, whatever the shell's
+    # PREFECT_HOME or profile says (Prefect may already be imported: refreshed)
+    pakai_prefect({k: v for k, v in env.items()
+                   if k.startswith("PREFECT_") or k == "DO_NOT_TRACK"})
     logs = settings.data_dir / "log"
     console.print(f"[bold]Penyimpanan[/]: {settings.store_url}")
     console.print("Menyalakan server Prefect (SQLite)...")

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from prefect.deployments import run_deployment
-from prefect.exceptions import NotPausedError
+from prefect.exceptions import NotPausedError, ObjectNotFound, PrefectHTTPStatusError
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
 from domain.errors import validasi
-from domain.forms import detect_jenis
+from domain.forms import PermohonanUjiKelayakan, detect_jenis, sidik_formulir, tanpa_rahasia
 from domain.sop import Peran
 from lpa.settings import Settings
-from store import db, repo
+from store import db, repo, secrets
 from store.models import AuditEvent, StepRecord, Ticket
 
 INTAKE = "intake/intake"
@@ -36,27 +34,67 @@ class GagalOperasi(Exception):
 
 
 def kunci_idempoten(data: dict[str, Any]) -> str:
-    """The same form submitted twice gets the same key, so it opens one ticket."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "form-" + hashlib.sha256(canonical.encode()).hexdigest()[:40]
+    """The same form submitted twice gets the same key, so it opens one ticket.
+
+    Computed from the normalised form without its secret (``sidik_formulir``): a key is
+    stored by Prefect, and a hash of a password would be one to guess against.
+    """
+    return "form-" + sidik_formulir(data)[:40]
 
 
 def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
            key: str | None = None, timeout: float = 180) -> str:
-    """Create an intake run (as the portal does) and return the ticket number."""
+    """Create an intake run (as the portal does) and return the ticket number.
+
+    What is sent is exactly what ``lpa validate`` accepted, normalised; a feasibility form's
+    password is first deposited encrypted in our store and the run receives its reference.
+    A key already used for a different form is refused; the same form again returns the
+    ticket it opened.
+    """
     jenis = jenis or detect_jenis(data)
     if jenis is None:
         raise GagalOperasi("Jenis formulir tidak dapat ditebak; sebutkan --jenis", 1)
-    _, errors = validasi(jenis, data)
-    if errors:
+    form, errors = validasi(jenis, data)
+    if form is None:
         raise GagalOperasi(
             "Formulir tidak sah:\n" + "\n".join(f"- {e['field']}: {e['message']}" for e in errors),
             1,
         )
-    key = key or kunci_idempoten(data)
-    run = run_deployment(INTAKE, parameters={"permohonan": data, "jenis": jenis},
-                         idempotency_key=key, timeout=timeout, poll_interval=1,
-                         as_subflow=False)
+    sidik = sidik_formulir(form.model_dump(mode="json"))
+    key = key or kunci_idempoten(form.model_dump(mode="json"))
+    db.upgrade(settings.store_url)
+    with db.session_scope(settings.store_url) as session:
+        ada = session.scalars(select(Ticket).where(Ticket.idempotency_key == key)).one_or_none()
+        if ada is not None:
+            if sidik_formulir(ada.form) != sidik:
+                raise _kunci_bentrok(key, ada.number)
+            return ada.number
+        rujukan = None
+        if isinstance(form, PermohonanUjiKelayakan):
+            box = secrets.fernet(_rahasia(settings.kunci_enkripsi), settings.key_file)
+            rujukan = secrets.titipkan(session, box, form.akun_uji.password.get_secret_value(),
+                                       datetime.now(UTC))
+    parameters = {"permohonan": tanpa_rahasia(form, rujukan), "jenis": jenis}
+    try:
+        run = run_deployment(INTAKE, parameters=parameters, idempotency_key=key,
+                             timeout=timeout, poll_interval=1, as_subflow=False)
+    except ObjectNotFound:
+        _buang(settings, rujukan)
+        raise GagalOperasi("Deployment intake tidak ada di server Prefect yang dituju; "
+                           "jalankan `lpa up` (atau periksa LPA_PREFECT_API_URL)") from None
+    except PrefectHTTPStatusError as exc:
+        _buang(settings, rujukan)
+        raise GagalOperasi(
+            f"Server Prefect menolak permohonan (HTTP {exc.response.status_code}); rinciannya "
+            "di log. Periksa bahwa server dan lpa berasal dari versi yang sama.") from exc
+    dikirim = (run.parameters or {}).get("permohonan")
+    if isinstance(dikirim, dict) and sidik_formulir(dikirim) != sidik:
+        # Prefect answered with the run an earlier, different form made under this key.
+        _buang(settings, rujukan)
+        raise _kunci_bentrok(key, None)
+    if rujukan and isinstance(dikirim, dict) and \
+            (dikirim.get("akun_uji") or {}).get("rahasia") != rujukan:
+        _buang(settings, rujukan)  # a repeat: the first submission's deposit is the one used
     if run.state is None or not run.state.is_final():
         raise GagalOperasi(f"Intake belum selesai dalam {timeout:.0f} detik (run {run.id})")
     if not run.state.is_completed():
@@ -64,6 +102,23 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
     with db.session_scope(settings.store_url) as session:
         ticket = session.scalars(select(Ticket).where(Ticket.idempotency_key == key)).one()
         return ticket.number
+
+
+def _kunci_bentrok(key: str, nomor: str | None) -> GagalOperasi:
+    milik = f" (tiket {nomor})" if nomor else ""
+    return GagalOperasi(
+        f"Kunci idempoten {key!r} sudah dipakai untuk permohonan lain{milik}; formulir ini "
+        "TIDAK diajukan. Gunakan kunci lain, atau tanpa --key.", 1)
+
+
+def _rahasia(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _buang(settings: Settings, rujukan: str | None) -> None:
+    if rujukan:
+        with db.session_scope(settings.store_url) as session:
+            secrets.buang_titipan(session, rujukan)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from lpa.lingkungan import matikan_telemetri
 from lpa.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,7 @@ def prefect_env(settings: Settings, api_url: str, *, poll_seconds: float = 2) ->
         "PREFECT_RUNNER_POLL_FREQUENCY": str(int(poll_seconds)),
         "LPA_DATA_DIR": str(settings.data_dir.resolve()),
     })
+    matikan_telemetri(env)
     if settings.database_url:
         env["LPA_DATABASE_URL"] = settings.database_url
     return env

@@ -102,9 +102,14 @@ def buka_tiket(
     instansi: str,
     diterima: datetime,
     idempotency_key: str | None,
-    akun_uji: tuple[str, str] | None = None,
+    titipan: tuple[str, str] | None = None,
 ) -> tuple[str, bool]:
-    """Open the ticket and record step 1; keep the test account encrypted beside it."""
+    """Open the ticket and record step 1; keep the test account encrypted beside it.
+
+    ``titipan`` is (username, deposit reference): the password was deposited encrypted by
+    the client and is moved to the ticket here without ever being decrypted. A deposit that
+    is missing refuses the whole ticket (nothing stored).
+    """
     settings = get_settings()
     db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
@@ -119,9 +124,11 @@ def buka_tiket(
             idempotency_key=idempotency_key,
             budget_factor=settings.mutu_baku_faktor,
         )
-        if created and akun_uji is not None:
-            box = secrets.fernet(_secret(settings.kunci_enkripsi), settings.key_file)
-            secrets.save_credential(session, box, ticket.id, akun_uji[0], akun_uji[1], now())
+        if titipan is not None:
+            if created:
+                secrets.klaim_titipan(session, titipan[1], ticket.id, titipan[0], now())
+            else:  # a repeat of a request already open: its own deposit is not needed
+                secrets.buang_titipan(session, titipan[1])
         return ticket.number, created
 
 
@@ -269,7 +276,11 @@ def tutup_tiket(nomor: str, hasil: HasilTiket) -> None:
 
 @task(name="arsipkan-tiket", timeout_seconds=timeout_detik("arsip"))
 def arsipkan_tiket(nomor: str, step_id: int, ringkasan: str, laporan: str | None) -> str:
-    """Step 7: the agenda-book entry; the test account is deleted first."""
+    """Step 7: the agenda-book entry; the test account is deleted first.
+
+    The report file's SHA-256 goes into the entry, so the agenda chain vouches for it.
+    """
+    report_sha256 = _sha256_berkas(laporan)
     with db.session_scope(_url()) as session:
         ticket = repo.get_ticket(session, nomor)
         step = session.get(StepRecord, step_id)
@@ -278,5 +289,15 @@ def arsipkan_tiket(nomor: str, step_id: int, ringkasan: str, laporan: str | None
         secrets.delete_credential(session, ticket.id)
         repo.finish_step(session, step, at, note="Diarsipkan di buku agenda")
         entry = repo.archive_ticket(session, ticket, at=at, summary=ringkasan,
-                                    report_path=laporan)
+                                    report_path=laporan, report_sha256=report_sha256)
         return entry.number
+
+
+def _sha256_berkas(path: str | None) -> str | None:
+    """SHA-256 of a report file, None when there is none."""
+    import hashlib
+    from pathlib import Path
+
+    if not path or not Path(path).is_file():
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,94 @@
+"""Which Prefect server the ``lpa`` command talks to, and no call outside it.
+
+Prefect reads its settings from the environment (and the profile under ``PREFECT_HOME``)
+when it is first imported, and starts a throwaway server of its own when no API URL is
+set. A verb of ours must reach the service's server or say plainly that it cannot, so the
+environment is settled here, before Prefect is imported, and refreshed if it already was.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import httpx
+
+from lpa.settings import Settings
+
+TANPA_TELEMETRI: dict[str, str] = {
+    # Prefect's client analytics (DO_NOT_TRACK is the standard switch it honours) and the
+    # server's telemetry service; the V2 UI calls an outside analytics host (ARCHITECTURE).
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_UI_V2_ENABLED": "false",
+}
+"""Set in every process we are or start: a government install makes no outside call."""
+
+
+class ServerTidakMenjawab(RuntimeError):
+    """The Prefect server the command is pointed at did not answer; message in Indonesian."""
+
+
+def matikan_telemetri(env: dict[str, str] | os._Environ[str] | None = None) -> None:
+    """Turn every telemetry and analytics channel off in ``env`` (this process by default)."""
+    target = os.environ if env is None else env
+    target.update(TANPA_TELEMETRI)
+
+
+def alamat_api(settings: Settings) -> str:
+    """``LPA_PREFECT_API_URL``, else ``PREFECT_API_URL``, else the ``lpa up`` default.
+
+    A ``PREFECT_API_URL`` kept in a Prefect profile is deliberately not consulted: the
+    command serves this installation, whatever profile the shell happens to have.
+    """
+    if "prefect_api_url" in settings.model_fields_set:
+        return settings.prefect_api_url
+    return os.environ.get("PREFECT_API_URL") or settings.prefect_api_url
+
+
+def pakai_prefect(env: dict[str, str]) -> None:
+    """Apply Prefect settings to this process, also after Prefect was imported."""
+    os.environ.update(env)
+    if "prefect.context" in sys.modules:
+        from prefect.context import refresh_global_settings_context
+
+        refresh_global_settings_context()
+
+
+def arahkan(settings: Settings, *, periksa: bool = True) -> str:
+    """Point this process at the service's Prefect server; never at a throwaway one.
+
+    Returns the API URL. With ``periksa``, the server's health endpoint must answer, else
+    :class:`ServerTidakMenjawab` says so and names ``lpa up``.
+    """
+    api = alamat_api(settings).rstrip("/")
+    env = dict(TANPA_TELEMETRI)
+    env.update({"PREFECT_API_URL": api, "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "false"})
+    pakai_prefect(env)
+    if periksa:
+        periksa_server(api)
+    return api
+
+
+def periksa_server(api: str, timeout: float = 5.0) -> None:
+    headers = {}
+    auth = os.environ.get("PREFECT_API_AUTH_STRING")
+    if auth:
+        import base64
+
+        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    try:
+        jawab = httpx.get(f"{api}/health", headers=headers, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise ServerTidakMenjawab(
+            f"Server Prefect di {api} tidak menjawab ({type(exc).__name__}). Jalankan "
+            "`lpa up` di mesin layanan, atau arahkan LPA_PREFECT_API_URL ke server layanan."
+        ) from None
+    if jawab.status_code == 401:
+        raise ServerTidakMenjawab(
+            f"Server Prefect di {api} menolak tanpa kredensial yang benar (HTTP 401); "
+            "periksa PREFECT_API_AUTH_STRING (hanya operator yang memegangnya).")
+    if jawab.status_code != 200:
+        raise ServerTidakMenjawab(
+            f"Server Prefect di {api} menjawab HTTP {jawab.status_code} pada pemeriksaan "
+            "kesehatan; periksa log server, atau jalankan `lpa up`.")
