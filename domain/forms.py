@@ -3,6 +3,9 @@
 Field names mirror the paper forms (snake_case Indonesian); every field has an Indonesian
 ``title`` and ``description`` because the Prefect UI renders these models as forms.
 Unknown fields are refused, text is trimmed and must not be empty, and every text is bounded.
+One-line text (:data:`domain.teks.TeksSatuBaris`: names, jabatan, unit kerja…) and free text
+(:data:`domain.teks.TeksBebas`: deskripsi, skenario…) refuse control, invisible and bidi
+characters; the addresses and the URL follow the one rule set of :mod:`domain.identitas`.
 
 Secret convention (``akun_uji.password``)
     The password is a ``SecretStr``: ``repr``/``str`` show ``**********``; ``model_dump()``
@@ -49,6 +52,7 @@ from domain.identitas import (
     email_kedinasan,
     pisah_status_jabatan,
 )
+from domain.teks import TeksBebas, TeksSatuBaris
 
 __all__ = [
     "BUKA_RAHASIA",
@@ -121,13 +125,15 @@ class PenanggungJawab(_Formulir):
 
     model_config = ConfigDict(title="Penanggung jawab")
 
-    nama: str = _teks("Nama", "Nama lengkap beserta gelar.", MAKS_NAMA)
+    nama: TeksSatuBaris = _teks("Nama", "Nama lengkap beserta gelar.", MAKS_NAMA)
     nip: Nip = Field(title="NIP", description="NIP PNS atau NI PPPK, 18 angka; spasi boleh, "
                                                "mis. 19850312 201001 1 004.")
-    jabatan: str = _teks("Jabatan", "Jabatan saat ini.", MAKS_JABATAN)
-    unit_kerja: str = _teks("Unit kerja", "Perangkat daerah/unit kerja, mis. Dinas Kesehatan "
-                                          "Provinsi Kepulauan Bangka Belitung.", MAKS_UNIT)
-    alamat_kantor: str = _teks("Alamat kantor", "Alamat lengkap kantor.", MAKS_ALAMAT)
+    jabatan: TeksSatuBaris = _teks("Jabatan", "Jabatan saat ini.", MAKS_JABATAN)
+    unit_kerja: TeksSatuBaris = _teks(
+        "Unit kerja", "Perangkat daerah/unit kerja, mis. Dinas Kesehatan "
+                      "Provinsi Kepulauan Bangka Belitung.", MAKS_UNIT)
+    alamat_kantor: TeksSatuBaris = _teks("Alamat kantor", "Alamat lengkap kantor.",
+                                         MAKS_ALAMAT)
     telepon_hp: TeleponHP = Field(
         title="Nomor HP", description="Nomor telepon seluler Indonesia, mis. 0821-8064-0997; "
                                       "disimpan dalam format +62.")
@@ -149,10 +155,10 @@ class Pemohon(_Formulir):
 
     model_config = ConfigDict(title="Pemohon")
 
-    nama: str = _teks("Nama", "Nama lengkap beserta gelar.", MAKS_NAMA)
+    nama: TeksSatuBaris = _teks("Nama", "Nama lengkap beserta gelar.", MAKS_NAMA)
     nip: Nip = Field(title="NIP", description="NIP PNS atau NI PPPK, 18 angka.")
-    jabatan: str = _teks("Jabatan", "Jabatan pemohon, mis. Kepala Dinas Kesehatan.",
-                         MAKS_JABATAN)
+    jabatan: TeksSatuBaris = _teks("Jabatan", "Jabatan pemohon, mis. Kepala Dinas Kesehatan.",
+                                   MAKS_JABATAN)
     eselon: EselonPemohon = Field(
         title="Eselon", description="Eselon I.a s.d. III.b (mis. III.a, 3a, Plt. II.b). "
                                     "Awalan Plt./Plh. mengisi status jabatan.")
@@ -258,7 +264,7 @@ class UjiBeban(_Formulir):
         title="Lama transaksi dalam menit",
         description="Estimasi lama pengguna melakukan transaksi pada aplikasi, dalam menit; "
                     "tidak melebihi jam efektif per hari.", gt=0)
-    skenario: str | None = Field(
+    skenario: TeksBebas | None = Field(
         default=None, title="Skenario pengujian",
         description="Opsional: skenario pengujian (teks bebas, YAML atau JSON).",
         min_length=1, max_length=MAKS_SKENARIO)
@@ -324,15 +330,15 @@ class PermohonanPembangunan(_Formulir):
 
     model_config = ConfigDict(title="Formulir Layanan Pembangunan Aplikasi")
 
-    nama_aplikasi: str = _nama_aplikasi()
+    nama_aplikasi: TeksSatuBaris = _nama_aplikasi()
     jenis: JenisPembangunan = Field(
         title="Jenis layanan",
         description="pembangunan_baru (aplikasi baru) atau pengembangan (aplikasi yang ada).")
-    deskripsi: str = _deskripsi()
+    deskripsi: TeksBebas = _deskripsi()
     platform: Platform = _platform()
-    bahasa_program: str = _bahasa()
-    dbms: str = _dbms()
-    engine_aplikasi: str = _engine()
+    bahasa_program: TeksSatuBaris = _bahasa()
+    dbms: TeksSatuBaris = _dbms()
+    engine_aplikasi: TeksSatuBaris = _engine()
     estimasi_hari_kerja: int = Field(
         title="Estimasi hari kerja",
         description="Estimasi lama pembangunan dalam hari kerja, 1 s.d. 365.", ge=1, le=365)
@@ -342,7 +348,7 @@ class PermohonanPembangunan(_Formulir):
     kelengkapan: KelengkapanPembangunan = Field(
         default_factory=KelengkapanPembangunan, title="Kelengkapan berkas",
         description="Diisi petugas service desk setelah memeriksa berkas.")
-    dokumen_spesifikasi: str | None = Field(
+    dokumen_spesifikasi: TeksBebas | None = Field(
         default=None, title="Spesifikasi Kebutuhan Aplikasi",
         description="Opsional: isi dokumen Spesifikasi Kebutuhan Aplikasi (teks).",
         min_length=1, max_length=MAKS_DOKUMEN)
@@ -353,12 +359,12 @@ class PermohonanUjiKelayakan(_Formulir):
 
     model_config = ConfigDict(title="Formulir Layanan Uji Kelayakan Aplikasi")
 
-    nama_aplikasi: str = _nama_aplikasi()
-    deskripsi: str = _deskripsi()
+    nama_aplikasi: TeksSatuBaris = _nama_aplikasi()
+    deskripsi: TeksBebas = _deskripsi()
     platform: Platform = _platform()
-    bahasa_program: str = _bahasa()
-    dbms: str = _dbms()
-    engine_aplikasi: str = _engine()
+    bahasa_program: TeksSatuBaris = _bahasa()
+    dbms: TeksSatuBaris = _dbms()
+    engine_aplikasi: TeksSatuBaris = _engine()
     jenis_pengujian: set[JenisPengujian] = Field(
         title="Jenis pengujian",
         description="Sedikitnya satu: uji_kerentanan (vulnerability test) dan/atau "
@@ -405,7 +411,7 @@ class PermohonanVA(_Formulir):
     model_config = ConfigDict(
         title="Formulir Layanan Vulnerability Assessment pada Uji Kelayakan Aplikasi")
 
-    nama_aplikasi: str = _nama_aplikasi()
+    nama_aplikasi: TeksSatuBaris = _nama_aplikasi()
     ip_aplikasi: AlamatIPHost = Field(
         title="IP aplikasi", description="Alamat IP server aplikasi (IPv4 atau IPv6).")
     ip_database: AlamatIPHost = Field(
@@ -414,11 +420,11 @@ class PermohonanVA(_Formulir):
         title="IP jaringan",
         description="Jaringan aplikasi dalam notasi CIDR dengan bit host nol, "
                     "mis. 10.10.20.0/24.")
-    deskripsi: str = _deskripsi()
+    deskripsi: TeksBebas = _deskripsi()
     platform: Platform = _platform()
-    bahasa_program: str = _bahasa()
-    dbms: str = _dbms()
-    engine_aplikasi: str = _engine()
+    bahasa_program: TeksSatuBaris = _bahasa()
+    dbms: TeksSatuBaris = _dbms()
+    engine_aplikasi: TeksSatuBaris = _engine()
     penanggung_jawab_struktural: PenanggungJawab = _pj_struktural()
     penanggung_jawab_teknis: PenanggungJawab = _pj_teknis()
     pemohon: Pemohon = _pemohon()

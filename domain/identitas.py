@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -49,6 +50,7 @@ from pydantic_core import PydanticCustomError
 __all__ = [
     "ESELON_BERLAKU",
     "ESELON_PEMOHON",
+    "PREFIKS_MINIMUM",
     "AlamatIPHost",
     "Email",
     "Eselon",
@@ -61,8 +63,10 @@ __all__ = [
     "TeleponHP",
     "TeleponInternal",
     "UrlAplikasi",
+    "alasan_ip_terlarang",
     "email_kedinasan",
     "eselon_rank",
+    "host_url_tertulis",
     "memenuhi_eselon_pemohon",
     "normalisasi_email",
     "normalisasi_eselon",
@@ -70,6 +74,7 @@ __all__ = [
     "normalisasi_telepon_hp",
     "normalisasi_telepon_internal",
     "periksa_eselon_pemohon",
+    "periksa_host",
     "periksa_ip_host",
     "periksa_jaringan",
     "periksa_url_aplikasi",
@@ -466,7 +471,56 @@ Email = Annotated[str, StringConstraints(max_length=320),
                   Field(examples=["budi.santoso@babelprov.go.id"])]
 
 
-# --- IP addresses and networks -------------------------------------------------------------
+# --- IP addresses, networks and URL hosts: one rule set ---------------------------------------
+# Every address the office may be asked to test goes through alasan_ip_terlarang: the VA
+# form's ip_aplikasi/ip_database, each end of its ip_jaringan, the host of the feasibility
+# form's url_aplikasi, and the target of `lpa kelaikan` (domain.kelaikan.TargetUji).
+
+PREFIKS_MINIMUM: dict[int, int] = {4: 16, 6: 48}
+"""The widest network a request may name: /16 for IPv4, /48 for IPv6 (docs/decisions.md)."""
+
+_SIARAN = ipaddress.IPv4Address("255.255.255.255")
+_JARINGAN_INI = ipaddress.IPv4Network("0.0.0.0/8")
+_METADATA_AWAN = frozenset({
+    ipaddress.ip_address("169.254.169.254"),   # AWS, GCP, Azure, OpenStack (also link-local)
+    ipaddress.ip_address("fd00:ec2::254"),     # AWS over IPv6
+    ipaddress.ip_address("100.100.100.200"),   # Alibaba Cloud
+})
+"""Cloud instance-metadata services: never a test target, whatever their range allows."""
+
+AlamatIP = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def alasan_ip_terlarang(ip: AlamatIP) -> str | None:
+    """Why ``ip`` can never be a test target (Indonesian), or None when it can.
+
+    Loopback (127.0.0.0/8, ::1) is allowed: the tests and the demo target it. Refused:
+    unspecified (and the rest of 0.0.0.0/8), broadcast, multicast, link-local, cloud metadata
+    and reserved addresses, and an IPv4-mapped IPv6 address (``::ffff:a.b.c.d``) whose IPv4
+    address is one of those.
+    """
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        alasan = alasan_ip_terlarang(ip.ipv4_mapped)
+        return (f"alamat IPv4-mapped yang menunjuk ke {ip.ipv4_mapped}, {alasan}"
+                if alasan else None)
+    if ip.is_loopback:
+        return None
+    if ip.is_unspecified:
+        return "alamat tak tertentu (unspecified)"
+    if ip.version == 4 and ip in _JARINGAN_INI:
+        return "alamat 'jaringan ini' (0.0.0.0/8)"
+    if ip == _SIARAN:
+        return "alamat siaran (broadcast)"
+    if ip.is_multicast:
+        return "alamat multicast"
+    if ip.is_link_local:
+        return "alamat link-local"
+    if ip in _METADATA_AWAN:
+        return "alamat layanan metadata awan (cloud metadata)"
+    if ip.is_reserved:
+        return "alamat cadangan (reserved)"
+    return None
+
 
 def periksa_ip_host(nilai: str) -> str:
     """A single IPv4/IPv6 address that can be a host (loopback allowed), normalised."""
@@ -481,34 +535,47 @@ def periksa_ip_host(nilai: str) -> str:
     except ValueError:
         raise GalatIdentitas(
             "ip_host", f"'{_kutip(teks)}' bukan alamat IPv4/IPv6 yang sah") from None
-    alasan = None
-    if ip.is_loopback:
-        pass  # 127.0.0.0/8 and ::1 are hosts (the tests and the demo target them)
-    elif ip.is_unspecified:
-        alasan = "alamat tak tertentu (unspecified)"
-    elif ip.version == 4 and ip == ipaddress.IPv4Address("255.255.255.255"):
-        alasan = "alamat siaran (broadcast)"
-    elif ip.is_multicast:
-        alasan = "alamat multicast"
-    elif ip.is_link_local:
-        alasan = "alamat link-local"
-    elif ip.is_reserved:
-        alasan = "alamat cadangan (reserved)"
+    alasan = alasan_ip_terlarang(ip)
     if alasan:
         raise GalatIdentitas(
             "ip_host", f"Alamat IP {ip} adalah {alasan} dan tidak dapat menjadi alamat host")
     return str(ip)
 
 
-def periksa_jaringan(nilai: str) -> str:
-    """A network in strict CIDR (host bits zero), normalised to ``address/prefix``."""
+def _alasan_jaringan(jaringan: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str | None:
+    """Why a network may not be tested (Indonesian), or None: the address rules applied to
+    its first and last address, the cloud metadata addresses, then its width."""
+    if jaringan.is_loopback:
+        return None  # 127.0.0.0/8 never leaves the machine, whatever its width
+    alasan: list[str] = []
+    ujung = (jaringan.network_address, jaringan.broadcast_address)
+    for ip in (*ujung, *sorted(_METADATA_AWAN, key=str)):
+        if ip.version == jaringan.version and ip in jaringan:
+            alasan_ip = alasan_ip_terlarang(ip)
+            if alasan_ip:
+                alasan.append(f"memuat {ip}, {alasan_ip}")
+                break  # the first is enough; the width follows
+    minimum = PREFIKS_MINIMUM[jaringan.version]
+    if jaringan.prefixlen < minimum:
+        alasan.append(f"terlalu luas (/{jaringan.prefixlen}; paling luas /{minimum} untuk "
+                      f"IPv{jaringan.version})")
+    return " dan ".join(alasan) or None
+
+
+def periksa_jaringan(nilai: str, *, ketat: bool = True) -> str:
+    """A network in CIDR, normalised to ``address/prefix``.
+
+    ``ketat`` (the form): host bits must be zero. Without it (``lpa kelaikan``) they are
+    cleared. Either way the network must pass the address rules and be no wider than
+    :data:`PREFIKS_MINIMUM`.
+    """
     teks = nilai.strip()
     if "/" not in teks:
         raise GalatIdentitas(
             "ip_jaringan",
             f"Jaringan IP '{_kutip(teks)}' harus ditulis dalam notasi CIDR, mis. 10.10.0.0/24")
     try:
-        jaringan = ipaddress.ip_network(teks, strict=True)
+        jaringan = ipaddress.ip_network(teks, strict=ketat)
     except ValueError:
         try:
             longgar = ipaddress.ip_network(teks, strict=False)
@@ -520,15 +587,7 @@ def periksa_jaringan(nilai: str) -> str:
         raise GalatIdentitas(
             "ip_jaringan", f"{_kutip(teks)} bukan alamat jaringan; maksud Anda {longgar}?") \
             from None
-    alasan = None
-    if jaringan.is_loopback:
-        pass
-    elif jaringan.network_address.is_unspecified:
-        alasan = "memuat alamat tak tertentu (unspecified)"
-    elif jaringan.is_multicast:
-        alasan = "jaringan multicast"
-    elif jaringan.is_reserved:
-        alasan = "jaringan cadangan (reserved)"
+    alasan = _alasan_jaringan(jaringan)
     if alasan:
         raise GalatIdentitas(
             "ip_jaringan", f"Jaringan IP {jaringan} {alasan}; sebutkan jaringan aplikasi yang "
@@ -545,9 +604,119 @@ JaringanIP = Annotated[str, StringConstraints(max_length=64),
 
 
 # --- URL ---------------------------------------------------------------------------------
+# The URL parser (WHATWG, as browsers and pydantic's HttpUrl) rewrites hosts silently:
+# "2130706433", "0x7f000001", "017700000001" and "127.1" all become 127.0.0.1, percent-escapes
+# in the host are decoded, and tabs and line breaks anywhere are dropped. So the host is
+# checked as written, before parsing: it must be a dotted-quad IPv4 address, a bracketed IPv6
+# literal or a DNS name in ASCII; then the parsed host goes through the address rules.
+
+_OKTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_POLA_IPV4 = re.compile(rf"{_OKTET}(?:\.{_OKTET}){{3}}")
+_POLA_LABEL_DNS = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_POLA_ANGKA = re.compile(r"[0-9]+|0x[0-9a-f]*")
+_POLA_SKEMA_HTTP = re.compile(r"(https?):", re.I)
+_PEMISAH_OTORITAS = re.compile(r"[/\\?#]")
+_URL = "URL aplikasi"
+
+
+def host_url_tertulis(teks: str) -> str | None:
+    """The host of an http(s) URL exactly as written (brackets kept), or None when the text
+    is not an http(s) URL with an authority (the URL parser then says what is wrong)."""
+    cocok = _POLA_SKEMA_HTTP.match(teks)
+    if cocok is None:
+        return None
+    sisa = teks[cocok.end():].lstrip("/\\")  # "http:host", "http:\\host" parse as "http://host"
+    otoritas = _PEMISAH_OTORITAS.split(sisa, maxsplit=1)[0]
+    host_port = otoritas.rpartition("@")[2]
+    if host_port.startswith("["):
+        return host_port.partition("]")[0] + "]" if "]" in host_port else host_port
+    return host_port.partition(":")[0] or None
+
+
+def periksa_host(host: str, label: str = _URL) -> str:
+    """A host of a URL to be tested, as written: a dotted-quad IPv4 address, a bracketed IPv6
+    literal or an ASCII DNS name; IP addresses must pass :func:`alasan_ip_terlarang`.
+
+    Returns the host in lower case (IPv6 without brackets). ``label`` names the field in the
+    messages.
+    """
+    ditulis = host
+    if host.startswith("["):
+        if not host.endswith("]"):
+            raise GalatIdentitas(
+                "url_host", f"{label}: alamat IPv6 '{_kutip(ditulis)}' harus ditutup dengan ]")
+        try:
+            ip: AlamatIP = ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise GalatIdentitas(
+                "url_host", f"{label}: '{_kutip(ditulis)}' bukan alamat IPv6 yang sah") \
+                from None
+        return _host_ip(ip, label)
+    if not host:
+        raise GalatIdentitas("url_host", f"{label} harus memuat nama host")
+    if not host.isascii():
+        raise GalatIdentitas(
+            "url_host",
+            f"{label}: nama host '{_kutip(ditulis)}' harus ditulis dengan huruf ASCII (nama "
+            "domain internasional ditulis dalam bentuk xn--…)")
+    if "%" in host:
+        raise GalatIdentitas(
+            "url_host", f"{label}: nama host '{_kutip(ditulis)}' tidak boleh memuat kode persen "
+                        "(%)")
+    host = host.lower()
+    if _POLA_IPV4.fullmatch(host):
+        return _host_ip(ipaddress.IPv4Address(host), label)
+    label_dns = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if _POLA_ANGKA.fullmatch(label_dns[-1]):
+        raise GalatIdentitas(
+            "url_host_angka",
+            f"{label}: host '{_kutip(ditulis)}' bukan alamat IPv4 baku; tulis empat bagian "
+            "desimal 0–255 tanpa nol di depan (mis. 10.10.20.15) atau nama domain. Penulisan "
+            "angka lain (desimal utuh, oktal, heksadesimal, disingkat) tidak diterima")
+    if len(host) > 253 or not all(_POLA_LABEL_DNS.fullmatch(b) for b in label_dns):
+        raise GalatIdentitas(
+            "url_host",
+            f"{label}: '{_kutip(ditulis)}' bukan nama host yang sah (tiap bagian nama domain "
+            "hanya huruf, angka dan tanda hubung, 1–63 karakter, tidak diawali atau diakhiri "
+            "tanda hubung)")
+    return host
+
+
+def _host_ip(ip: AlamatIP, label: str) -> str:
+    alasan = alasan_ip_terlarang(ip)
+    if alasan:
+        raise GalatIdentitas(
+            "url_host", f"{label}: host {ip} adalah {alasan} dan tidak dapat diuji")
+    return str(ip)
+
+
+def _karakter_kendali_url(teks: str, label: str) -> None:
+    for karakter in teks:
+        if unicodedata.category(karakter) in ("Cc", "Cf"):
+            raise GalatIdentitas(
+                "url_karakter",
+                f"{label} tidak boleh memuat karakter kendali atau karakter tak terlihat "
+                f"(U+{ord(karakter):04X})")
+
+
+def _url_sebelum(nilai: Any) -> Any:
+    """The URL text checked as written (see above) before the parser rewrites it."""
+    if not isinstance(nilai, str):
+        return nilai
+    teks = nilai.strip()
+    _karakter_kendali_url(teks, _URL)
+    host = host_url_tertulis(teks)
+    if host is not None:
+        periksa_host(host)
+    return teks
+
 
 def periksa_url_aplikasi(url: HttpUrl) -> HttpUrl:
-    """An http(s) URL with a host and no credentials (those go in akun_uji)."""
+    """An http(s) URL with a host that may be tested and no credentials (those go in akun_uji).
+
+    The host as parsed goes through the address rules (the parser writes an IPv4-mapped IPv6
+    address in hex, ``[::ffff:a9fe:a9fe]``, so this catches it however it was written).
+    """
     if url.username or url.password:
         raise GalatIdentitas(
             "url_kredensial",
@@ -555,8 +724,10 @@ def periksa_url_aplikasi(url: HttpUrl) -> HttpUrl:
             "pengguna:sandi@host); isikan akun uji pada kolom akun_uji")
     if not url.host:
         raise GalatIdentitas("url_tanpa_host", "URL aplikasi harus memuat nama host")
+    periksa_host(url.host)
     return url
 
 
-UrlAplikasi = Annotated[HttpUrl, AfterValidator(_validator(periksa_url_aplikasi)),
+UrlAplikasi = Annotated[HttpUrl, BeforeValidator(_validator(_url_sebelum)),
+                        AfterValidator(_validator(periksa_url_aplikasi)),
                         Field(examples=["https://aplikasi.babelprov.go.id/"])]

@@ -53,6 +53,13 @@ from pydantic import (
     model_validator,
 )
 
+from domain.identitas import (
+    GalatIdentitas,
+    alasan_ip_terlarang,
+    host_url_tertulis,
+    periksa_host,
+    periksa_jaringan,
+)
 from domain.kelaikan_sesi_dbms_lain import CEK_SESI_DBMS_LAIN
 from domain.kelaikan_struktur_input import CEK_STRUKTUR_INPUT
 
@@ -224,6 +231,13 @@ class TargetUji(BaseModel):
             bagian.port  # noqa: B018 - raises on a bad port
         except ValueError:
             raise ValueError("port pada URL aplikasi tidak sah") from None
+        if any(not k.isprintable() for k in nilai):
+            raise ValueError("URL aplikasi tidak boleh memuat karakter kendali atau karakter "
+                             "tak terlihat")
+        try:  # the same host rules as the request form (domain.identitas)
+            periksa_host(host_url_tertulis(nilai) or "")
+        except GalatIdentitas as exc:
+            raise ValueError(exc.pesan) from None
         return bagian._replace(fragment="").geturl()
 
     @field_validator("db_host")
@@ -234,7 +248,17 @@ class TargetUji(BaseModel):
         nilai = nilai.strip().lower()
         if not re.fullmatch(r"[a-z0-9.:\-]+", nilai):
             raise ValueError("host basis data tidak sah")
-        return nilai
+        try:
+            ip = ipaddress.ip_address(nilai)
+        except ValueError:
+            try:  # a name; numeric spellings ("2130706433") are refused as in the URL
+                return periksa_host(nilai, "Host basis data")
+            except GalatIdentitas as exc:
+                raise ValueError(exc.pesan) from None
+        alasan = alasan_ip_terlarang(ip)
+        if alasan:
+            raise ValueError(f"Host basis data {ip} adalah {alasan} dan tidak dapat diuji")
+        return str(ip)
 
     @field_validator("network")
     @classmethod
@@ -242,9 +266,13 @@ class TargetUji(BaseModel):
         if nilai is None:
             return None
         try:
-            return str(ipaddress.ip_network(nilai.strip(), strict=False))
+            jaringan = ipaddress.ip_network(nilai.strip(), strict=False)
         except ValueError:
             raise ValueError("jaringan harus berupa CIDR, mis. 10.10.0.0/24") from None
+        try:  # the same rules as the VA form's ip_jaringan, host bits cleared
+            return periksa_jaringan(str(jaringan), ketat=False)
+        except GalatIdentitas as exc:
+            raise ValueError(exc.pesan) from None
 
     @model_validator(mode="after")
     def _akun_lengkap(self) -> TargetUji:

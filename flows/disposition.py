@@ -23,6 +23,7 @@ from domain.calendar import WIB
 from domain.kode import kode_cocok
 from domain.pesan import format_waktu_wib
 from domain.sop import LangkahSOP, Peran
+from domain.teks import md_aman
 from tasks import tiket as t
 from tasks.pejabat import pemegang, terbitkan_kode
 
@@ -95,16 +96,21 @@ def periksa_masukan(masukan: RunInput, nip_ditugaskan: str | None,
 
 def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
            jatuh_tempo: datetime | None, percobaan: int, tambahan: str | None = None) -> str:
-    """The Markdown the official sees above the resume form in the Prefect UI."""
+    """The Markdown the official sees above the resume form in the Prefect UI.
+
+    Every value that comes from a form or the store is made inert (:func:`md_aman`): a name
+    holding line breaks, ``#`` or a link shows as its words, never as a heading or a link.
+    ``tambahan`` is Markdown built by the service itself.
+    """
     tempo = format_waktu_wib(jatuh_tempo.astimezone(WIB)) if jatuh_tempo else \
         "jam layanan berhenti selama menunggu pemohon"
     baris = [
-        f"## {tiket.nomor}: {langkah.aktivitas}",
+        f"## {md_aman(tiket.nomor)}: {md_aman(langkah.aktivitas)}",
         "",
-        f"- **Aplikasi:** {tiket.nama_aplikasi}",
-        f"- **Instansi pemohon:** {tiket.instansi}",
-        f"- **Jenis layanan:** {tiket.jenis.label}",
-        f"- **Yang memutus:** {petugas}",
+        f"- **Aplikasi:** {md_aman(tiket.nama_aplikasi)}",
+        f"- **Instansi pemohon:** {md_aman(tiket.instansi)}",
+        f"- **Jenis layanan:** {md_aman(tiket.jenis.label)}",
+        f"- **Yang memutus:** {md_aman(petugas)}",
         f"- **Batas waktu (mutu baku):** {tempo}",
         "",
         "Isi keputusan, NIP Anda dan kode sekali pakai yang dikirim ke surel Anda.",

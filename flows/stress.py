@@ -46,6 +46,7 @@ from domain.beban import (
 )
 from domain.forms import UjiBeban
 from domain.kelaikan import HasilKategori, TargetUji, kategori_tidak_diuji, sensor
+from domain.teks import md_aman, md_kode
 from tasks.kelaikan_artefak import kunci_artefak
 from tasks.stress import Distribusi, GagalUjiBeban, jalankan_locust, siapkan_locustfile
 
@@ -63,16 +64,18 @@ def _skenario(beban: UjiBeban, target: TargetUji, paths: list[str] | None,
 
 
 def _markdown(r: RingkasanBeban, url: str) -> str:
+    # The URL, the reason and the notes may carry text from the request or from Locust's
+    # output: made inert (domain.teks).
     label = {"lulus": "LULUS", "gagal": "GAGAL", "tidak_valid": "TIDAK VALID"}
     kap = "-" if r.capacity_users is None else (
         f"{'≥ ' if r.capacity_is_lower_bound else ''}{r.capacity_users}")
     baris = [
         f"# Uji beban: **{label[r.putusan]}**", "",
-        f"- Aplikasi: `{url}`",
+        f"- Aplikasi: {md_kode(url)}",
         f"- Target: **{r.target_users}** pengguna serentak; kapasitas: **{kap}** "
         f"(p95 ≤ {r.p95_threshold_ms:g} ms, galat < {r.error_rate_threshold * 100:g} %)",
-        f"- Keterangan: {r.alasan}",
-        f"- Perhitungan: {r.arithmetic}",
+        f"- Keterangan: {md_aman(r.alasan)}",
+        f"- Perhitungan: {md_aman(r.arithmetic)}",
         f"- Generator beban jenuh: {'ya' if r.generator_saturated else 'tidak'}", "",
         "| Pengguna | Req/detik | p50 ms | p95 ms | p99 ms | Galat | CPU generator |",
         "|---:|---:|---:|---:|---:|---:|---:|",
@@ -81,7 +84,7 @@ def _markdown(r: RingkasanBeban, url: str) -> str:
         p50, p95, p99, cpu = sel_tahap(s)
         baris.append(f"| {s.users} | {s.rps:.1f} | {p50} | {p95} | "
                      f"{p99} | {s.error_rate * 100:.2f} % | {cpu} |")
-    baris += [f"- Catatan: {c}" for c in r.notes]
+    baris += [f"- Catatan: {md_aman(c)}" for c in r.notes]
     return "\n".join(baris)
 
 
@@ -134,7 +137,7 @@ async def laksanakan_uji_beban(
         if prefect:
             progress_id = await acreate_progress_artifact(
                 0.0, key=kunci_artefak(target.url, "uji-beban-progres"),
-                description=f"Uji beban {target.url}: {len(rencana.langkah)} tahap sampai "
+                description=f"Uji beban {md_aman(target.url)}: {len(rencana.langkah)} tahap sampai "
                             f"{rencana.puncak} pengguna serentak")
         jalankan = jalankan_locust if prefect else jalankan_locust.fn
         mentah = await jalankan(

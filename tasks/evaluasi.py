@@ -25,6 +25,7 @@ from domain.grafik import batang_horizontal
 from domain.kelaikan import TargetUji
 from domain.ketersediaan import JANJI_KETERSEDIAAN, hitung_ketersediaan
 from domain.sop import JenisLayanan
+from domain.teks import md_aman, md_kode
 from lpa.settings import get_settings
 from store import db, repo
 from store.models import (
@@ -248,6 +249,8 @@ def _env() -> Environment:
                       lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["angka"] = _angka
     env.filters["verdict"] = lambda v: LABEL_VERDICT.get(v or "TIDAK_DAPAT_DIUJI", v)
+    env.filters["md"] = md_aman  # the Markdown template; HTML is autoescaped
+    env.filters["md_kode"] = md_kode
     return env
 
 

@@ -14,6 +14,7 @@ from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NONE
 
 from domain.kelaikan import KATEGORI, LaporanKelaikan
+from domain.teks import md_aman, md_kode
 
 LABEL_VERDICT = {
     "LAYAK": "LAYAK",
@@ -32,16 +33,14 @@ def kunci_artefak(url: str, jenis: str = "ringkasan") -> str:
     return f"kelaikan-{jenis}-{slug}"[:200]
 
 
-def _sel(teks: str | None) -> str:
-    return (teks or "").replace("|", "\\|").replace("\n", " ")
-
-
 def ringkasan_markdown(laporan: LaporanKelaikan) -> str:
+    """The summary artifact. The target URL, the reasons and the evidence come from the
+    request and from the tested application: they are made inert (:mod:`domain.teks`)."""
     durasi = (laporan.finished - laporan.started).total_seconds()
     baris = [
         f"# Uji kelaikan: **{LABEL_VERDICT[laporan.verdict]}**",
         "",
-        f"- Aplikasi: `{laporan.target}`",
+        f"- Aplikasi: {md_kode(laporan.target)}",
         f"- Waktu uji: {laporan.started:%Y-%m-%d %H:%M:%S %Z} – "
         f"{laporan.finished:%H:%M:%S} ({durasi:.1f} detik)",
         "",
@@ -53,7 +52,7 @@ def ringkasan_markdown(laporan: LaporanKelaikan) -> str:
                   for s in ("tinggi", "sedang", "rendah", "info")}
         ringkas = ", ".join(f"{n} {s}" for s, n in jumlah.items() if n) or "-"
         baris.append(f"| {KATEGORI[k.id]} | {LABEL_STATUS[k.status]} | {ringkas} | "
-                     f"{_sel(k.reason) or '-'} |")
+                     f"{md_aman(k.reason) or '-'} |")
     temuan = laporan.temuan()
     if temuan:
         baris += ["", "## Temuan", ""]
@@ -62,7 +61,7 @@ def ringkasan_markdown(laporan: LaporanKelaikan) -> str:
                 f"### [{t.severity}] {t.title}",
                 f"`{t.check_id}` · {t.wstg} · {t.cwe} · {KATEGORI[kategori]}",
                 "",
-                f"**Bukti:** {t.evidence}",
+                f"**Bukti:** {md_aman(t.evidence)}",
                 "",
                 f"**Rekomendasi:** {t.recommendation}",
                 "",
@@ -86,12 +85,12 @@ async def terbitkan_artefak(laporan: LaporanKelaikan) -> tuple[str, str]:
     """Publish both artifacts (attached to the running flow); return their keys."""
     kunci_ringkas = kunci_artefak(laporan.target)
     kunci_tabel = kunci_artefak(laporan.target, "temuan")
-    judul = f"Uji kelaikan {laporan.target}: {LABEL_VERDICT[laporan.verdict]}"
+    judul = f"Uji kelaikan {md_aman(laporan.target)}: {LABEL_VERDICT[laporan.verdict]}"
     await acreate_markdown_artifact(
         markdown=ringkasan_markdown(laporan), key=kunci_ringkas, description=judul,
     )
     await acreate_table_artifact(
         table=tabel_temuan(laporan), key=kunci_tabel,
-        description=f"Temuan uji kelaikan {laporan.target}",
+        description=f"Temuan uji kelaikan {md_aman(laporan.target)}",
     )
     return kunci_ringkas, kunci_tabel

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain.laporan import BarisLangkah, LaporanTiket
+from domain.teks import md_aman
 
 WIB = ZoneInfo("Asia/Jakarta")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -237,13 +238,10 @@ def _label_teks(peta: Mapping[str, str], nilai: str | None) -> str:
 
 
 def markdown_sel(nilai: object) -> str:
-    """A value safe inside a GitHub-Markdown table cell (and inert as HTML)."""
+    """A value safe inside a GitHub-Markdown table cell or list item (:func:`md_aman`)."""
     if nilai is None or nilai == "":
         return "—"
-    teks = " ".join(str(nilai).split())
-    teks = teks.replace("\\", "\\\\").replace("&", "&amp;")
-    teks = teks.replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"([|*_`\[\]])", r"\\\1", teks)
+    return md_aman(nilai) or "—"
 
 
 # --- preparing the data -------------------------------------------------------------------

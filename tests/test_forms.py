@@ -179,6 +179,69 @@ def test_length_limits_count_after_trimming() -> None:
     assert len(form.pemohon.nama) == 150
 
 
+# --- Text: control, invisible and bidi characters (issue 10) -------------------------------
+
+SATU_BARIS = ["nama_aplikasi", "bahasa_program", "dbms", "engine_aplikasi", "pemohon.nama",
+              "pemohon.jabatan", "penanggung_jawab_struktural.nama",
+              "penanggung_jawab_struktural.jabatan", "penanggung_jawab_struktural.unit_kerja",
+              "penanggung_jawab_teknis.alamat_kantor"]
+TEKS_BEBAS = ["deskripsi"]
+
+
+@pytest.mark.parametrize("jalur", SATU_BARIS)
+@pytest.mark.parametrize(
+    ("sisipan", "pesan"),
+    [("\x00", "memuat karakter kendali U+0000 (NUL)"),
+     ("\x1b[31m", "karakter kendali U+001B (ESC)"),
+     ("\t", "karakter kendali U+0009 (tab)"),
+     ("\n# Penting", "harus satu baris; pindah baris U+000A"),
+     ("\r", "harus satu baris"), ("\u2028", "harus satu baris"),
+     ("\u200b", "karakter tak terlihat U+200B"), ("\u200c", "karakter tak terlihat U+200C"),
+     ("\u200d", "karakter tak terlihat U+200D"), ("\u2060", "karakter tak terlihat U+2060"),
+     ("\ufeff", "karakter tak terlihat U+FEFF"),
+     ("\u202e", "pengatur arah teks (bidi) U+202E"), ("\u202a", "(bidi) U+202A"),
+     ("\u2066", "(bidi) U+2066"), ("\u2069", "(bidi) U+2069")],
+)
+def test_one_line_text_refuses_control_invisible_and_bidi(jalur: str, sisipan: str,
+                                                          pesan: str) -> None:
+    asli = sampel("va")
+    tempat = asli
+    for bagian in jalur.split("."):
+        tempat = tempat[bagian]
+    data = ubah(asli, jalur, f"{tempat[:5]}{sisipan}{tempat[5:]}")
+    hasil = satu_galat("va", data, jalur)
+    assert f"({jalur}): " in hasil and pesan in hasil and "pada karakter ke-6" in hasil
+
+
+@pytest.mark.parametrize("jalur", TEKS_BEBAS)
+@pytest.mark.parametrize(("sisipan", "pesan"),
+                         [("\x00", "U+0000 (NUL)"), ("\x07", "U+0007"), ("\x0b", "U+000B"),
+                          ("\u202e", "(bidi) U+202E"), ("\u2067", "(bidi) U+2067")])
+def test_free_text_refuses_nul_control_and_bidi(jalur: str, sisipan: str, pesan: str) -> None:
+    data = ubah(sampel("va"), jalur, f"Baris satu{sisipan}\nbaris dua")
+    hasil = satu_galat("va", data, jalur)
+    assert f"({jalur}): " in hasil and pesan in hasil
+
+
+def test_free_text_keeps_line_breaks_and_tabs() -> None:
+    teks = "Tujuan:\n\t- layanan A\r\n\t- layanan B\u200b"
+    form = PermohonanVA.model_validate(ubah(sampel("va"), "deskripsi", teks))
+    assert form.deskripsi == teks
+    data = ubah(sampel("pembangunan"), "dokumen_spesifikasi", "1. Pendahuluan\n\x00")
+    assert "U+0000 (NUL)" in satu_galat("pembangunan", data, "dokumen_spesifikasi")
+    data = ubah(sampel("uji-kelayakan"), "jenis_pengujian", ["stress_test"])
+    data["uji_beban"] = {"pengguna_per_hari": 100, "jam_efektif_per_hari": 8,
+                         "durasi_transaksi_menit": 10, "skenario": "login\u202e: 60%"}
+    assert "(bidi) U+202E" in satu_galat("uji-kelayakan", data, "uji_beban.skenario")
+
+
+def test_ordinary_indonesian_names_pass() -> None:
+    data = ubah(sampel("va"), "pemohon.nama", "Dr. Ir. Hj. Siti Nurhaliza, S.T., M.Kom.")
+    data = ubah(data, "nama_aplikasi", "Sistem Informasi Kepegawaian (SIMPEG) — Babel 2.0 · ä")
+    form = PermohonanVA.model_validate(data)
+    assert form.nama_aplikasi.endswith("· ä")
+
+
 @pytest.mark.parametrize(("nilai", "hasil"), [("Linux", "linux"), (" WINDOWS ", "windows"),
                                               ("unix", "unix")])
 def test_platform_choice_lenient(nilai: str, hasil: str) -> None:
@@ -352,6 +415,12 @@ def test_va_addresses_allowed(jalur: str, nilai: str, hasil: str) -> None:
       "192.168.1.0/24?"),
      ("ip_jaringan", "0.0.0.0/0", "tak tertentu (unspecified)"),
      ("ip_jaringan", "224.0.0.0/24", "multicast"),
+     ("ip_jaringan", "128.0.0.0/1", "terlalu luas (/1; paling luas /16 untuk IPv4)"),
+     ("ip_jaringan", "10.0.0.0/8", "IP jaringan (ip_jaringan): Jaringan IP 10.0.0.0/8 terlalu "
+                                   "luas (/8; paling luas /16 untuk IPv4)"),
+     ("ip_jaringan", "2001:db8::/32", "terlalu luas (/32; paling luas /48 untuk IPv6)"),
+     ("ip_jaringan", "169.254.0.0/16", "link-local"),
+     ("ip_aplikasi", "::ffff:169.254.169.254", "IPv4-mapped yang menunjuk ke 169.254.169.254"),
      ("ip_jaringan", "10.10.20.0", "notasi CIDR")],
 )
 def test_va_addresses_refused(jalur: str, nilai: str, pesan: str) -> None:
@@ -431,6 +500,39 @@ def test_url_aplikasi_refused(url: str, pesan: str) -> None:
     data = ubah(sampel("uji-kelayakan"), "url_aplikasi", url)
     hasil = satu_galat("uji-kelayakan", data, "url_aplikasi")
     assert pesan in hasil and "Rahasia123" not in hasil
+
+
+@pytest.mark.parametrize(
+    ("url", "pesan"),
+    [("http://169.254.169.254/latest/meta-data/", "host 169.254.169.254 adalah alamat link-local"),
+     ("http://[::ffff:169.254.169.254]/", "alamat IPv4-mapped yang menunjuk ke 169.254.169.254"),
+     ("http://[fe80::1]/", "link-local"),
+     ("http://0.0.0.0:8080/", "alamat tak tertentu (unspecified)"),
+     ("http://255.255.255.255/", "alamat siaran (broadcast)"),
+     ("http://224.0.0.1/", "alamat multicast"),
+     ("http://2130706433/", "host '2130706433' bukan alamat IPv4 baku"),
+     ("http://0x7f000001/", "host '0x7f000001' bukan alamat IPv4 baku"),
+     ("http://017700000001/", "host '017700000001' bukan alamat IPv4 baku"),
+     ("http://127.1/", "host '127.1' bukan alamat IPv4 baku"),
+     ("http:2130706433", "bukan alamat IPv4 baku"),
+     ("http://%31%32%37.0.0.1/", "kode persen"),
+     ("http://12\n7.0.0.1/", "karakter kendali"),
+     ("http://a_b.example/", "bukan nama host yang sah")],
+)
+def test_url_aplikasi_refuses_hosts_that_are_not_test_targets(url: str, pesan: str) -> None:
+    """Issue 10: link-local (cloud metadata), unspecified, broadcast, multicast, IPv4-mapped
+    and numeric-encoded hosts are refused, naming the field."""
+    data = ubah(sampel("uji-kelayakan"), "url_aplikasi", url)
+    hasil = satu_galat("uji-kelayakan", data, "url_aplikasi")
+    assert hasil.startswith("URL aplikasi (url_aplikasi)") and pesan in hasil
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765/", "http://127.0.0.2:8080/login",
+                                 "http://[::1]:8080/", "http://localhost:8000/",
+                                 "https://sipo.babelprov.go.id/", "http://10.10.20.15/app/"])
+def test_url_aplikasi_loopback_and_ordinary_hosts_stay_allowed(url: str) -> None:
+    form = PermohonanUjiKelayakan.model_validate(ubah(sampel("uji-kelayakan"), "url_aplikasi", url))
+    assert str(form.url_aplikasi) == url
 
 
 @pytest.mark.parametrize(

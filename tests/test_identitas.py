@@ -3,6 +3,7 @@ IP addresses, networks, URL)."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from datetime import date
@@ -16,8 +17,10 @@ from domain.identitas import (
     ESELON_BERLAKU,
     GalatIdentitas,
     NipInfo,
+    alasan_ip_terlarang,
     email_kedinasan,
     eselon_rank,
+    host_url_tertulis,
     memenuhi_eselon_pemohon,
     normalisasi_email,
     normalisasi_eselon,
@@ -25,6 +28,7 @@ from domain.identitas import (
     normalisasi_telepon_hp,
     normalisasi_telepon_internal,
     periksa_eselon_pemohon,
+    periksa_host,
     periksa_ip_host,
     periksa_jaringan,
     periksa_url_aplikasi,
@@ -305,7 +309,8 @@ def test_host_address_refusals(teks: str, pesan: str) -> None:
     ("teks", "hasil"),
     [("127.0.0.0/8", "127.0.0.0/8"), ("10.10.20.0/24", "10.10.20.0/24"),
      ("192.168.1.0/255.255.255.0", "192.168.1.0/24"), ("10.10.20.15/32", "10.10.20.15/32"),
-     ("2001:db8::/32", "2001:db8::/32"), ("::1/128", "::1/128")],
+     ("2001:db8:10::/48", "2001:db8:10::/48"), ("::1/128", "::1/128"),
+     ("10.20.0.0/16", "10.20.0.0/16")],
 )
 def test_network_strict_cidr_allowed(teks: str, hasil: str) -> None:
     assert periksa_jaringan(teks) == hasil
@@ -321,6 +326,88 @@ def test_network_strict_cidr_allowed(teks: str, hasil: str) -> None:
 )
 def test_network_refusals(teks: str, pesan: str) -> None:
     assert pesan in galat(periksa_jaringan, teks).pesan
+
+
+# --- One rule set for hosts, networks and URL hosts (issue 10) ---------------------------------
+
+@pytest.mark.parametrize(
+    ("teks", "pesan"),
+    [("169.254.169.254", "link-local"),
+     ("::ffff:169.254.169.254", "IPv4-mapped yang menunjuk ke 169.254.169.254, alamat link-local"),
+     ("::ffff:0.0.0.0", "tak tertentu (unspecified)"),
+     ("::ffff:224.0.0.1", "multicast"),
+     ("0.1.2.3", "'jaringan ini' (0.0.0.0/8)"),
+     ("fd00:ec2::254", "metadata awan"), ("100.100.100.200", "metadata awan")],
+)
+def test_host_address_more_refusals(teks: str, pesan: str) -> None:
+    assert pesan in galat(periksa_ip_host, teks).pesan
+
+
+@pytest.mark.parametrize("teks", ["127.0.0.1", "127.0.0.2", "::1", "::ffff:127.0.0.1",
+                                  "10.0.0.1", "192.168.1.10", "103.133.56.10"])
+def test_loopback_and_ordinary_hosts_stay_allowed(teks: str) -> None:
+    assert alasan_ip_terlarang(ipaddress.ip_address(teks)) is None
+
+
+@pytest.mark.parametrize(
+    ("teks", "pesan"),
+    [("128.0.0.0/1", "terlalu luas (/1; paling luas /16 untuk IPv4)"),
+     ("10.0.0.0/8", "Jaringan IP 10.0.0.0/8 terlalu luas (/8; paling luas /16 untuk IPv4)"),
+     ("2001:db8::/32", "terlalu luas (/32; paling luas /48 untuk IPv6)"),
+     ("169.254.0.0/16", "link-local"), ("fe80::/64", "link-local"),
+     ("::ffff:a9fe:0/112", "IPv4-mapped yang menunjuk ke 169.254.0.0"),
+     ("100.100.0.0/16", "memuat 100.100.100.200, alamat layanan metadata awan"),
+     ("255.255.255.255/32", "siaran (broadcast)")],
+)
+def test_network_too_wide_or_forbidden(teks: str, pesan: str) -> None:
+    assert pesan in galat(periksa_jaringan, teks).pesan
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [("http://127.0.0.1:8765/", "127.0.0.1"), ("https://u:p@Sipo.go.id:443/x", "Sipo.go.id"),
+     ("http://[::1]:8080/", "[::1]"), ("http:2130706433", "2130706433"),
+     ("http:\\\\0x7f.1/", "0x7f.1"), ("http://a.example?q", "a.example"),
+     ("HTTP://x.example#f", "x.example"), ("ftp://127.0.0.1/", None), ("aplikasi", None),
+     ("http://", None)],
+)
+def test_host_as_written(url: str, host: str | None) -> None:
+    assert host_url_tertulis(url) == host
+
+
+@pytest.mark.parametrize(
+    ("host", "pesan"),
+    [("2130706433", "bukan alamat IPv4 baku"), ("0x7f000001", "bukan alamat IPv4 baku"),
+     ("017700000001", "bukan alamat IPv4 baku"), ("127.1", "bukan alamat IPv4 baku"),
+     ("0x7f.0.0.1", "bukan alamat IPv4 baku"), ("127.0.0.01", "bukan alamat IPv4 baku"),
+     ("127.0.0.1.", "bukan alamat IPv4 baku"), ("10.0.0.300", "bukan alamat IPv4 baku"),
+     ("aplikasi.0x10", "bukan alamat IPv4 baku"),
+     ("169.254.169.254", "link-local"), ("0.0.0.0", "tak tertentu"),
+     ("255.255.255.255", "siaran (broadcast)"), ("224.0.0.1", "multicast"),
+     ("[::ffff:169.254.169.254]", "IPv4-mapped"), ("[fe80::1]", "link-local"),
+     ("[::1", "harus ditutup"), ("[10.0.0.1]", "bukan alamat IPv6"),
+     ("%31%32%37.0.0.1", "kode persen"), ("bücher.example", "huruf ASCII"),
+     ("a_b.example", "bukan nama host yang sah"), ("-a.example", "bukan nama host yang sah"),
+     ("", "harus memuat nama host")],
+)
+def test_url_host_refusals(host: str, pesan: str) -> None:
+    hasil = galat(periksa_host, host).pesan
+    assert pesan in hasil and hasil.startswith("URL aplikasi")
+
+
+@pytest.mark.parametrize(("host", "hasil"),
+                         [("127.0.0.1", "127.0.0.1"), ("[::1]", "::1"), ("LocalHost", "localhost"),
+                          ("sipo.babelprov.go.id.", "sipo.babelprov.go.id."),
+                          ("xn--bcher-kva.example", "xn--bcher-kva.example")])
+def test_url_host_allowed(host: str, hasil: str) -> None:
+    assert periksa_host(host) == hasil
+
+
+def test_parsed_url_host_goes_through_the_address_rules() -> None:
+    # The parser writes the mapped address in hex; the rule still sees 169.254.169.254.
+    url = HttpUrl("http://[::ffff:169.254.169.254]/")
+    assert url.host == "[::ffff:a9fe:a9fe]"
+    assert "169.254.169.254, alamat link-local" in galat(periksa_url_aplikasi, url).pesan
 
 
 # --- URL -----------------------------------------------------------------------------------
