@@ -337,6 +337,12 @@ from lpa.perintah_evaluasi import evaluate, produksi  # noqa: E402 - own module
 app.command(name="evaluate")(evaluate)
 app.command(name="produksi")(produksi)
 
+from lpa.perintah_audit import app as audit_app  # noqa: E402 - own module
+from lpa.perintah_db import app as db_app  # noqa: E402 - own module
+
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+
 
 def main(argv: list[str] | None = None) -> None:
     """The console entry point: a person never sees a traceback.

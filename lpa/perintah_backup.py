@@ -48,7 +48,8 @@ def restore(
 ) -> None:
     """Pulihkan penyimpanan lpa dari berkas cadangan (semua atau tidak sama sekali)."""
     try:
-        hasil = restore_store(get_settings().store_url, berkas, force=force)
+        # Replacing tables is the owner's work: LPA_DATABASE_URL_MIGRASI when it is set.
+        hasil = restore_store(get_settings().migration_url, berkas, force=force)
     except BackupError as exc:
         raise _gagal(str(exc)) from None
     typer.echo(f"Penyimpanan dipulihkan dari {berkas}: {_ringkasan(hasil.manifest)}")

@@ -28,6 +28,17 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of our store; unset means SQLite in data_dir/lpa.db.",
     )
+    database_url_migrasi: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL for migrations and grants (`lpa db migrasi`, `lpa db "
+        "hak-akses`), as the role that owns the store's tables; unset means database_url.",
+    )
+    migrasi_otomatis: bool = Field(
+        default=True,
+        description="Processes bring the store to the newest schema when they first touch "
+        "it; false: they only check the schema and refuse an older one (production, where "
+        "the service's role has no right to change the schema).",
+    )
     jam_buka: time = Field(default=time(8, 0), description="Service opening time (WIB).")
     jam_tutup: time = Field(default=time(16, 0), description="Service closing time (WIB).")
     hari_kerja: frozenset[int] = Field(
@@ -98,6 +109,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'lpa.db').resolve()}"
+
+    @property
+    def migration_url(self) -> str:
+        """Where migrations and grants run: the owner's URL, else the store's."""
+        return self.database_url_migrasi or self.store_url
 
     def calendar(self) -> BusinessCalendar:
         return BusinessCalendar(

@@ -60,6 +60,8 @@ MANIFEST = "manifest.json"
 MANIFEST_MAX_BYTES = 1 << 20
 DUMP = {"sqlite": "store.sqlite3", "postgresql": "store.pgdump"}
 ALEMBIC_TABLE = "alembic_version"
+# Bookkeeping that a freshly migrated, empty store already holds rows in.
+BOOKKEEPING = (ALEMBIC_TABLE, "chain_head")
 # Bounds for the external tools and for waiting on locks held by running services.
 TOOL_TIMEOUT_S = 3600
 LOCK_WAIT_S = 30
@@ -192,7 +194,7 @@ def _restore(url: str, path: Path, force: bool) -> RestoreResult:
 
 
 def stored_rows(url: str) -> int:
-    """Rows held by the store's tables (the Alembic bookkeeping not counted)."""
+    """Rows held by the store's tables (the Alembic revision and chain heads not counted)."""
     if backend(url) == "sqlite":
         path = _sqlite_path(url)
         if not path.exists():
@@ -208,7 +210,7 @@ def stored_rows(url: str) -> int:
     else:
         with db.engine(url).connect() as conn:
             tables = _count_rows(conn)
-    return sum(n for name, n in tables.items() if name != ALEMBIC_TABLE)
+    return sum(n for name, n in tables.items() if name not in BOOKKEEPING)
 
 
 # --- the archive ----------------------------------------------------------------------------

@@ -9,8 +9,11 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -74,8 +77,26 @@ def alembic_config() -> Config:
     return cfg
 
 
-def upgrade(url: str) -> None:
+class SchemaError(RuntimeError):
+    """The store's schema is older than this code and may not be migrated from here;
+    the message is for people (Bahasa Indonesia)."""
+
+
+def current_revision(url: str) -> str | None:
+    """The store's Alembic revision (None for an empty store); reads only."""
+    with engine(url).connect() as connection:
+        heads = MigrationContext.configure(connection).get_current_heads()
+        connection.rollback()
+    return heads[0] if heads else None
+
+
+def upgrade(url: str, *, migrate: bool | None = None) -> None:
     """Bring the store at ``url`` to the newest schema (Alembic ``upgrade head``).
+
+    A store already at the newest revision is only read (the service's database role in
+    production has no right to change the schema: deployments/produksi.md). ``migrate``
+    (default: the setting ``LPA_MIGRASI_OTOMATIS``) False makes an older store an error
+    instead of a migration.
 
     Once per URL and process (until :func:`dispose_all`): the commands call this before
     every read, and Alembic's command API is neither cheap nor safe to run from two threads
@@ -85,9 +106,32 @@ def upgrade(url: str) -> None:
         if url in _upgraded:
             return
         cfg = alembic_config()
-        with engine(url).begin() as connection:
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        current = current_revision(url)
+        if current != head:
+            if migrate is None:
+                from lpa.settings import get_settings
+
+                migrate = get_settings().migrasi_otomatis
+            if not migrate:
+                raise SchemaError(
+                    f"Skema penyimpanan pada revisi {current or '(kosong)'}, versi lpa ini "
+                    f"memerlukan {head}, dan migrasi otomatis dimatikan "
+                    "(LPA_MIGRASI_OTOMATIS=false): jalankan `lpa db migrasi` sebagai pemilik "
+                    "tabel (LPA_DATABASE_URL_MIGRASI)"
+                )
+            try:
+                with engine(url).begin() as connection:
+                    cfg.attributes["connection"] = connection
+                    command.upgrade(cfg, "head")
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                    raise
+                raise SchemaError(
+                    f"Skema penyimpanan pada revisi {current or '(kosong)'} perlu dinaikkan ke "
+                    f"{head}, tetapi peran basis data ini tidak berhak mengubah skema: "
+                    "jalankan `lpa db migrasi` sebagai pemilik tabel (LPA_DATABASE_URL_MIGRASI)"
+                ) from None
         _upgraded.add(url)
 
 

@@ -102,6 +102,11 @@ class AuditEvent(Base):
     kind: Mapped[str] = mapped_column(String(60), index=True)
     actor: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]]
+    # The hash chain (store/chain.py), filled in by store.repo.audit.
+    chain_seq: Mapped[int] = mapped_column(unique=True)
+    chain_prev: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    chain_content: Mapped[str] = mapped_column(Text)
 
 
 class AgendaEntry(Base):
@@ -118,8 +123,31 @@ class AgendaEntry(Base):
     archived_at: Mapped[datetime]
     summary: Mapped[str] = mapped_column(Text)
     report_path: Mapped[str | None] = mapped_column(String(500))
+    report_sha256: Mapped[str | None] = mapped_column(String(64))
+    """SHA-256 of the report file at archive time (None when there was no file)."""
+    # The hash chain (store/chain.py), filled in by store.repo.archive_ticket; the content
+    # includes the archived ticket's number, outcome, state and times.
+    chain_seq: Mapped[int] = mapped_column(unique=True)
+    chain_prev: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    chain_content: Mapped[str] = mapped_column(Text)
 
     ticket: Mapped[Ticket] = relationship(back_populates="agenda_entry")
+
+
+class ChainHead(Base):
+    """The last link of each hash chain (``audit_event``, ``agenda_entry``).
+
+    One row per chain, created by migration 0005; it only ever advances by one (a trigger
+    refuses anything else), so rows deleted at the end of a chain or a truncated table are
+    detected. Writers lock it until commit, so concurrent writers cannot fork a chain.
+    """
+
+    __tablename__ = "chain_head"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class Counter(Base):

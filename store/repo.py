@@ -14,6 +14,7 @@ from domain.calendar import WIB, BusinessCalendar, add_business_time
 from domain.nomor import nomor_agenda, nomor_tiket
 from domain.sop import JenisLayanan, LangkahSOP, langkah
 from domain.tiket import HasilTiket, StatusTiket
+from store import chain
 from store.models import AgendaEntry, AuditEvent, Counter, Disposition, StepRecord, Ticket
 
 
@@ -54,15 +55,22 @@ def audit(
     at: datetime | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    event = AuditEvent(
-        at=at or _now(),
-        ticket_id=ticket.id if ticket is not None else None,
-        kind=kind,
-        actor=actor,
-        detail=detail,
-    )
+    """Append an audit event as the next link of the audit chain (store/chain.py).
+
+    The chain's head stays locked until the caller's transaction ends.
+    """
+    values = {
+        "at": at or _now(),
+        "ticket_id": ticket.id if ticket is not None else None,
+        "kind": kind,
+        "actor": actor,
+        "detail": detail,
+    }
+    link = chain.next_link(session, chain.AUDIT, lambda seq: chain.audit_content(seq, values))
+    event = AuditEvent(**values, **link.columns())
     session.add(event)
     session.flush()
+    chain.advance_head(session, chain.AUDIT, link)
     return event
 
 
@@ -256,8 +264,14 @@ def archive_ticket(
     at: datetime,
     summary: str,
     report_path: str | None = None,
+    report_sha256: str | None = None,
 ) -> AgendaEntry:
-    """Write the agenda-book entry; from then on the database refuses changes to the ticket."""
+    """Write the agenda-book entry; from then on the database refuses changes to the ticket.
+
+    The entry is the next link of the agenda chain; its content vouches for the ticket's
+    outcome and the report's hash, so a later rewrite of either is detected
+    (``lpa audit verifikasi``). Locks: the agenda chain's head, then the audit chain's.
+    """
     _refuse_if_archived(ticket)
     if ticket.state != StatusTiket.DITUTUP.value:
         raise StoreError(
@@ -266,20 +280,27 @@ def archive_ticket(
         )
     year = at.astimezone(WIB).year
     seq = next_value(session, "agenda", year)
-    entry = AgendaEntry(
-        ticket_id=ticket.id,
-        year=year,
-        seq=seq,
-        number=nomor_agenda(year, seq),
-        archived_at=at,
-        summary=summary,
-        report_path=report_path,
-    )
-    session.add(entry)
     ticket.state = StatusTiket.DIARSIPKAN.value
     ticket.archived_at = at
     ticket.updated_at = at
     session.flush()
+    values = {
+        "ticket_id": ticket.id,
+        "year": year,
+        "seq": seq,
+        "number": nomor_agenda(year, seq),
+        "archived_at": at,
+        "summary": summary,
+        "report_path": report_path,
+        "report_sha256": report_sha256,
+    }
+    archived = {f: getattr(ticket, f) for f in chain.TICKET_FIELDS}
+    link = chain.next_link(session, chain.AGENDA,
+                           lambda n: chain.agenda_content(n, values, archived))
+    entry = AgendaEntry(**values, **link.columns())
+    session.add(entry)
+    session.flush()
+    chain.advance_head(session, chain.AGENDA, link)
     audit(session, "tiket_diarsipkan", ticket=ticket, at=at, nomor_agenda=entry.number)
     return entry
 

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tiket import HasilTiket
 from lpa.settings import get_settings
-from store import backup, db
+from store import backup, chain, db
 from store.backup import BackupError
 from tasks import tiket
 
@@ -166,6 +166,13 @@ def _audit_update_refused(url: str) -> None:
         c.execute(text("UPDATE audit_event SET kind = 'dipalsukan'"))
 
 
+def _chains_intact(url: str) -> None:
+    with db.engine(url).connect() as conn:
+        reports = chain.verify(conn)
+    assert [(r.table, r.broken) for r in reports] == [("audit_event", None),
+                                                      ("agenda_entry", None)]
+
+
 def test_backup_wipe_restore_brings_every_row_and_guard_back(store: str, tmp_path: Path
                                                              ) -> None:
     made = _isi_semua_keadaan()
@@ -191,12 +198,14 @@ def test_backup_wipe_restore_brings_every_row_and_guard_back(store: str, tmp_pat
     assert _rows(store) == before
     assert _guards(store) == guards
     _audit_update_refused(store)
+    _chains_intact(store)
     with pytest.raises(DBAPIError, match="diarsipkan"), db.engine(store).begin() as c:
         c.execute(text("UPDATE ticket SET state = 'diproses' WHERE archived_at IS NOT NULL"))
     # The restored store goes on: sequences and counters continue after the restored rows.
     assert tiket.akun_uji(made["langkah2"]) == ("penguji", "rahasia-uji")
     nomor = _buka("Setelah Pemulihan")
     assert nomor not in states and nomor > max(states)
+    _chains_intact(store)  # the restored chains go on
 
 
 def test_restore_onto_a_store_with_rows_needs_force(store: str, tmp_path: Path) -> None:
@@ -346,6 +355,8 @@ def test_a_backup_of_an_older_schema_is_restored_and_upgraded(store: str, tmp_pa
     assert rows["alembic_version"] == [{"version_num": head}]
     assert "test_credential" in rows
     assert [t["number"] for t in rows["ticket"]] == ["LPA-2026-000042"]
+    assert [a["chain_seq"] for a in rows["audit_event"]] == [1]  # chained by the upgrade
+    _chains_intact(store)
     _audit_update_refused(store)
 
 

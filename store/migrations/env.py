@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
 from store.models import Base
 
@@ -19,8 +18,10 @@ def run_migrations_online() -> None:
             context.run_migrations()
         return
     from lpa.settings import get_settings
+    from store import db
 
-    engine = create_engine(get_settings().store_url)
+    # db.engine: a bare postgresql:// URL means psycopg 3, as everywhere else in lpa.
+    engine = db.engine(get_settings().migration_url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
