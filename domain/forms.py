@@ -210,7 +210,7 @@ class AkunUji(_Formulir):
     # Passwords are never trimmed: leading or trailing spaces may be part of them.
     model_config = ConfigDict(title="Akun uji", str_strip_whitespace=False)
 
-    username: Annotated[str, StringConstraints(strip_whitespace=True)] = _teks(
+    username: Annotated[TeksSatuBaris, StringConstraints(strip_whitespace=True)] = _teks(
         "Nama pengguna", "Nama pengguna akun uji aplikasi.", MAKS_NAMA)
     password: SecretStr = Field(
         title="Kata sandi", description="Kata sandi akun uji; tidak pernah ditampilkan.",
@@ -480,7 +480,8 @@ class AkunUjiTitipan(_Formulir):
 
     model_config = ConfigDict(title="Akun uji (kata sandi dititipkan)")
 
-    username: str = _teks("Nama pengguna", "Nama pengguna akun uji aplikasi.", MAKS_NAMA)
+    username: TeksSatuBaris = _teks("Nama pengguna", "Nama pengguna akun uji aplikasi.",
+                                    MAKS_NAMA)
     rahasia: str = Field(
         title="Rujukan titipan kata sandi",
         description="Rujukan kata sandi yang dititipkan terenkripsi di penyimpanan layanan "

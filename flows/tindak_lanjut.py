@@ -39,7 +39,8 @@ def target_dari_formulir(tiket: t.TiketSnapshot) -> TargetUji:
         url = form["url_aplikasi"]
         db_host = None
     else:
-        url = f"http://{form['ip_aplikasi']}/"
+        host = form["ip_aplikasi"]
+        url = f"http://[{host}]/" if ":" in host else f"http://{host}/"
         db_host = form.get("ip_database")
     return TargetUji(
         url=url,

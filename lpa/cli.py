@@ -224,6 +224,7 @@ def status(
 ) -> None:
     """Langkah-langkah tiket dengan waktu, keputusan dan tanda terlambat."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from lpa import operasi
@@ -237,7 +238,8 @@ def status(
         return datetime.fromisoformat(value).astimezone(WIB).strftime("%d-%m-%Y %H:%M") \
             if value else "-"
 
-    table = Table(title=f"{data['tiket']} · {data['aplikasi']} · {data['status']}"
+    # the application's name is the requester's text: never Rich markup
+    table = Table(title=f"{data['tiket']} · {escape(data['aplikasi'])} · {data['status']}"
                   + (f" · {data['nomor_agenda']}" if data["nomor_agenda"] else ""))
     for column in ("No", "Langkah", "Mulai", "Jatuh tempo", "Selesai", "Keputusan", "Terlambat"):
         table.add_column(column)

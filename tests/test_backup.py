@@ -46,10 +46,18 @@ def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 def _buka(nama: str, akun: tuple[str, str] | None = None) -> str:
+    titipan = None
+    if akun:  # deposited first, as `lpa submit` and the portal do (store/secrets.py)
+        from store import db, secrets
+
+        settings = get_settings()
+        with db.session_scope(settings.store_url) as session:
+            box = secrets.fernet(None, settings.key_file)
+            titipan = (akun[0], secrets.titipkan(session, box, akun[1], datetime.now(UTC)))
     nomor, created = tiket.buka_tiket.fn(
         JenisLayanan.UJI_KELAYAKAN if akun else JenisLayanan.PEMBANGUNAN,
         {"nama_aplikasi": nama, "catatan": "ujicoba cadangan é ✓"},
-        nama, "Badan Kepegawaian Daerah", datetime.now(UTC), f"kunci-{nama}", akun,
+        nama, "Badan Kepegawaian Daerah", datetime.now(UTC), f"kunci-{nama}", titipan,
     )
     assert created
     return nomor
