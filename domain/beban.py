@@ -38,6 +38,12 @@ Scenario (:func:`muat_skenario`)
     YAML or JSON: ``steps`` (method, path, weight, think_time, optional form ``data``) and an
     optional ``login`` step that uses the request's test account. Paths are relative to the
     application's URL: the load never leaves the approved target.
+
+Scope (:class:`LuarCakupan`)
+    Whatever the scenario (ours or the requester's locustfile), the load generator only
+    talks to the target's origin (scheme, host, port): a redirect off it is answered but not
+    followed, a request off it is refused and counts as a failed request. The result says
+    how many of each there were (``off_scope``, and a note).
 """
 
 from __future__ import annotations
@@ -309,6 +315,43 @@ def hasil_langkah(users: int, histogram: Mapping[int | str, int], requests: int,
     )
 
 
+class LuarCakupan(BaseModel):
+    """What the load generator kept out of the test's scope (the target's origin)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    redirects_not_followed: int = 0
+    """Answers that redirected off the origin: measured as they were, not followed."""
+    requests_refused: int = 0
+    """Requests (or connections) to another origin refused before anything was sent; each
+    request is a failure in the measurements."""
+    examples: list[str] = Field(default_factory=list)
+    """A few of those addresses (scheme, host, port and path; at most five)."""
+
+    @classmethod
+    def dari_hitungan(cls, data: Mapping[str, Any] | None) -> LuarCakupan:
+        """From the scope guard's counts (``pengalihan``, ``ditolak``, ``contoh``)."""
+        data = data or {}
+        return cls(redirects_not_followed=int(data.get("pengalihan") or 0),
+                   requests_refused=int(data.get("ditolak") or 0),
+                   examples=[str(c) for c in (data.get("contoh") or [])][:5])
+
+    def catatan(self) -> list[str]:
+        """Notes for the report, in Bahasa Indonesia."""
+        contoh = f" (mis. {', '.join(self.examples[:3])})" if self.examples else ""
+        baris = []
+        if self.redirects_not_followed:
+            baris.append(
+                f"{self.redirects_not_followed} jawaban pengalihan (redirect) ke luar cakupan "
+                f"uji tidak diikuti{contoh}; yang terukur adalah jawaban pengalihan itu, bukan "
+                "halaman tujuannya")
+        if self.requests_refused:
+            baris.append(
+                f"{self.requests_refused} permintaan ke luar cakupan uji ditolak generator "
+                f"beban dan dihitung sebagai galat{contoh}")
+        return baris
+
+
 class RingkasanBeban(BaseModel):
     """The stress part of laporan.json (``categories[uji_beban].beban``)."""
 
@@ -334,26 +377,31 @@ class RingkasanBeban(BaseModel):
     """Load-generator worker processes that took part (1: a single process)."""
     load_seconds: float | None = None
     """Wall time of the Locust run, start-up included."""
+    off_scope: LuarCakupan = Field(default_factory=LuarCakupan)
+    """Redirects not followed and requests refused because they left the target's origin."""
     notes: list[str] = Field(default_factory=list)
 
 
 def ringkas(target: TargetKonkurensi, rencana: RencanaBeban, steps: Sequence[HasilLangkah],
             p95_ms: float = P95_DEFAULT_MS, *, selesai: bool = True,
             catatan: Iterable[str] = (), workers: int | None = None,
-            load_seconds: float | None = None) -> RingkasanBeban:
+            load_seconds: float | None = None,
+            cakupan: LuarCakupan | None = None) -> RingkasanBeban:
     """Capacity and verdict from the measured steps (rules in the module docstring).
 
     ``selesai``: the run reached the end of its plan (not stopped by a bound or a crash).
+    ``cakupan``: what the scope guard kept out (reported, and noted when not empty).
     """
     steps = list(steps)
-    catatan = [*rencana.catatan, *catatan]
+    cakupan = cakupan or LuarCakupan()
+    catatan = [*rencana.catatan, *catatan, *cakupan.catatan()]
     jenuh = any(s.generator_saturated for s in steps)
     umum = {
         "target_users": target.target, "p95_threshold_ms": p95_ms,
         "generator_saturated": jenuh, "steps": steps, "peak_factor": target.faktor_puncak,
         "average_users": round(target.rata_rata, 3), "arithmetic": target.aritmetika(),
         "planned_steps": len(rencana.langkah), "notes": catatan, "workers": workers,
-        "load_seconds": load_seconds,
+        "load_seconds": load_seconds, "off_scope": cakupan,
     }
 
     def tidak_valid(alasan: str) -> RingkasanBeban:

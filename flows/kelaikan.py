@@ -7,12 +7,15 @@ and a findings table, and returns ``laporan.json`` as a dict.
 
 A check that fails or times out is recorded in its category (``reason``) and never stops the
 others; a category subflow that crashes is reported ``tidak_diuji`` with the reason. The
-test account's password is removed from every text before anything leaves the flow.
+whole test is bounded (:func:`batas_uji`, ``LPA_UJI_BATAS_TOTAL``): a category still running
+at the bound is cancelled and reported ``tidak_diuji`` with that reason. The test account's
+password is removed from every text before anything leaves the flow.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -21,15 +24,18 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from domain.beban import DURASI_MAKS_DEFAULT
 from domain.forms import UjiBeban
 from domain.kelaikan import (
     HasilKategori,
     LaporanKelaikan,
     TargetUji,
     Temuan,
+    UjiTidakDapatDinilai,
     hasil_kategori,
     kategori_tidak_diuji,
 )
+from lpa.settings import get_settings
 from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_validasi
 from tasks import kelaikan_cek as cek
 from tasks.kelaikan_artefak import terbitkan_artefak
@@ -40,9 +46,58 @@ ALASAN_TANPA_DB = "host/port basis data tidak disebut dalam permohonan"
 BATAS_WAKTU_KATEGORI = 15 * 60
 """Wall-clock bound of one category subflow, seconds (each check has its own, shorter)."""
 
+TENGGANG_BEBAN = 300.0
+"""Seconds a stress test needs beyond its own duration (Locust's start, the report)."""
+TENGGANG_BATAL = 30.0
+"""Seconds given to the categories cancelled at the bound to wind down."""
+TENGGANG_LAPORAN = 120.0
+"""Seconds a caller's wall-clock timeout allows beyond :func:`batas_uji` (report,
+artifacts), so that the flow's own bound, with its reasons, comes first."""
+
 BATAS_TUNGGU_MULAI = 30.0
 """Seconds ``kelaikan`` waits for one category subflow to start before it starts the next
 one anyway."""
+
+class BatasUjiTerlampaui(TimeoutError):
+    """The whole feasibility test reached its bound; the message (Bahasa Indonesia) is the
+    reason of every category it cut."""
+
+
+def batas_uji(stress: bool = False, durasi_maks: float | None = None) -> float:
+    """Seconds one whole feasibility test may take: ``LPA_UJI_BATAS_TOTAL``; with a stress
+    test that needs longer, its maximum duration plus :data:`TENGGANG_BEBAN`."""
+    batas = get_settings().uji_batas_total
+    if stress:
+        batas = max(batas, (durasi_maks or DURASI_MAKS_DEFAULT) + TENGGANG_BEBAN)
+    return batas
+
+
+def alasan_batas(detik: float) -> str:
+    return f"batas waktu total uji kelaikan ({detik:g} detik) terlampaui"
+
+
+async def tunggu_dalam_batas(tugas: Sequence[asyncio.Future[Any]], sisa: float,
+                             alasan: str) -> list[Any]:
+    """Wait for ``tugas`` at most ``sisa`` seconds; cancel what is still running (and give
+    it :data:`TENGGANG_BATAL` seconds to wind down). Returns, in order, each result, the
+    exception it ended with, or :class:`BatasUjiTerlampaui` for those cut at the bound."""
+    terpotong: set[asyncio.Future[Any]] = set()
+    if tugas:
+        _, terpotong = await asyncio.wait(tugas, timeout=max(0.0, sisa))
+    for t in terpotong:
+        t.cancel()
+    if terpotong:
+        await asyncio.wait(terpotong, timeout=TENGGANG_BATAL)
+    hasil: list[Any] = []
+    for t in tugas:
+        if t in terpotong:
+            hasil.append(BatasUjiTerlampaui(alasan))
+        elif t.cancelled():
+            hasil.append(asyncio.CancelledError())
+        else:
+            hasil.append(t.exception() or t.result())
+    return hasil
+
 
 Langkah = tuple[Sequence[str], Awaitable[list[Temuan]]]
 """The check ids one task covers, and the awaitable task call."""
@@ -304,23 +359,33 @@ async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | No
     """
     logger = get_run_logger()
     mulai = datetime.now(UTC)
+    batas = batas_uji(stress and beban is not None, (opsi_beban or {}).get("durasi_maks"))
+    akhir = time.monotonic() + batas
     await cek.periksa_target(target.url)
-    logger.info("Uji kelaikan %s: enam kategori berjalan bersamaan%s", target.url,
-                ", dengan uji beban" if stress else "")
+    logger.info("Uji kelaikan %s: enam kategori berjalan bersamaan%s (batas %g detik)",
+                target.url, ", dengan uji beban" if stress else "", batas)
     tugas = await _mulai_bergiliran([
         lambda subflow=subflow: subflow(target) for subflow in SUBFLOW_KATEGORI.values()])
     ids = list(SUBFLOW_KATEGORI)
     if stress:
         tugas.append(asyncio.ensure_future(uji_beban(target, beban, **(opsi_beban or {}))))
         ids.append("uji_beban")
-    hasil = await asyncio.gather(*tugas, return_exceptions=True)
+    hasil = await tunggu_dalam_batas(tugas, akhir - time.monotonic(), alasan_batas(batas))
     kategori: list[HasilKategori] = []
     for kid, h in zip(ids, hasil, strict=True):
-        if isinstance(h, BaseException):
+        if isinstance(h, BatasUjiTerlampaui):
+            logger.warning("Kategori %s dihentikan: %s", kid, h)
+            kategori.append(kategori_tidak_diuji(kid, str(h)))
+        elif isinstance(h, BaseException):
             kategori.append(kategori_tidak_diuji(kid, f"subflow gagal: {cek.alasan_galat(h)}"))
         else:
             kategori.append(h)
-    laporan = LaporanKelaikan.susun(target, mulai, datetime.now(UTC), kategori)
+    try:
+        laporan = LaporanKelaikan.susun(target, mulai, datetime.now(UTC), kategori)
+    except UjiTidakDapatDinilai as exc:
+        if any(isinstance(h, BatasUjiTerlampaui) for h in hasil):
+            raise UjiTidakDapatDinilai(f"{exc} Sebab: {alasan_batas(batas)}.") from None
+        raise
     laporan = laporan.tanpa_rahasia(target.rahasia())
     await terbitkan_artefak(laporan)
     logger.info("Uji kelaikan %s selesai: %s", target.url, laporan.verdict)

@@ -30,6 +30,7 @@ from domain.beban import (
     MAKS_PERMINTAAN_DEFAULT,
     P95_DEFAULT_MS,
     PEMANASAN_DEFAULT,
+    LuarCakupan,
     RingkasanBeban,
     Skenario,
     SkenarioTidakSah,
@@ -163,7 +164,8 @@ async def laksanakan_uji_beban(
         catatan.append("Locust sempat memperingatkan CPU generator di atas 90 % (sesaat)")
     ringkasan = ringkas(sasaran, rencana, steps, p95_ms,
                         selesai=bool(mentah.get("selesai")), catatan=catatan,
-                        workers=mentah.get("workers"), load_seconds=mentah.get("detik_beban"))
+                        workers=mentah.get("workers"), load_seconds=mentah.get("detik_beban"),
+                        cakupan=LuarCakupan.dari_hitungan(mentah.get("cakupan")))
     if log:
         log.info("%s", ringkasan_teks(ringkasan))
     if prefect:

@@ -81,6 +81,16 @@ class Settings(BaseSettings):
         default=3000.0, gt=0,
         description="The stress test's p95 response-time threshold (ms) in a ticket's step 5.",
     )
+    uji_batas_permintaan: float = Field(
+        default=30.0, gt=0, le=600,
+        description="Total deadline (seconds) of one request to an application under test: "
+                    "connect, headers and the whole body (per-read timeouts are no deadline).",
+    )
+    uji_batas_total: float = Field(
+        default=1200.0, gt=0, le=86400,
+        description="Upper bound (seconds) of one whole feasibility test; a stress test "
+                    "that needs longer stretches it to its own duration plus 300 s.",
+    )
     batas_detak_run: float | None = Field(
         default=None, ge=45,
         description="Seconds after a flow run's heartbeat without news before the zombie "

@@ -34,7 +34,7 @@ from store.models import AppProbe, ProductionApp, ServiceHeartbeat
 
 DEPLOYMENT_LAYANAN = ("intake/intake", "proses-tiket/proses-tiket")
 BATAS_HTTP_DETIK = 5.0
-"""Wall-clock bound of one HTTP check (connect + answer)."""
+"""Total deadline of one HTTP check (connect + the response's head)."""
 MAKS_APLIKASI = 200
 """At most this many production applications are probed per beat."""
 
@@ -112,16 +112,31 @@ class HasilCekAplikasi:
     error: str | None
 
 
+async def _status_http(url: str) -> int:
+    """The status of one GET, read from the response's head (the body is never read)."""
+    async with httpx.AsyncClient(verify=False, timeout=BATAS_HTTP_DETIK,
+                                 follow_redirects=False) as client, \
+            client.stream("GET", url) as r:
+        return r.status_code
+
+
 async def cek_http(production_id: int, url: str) -> HasilCekAplikasi:
-    """One bounded GET: up when the application answers below HTTP 500 within the bound."""
+    """One bounded GET: up when the application answers below HTTP 500 within the bound.
+
+    The bound is a total deadline (connect + headers): a server that drips its header
+    block a byte at a time never trips a per-read timeout."""
     mulai = time.monotonic()
     try:
-        async with httpx.AsyncClient(verify=False, timeout=BATAS_HTTP_DETIK,
-                                     follow_redirects=False) as client:
-            r = await asyncio.wait_for(client.get(url), BATAS_HTTP_DETIK + 1)
+        try:
+            async with asyncio.timeout(BATAS_HTTP_DETIK):
+                status = await _status_http(url)
+        except TimeoutError:
+            return HasilCekAplikasi(
+                production_id, url, False, None, None,
+                f"batas waktu total permintaan ({BATAS_HTTP_DETIK:g} detik) terlampaui")
         ms = (time.monotonic() - mulai) * 1000
-        return HasilCekAplikasi(production_id, url, r.status_code < 500, r.status_code, ms,
-                                None if r.status_code < 500 else f"HTTP {r.status_code}")
+        return HasilCekAplikasi(production_id, url, status < 500, status, ms,
+                                None if status < 500 else f"HTTP {status}")
     except Exception as exc:  # noqa: BLE001 - the answer is "down", with the reason
         return HasilCekAplikasi(production_id, url, False, None, None,
                                 f"{type(exc).__name__}: {exc}"[:500])

@@ -22,6 +22,7 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from tasks.kelaikan_http import (
+    BatasWaktuTotal,
     DiluarCakupan,
     Formulir,
     Halaman,
@@ -53,7 +54,7 @@ class TidakDapatDiuji(RuntimeError):
 
 def alasan_galat(exc: BaseException) -> str:
     """Why a check did not finish, in Bahasa Indonesia (never echoing credentials)."""
-    if isinstance(exc, TidakDapatDiuji):
+    if isinstance(exc, TidakDapatDiuji | BatasWaktuTotal):
         return str(exc)
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return "melewati batas waktu"
@@ -94,10 +95,15 @@ def _kutip(teks: str, panjang: int = 120) -> str:
 
 @task(name="kelaikan.periksa_target", **_opsi_tugas)
 async def periksa_target(url: str) -> int:
-    """One request to the start page: the test runs only when the application answers."""
+    """One request to the start page: the test runs only when the application answers,
+    whole, within the total deadline of a request (``LPA_UJI_BATAS_PERMINTAAN``)."""
     try:
         async with KlienUji(url) as klien:
             return (await klien.get(url)).status
+    except BatasWaktuTotal as exc:
+        raise TargetTidakTerjangkau(
+            f"Aplikasi {url} tidak menjawab utuh ({exc}); uji tidak dijalankan."
+        ) from None
     except httpx.TransportError as exc:
         raise TargetTidakTerjangkau(
             f"Aplikasi {url} tidak dapat dihubungi ({alasan_galat(exc)}); uji tidak dijalankan."

@@ -8,8 +8,11 @@ Safe by construction:
 * **Rate**: every request to one origin waits for a slot of a shared per-origin limiter
   (:data:`LAJU_DEFAULT` requests per second unless told otherwise), across all checks,
   subflows and threads of this process.
-* **Time and size**: every request has a timeout (:data:`BATAS_WAKTU_PERMINTAAN`) and reads
-  at most :data:`BATAS_UKURAN` bytes of a body.
+* **Time and size**: every request has a per-phase timeout (:data:`BATAS_WAKTU_PERMINTAAN`)
+  and a total deadline (connect + headers + whole body, ``LPA_UJI_BATAS_PERMINTAAN``): a
+  server that drips its body a byte at a time never trips a read timeout, but the deadline
+  ends the request with :class:`BatasWaktuTotal`. At most :data:`BATAS_UKURAN` bytes of a
+  body are read.
 * **Raw heads**: :meth:`KlienUji.kepala_mentah` reads a response's header block byte for
   byte (for header-injection probes that httpx's parser may refuse) under the same scope,
   rate and time bounds.
@@ -37,6 +40,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from lpa.settings import get_settings
+
 LAJU_DEFAULT = 10.0
 """Requests per second per target."""
 BATAS_WAKTU_PERMINTAAN = 10.0
@@ -51,6 +56,20 @@ USER_AGENT = "LPA-UjiKelaikan/0.1 (Diskominfo Prov. Kep. Bangka Belitung)"
 
 class DiluarCakupan(ValueError):
     """A request outside the target's origin was refused before it was sent."""
+
+
+class BatasWaktuTotal(httpx.TimeoutException):
+    """A request outlived its total deadline (connect + headers + whole body). A timeout
+    like httpx's own; the message, in Bahasa Indonesia, is the reason a check records."""
+
+    def __init__(self, detik: float) -> None:
+        super().__init__(f"batas waktu total permintaan ({detik:g} detik) terlampaui")
+        self.detik = detik
+
+
+def batas_total_default() -> float:
+    """The total deadline of one request (``LPA_UJI_BATAS_PERMINTAAN``)."""
+    return get_settings().uji_batas_permintaan
 
 
 # --- Scope and rate ------------------------------------------------------------------------
@@ -176,6 +195,7 @@ class KlienUji:
 
     def __init__(
         self, url: str, *, laju: float = LAJU_DEFAULT, batas_waktu: float | None = None,
+        batas_total: float | None = None,
     ) -> None:
         skema = urlsplit(url).scheme
         if skema not in ("http", "https"):
@@ -185,6 +205,7 @@ class KlienUji:
         self.pembatas = pembatas_untuk(url, laju)
         waktu = BATAS_WAKTU_PERMINTAAN if batas_waktu is None else batas_waktu
         self.batas_waktu = waktu
+        self.batas_total = batas_total_default() if batas_total is None else batas_total
         self._klien = httpx.AsyncClient(
             follow_redirects=False, verify=False, trust_env=False,
             timeout=httpx.Timeout(waktu), headers={"User-Agent": USER_AGENT},
@@ -243,6 +264,16 @@ class KlienUji:
     ) -> Halaman:
         await self.pembatas.tunggu()
         _catat_permintaan(url)
+        try:
+            async with asyncio.timeout(self.batas_total):
+                return await self._baca(method, url, data=data, params=params)
+        except TimeoutError:
+            raise BatasWaktuTotal(self.batas_total) from None
+
+    async def _baca(
+        self, method: str, url: str, *, data: dict[str, str] | None,
+        params: dict[str, str] | None,
+    ) -> Halaman:
         async with self._klien.stream(method, url, data=data, params=params) as jawaban:
             potongan: list[bytes] = []
             ukuran = 0
@@ -284,8 +315,12 @@ class KlienUji:
                       "Connection: close\r\n\r\n").encode("ascii")
         await self.pembatas.tunggu()
         _catat_permintaan(url)
-        return await asyncio.wait_for(self._kepala_mentah(host, port, skema, permintaan),
-                                      self.batas_waktu)
+        batas = min(self.batas_waktu, self.batas_total)
+        try:
+            return await asyncio.wait_for(
+                self._kepala_mentah(host, port, skema, permintaan), batas)
+        except TimeoutError:
+            raise BatasWaktuTotal(batas) from None
 
     async def _kepala_mentah(self, host: str, port: int, skema: str,
                              permintaan: bytes) -> KepalaMentah:

@@ -18,6 +18,14 @@ terminated, then killed.
 
 The test account reaches the locustfile only through environment variables
 (:data:`ENV_USERNAME`, :data:`ENV_PASSWORD`): never in a file, an argument, a log or a report.
+
+Scope: every run loads the scope guard (``templates/locust_cakupan.py.j2``, rendered as
+:data:`NAMA_PENJAGA` with the target's origin baked in) first, beside the locustfile(s), the
+requester's own included: redirects off the target's origin are not followed, requests off
+it are refused (a failure named :data:`NAMA_DITOLAK`), other TCP connections too; the counts
+land in :data:`NAMA_CAKUPAN`. Locust's own telemetry (OpenTelemetry, opt-in) stays off: the
+subprocess gets no ``LOCUST_*``/``OTEL_*``/proxy variables of ours, ``OTEL_SDK_DISABLED``, and
+a ``HOME`` without ``.locust.conf`` (:func:`lingkungan_locust`).
 """
 
 from __future__ import annotations
@@ -46,12 +54,23 @@ from prefect.cache_policies import NONE
 from pydantic import SecretStr
 
 from domain.beban import RencanaBeban, RingkasanBeban, Skenario
+from tasks.kelaikan_http import origin
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 ENV_USERNAME = "LPA_UJI_USERNAME"
 ENV_PASSWORD = "LPA_UJI_PASSWORD"
 ENV_HASIL = "LPA_BEBAN_HASIL"
+ENV_CAKUPAN = "LPA_BEBAN_CAKUPAN"
 NAMA_HASIL = "langkah.json"
+NAMA_CAKUPAN = "cakupan.json"
+NAMA_PENJAGA = "lpa_cakupan.py"
+NAMA_DITOLAK = "DITOLAK: di luar cakupan uji"
+"""Locust's statistics name of every request the scope guard refused."""
+TELEMETRI_MATI = {
+    "OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "none",
+    "OTEL_METRICS_EXPORTER": "none", "OTEL_LOGS_EXPORTER": "none",
+}
+"""OpenTelemetry off outright, whatever a locustfile or an installed SDK would do."""
 NAMA_LOG = "locust.log"
 NAMA_CSV = "locust"
 TENGGANG_MULAI = 30.0
@@ -109,6 +128,16 @@ def render_locustfile(rencana: RencanaBeban, skenario: Skenario | None) -> str:
         konteks["skenario_json"] = repr(json.dumps(data))
         konteks["bobot_langkah"] = [s.weight for s in skenario.steps]
     return _ENV.get_template("locustfile.py.j2").render(**konteks)
+
+
+def render_penjaga(url: str) -> str:
+    """The scope guard for the target ``url`` (see the module docstring); the origin rule is
+    the security checks' (:func:`tasks.kelaikan_http.origin`)."""
+    skema, host, port = origin(url)
+    return _ENV.get_template("locust_cakupan.py.j2").render(
+        # repr() of a str is an inert Python literal
+        asal_json=repr(json.dumps([skema, host, port])), nama_ditolak_json=repr(NAMA_DITOLAK),
+        env_cakupan=ENV_CAKUPAN)
 
 
 def punya_shape_sendiri(locustfile: Path) -> bool:
@@ -215,11 +244,25 @@ def perintah_locust(berkas: list[Path], url: str, distribusi: Distribusi,
     return cmd
 
 
+def _bawaan_lingkungan(kunci: str) -> bool:
+    """Variables of the calling environment that must not reach Locust: its own options
+    (``LOCUST_*``, e.g. ``LOCUST_ENABLE_OPENTELEMETRY``), OpenTelemetry's, and proxies
+    (requests would send the load through them)."""
+    k = kunci.upper()
+    return (k.startswith(("LOCUST_", "OTEL_")) or k.endswith("_PROXY")
+            or k in (ENV_USERNAME, ENV_PASSWORD, ENV_HASIL, ENV_CAKUPAN))
+
+
 def lingkungan_locust(hasil: Path, username: str | None,
                       password: SecretStr | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in (ENV_USERNAME, ENV_PASSWORD, ENV_HASIL)}
+    """The environment of a Locust subprocess: telemetry off, no ambient Locust options,
+    proxies or config file (``HOME`` is the work folder, so ``~/.locust.conf`` is none),
+    where to write, and the test account when the scenario logs in."""
+    env = {k: v for k, v in os.environ.items() if not _bawaan_lingkungan(k)}
+    env.update(TELEMETRI_MATI)
+    env["HOME"] = str(hasil.parent)
     env[ENV_HASIL] = str(hasil)
+    env[ENV_CAKUPAN] = str(hasil.parent / NAMA_CAKUPAN)
     env["PYTHONUNBUFFERED"] = "1"
     if username is not None and password is not None:
         env[ENV_USERNAME] = username
@@ -290,7 +333,12 @@ async def jalankan_locust(
     """
     hasil_path, log_path = kerja / NAMA_HASIL, kerja / NAMA_LOG
     hasil_path.unlink(missing_ok=True)
-    cmd = perintah_locust(berkas, url, distribusi, kerja / NAMA_CSV)
+    (kerja / NAMA_CAKUPAN).unlink(missing_ok=True)
+    penjaga = kerja / NAMA_PENJAGA
+    penjaga.write_text(render_penjaga(url), encoding="utf-8")
+    # the guard first: it is in place before any other locustfile's code runs
+    cmd = perintah_locust([penjaga, *(b for b in berkas if b != penjaga)], url, distribusi,
+                          kerja / NAMA_CSV)
     batas = rencana.durasi_total + distribusi.tenggang
     mulai = time.monotonic()
     with open(log_path, "wb") as log:
@@ -342,6 +390,7 @@ async def jalankan_locust(
             await aupdate_progress_artifact(progress_id, 100.0)
     return {
         **data,
+        "cakupan": baca_hasil(kerja / NAMA_CAKUPAN) or {},
         "dihentikan": dihentikan,
         "returncode": proc.returncode,
         "peringatan_cpu": bool(POLA_CPU.search(log_teks)),
