@@ -92,3 +92,30 @@ def periksa_server(api: str, timeout: float = 5.0) -> None:
         raise ServerTidakMenjawab(
             f"Server Prefect di {api} menjawab HTTP {jawab.status_code} pada pemeriksaan "
             "kesehatan; periksa log server, atau jalankan `lpa up`.")
+
+
+SEMENTARA = "server Prefect sementara (bukan server layanan; run tidak tampil di UI layanan)"
+
+
+def server_atau_sementara(settings: Settings) -> str:
+    """For the verbs that can run on their own (``lpa kelaikan``, ``lpa evaluate``): the
+    service's server when it answers, else Prefect's temporary in-process server, chosen
+    here and returned for the verb to announce (never silently)."""
+    api = alamat_api(settings).rstrip("/")
+    try:
+        periksa_server(api, timeout=3)
+    except ServerTidakMenjawab:
+        pakai_prefect({
+            **TANPA_TELEMETRI, "PREFECT_API_URL": "",
+            "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+            "PREFECT_SERVER_UI_ENABLED": "false",
+        })
+        os.environ.pop("PREFECT_API_URL", None)
+        if "prefect.context" in sys.modules:
+            from prefect.context import refresh_global_settings_context
+
+            refresh_global_settings_context()
+        return f"{SEMENTARA}; server layanan {api} tidak menjawab"
+    arahkan(settings, periksa=False)
+    return api

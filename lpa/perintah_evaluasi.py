@@ -68,7 +68,7 @@ def evaluate(
         raise _gagal(str(exc)) from None
     from lpa.perintah_kelaikan import _siapkan_prefect
 
-    _siapkan_prefect()
+    typer.echo(f"Prefect: {_siapkan_prefect()}", err=True)
     from flows.evaluasi import evaluasi
     from lpa.settings import get_settings
     from store import db

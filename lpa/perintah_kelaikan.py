@@ -8,9 +8,10 @@ Runs the same ``flows/kelaikan.py`` flow the SOP runs, writes ``DIR/laporan.json
 * 2: the test could not run (bad arguments, target unreachable, no category testable, the
   flow failed): a message on stderr and no report files at all.
 
-Prefect: with ``PREFECT_API_URL`` set, the flow runs on that server (visible in its UI);
-without it, on Prefect's ephemeral server (started for this run, analytics off, start-up
-bounded by ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``, 120 s by default here).
+Prefect: the service's server (``LPA_PREFECT_API_URL``, else ``PREFECT_API_URL``, else the
+``lpa up`` default) when it answers, so the run is visible in its UI; otherwise a temporary
+server of Prefect's own, started for this run (analytics off, start-up bounded by
+``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``, 120 s here), and the command says so.
 
 The password may come from ``LPA_UJI_PASSWORD`` instead of the command line (which other
 users of the machine can see). It never reaches stdout, stderr, logs or the report.
@@ -19,7 +20,6 @@ users of the machine can see). It never reaches stdout, stderr, logs or the repo
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -68,19 +68,13 @@ def _pesan_validasi(exc: ValidationError) -> str:
 
 
 def _siapkan_prefect() -> str:
-    """Use the configured Prefect server, or Prefect's ephemeral one; say which.
+    """The service's Prefect server when it answers, else a temporary one; say which.
 
-    Must run before Prefect is first imported: its settings are read from the environment
-    then."""
-    if not os.environ.get("PREFECT_API_URL"):
-        os.environ.pop("PREFECT_API_URL", None)
-        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-        os.environ.setdefault("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "true")
-        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
-    from prefect.settings import get_current_settings
+    Must run before Prefect is first imported (lpa/lingkungan.py explains why)."""
+    from lpa.lingkungan import server_atau_sementara
+    from lpa.settings import get_settings
 
-    return get_current_settings().api.url or "server Prefect sementara (ephemeral)"
+    return server_atau_sementara(get_settings())
 
 
 def _ringkasan(laporan: LaporanKelaikan, berkas: tuple[Path, Path]) -> str:

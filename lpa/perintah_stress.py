@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -63,18 +62,15 @@ def _gagal(pesan: str, kode: int = 2) -> typer.Exit:
 
 def _prefect_tersedia() -> bool:
     """Point Prefect at a reachable server; False when there is none (run standalone)."""
-    import httpx
 
+    from lpa import lingkungan
     from lpa.settings import get_settings
 
-    api = os.environ.get("PREFECT_API_URL") or get_settings().prefect_api_url
     try:
-        sehat = httpx.get(f"{api.rstrip('/')}/health", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        sehat = False
-    if sehat:
-        os.environ.setdefault("PREFECT_API_URL", api)
-    return sehat
+        lingkungan.arahkan(get_settings())
+    except lingkungan.ServerTidakMenjawab:
+        return False
+    return True
 
 
 def data_beban(pengguna_per_hari: int, jam_efektif: float, durasi_transaksi: float,

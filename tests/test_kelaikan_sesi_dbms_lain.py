@@ -3,7 +3,10 @@
 Everything talks to 127.0.0.1 only: the sample application's twins, small fake servers
 started here, closed ports found by binding, and the real MariaDB (3306, root without a
 password), PostgreSQL (5432, trust) and Redis (6379, no AUTH) of this machine, which really
-are misconfigured for a production application: the dbms checks must fire on them.
+are misconfigured for a production application: the dbms checks must fire on them. Each
+server is a fixture of tests/conftest.py (skipped with the reason where it is absent), and
+the versions the checks report are compared with what each server says of itself, whatever
+release this machine runs.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import LayananLokal
 
 from domain.kelaikan import (
     CEK,
@@ -49,8 +54,9 @@ CEK_HOST_DB = ["dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "d
 CEK_WEB = [c for c in CEK_SAYA if c not in CEK_HOST_DB]
 HANYA_HTTPS = {"otentikasi_sesi.tanpa_hsts"}
 """Fires on the vulnerable twin served over HTTPS (on HTTP, tanpa_https says it all)."""
-DB_LOKAL = {3306: ("mysql", "MariaDB"), 5432: ("postgresql", "PostgreSQL"),
-            6379: ("redis", "Redis")}
+DB_LOKAL = {3306: ("mysql", "mariadb_server"), 5432: ("postgresql", "pg_layanan"),
+            6379: ("redis", "redis_server")}
+"""Port -> (protocol the probe must recognise, the conftest fixture of that server)."""
 
 
 def _port_tertutup() -> int:
@@ -325,51 +331,107 @@ def test_end_of_life_table() -> None:
 
 # --- dbms against the real databases of this machine --------------------------------------
 
-@pytest.fixture(scope="module")
-def db_lokal() -> cek_dbms.ObservasiDbms:
+def _nomor_versi(teks: str) -> str:
+    """The dotted version number in a server's own answer ("10.11.19-MariaDB-..." ->
+    "10.11.19", "15.19 (Debian ...)" -> "15.19", "7.0.15" -> "7.0.15")."""
+    m = re.search(r"\d+(?:\.\d+)+", teks)
+    assert m, f"no version number in {teks!r}"
+    return m.group(0)
+
+
+def _produk(port: int, server: LayananLokal) -> str:
+    if port == 3306:
+        return "MariaDB" if "mariadb" in server.versi.lower() else "MySQL"
+    return {5432: "PostgreSQL", 6379: "Redis"}[port]
+
+
+def _server_lokal(request: pytest.FixtureRequest, port: int) -> LayananLokal:
+    """The server on ``port`` as its fixture read it (or the fixture's visible skip)."""
+    server = request.getfixturevalue(DB_LOKAL[port][1])
+    if (server.host, server.port) != ("127.0.0.1", port):
+        pytest.skip(f"the probe reads 127.0.0.1:{port}; the test server is at "
+                    f"{server.host}:{server.port}")
+    return server
+
+
+def _amati_lokal() -> cek_dbms.ObservasiDbms:
+    """Every default database port of 127.0.0.1, kept to the three servers used here."""
     obs = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1"))
-    ada = {s.port for s in obs.layanan}
-    assert set(DB_LOKAL) <= ada, (
-        f"MariaDB, PostgreSQL dan Redis harus berjalan di 127.0.0.1 (terbuka: {sorted(ada)})")
-    return obs
+    return obs.model_copy(update={"layanan": [s for s in obs.layanan if s.port in DB_LOKAL]})
 
 
-def test_local_databases_are_identified(db_lokal: cek_dbms.ObservasiDbms) -> None:
-    per_port = {s.port: s for s in db_lokal.layanan}
-    for port, (jenis, produk) in DB_LOKAL.items():
-        s = per_port[port]
-        assert (s.jenis, s.produk) == (jenis, produk), s
-        assert s.versi and s.banner, s
-    assert per_port[3306].kredensial_bawaan == "root tanpa kata sandi"
-    assert per_port[5432].kredensial_bawaan == "postgres tanpa kata sandi (trust)"
-    assert per_port[6379].tanpa_otentikasi and not per_port[6379].kredensial_bawaan
+@pytest.fixture(scope="module")
+def db_lokal(request: pytest.FixtureRequest) -> tuple[cek_dbms.ObservasiDbms,
+                                                      dict[int, LayananLokal]]:
+    """The probe's observation of all three servers, and what each says of itself."""
+    servers = {port: _server_lokal(request, port) for port in DB_LOKAL}
+    return _amati_lokal(), servers
 
 
-def test_dbms_checks_fire_on_local_databases(db_lokal: cek_dbms.ObservasiDbms) -> None:
+@pytest.mark.parametrize("port", sorted(DB_LOKAL))
+def test_local_database_is_identified(request: pytest.FixtureRequest, port: int) -> None:
+    server = _server_lokal(request, port)
+    per_port = {s.port: s for s in _amati_lokal().layanan}
+    s = per_port[port]
+    produk = _produk(port, server)
+    assert (s.jenis, s.produk) == (DB_LOKAL[port][0], produk), s
+    # the version the probe read off the wire is the one the server reports itself
+    assert s.versi == _nomor_versi(server.versi), (s, server)
+    assert s.banner and _nomor_versi(server.versi) in s.banner, (s, server)
+    if server.tls is not None:
+        assert s.tls == server.tls, (s, server)
+    if port == 3306:  # the fixture logged in as root without a password
+        assert s.kredensial_bawaan == "root tanpa kata sandi"
+    elif port == 5432:  # ... as postgres without a password
+        assert s.kredensial_bawaan == "postgres tanpa kata sandi (trust)"
+    else:  # ... and asked INFO server without AUTH
+        assert s.tanpa_otentikasi and not s.kredensial_bawaan
+
+
+def test_dbms_checks_fire_on_local_databases(
+        db_lokal: tuple[cek_dbms.ObservasiDbms, dict[int, LayananLokal]]) -> None:
+    obs, servers = db_lokal
+    produk = {port: _produk(port, server) for port, server in servers.items()}
+    versi = {port: _nomor_versi(server.versi) for port, server in servers.items()}
+    label = {port: f"127.0.0.1:{port} ({produk[port]})" for port in servers}
     target = TargetUji(url="http://127.0.0.1:8080/", db_host="127.0.0.1")
 
     def jalan(tugas: Any, *args: Any) -> list[Temuan]:
         return asyncio.run(tugas.fn(*args))
 
-    port = jalan(cek_dbms.cek_port_db, db_lokal)
-    assert all(f"127.0.0.1:{p}" in port[0].evidence for p in DB_LOKAL)
-    banner = jalan(cek_dbms.cek_banner_versi, db_lokal)[0].evidence
-    assert "MariaDB" in banner and "redis_version:" in banner and "127.0.0.1:5432" in banner
-    kredensial = jalan(cek_dbms.cek_kredensial_bawaan, db_lokal)[0].evidence
-    assert "127.0.0.1:3306 (MariaDB): login root tanpa kata sandi" in kredensial
-    assert "127.0.0.1:5432 (PostgreSQL): login postgres tanpa kata sandi (trust)" in kredensial
-    tanpa = jalan(cek_dbms.cek_tanpa_otentikasi, db_lokal)[0].evidence
-    assert tanpa.startswith("127.0.0.1:6379 (Redis): PING dan INFO server dijawab tanpa AUTH")
-    tls = jalan(cek_dbms.cek_tanpa_tls, db_lokal)[0].evidence
-    assert "3306" in tls and "6379" in tls
-    pg_tls = next(s.tls for s in db_lokal.layanan if s.port == 5432)
-    assert ("5432" in tls) == (pg_tls is False)
-    satu = jalan(cek_dbms.cek_satu_host, target, db_lokal)
+    port = jalan(cek_dbms.cek_port_db, obs)
+    assert all(f"{label[p]} menerima koneksi TCP" in port[0].evidence for p in DB_LOKAL)
+    banner = jalan(cek_dbms.cek_banner_versi, obs)[0].evidence
+    for p in DB_LOKAL:
+        dikutip = re.search(re.escape(label[p]) + r": '([^']*)'", banner)
+        assert dikutip and versi[p] in dikutip.group(1), banner
+    assert f"redis_version:{servers[6379].versi}" in banner
+    kredensial = jalan(cek_dbms.cek_kredensial_bawaan, obs)[0].evidence
+    assert f"{label[3306]}: login root tanpa kata sandi" in kredensial
+    assert f"{label[5432]}: login postgres tanpa kata sandi (trust)" in kredensial
+    tanpa = jalan(cek_dbms.cek_tanpa_otentikasi, obs)[0].evidence
+    assert tanpa.startswith(f"{label[6379]}: PING dan INFO server dijawab tanpa AUTH")
+    tls = jalan(cek_dbms.cek_tanpa_tls, obs)[0].evidence
+    for p, server in servers.items():  # named exactly where the server itself offers no TLS
+        if server.tls is not None:
+            assert (label[p] in tls) == (not server.tls), (p, server, tls)
+    satu = jalan(cek_dbms.cek_satu_host, target, obs)
     assert [t.check_id for t in satu] == ["dbms.satu_host"]
-    # end of life judged on the table: supported today, past their dates later
-    assert jalan(cek_dbms.cek_versi_eol, db_lokal, date(2025, 1, 1)) == []
-    nanti = jalan(cek_dbms.cek_versi_eol, db_lokal, date(2030, 1, 1))[0].evidence
-    assert "MariaDB 10.11" in nanti and "PostgreSQL 15" in nanti
+    # end of life judged on the table for the versions the servers report: none the day before
+    # the earliest end of support among them, each known cycle on the day the last one ends
+    siklus = {p: siklus_eol(produk[p], versi[p], date.max) for p in servers}
+    akhir = [tanggal for _, tanggal in filter(None, siklus.values())]
+    if not akhir:
+        assert jalan(cek_dbms.cek_versi_eol, obs, date.max) == []
+    else:
+        assert jalan(cek_dbms.cek_versi_eol, obs, min(akhir) - timedelta(days=1)) == []
+        nanti = jalan(cek_dbms.cek_versi_eol, obs, max(akhir))[0].evidence
+        for p, eol in siklus.items():
+            if eol is None:
+                assert label[p] not in nanti
+            else:
+                assert (f"{label[p]} versi {versi[p]}: siklus {produk[p]} {eol[0]} berakhir "
+                        f"dukungannya {eol[1]:%d-%m-%Y}") in nanti, nanti
     for temuan in (port, satu):
         for t in temuan:
             c = CEK[t.check_id]
@@ -377,7 +439,8 @@ def test_dbms_checks_fire_on_local_databases(db_lokal: cek_dbms.ObservasiDbms) -
 
 
 @pytest.mark.parametrize("port", sorted(DB_LOKAL))
-def test_one_given_port_is_probed_alone(port: int) -> None:
+def test_one_given_port_is_probed_alone(request: pytest.FixtureRequest, port: int) -> None:
+    _server_lokal(request, port)
     obs = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", port))
     assert obs.port_diperiksa == [port]
     assert [(s.port, s.jenis) for s in obs.layanan] == [(port, DB_LOKAL[port][0])]
@@ -514,6 +577,7 @@ def test_reason_per_check_is_parsed() -> None:
 
 # --- the subflows on a Prefect server -----------------------------------------------------
 
+@pytest.mark.usefixtures("pg_server", "redis_server")  # default credentials, no AUTH
 def test_subflows_on_vulnerable_twin(prefect_api: str) -> None:
     from flows.kelaikan import uji_dbms, uji_lain_lain, uji_otentikasi_sesi
 
@@ -555,6 +619,7 @@ def _tanpa_rahasia(proses: subprocess.CompletedProcess[str], folder: Path) -> No
         assert SANDI not in berkas.read_text(encoding="utf-8"), berkas
 
 
+@pytest.mark.usefixtures("pg_server", "redis_server")  # default credentials, no AUTH
 def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> None:
     """The whole test with the stress part beside it: the form's load figures (60 users a
     day, 1 effective hour, 2-minute transactions: target 4) and a scenario file."""
@@ -590,8 +655,11 @@ def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> N
 def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None:
     keluar = tmp_path / "aman"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    # the service's server does not answer (a closed port): the command says it runs on a
+    # temporary one instead
     env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "LPA_UJI_PASSWORD": SANDI,
-            "PREFECT_LOGGING_LEVEL": "WARNING"}
+            "PREFECT_LOGGING_LEVEL": "WARNING",
+            "LPA_PREFECT_API_URL": f"http://127.0.0.1:{_port_tertutup()}/api"}
     with ContohAplikasi(aman=True, akun=AKUN) as app:
         assert app.url is not None
         proses = subprocess.run(
@@ -601,7 +669,7 @@ def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None
             capture_output=True, text=True, timeout=420, env=env)
     assert proses.returncode == 0, proses.stdout[-2000:] + proses.stderr[-3000:]
     assert proses.stdout.startswith(f"Uji kelaikan {app.url}: LAYAK\n")
-    assert "ephemeral" in proses.stderr
+    assert "server Prefect sementara" in proses.stderr and "tidak menjawab" in proses.stderr
     data = json.loads((keluar / "laporan.json").read_text(encoding="utf-8"))
     assert data["verdict"] == "LAYAK"
     assert all(k["status"] == "lulus" and not k["findings"] for k in data["categories"])

@@ -373,3 +373,27 @@ def test_the_outside_call_detector_itself_records(tmp_path: Path, monkeypatch) -
     modul._kait("socket.getaddrinfo", ("localhost", 4200, 0, 0, 0, 0))
     baris = log.read_text().splitlines()
     assert len(baris) == 2 and "api.amplitude.com" in baris[0] and "192.0.2.7" in baris[1]
+
+
+def test_prefect_settings_follow_the_environment_we_set_even_after_import(
+        tmp_path: Path) -> None:
+    """`lpa demo` sets its server's address after Prefect was imported (by lpa.operasi); with
+    a PREFECT_HOME whose profile points elsewhere, the client must still talk to ours."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "profiles.toml").write_text(
+        'active = "lain"\n[profiles.lain]\nPREFECT_API_URL = "http://127.0.0.1:9/api"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(home)
+    kode = (
+        "import prefect.context\n"
+        "from prefect.settings import get_current_settings\n"
+        "assert get_current_settings().api.url == 'http://127.0.0.1:9/api'\n"
+        "from lpa.lingkungan import pakai_prefect\n"
+        "pakai_prefect({'PREFECT_API_URL': 'http://127.0.0.1:4321/api'})\n"
+        "print(get_current_settings().api.url)\n"
+    )
+    hasil = subprocess.run([sys.executable, "-c", kode], env=env, cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert hasil.returncode == 0, hasil.stderr
+    assert hasil.stdout.strip() == "http://127.0.0.1:4321/api"
