@@ -1,10 +1,15 @@
-"""Shared fixtures: the store on SQLite and on the real PostgreSQL of this machine."""
+"""Shared fixtures: the store on SQLite and on the real PostgreSQL of this machine; the other
+services some tests use (MariaDB, Redis, Debian's Chromium), each a session fixture that skips
+with the reason where the service is absent (.ci/run starts them when they are installed)."""
 
 from __future__ import annotations
 
 import os
+import re
+import socket
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,6 +40,95 @@ def pg_server() -> str:
     except OperationalError as exc:
         pytest.skip(f"PostgreSQL tidak terjangkau di {PG_ADMIN_URL}: {exc.orig}")
     return PG_ADMIN_URL
+
+
+@dataclass(frozen=True)
+class LayananLokal:
+    """A database server of this machine as it describes itself."""
+
+    host: str
+    port: int
+    versi: str
+    """The server's own answer: ``SELECT VERSION()``, ``SHOW server_version`` or the
+    ``redis_version`` of ``INFO server``. Tests compare what a check reports with this, never
+    with a version written in the test."""
+    tls: bool | None
+    """Whether the server itself says it offers TLS on this port (``have_ssl``, ``SHOW ssl``;
+    never on Redis's plain port); None where the server does not say."""
+
+
+@pytest.fixture(scope="session")
+def pg_layanan(pg_server: str) -> LayananLokal:
+    """The PostgreSQL of :func:`pg_server` with the version it reports itself."""
+    from sqlalchemy.engine import make_url
+
+    eng = create_engine(pg_server, connect_args={"connect_timeout": 3})
+    with eng.connect() as conn:
+        versi = conn.execute(text("SHOW server_version")).scalar_one()
+        tls = conn.execute(text("SHOW ssl")).scalar_one() == "on"
+    eng.dispose()
+    url = make_url(pg_server)
+    return LayananLokal(url.host or "127.0.0.1", url.port or 5432, versi, tls)
+
+
+MARIADB = ("127.0.0.1", 3306)
+REDIS = ("127.0.0.1", 6379)
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> LayananLokal:
+    """MariaDB (or MySQL) on 127.0.0.1:3306 taking root without a password, or a visible skip."""
+    host, port = MARIADB
+    try:
+        import pymysql
+    except ImportError:
+        pytest.skip("PyMySQL belum terpasang: pip install -e '.[test]'")
+    try:
+        conn = pymysql.connect(host=host, port=port, user="root", password="",
+                               connect_timeout=3, read_timeout=5)
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT VERSION()")
+                (versi,) = cur.fetchone()
+                cur.execute("SHOW GLOBAL VARIABLES LIKE 'have_ssl'")
+                have_ssl = (cur.fetchone() or (None, None))[1]
+        finally:
+            conn.close()
+    except (pymysql.MySQLError, OSError) as exc:
+        pytest.skip(f"MariaDB tidak terjangkau di {host}:{port} (root tanpa kata sandi): {exc}")
+    return LayananLokal(host, port, str(versi), None if have_ssl is None else have_ssl == "YES")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> LayananLokal:
+    """Redis on 127.0.0.1:6379 answering ``INFO server`` without AUTH, or a visible skip."""
+    host, port = REDIS
+    try:
+        with socket.create_connection((host, port), timeout=3) as sock:
+            sock.settimeout(5)
+            sock.sendall(b"INFO server\r\n")
+            with sock.makefile("rb") as berkas:
+                kepala = berkas.readline()
+                isi = berkas.read(int(kepala[1:]) + 2) if kepala.startswith(b"$") else b""
+    except OSError as exc:
+        pytest.skip(f"Redis tidak terjangkau di {host}:{port}: {exc}")
+    versi = re.search(rb"^redis_version:(\S+)", isi, re.M)
+    if versi is None:
+        pytest.skip(f"Redis di {host}:{port} tidak menjawab INFO server tanpa AUTH: "
+                    f"{kepala[:80]!r}")
+    return LayananLokal(host, port, versi.group(1).decode(), tls=False)
+
+
+CHROMIUM = os.environ.get("LPA_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium (``.ci/run`` installs it when a test module names this fixture and it
+    is missing), or a visible skip."""
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(f"Chromium tidak ada di {CHROMIUM} (apt-get install chromium)")
+    return CHROMIUM
 
 
 def _create_pg_database(admin_url: str) -> tuple[str, str]:
