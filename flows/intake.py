@@ -16,21 +16,41 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from prefect import flow, get_client, get_run_logger
+from prefect.artifacts import acreate_markdown_artifact
 from prefect.context import get_run_context
 from prefect.deployments import run_deployment
+from prefect.states import Completed, State
+from pydantic import BaseModel, Field
 
 from domain.errors import validasi
 from domain.forms import PermohonanRun, PermohonanUjiKelayakanTitipan, detect_jenis
 from domain.pemulihan import kunci_run_tiket
 from domain.sop import JenisLayanan
+from domain.teks import md_aman
 from store.secrets import TitipanTidakAda
 from tasks.tiket import buka_tiket
 
 PROSES_TIKET = "proses-tiket/proses-tiket"
 
 
-class FormulirTidakSah(ValueError):
-    """The request form failed validation; the message lists every field and rule."""
+class HasilIntake(BaseModel):
+    """What the intake run answers its caller (the run's result, and its state message).
+
+    A refused form is an expected outcome, not a failure: the run completes with
+    ``ditolak=True``, every field's Indonesian error, and how to send it again.
+    """
+
+    nomor_tiket: str | None = None
+    dibuka: bool = False
+    """False for a repeat of a request already open (the same idempotency key)."""
+    ditolak: bool = False
+    galat: list[dict[str, str]] = Field(default_factory=list)
+    pesan: str = ""
+
+
+KIRIM_ULANG = ("Perbaiki isian yang disebut lalu kirim ulang dengan kunci idempoten BARU: "
+               "kunci ini sudah terpakai oleh penolakan ini (`lpa submit` membuat kunci baru "
+               "sendiri untuk formulir yang berubah).")
 
 
 def tag_tiket(jenis: JenisLayanan, instansi: str) -> list[str]:
@@ -43,22 +63,22 @@ async def intake(
     permohonan: PermohonanRun,
     jenis: JenisLayanan | None = None,
     diterima: datetime | None = None,
-) -> str:
-    """Validate the form, open the ticket (idempotent), start the ticket's run; return its number.
+) -> State:
+    """Validate the form, open the ticket (idempotent), start the ticket's run.
 
-    The flow run's idempotency key (given by the portal) is the ticket's idempotency key too,
-    so a request submitted twice opens one ticket and one ticket run.
+    The result is a :class:`HasilIntake`: the ticket number, or the refusal with every
+    field's error. The flow run's idempotency key (given by the portal) is the ticket's
+    idempotency key too, so a request submitted twice opens one ticket and one ticket run.
     """
     logger = get_run_logger()
     data = permohonan if isinstance(permohonan, dict) else permohonan.model_dump(mode="json")
     jenis_value = JenisLayanan(jenis) if jenis else detect_jenis(data)
     if jenis_value is None:
-        raise FormulirTidakSah("jenis: jenis formulir tidak dapat ditebak dari isinya")
+        return await _tolak([{"field": "jenis", "message": "jenis formulir tidak dapat "
+                              "ditebak dari isinya; sebutkan pembangunan, uji-kelayakan atau va"}])
     form, errors = validasi(JenisLayanan(jenis_value).value, data, titipan=True)
     if form is None:
-        raise FormulirTidakSah(
-            "Formulir tidak sah:\n" + "\n".join(f"- {e['field']}: {e['message']}" for e in errors)
-        )
+        return await _tolak(errors)
     jenis_layanan = JenisLayanan(jenis_value)
     run = get_run_context().flow_run
     key = run.idempotency_key if run is not None else None
@@ -74,9 +94,9 @@ async def intake(
             diterima or datetime.now(UTC), key, titipan,
         )
     except TitipanTidakAda:
-        raise FormulirTidakSah(
-            "akun_uji.rahasia: titipan kata sandi tidak ditemukan, sudah dipakai, atau "
-            "kedaluwarsa; ajukan permohonan lagi melalui portal atau `lpa submit`") from None
+        return await _tolak([{"field": "akun_uji.rahasia", "message": (
+            "titipan kata sandi tidak ditemukan, sudah dipakai, atau kedaluwarsa; ajukan "
+            "permohonan lagi melalui portal atau `lpa submit`")}])
     logger.info("Tiket %s %s", nomor, "dibuka" if dibuat else "sudah ada (permohonan ulang)")
     tags = tag_tiket(jenis_layanan, instansi)
     if run is not None:
@@ -95,4 +115,23 @@ async def intake(
         timeout=0,
         as_subflow=False,
     )
-    return nomor
+    hasil = HasilIntake(nomor_tiket=nomor, dibuka=dibuat,
+                        pesan=f"Tiket {nomor} {'dibuka' if dibuat else 'sudah ada'}")
+    return Completed(message=hasil.pesan, data=hasil)
+
+
+async def _tolak(galat: list[dict[str, str]]) -> State:
+    """Complete the run with the refusal: its result, its state message and an artifact."""
+    hasil = HasilIntake(ditolak=True, galat=[dict(g) for g in galat],
+                        pesan=f"Formulir ditolak: {len(galat)} isian perlu diperbaiki. "
+                              + KIRIM_ULANG)
+    get_run_logger().warning("Formulir ditolak: %s", "; ".join(
+        f"{g['field']}: {g['message']}" for g in galat))
+    baris = "\n".join(f"| {md_aman(g['field'])} | {md_aman(g['message'])} |" for g in galat)
+    await acreate_markdown_artifact(
+        key="intake-ditolak",
+        markdown=f"## Formulir ditolak\n\n| Isian | Yang perlu diperbaiki |\n|---|---|\n"
+                 f"{baris}\n\n{KIRIM_ULANG}\n",
+        description="Penolakan formulir permohonan (intake)")
+    ringkas = "; ".join(f"{g['field']}: {g['message']}" for g in galat)
+    return Completed(message=f"Formulir ditolak — {ringkas}"[:2000], data=hasil)

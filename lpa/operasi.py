@@ -100,7 +100,10 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
     if not run.state.is_completed():
         raise GagalOperasi(f"Intake gagal: {run.state.message} (run {run.id})", 1)
     with db.session_scope(settings.store_url) as session:
-        ticket = session.scalars(select(Ticket).where(Ticket.idempotency_key == key)).one()
+        ticket = session.scalars(
+            select(Ticket).where(Ticket.idempotency_key == key)).one_or_none()
+        if ticket is None:  # the intake refused the form: its state message says why
+            raise GagalOperasi(f"{run.state.message or 'Formulir ditolak'} (run {run.id})", 1)
         return ticket.number
 
 

@@ -317,6 +317,57 @@ def test_a_file_that_is_not_utf8_gets_an_indonesian_error(tmp_path: Path) -> Non
         assert "bukan teks UTF-8" in hasil.stderr and "Traceback" not in hasil.stderr
 
 
+def _tunggu_run(api: str, run_id: str, timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = httpx.get(f"{api}/flow_runs/{run_id}", timeout=30).json()
+        if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+            return run
+        time.sleep(0.5)
+    raise AssertionError(f"run {run_id} did not finish")
+
+
+def test_an_invalid_form_is_a_completed_refusal_with_its_reasons(pengguna: Pengguna) -> None:
+    """Issue 11: a form the schema admits but our rules refuse completes the intake run with
+    the Indonesian errors (state message, artifact, result) and opens nothing."""
+    from sqlalchemy import create_engine, select
+
+    from store.models import Ticket
+
+    form = _form("va.json")
+    form["penanggung_jawab_teknis"]["telepon_hp"] = "0813"
+    dep = httpx.get(f"{pengguna.api}/deployments/name/intake/intake").json()
+    kunci = f"portal-{uuid.uuid4().hex}"
+
+    def kirim(data: dict[str, Any], key: str) -> dict[str, Any]:
+        jawab = httpx.post(f"{pengguna.api}/deployments/{dep['id']}/create_flow_run", json={
+            "idempotency_key": key, "parameters": {"jenis": "va", "permohonan": data}},
+            timeout=30)
+        assert jawab.status_code == 201, jawab.text
+        return jawab.json()
+
+    run = _tunggu_run(pengguna.api, kirim(form, kunci)["id"])
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    pesan = run["state"]["message"]
+    assert pesan.startswith("Formulir ditolak") and "penanggung_jawab_teknis.telepon_hp" in pesan
+    artefak = httpx.post(f"{pengguna.api}/artifacts/filter", json={
+        "artifacts": {"flow_run_id": {"any_": [run["id"]]}}}, timeout=30).json()
+    teks = "".join(a["data"] for a in artefak).replace("\\", "")  # Markdown escapes off
+    assert "Formulir ditolak" in teks and "telepon_hp" in teks and "kunci idempoten BARU" in teks
+    engine = create_engine(f"sqlite:///{pengguna.data / 'lpa.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(select(Ticket.id).where(Ticket.idempotency_key == kunci)).first() \
+            is None
+    # the corrected form under a new key opens the ticket
+    form["penanggung_jawab_teknis"]["telepon_hp"] = "0813-7711-2299"
+    baru = _tunggu_run(pengguna.api, kirim(form, f"{kunci}-2")["id"])
+    assert baru["state"]["type"] == "COMPLETED" and "dibuka" in baru["state"]["message"]
+    with engine.connect() as conn:
+        assert conn.execute(select(Ticket.number).where(
+            Ticket.idempotency_key == f"{kunci}-2")).scalar_one().startswith("LPA-")
+    engine.dispose()
+
+
 def test_lpa_rahasia_bersihkan_masks_passwords_of_old_intake_runs(pengguna: Pengguna) -> None:
     """An installation from before the deposit: its intake runs hold the password."""
     kanari = f"KANARI-LAMA-{uuid.uuid4().hex}"
