@@ -199,6 +199,23 @@ def test_concurrent_intake_gets_unique_numbers(store_url: str) -> None:
     assert _count(store_url, Ticket) == 6
 
 
+def test_concurrent_archiving_gets_unique_consecutive_agenda_numbers(store_url: str) -> None:
+    """Issue 11: agenda numbers, like ticket numbers, under concurrent archiving: no number
+    twice, none skipped, and the agenda chain stays one line."""
+    with db.session_scope(store_url) as s:
+        numbers = [_open(s, key=f"arsip-{i}")[0].number for i in range(12)]
+    at = SENIN_0900 + timedelta(hours=2)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        entries = list(pool.map(lambda n: _close_and_archive(store_url, n, at).number, numbers))
+    assert sorted(entries) == [f"AGD-2026-{i:06d}" for i in range(1, 13)]
+    assert _count(store_url, AgendaEntry) == 12
+    from store.chain import verify
+
+    with db.engine(store_url).connect() as conn:
+        reports = verify(conn)
+    assert all(r.intact for r in reports), reports
+
+
 def test_upgrade_from_many_threads_at_once(pg_server: str) -> None:
     """Every lpa verb upgrades the store before it reads; officials deciding in parallel
     threads of one process must not trip over Alembic (its command API is not re-entrant:
