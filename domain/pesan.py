@@ -242,3 +242,52 @@ Mohon tidak meneruskan kode ini kepada pihak lain.
 {_PENUTUP}
 """
     return subjek, isi
+
+
+def pesan_langkah_dikunci(
+    *,
+    nomor_tiket: str,
+    nama_aplikasi: str,
+    instansi: str,
+    langkah: str,
+    nama: str,
+    percobaan: int,
+    sampai: datetime,
+    nama_atasan: str | None = None,
+) -> tuple[str, str]:
+    """Too many wrong attempts on a step: to the assignee, with the superior in copy."""
+    subjek = (
+        f"[{nomor_tiket}] Peringatan keamanan: langkah dikunci sementara - "
+        f"{_satu_baris(nama_aplikasi)}"
+    )
+    tembusan = (
+        f"Surel ini ditembuskan kepada atasan langsung, Bapak/Ibu {_satu_baris(nama_atasan)}."
+        if nama_atasan else ""
+    )
+    isi = f"""Yth. Bapak/Ibu {_satu_baris(nama)}
+
+Dengan hormat,
+
+Kami sampaikan bahwa keputusan atas langkah berikut telah dicoba {percobaan} kali
+berturut-turut dengan NIP atau kode keputusan yang salah:
+
+{_rincian([
+    ("Nomor tiket", nomor_tiket),
+    ("Instansi pemohon", instansi),
+    ("Nama aplikasi", nama_aplikasi),
+    ("Langkah", langkah),
+    ("Dikunci sampai", format_waktu_wib(sampai)),
+])}
+
+Demi keamanan, langkah tersebut dikunci sampai waktu di atas: selama terkunci, setiap
+keputusan ditolak, juga yang memakai kode yang benar. Setelah itu kode keputusan yang
+telah dikirim kepada Bapak/Ibu tetap berlaku.
+
+Apabila percobaan tersebut bukan dilakukan oleh Bapak/Ibu, kemungkinan ada pihak lain
+yang mencoba memutus atas nama Bapak/Ibu: mohon jangan meneruskan kode keputusan kepada
+siapa pun dan laporkan kepada operator layanan.
+{tembusan}
+
+{_PENUTUP}
+"""
+    return subjek, isi

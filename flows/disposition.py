@@ -6,8 +6,11 @@ run then starts again from the top; the ticket's records in the store tell it wh
 (domain.alur), and each wait has a stable key, so the input already given is returned at
 once instead of suspending again.
 
-Who may decide is checked here: the NIP must be the assignee's and the one-time code must
-match the stored hash. A wrong one is audited and the step keeps waiting, under a new key.
+Who may decide is checked here too (tasks/keputusan): the NIP must be the assignee's, the
+one-time code must match the stored hash, and the step must not be locked after too many
+wrong attempts. ``lpa decide`` runs the same check before it resumes a run, so on its path
+this is a second check; on the Prefect UI's path it is the only one. A refused input is
+audited with the key of the wait it answered, and the step waits again under a new key.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from domain.calendar import WIB
-from domain.kode import kode_cocok
 from domain.pesan import format_waktu_wib
 from domain.sop import LangkahSOP, Peran
 from domain.teks import md_aman
+from lpa.settings import get_settings
 from tasks import tiket as t
+from tasks.keputusan import masukan_terpakai, periksa_percobaan
 from tasks.pejabat import pemegang, terbitkan_kode
 
 _NIP = Field(title="NIP Anda", description="NIP pejabat yang memutus (18 digit, tanpa spasi).")
@@ -73,25 +77,6 @@ class KelengkapanPemohon(RunInput):
                          description="Apa yang telah dilengkapi.")
     nip: str = Field(title="NIP pemohon", description="NIP pemohon pada formulir.")
     kode: str = _KODE
-
-
-_ALASAN_NIP = "NIP bukan milik pejabat yang ditugaskan untuk langkah ini"
-_ALASAN_KODE = "kode keputusan salah"
-_ALASAN_CATATAN = "catatan wajib diisi bila menolak atau mengembalikan"
-
-
-def periksa_masukan(masukan: RunInput, nip_ditugaskan: str | None,
-                    code_hash: str | None) -> str | None:
-    """Why a decision is refused, in Bahasa Indonesia; None when it is valid."""
-    nip = "".join(getattr(masukan, "nip", "").split())
-    if not nip_ditugaskan or nip != nip_ditugaskan:
-        return _ALASAN_NIP
-    if not code_hash or not kode_cocok(getattr(masukan, "kode", ""), code_hash):
-        return _ALASAN_KODE
-    keputusan = getattr(masukan, "keputusan", "setuju")
-    if keputusan in ("tolak", "kembalikan") and not getattr(masukan, "catatan", "").strip():
-        return _ALASAN_CATATAN
-    return None
 
 
 def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
@@ -145,19 +130,22 @@ async def tunggu_keputusan(
     while True:
         percobaan = t.percobaan_ditolak(tiket.nomor, step_id)
         petugas = f"{rekaman.assignee_name} (NIP {rekaman.assignee_nip})"
+        # The key advances only when this run refuses an input (refusals by `lpa decide`
+        # happen without resuming, and must not skip an input already waiting here).
+        kunci = f"langkah-{step_id}-{masukan_terpakai(tiket.nomor, step_id)}"
         masukan = await suspend_flow_run(
             wait_for_input=jenis_masukan.with_initial_data(
                 description=uraian(tiket, langkah, petugas, rekaman.due_at, percobaan,
                                    tambahan)
             ),
-            key=f"langkah-{step_id}-{percobaan}",
+            key=kunci,
             timeout=None,
         )
-        alasan = periksa_masukan(masukan, rekaman.assignee_nip, t.hash_kode_langkah(step_id))
-        if alasan is None:
+        hasil = periksa_percobaan(get_settings(), tiket.nomor, step_id, masukan.model_dump(),
+                                  sumber="run", flow_run_id=flow_run_id, kunci=kunci)
+        if hasil.diterima:
             return masukan
-        logger.warning("Keputusan untuk %s ditolak: %s", tiket.nomor, alasan)
-        t.catat_keputusan_tidak_sah(tiket.nomor, step_id, getattr(masukan, "nip", ""), alasan)
+        logger.warning("Keputusan untuk %s ditolak: %s", tiket.nomor, hasil.pesan)
 
 
 def petugas_langkah(tiket: t.TiketSnapshot, langkah: LangkahSOP) -> tuple[str, str, str]:

@@ -9,8 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from prefect.deployments import run_deployment
-from prefect.exceptions import NotPausedError, ObjectNotFound, PrefectHTTPStatusError
-from prefect.flow_runs import resume_flow_run
+from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 from sqlalchemy import select
 
 from domain.errors import validasi
@@ -179,68 +178,146 @@ def _open_step(settings: Settings, nomor: str, codes: set[str]) -> tuple[int, st
         return step.id, step.code, step.flow_run_id
 
 
-def _refusals(settings: Settings, step_id: int) -> list[str]:
-    with db.session_scope(settings.store_url) as session:
-        details = session.scalars(
-            select(AuditEvent.detail).where(AuditEvent.kind == "keputusan_ditolak")
-        ).all()
-    return [d.get("alasan", "") for d in details if d.get("step_id") == step_id]
-
-
-def _finished(settings: Settings, step_id: int) -> bool:
+def _langkah(settings: Settings, step_id: int) -> tuple[str | None, bool]:
+    """(run, finished) of one step record: where an attempt bound to that step goes."""
     with db.session_scope(settings.store_url) as session:
         step = session.get(StepRecord, step_id)
-        return step is not None and step.finished_at is not None
+        assert step is not None
+        return step.flow_run_id, step.finished_at is not None
 
 
 _SKEMA_BELUM_ADA = "Run input schema not found"
 """The server's answer while a just-suspended run has not yet saved its input schema."""
 
 
-def _tidak_menunggu(flow_run_id: str) -> str:
+def _tidak_menunggu(settings: Settings, nomor: str, flow_run_id: str) -> str:
     """Why a step's run cannot take a decision now, for the person deciding."""
     from prefect import get_client
 
+    from domain.pemulihan import pesan_run_berhenti
+
     with get_client(sync_client=True) as client:
         state = client.read_flow_run(UUID(flow_run_id)).state
-    if state is not None and state.is_final():
-        return (f"Run {flow_run_id} berhenti ({state.name}); pengawas SLA akan melanjutkan "
-                "tiket dengan run baru dalam beberapa menit (atau operator: lpa lanjutkan). "
-                "Kode Anda tetap berlaku; coba lagi nanti.")
-    return f"Run {flow_run_id} tidak sedang menunggu keputusan"
+    if state is None or not state.is_final():
+        return f"Run {flow_run_id} tidak sedang menunggu keputusan"
+    with db.session_scope(settings.store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+        pemulihan = len(session.scalars(
+            select(AuditEvent.id).where(AuditEvent.ticket_id == ticket.id,
+                                        AuditEvent.kind == "tiket_dipulihkan")).all())
+        nomor = ticket.number
+    return pesan_run_berhenti(flow_run_id, state.type.value, state.name, state.message,
+                              pemulihan, nomor)
+
+
+class _BelumMenunggu(Exception):
+    """The step's run is not suspended at this moment (or not yet ready for input)."""
+
+
+def _lanjutkan_run(flow_run_id: str, run_input: dict[str, Any]) -> str:
+    """Resume the suspended run with ``run_input``; the key of the wait it answered.
+
+    The key binds this attempt to the run's verdict on it: the run audits a refusal with
+    the key of the input it refused, so each caller learns its own attempt's result.
+    """
+    import json
+
+    from prefect import get_client
+    from prefect.client.schemas.responses import SetStateStatus
+
+    run_id = UUID(flow_run_id)
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(run_id).state
+        if state is None or not state.is_paused():
+            raise _BelumMenunggu
+        try:
+            jawab = client.resume_flow_run(run_id, run_input=run_input)
+        except Exception as exc:  # noqa: BLE001 - the server's refusal is shown to the user
+            raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
+        if jawab.status == SetStateStatus.ABORT:  # no longer paused when the server looked
+            raise _BelumMenunggu
+        if jawab.status != SetStateStatus.ACCEPT:
+            alasan = str(getattr(jawab.details, "reason", "") or jawab.status.value)
+            if _SKEMA_BELUM_ADA in alasan:
+                raise _BelumMenunggu
+            raise GagalOperasi(f"Server menolak masukan: {alasan}", 2)
+        kunci = str(state.state_details.pause_key)
+        # Another input may have been taken between reading the state and resuming: find
+        # the wait that holds our input (the newest one, should it be there twice).
+        jawaban = [
+            i for i in client.filter_flow_run_input(run_id, key_prefix="suspended-",
+                                                    limit=1000, exclude_keys=set())
+            if i.key.endswith("-response") and json.loads(i.value) == run_input
+        ]
+    if jawaban:
+        terbaru = max(jawaban, key=lambda i: i.created or datetime.min.replace(tzinfo=UTC))
+        kunci = terbaru.key.removeprefix("suspended-").removesuffix("-response")
+    return kunci
+
+
+def _ditolak(jenis: Any, pesan: str) -> GagalOperasi:
+    from domain.percobaan import Penolakan
+
+    akhir = "" if jenis == Penolakan.KODE_DIPAKAI else "; langkah tetap menunggu"
+    return GagalOperasi(f"Keputusan ditolak: {pesan}{akhir}", 1)
+
+
+def _putuskan(settings: Settings, nomor: str, step_id: int, code: str,
+              run_input: dict[str, Any], wait: float) -> str:
+    """Decide step ``step_id`` (the one the person meant) with ``run_input``.
+
+    NIP, code and lockout are checked against the store first: a refused attempt is
+    audited and answered at once, without waking the run. An accepted one resumes the
+    step's run (the run checks again) and waits for the run's verdict on this very input.
+    """
+    from domain.percobaan import jenis_dari_catatan
+    from tasks.keputusan import penolakan_run, periksa_percobaan, pesan_penolakan_tercatat
+
+    deadline = time.monotonic() + wait
+    flow_run_id, _ = _langkah(settings, step_id)
+    hasil = periksa_percobaan(settings, nomor, step_id, run_input, sumber="lpa",
+                              flow_run_id=flow_run_id)
+    if not hasil.diterima:
+        raise _ditolak(hasil.jenis, hasil.pesan)
+    while True:
+        flow_run_id, selesai = _langkah(settings, step_id)
+        if selesai:
+            # Decided meanwhile by another attempt with this code: this one is used up.
+            hasil = periksa_percobaan(settings, nomor, step_id, run_input, sumber="lpa",
+                                      flow_run_id=flow_run_id)
+            raise _ditolak(hasil.jenis, hasil.pesan)
+        if not flow_run_id:
+            raise GagalOperasi(f"Langkah {code} tiket {nomor} tidak punya run")
+        try:
+            kunci = _lanjutkan_run(flow_run_id, run_input)
+            break
+        except _BelumMenunggu:
+            # The step is recorded a moment before its run suspends, Prefect stores the input
+            # schema a moment after the Suspended state, and a run that died is replaced
+            # (tasks/pemulihan) and the step moved to the new run: retry shortly, on the
+            # same step record.
+            if time.monotonic() > deadline:
+                raise GagalOperasi(_tidak_menunggu(settings, nomor, flow_run_id)) from None
+            time.sleep(0.5)
+    while time.monotonic() < deadline:
+        # Finished first, then the refusal: a run refuses an input before any later input
+        # can finish the step, so once finished is seen, this input's refusal is final.
+        _, selesai = _langkah(settings, step_id)
+        tolak = penolakan_run(settings, nomor, flow_run_id, kunci)
+        if tolak is not None:
+            raise _ditolak(jenis_dari_catatan(tolak),
+                           pesan_penolakan_tercatat(settings, nomor, tolak))
+        if selesai:
+            return code
+        time.sleep(0.5)
+    raise GagalOperasi(f"Keputusan terkirim, tetapi belum diproses dalam {wait:.0f} detik", 2)
 
 
 def resume(settings: Settings, nomor: str, run_input: dict[str, Any], codes: set[str],
            wait: float = 90) -> str:
-    """Resume the waiting step with ``run_input`` and wait for the flow's verdict on it."""
-    step_id, code, flow_run_id = _open_step(settings, nomor, codes)
-    before = len(_refusals(settings, step_id))
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            resume_flow_run(UUID(flow_run_id), run_input=run_input)
-            break
-        except (NotPausedError, RuntimeError) as exc:
-            # The step is recorded a moment before its run suspends, and Prefect stores the
-            # input schema a moment after the Paused state: in either window, retry shortly.
-            belum_siap = isinstance(exc, NotPausedError) or _SKEMA_BELUM_ADA in str(exc)
-            if not belum_siap:
-                raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
-            if time.monotonic() > deadline:
-                raise GagalOperasi(_tidak_menunggu(flow_run_id)) from None
-            time.sleep(0.5)
-            # A run that died is replaced (tasks/pemulihan); the step then waits in the new one.
-            step_id, code, flow_run_id = _open_step(settings, nomor, codes)
-        except Exception as exc:  # noqa: BLE001 - the server's refusal is shown to the user
-            raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
-    while time.monotonic() < deadline:
-        if _finished(settings, step_id):
-            return code
-        refusals = _refusals(settings, step_id)
-        if len(refusals) > before:
-            raise GagalOperasi(f"Keputusan ditolak: {refusals[-1]}; langkah tetap menunggu", 1)
-        time.sleep(0.5)
-    raise GagalOperasi(f"Keputusan terkirim, tetapi belum diproses dalam {wait:.0f} detik", 2)
+    """Decide the step of ``codes`` waiting now with ``run_input``; its code when accepted."""
+    step_id, code, _ = _open_step(settings, nomor, codes)
+    return _putuskan(settings, nomor, step_id, code, run_input, wait)
 
 
 def decide(settings: Settings, nomor: str, nip: str, kode: str, keputusan: str,
@@ -250,7 +327,7 @@ def decide(settings: Settings, nomor: str, nip: str, kode: str, keputusan: str,
                                  "kode": kode}
     if code == "hosting_integrasi":
         run_input.update(hosting or {})
-    return resume(settings, nomor, run_input, _LANGKAH_KEPUTUSAN, wait)
+    return _putuskan(settings, nomor, step_id, code, run_input, wait)
 
 
 def lengkapi(settings: Settings, nomor: str, nip: str, kode: str, catatan: str = "",

@@ -97,6 +97,15 @@ class Settings(BaseSettings):
                     "automation marks it Crashed (default: twice "
                     "PREFECT_FLOWS_HEARTBEAT_FREQUENCY plus 60).",
     )
+    kode_percobaan_maks: int = Field(
+        default=5, ge=1, le=100,
+        description="Wrong attempts (NIP or decision code) on one step before it is locked.",
+    )
+    kode_kunci_menit: float = Field(
+        default=15.0, gt=0, le=24 * 60,
+        description="Minutes a step stays locked after too many wrong attempts; every "
+                    "attempt, even with the right code, is refused meanwhile.",
+    )
     prefect_api_url: str = Field(
         default="http://127.0.0.1:4200/api",
         description="The Prefect API the lpa command talks to when PREFECT_API_URL is unset.",

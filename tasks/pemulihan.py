@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
@@ -20,6 +21,7 @@ from prefect.client.schemas.filters import (
     FlowFilterName,
     FlowRunFilter,
     FlowRunFilterEndTime,
+    FlowRunFilterId,
     FlowRunFilterName,
     FlowRunFilterState,
     FlowRunFilterStateType,
@@ -28,13 +30,18 @@ from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.sorting import FlowRunSort
 from sqlalchemy import select
 
-from domain.pemulihan import MAKS_PEMULIHAN, kunci_pemulihan, mati_tanpa_sengaja
+from domain.pemulihan import (
+    MAKS_PEMULIHAN,
+    kunci_pemulihan,
+    kunci_run_tiket,
+    mati_tanpa_sengaja,
+)
+from flows.intake import PROSES_TIKET
 from lpa.settings import get_settings
 from store import db, repo
 from store.models import AuditEvent, StepRecord, Ticket
 
-ALUR = "proses-tiket"
-DEPLOYMENT = f"{ALUR}/proses-tiket"
+ALUR = PROSES_TIKET.split("/")[0]
 JENDELA = timedelta(days=30)
 """How far back a pass looks for dead runs (a dead run older than this was seen before)."""
 YATIM_SETELAH = timedelta(minutes=10)
@@ -68,26 +75,34 @@ def run_tiket(client: SyncPrefectClient, nomor: str) -> list[FlowRun]:
     return [r for r in runs if r.parameters.get("nomor_tiket") == nomor]
 
 
-def _mulai_ulang(client: SyncPrefectClient, nomor: str, kunci: str,
-                 tags: list[str]) -> FlowRun:
-    deployment = client.read_deployment_by_name(DEPLOYMENT)
-    return client.create_flow_run_from_deployment(
-        deployment.id, parameters={"nomor_tiket": nomor}, name=nomor, tags=tags,
-        idempotency_key=kunci,
+def _hidup(runs: list[FlowRun]) -> list[FlowRun]:
+    """The runs not yet in a final state (scheduled, running, suspended...)."""
+    return [r for r in runs if not (r.state and r.state.is_final())]
+
+
+def _ganti(client: SyncPrefectClient, nomor: str, lama: FlowRun | None, alasan: str,
+           actor: str | None = None) -> Pemulihan:
+    """Create the ticket's replacement run (once per dead run: its key) and audit it."""
+    kunci = kunci_pemulihan(str(lama.id)) if lama else kunci_run_tiket(nomor)
+    deployment = client.read_deployment_by_name(PROSES_TIKET)
+    baru = client.create_flow_run_from_deployment(
+        deployment.id, parameters={"nomor_tiket": nomor}, name=nomor,
+        tags=list(lama.tags) if lama else [], idempotency_key=kunci,
     )
-
-
-def _catat(nomor: str, run_lama: str | None, run_baru: str, alasan: str,
-           actor: str | None = None) -> None:
+    run_lama = str(lama.id) if lama else None
     with db.session_scope(get_settings().store_url) as session:
         ticket = repo.get_ticket(session, nomor)
         repo.audit(session, "tiket_dipulihkan", ticket=ticket, actor=actor, run_lama=run_lama,
-                   run_baru=run_baru, alasan=alasan)
+                   run_baru=str(baru.id), alasan=alasan)
+    return Pemulihan(nomor, run_lama, str(baru.id), alasan)
 
 
-def _tiket_terbuka(session) -> dict[str, Ticket]:
-    rows = session.scalars(select(Ticket).where(Ticket.archived_at.is_(None))).all()
-    return {t.number: t for t in rows}
+def _tiket_terbuka(session) -> dict[str, tuple[int, datetime]]:
+    """Number → (id, opened) of every ticket not yet archived."""
+    rows = session.execute(
+        select(Ticket.number, Ticket.id, Ticket.created_at).where(Ticket.archived_at.is_(None))
+    )
+    return {number: (ticket_id, dibuka) for number, ticket_id, dibuka in rows}
 
 
 def _pemulihan_tercatat(session, ticket_ids: list[int]) -> dict[int, list[dict]]:
@@ -100,11 +115,57 @@ def _pemulihan_tercatat(session, ticket_ids: list[int]) -> dict[int, list[dict]]
     return tercatat
 
 
-def _yatim(session, terbuka: dict[str, Ticket], sekarang: datetime) -> list[str]:
+def _run_tercatat(session, ticket_ids: list[int],
+                  tercatat: dict[int, list[dict]]) -> set[UUID]:
+    """Every run the store knows for these tickets: on their steps, or started to recover."""
+    ids = {r for r in session.scalars(
+        select(StepRecord.flow_run_id)
+        .where(StepRecord.ticket_id.in_(ticket_ids), StepRecord.flow_run_id.is_not(None))
+        .distinct()
+    )}
+    ids |= {d["run_baru"] for riwayat in tercatat.values() for d in riwayat if d.get("run_baru")}
+    hasil: set[UUID] = set()
+    for r in ids:
+        try:
+            hasil.add(UUID(str(r)))
+        except ValueError:
+            continue
+    return hasil
+
+
+def _selesai_tanpa_arsip(client: SyncPrefectClient, ids: set[UUID],
+                         sekarang: datetime) -> list[FlowRun]:
+    """The Completed runs among ``ids`` (runs of open tickets): forced there by hand.
+
+    Asked by id, not by state alone: every archived ticket's run is Completed too, and
+    those must not crowd the dead runs out of one page.
+    """
+    urut = sorted(ids)
+    hasil: list[FlowRun] = []
+    for i in range(0, len(urut), 200):
+        hasil += client.read_flow_runs(
+            flow_filter=_filter_alur(),
+            flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=urut[i:i + 200]),
+                state=FlowRunFilterState(type=FlowRunFilterStateType(
+                    any_=[StateType.COMPLETED])),
+                end_time=FlowRunFilterEndTime(after_=sekarang - JENDELA),
+            ),
+            limit=200,
+        )
+    return hasil
+
+
+def _masih_terbuka(nomor: str) -> bool:
+    """Read again just before acting: a ticket archived since the pass began is done."""
+    with db.session_scope(get_settings().store_url) as session:
+        ticket = repo.find_ticket(session, nomor)
+        return ticket is not None and ticket.archived_at is None
+
+
+def _yatim(session, terbuka: dict[str, tuple[int, datetime]], sekarang: datetime) -> list[str]:
     """Open tickets that never got past their intake step, opened a while ago."""
-    if not terbuka:
-        return []
-    ids = {t.id: n for n, t in terbuka.items() if t.created_at <= sekarang - YATIM_SETELAH}
+    ids = {i: n for n, (i, dibuka) in terbuka.items() if dibuka <= sekarang - YATIM_SETELAH}
     if not ids:
         return []
     lanjut = set(session.scalars(
@@ -123,9 +184,10 @@ def pulihkan_tiket_terhenti(sekarang: datetime) -> list[Pemulihan]:
         terbuka = _tiket_terbuka(session)
         if not terbuka:
             return []
-        tercatat = _pemulihan_tercatat(session, [t.id for t in terbuka.values()])
+        tercatat = _pemulihan_tercatat(session, [i for i, _ in terbuka.values()])
         yatim = _yatim(session, terbuka, sekarang)
-        ticket_ids = {n: t.id for n, t in terbuka.items()}
+        ticket_ids = {n: i for n, (i, _) in terbuka.items()}
+        dikenal = _run_tercatat(session, list(ticket_ids.values()), tercatat)
     hasil: list[Pemulihan] = []
     with get_client(sync_client=True) as client:
         mati = client.read_flow_runs(
@@ -138,6 +200,7 @@ def pulihkan_tiket_terhenti(sekarang: datetime) -> list[Pemulihan]:
             sort=FlowRunSort.END_TIME_DESC,
             limit=200,
         )
+        mati += _selesai_tanpa_arsip(client, dikenal, sekarang)
         for run in mati:
             nomor = run.parameters.get("nomor_tiket")
             state = run.state
@@ -152,33 +215,30 @@ def pulihkan_tiket_terhenti(sekarang: datetime) -> list[Pemulihan]:
                 logger.error("Tiket %s: run %s mati lagi setelah %d pemulihan; perlu operator "
                              "(lpa lanjutkan %s)", nomor, run.id, len(riwayat), nomor)
                 continue
-            if any(not (r.state and r.state.is_final()) for r in run_tiket(client, nomor)):
+            if _hidup(run_tiket(client, nomor)):
                 continue  # the ticket has a live run already (started by an operator)
+            if not _masih_terbuka(nomor):
+                continue  # archived since the pass began: its run completed normally
             try:
-                baru = _mulai_ulang(client, nomor, kunci_pemulihan(str(run.id)),
-                                    list(run.tags))
+                p = _ganti(client, nomor, run, f"{state.type.value}: {state.message or '-'}")
             except Exception as exc:  # noqa: BLE001 - the next pass tries again
                 logger.error("Tiket %s: run pengganti tidak dapat dibuat: %s", nomor, exc)
                 continue
-            alasan = f"{state.type.value}: {state.message or '-'}"
-            _catat(nomor, str(run.id), str(baru.id), alasan)
-            riwayat.append({"run_lama": str(run.id)})
+            riwayat.append({"run_lama": p.run_lama})
             tercatat[ticket_ids[nomor]] = riwayat
-            hasil.append(Pemulihan(nomor, str(run.id), str(baru.id), alasan))
+            hasil.append(p)
             logger.warning("Tiket %s: run %s %s; dilanjutkan oleh run %s", nomor, run.id,
-                           alasan, baru.id)
+                           p.alasan, p.run_baru)
         for nomor in yatim:
             if run_tiket(client, nomor):
                 continue
             try:
-                baru = _mulai_ulang(client, nomor, f"proses-{nomor}", [])
+                p = _ganti(client, nomor, None, "intake berhenti sebelum run tiket dibuat")
             except Exception as exc:  # noqa: BLE001 - the next pass tries again
                 logger.error("Tiket %s: run tiket tidak dapat dibuat: %s", nomor, exc)
                 continue
-            alasan = "intake berhenti sebelum run tiket dibuat"
-            _catat(nomor, None, str(baru.id), alasan)
-            hasil.append(Pemulihan(nomor, None, str(baru.id), alasan))
-            logger.warning("Tiket %s: %s; dimulai run %s", nomor, alasan, baru.id)
+            hasil.append(p)
+            logger.warning("Tiket %s: %s; dimulai run %s", nomor, p.alasan, p.run_baru)
     return hasil
 
 
@@ -193,16 +253,12 @@ def lanjutkan(nomor: str, operator: str | None = None) -> Pemulihan:
         nomor = ticket.number
     with get_client(sync_client=True) as client:
         runs = run_tiket(client, nomor)
-        hidup = [r for r in runs if not (r.state and r.state.is_final())]
-        if hidup:
+        if hidup := _hidup(runs):
             r = hidup[0]
             raise TidakDapatDilanjutkan(
                 f"Tiket {nomor} masih punya run aktif {r.id} ({r.state.name if r.state else '?'})"
             )
         lama = runs[0] if runs else None
-        kunci = kunci_pemulihan(str(lama.id)) if lama else f"proses-{nomor}"
-        baru = _mulai_ulang(client, nomor, kunci, list(lama.tags) if lama else [])
-    keadaan = lama.state.name if lama and lama.state else "tanpa run"
-    alasan = f"dilanjutkan operator (run terakhir: {keadaan})"
-    _catat(nomor, str(lama.id) if lama else None, str(baru.id), alasan, actor=operator)
-    return Pemulihan(nomor, str(lama.id) if lama else None, str(baru.id), alasan)
+        keadaan = lama.state.name if lama and lama.state else "tanpa run"
+        return _ganti(client, nomor, lama, f"dilanjutkan operator (run terakhir: {keadaan})",
+                      actor=operator)

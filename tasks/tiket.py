@@ -15,6 +15,7 @@ from domain.tiket import HasilTiket, StatusTiket
 from lpa.settings import get_settings
 from store import db, repo, secrets
 from store.models import AuditEvent, StepRecord, Ticket
+from tasks.keputusan import catat_kode_terbit
 
 
 def now() -> datetime:
@@ -196,6 +197,7 @@ def simpan_hash_kode(step_id: int, code_hash: str) -> None:
         step = session.get(StepRecord, step_id)
         assert step is not None
         step.code_hash = code_hash
+        catat_kode_terbit(session, step)  # wrong attempts on the step count from here
 
 
 def hash_kode_langkah(step_id: int) -> str | None:

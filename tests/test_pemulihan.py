@@ -23,7 +23,7 @@ from lpa.settings import get_settings
     ("CANCELLED", "Dibatalkan operator", False),
     ("CANCELLED", None, False),
     ("FAILED", "ZeroDivisionError", False),
-    ("COMPLETED", None, False),
+    ("COMPLETED", None, True),  # asked only of runs of tickets still open: forced by hand
     ("PAUSED", None, False),
     (None, None, False),
 ])

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from lpa import operasi, server
 from lpa.contoh_aplikasi import ContohAplikasi
 from lpa.demo import kode_dari_surel, pejabat_memutus, tunggu_arsip
 from lpa.settings import Settings, get_settings
-from store import db
+from store import db, repo
 from store.models import AuditEvent
 from tasks.notifikasi import baca_kotak_keluar
 
@@ -54,6 +55,7 @@ def stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         "LPA_JAM_BUKA": "00:00:00",
         "LPA_JAM_TUTUP": "00:00:00",
         "LPA_UJI_BEBAN_DURASI_MAKS": "12",  # four 3-second load steps
+        "LPA_KODE_KUNCI_MENIT": "0.2",  # a 12-second lockout after 5 wrong attempts
     }
     saved = {k: os.environ.get(k) for k in overrides}
     os.environ.update(overrides)
@@ -106,18 +108,7 @@ def wait_for_step(st: Stack, nomor: str, code: str, timeout: float = 60) -> oper
 
 
 def wait_suspended(flow_run_id: str, timeout: float = 60) -> None:
-    from uuid import UUID
-
-    from prefect import get_client
-
-    deadline = time.monotonic() + timeout
-    with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            state = client.read_flow_run(UUID(flow_run_id)).state
-            if state is not None and state.is_paused():
-                return
-            time.sleep(0.3)
-    raise AssertionError(f"run {flow_run_id} never suspended")
+    _wait_run(flow_run_id, lambda s: s.is_paused(), "suspended", timeout)
 
 
 def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohAplikasi) -> None:
@@ -328,8 +319,6 @@ def _wait_run(flow_run_id: str, done: Any, what: str, timeout: float = 180) -> A
 
 def _recoveries(st: Stack, nomor: str) -> list[dict[str, Any]]:
     with db.session_scope(st.settings.store_url) as s:
-        from store import repo
-
         ticket = repo.get_ticket(s, nomor)
         return [e.detail for e in s.scalars(
             select(AuditEvent).where(AuditEvent.ticket_id == ticket.id,
@@ -360,8 +349,6 @@ def _running_step(st: Stack, nomor: str, code: str, timeout: float = 120) -> str
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with db.session_scope(st.settings.store_url) as s:
-            from store import repo
-
             ticket = repo.get_ticket(s, nomor)
             open_ = [x for x in ticket.steps if x.code == code and x.finished_at is None]
             run_id = open_[-1].flow_run_id if open_ else None
@@ -465,7 +452,6 @@ def test_a_ticket_whose_intake_died_before_its_run_gets_one(stack: Stack) -> Non
 
     from domain.errors import validasi
     from domain.sop import JenisLayanan
-    from store import repo
     from tasks.pemulihan import pulihkan_tiket_terhenti
 
     data = form("va.json", nama_aplikasi="Yatim")
@@ -485,3 +471,156 @@ def test_a_ticket_whose_intake_died_before_its_run_gets_one(stack: Stack) -> Non
     # a second pass finds the run and creates nothing
     assert [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor] == []
     assert len(_recoveries(stack, nomor)) == 1
+
+
+def _refusals(st: Stack, nomor: str) -> list[dict[str, Any]]:
+    with db.session_scope(st.settings.store_url) as s:
+        ticket = repo.get_ticket(s, nomor)
+        return [e.detail for e in s.scalars(
+            select(AuditEvent).where(AuditEvent.ticket_id == ticket.id,
+                                     AuditEvent.kind == "keputusan_ditolak")
+            .order_by(AuditEvent.id))]
+
+
+def _newest_code(st: Stack, nomor: str) -> str:
+    found = kode_dari_surel(st.settings.outbox_dir, nomor)
+    assert found is not None
+    return found[0]
+
+
+def test_wrong_attempts_are_refused_before_the_run_wakes_and_lock_the_step(
+        stack: Stack) -> None:
+    """Fifteen wrong codes, then the right one: refused while the step is locked, each
+    attempt answered from the store without resuming the run; the official and their
+    superior are told once; after the lockout the right code decides."""
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Terkunci"), "va")
+    assert pejabat_memutus(stack.settings, nomor) == "disposisi_kadis"
+    kabid = wait_for_step(stack, nomor, "disposisi_kabid")
+    assert kabid.flow_run_id and kabid.nip
+    wait_suspended(kabid.flow_run_id)
+    kode = _newest_code(stack, nomor)
+    sebelum = _run_state(kabid.flow_run_id)
+    jawaban = []
+    mulai = time.monotonic()
+    for c in "23456789ABCDEFG":
+        with pytest.raises(operasi.GagalOperasi) as refused:
+            operasi.decide(stack.settings, nomor, kabid.nip, f"AAAA-AAA{c}", "setuju")
+        jawaban.append(str(refused.value))
+    per_attempt = (time.monotonic() - mulai) / 15
+    assert all("kode keputusan salah" in j for j in jawaban[:5]), jawaban
+    assert "sisa 4 percobaan" in jawaban[0] and "dikunci sampai" in jawaban[4], jawaban
+    assert all("terkunci sampai" in j for j in jawaban[5:]), jawaban
+    with pytest.raises(operasi.GagalOperasi, match="terkunci sampai.*benar pun ditolak"):
+        operasi.decide(stack.settings, nomor, kabid.nip, kode, "setuju")
+    # no attempt woke the run: the very same Suspended state, nothing resumed
+    sesudah = _run_state(kabid.flow_run_id)
+    assert sesudah.is_paused() and sesudah.id == sebelum.id
+    assert per_attempt < 3, per_attempt  # a run woken for each took 5-9 s
+    ditolak = [d for d in _refusals(stack, nomor) if d["langkah"] == "disposisi_kabid"]
+    assert [d["jenis"] for d in ditolak] == ["kode_salah"] * 5 + ["terkunci"] * 11
+    assert {d["sumber"] for d in ditolak} == {"lpa"}
+    [surat] = mails(stack, nomor, "langkah_dikunci")
+    roster = (ROOT / "config" / "roster.yaml").read_text()
+    assert surat["kepada"] and surat["tembusan"] and surat["kepada"] != surat["tembusan"]
+    assert all(a in roster for a in surat["kepada"] + surat["tembusan"])
+    with db.session_scope(stack.settings.store_url) as s:
+        [dikunci] = s.scalars(select(AuditEvent).where(
+            AuditEvent.kind == "langkah_dikunci",
+            AuditEvent.ticket_id == repo.get_ticket(s, nomor).id)).all()
+        sampai = datetime.fromisoformat(dikunci.detail["sampai"])
+    time.sleep(max(0.0, (sampai - datetime.now(UTC)).total_seconds()) + 0.5)
+    assert operasi.decide(stack.settings, nomor, kabid.nip, kode, "setuju") == \
+        "disposisi_kabid"
+
+
+def test_concurrent_deciders_each_get_their_own_result(stack: Stack) -> None:
+    """Four deciders at once on step 2, three wrong codes and one right: the right one is
+    told its decision was taken, each wrong one its own refusal, all charged to step 2.
+    Then on step 3 a wrong input given through the Prefect UI (the run's own check) and the
+    right one through lpa decide right after: each gets its own verdict."""
+    import contextvars
+    import threading
+    from uuid import UUID
+
+    from prefect.flow_runs import resume_flow_run
+
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Serentak"), "va")
+    kadis = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert kadis.flow_run_id and kadis.nip
+    wait_suspended(kadis.flow_run_id)
+    kode = {"benar": _newest_code(stack, nomor), "salah-1": "AAAA-AAA2",
+            "salah-2": "AAAA-AAA3", "salah-3": "AAAA-AAA4"}
+    hasil: dict[str, Any] = {}
+    serentak = threading.Barrier(len(kode))
+
+    def putus(siapa: str) -> None:
+        serentak.wait()
+        try:
+            hasil[siapa] = operasi.decide(stack.settings, nomor, kadis.nip or "", kode[siapa],
+                                          "setuju", "Serentak")
+        except operasi.GagalOperasi as exc:
+            hasil[siapa] = str(exc)
+
+    # each thread in a copy of this context: Prefect's settings (the API URL of this test
+    # session's server) live in a context variable a new thread would not see
+    benang = [threading.Thread(target=contextvars.copy_context().run, args=(putus, siapa))
+              for siapa in kode]
+    for b in benang:
+        b.start()
+    for b in benang:
+        b.join(timeout=120)
+    assert hasil["benar"] == "disposisi_kadis", hasil
+    for siapa in ("salah-1", "salah-2", "salah-3"):
+        assert "Keputusan ditolak: kode keputusan salah" in hasil[siapa], hasil
+    kabid = wait_for_step(stack, nomor, "disposisi_kabid")
+    assert [d["langkah"] for d in _refusals(stack, nomor)] == ["disposisi_kadis"] * 3
+    # The Prefect UI's path: no check before the run wakes; the run's own check refuses.
+    assert kabid.flow_run_id and kabid.nip
+    wait_suspended(kabid.flow_run_id)
+    resume_flow_run(UUID(kabid.flow_run_id),
+                    run_input={"keputusan": "setuju", "catatan": "", "nip": kabid.nip,
+                               "kode": "AAAA-AAA5"})
+    assert operasi.decide(stack.settings, nomor, kabid.nip, _newest_code(stack, nomor),
+                          "setuju") == "disposisi_kabid"
+    [ui] = [d for d in _refusals(stack, nomor) if d["langkah"] == "disposisi_kabid"]
+    assert (ui["sumber"], ui["jenis"], ui["run"]) == ("run", "kode_salah", kabid.flow_run_id)
+    assert ui["kunci"].startswith("langkah-")
+    wait_for_step(stack, nomor, "perintah_prakom")
+    assert [d["langkah"] for d in _refusals(stack, nomor)] == \
+        ["disposisi_kadis"] * 3 + ["disposisi_kabid"]
+
+
+def test_a_run_completed_by_hand_is_recovered_by_the_watch(stack: Stack) -> None:
+    """An operator forces a waiting ticket's run to Completed: the ticket is still open, so
+    the watch starts it again; the person deciding meanwhile is told exactly that."""
+    from uuid import UUID
+
+    from prefect import get_client
+    from prefect.states import Completed
+
+    from tasks.pemulihan import pulihkan_tiket_terhenti
+
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Selesai Paksa"),
+                           "va")
+    menunggu = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert menunggu.flow_run_id and menunggu.nip
+    wait_suspended(menunggu.flow_run_id)
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(UUID(menunggu.flow_run_id),
+                                  Completed(message="Diselesaikan operator"), force=True)
+    kode = _newest_code(stack, nomor)
+    with pytest.raises(operasi.GagalOperasi,
+                       match="berhenti \\(Completed\\); pengawas SLA akan melanjutkan"):
+        operasi.decide(stack.settings, nomor, menunggu.nip, kode, "setuju", wait=2)
+    [hasil] = [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor]
+    assert hasil.run_lama == menunggu.flow_run_id and hasil.alasan.startswith("COMPLETED")
+    deadline = time.monotonic() + 60
+    lagi = wait_for_step(stack, nomor, "disposisi_kadis")
+    while lagi.flow_run_id != hasil.run_baru and time.monotonic() < deadline:
+        time.sleep(0.3)
+        lagi = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert lagi.flow_run_id == hasil.run_baru
+    assert [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor] == []
+    assert len(mails(stack, nomor, "kode_keputusan")) == 1  # the mailed code still holds
+    assert operasi.decide(stack.settings, nomor, menunggu.nip, kode, "setuju") == \
+        "disposisi_kadis"
