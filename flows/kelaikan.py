@@ -35,6 +35,7 @@ from domain.kelaikan import (
     hasil_kategori,
     kategori_tidak_diuji,
 )
+from flows.penamaan import nama_run
 from lpa.settings import get_settings
 from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_validasi
 from tasks import kelaikan_cek as cek
@@ -183,7 +184,7 @@ def _prasyarat_gagal(kategori: str, ids: Sequence[str], exc: BaseException,
     return hasil_kategori(kategori, [], [], {i: alasan for i in ids})
 
 
-@flow(name="kelaikan-struktur", flow_run_name="struktur · {target.url}",
+@flow(name="kelaikan-struktur", flow_run_name=nama_run("struktur"),
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_struktur(target: TargetUji) -> HasilKategori:
     await _sudah_mulai()
@@ -197,7 +198,7 @@ async def uji_struktur(target: TargetUji) -> HasilKategori:
     ])
 
 
-@flow(name="kelaikan-validasi-data", flow_run_name="validasi_data · {target.url}",
+@flow(name="kelaikan-validasi-data", flow_run_name=nama_run("validasi_data"),
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_validasi_data(target: TargetUji) -> HasilKategori:
     await _sudah_mulai()
@@ -211,7 +212,7 @@ async def uji_validasi_data(target: TargetUji) -> HasilKategori:
     ])
 
 
-@flow(name="kelaikan-otentikasi-sesi", flow_run_name="otentikasi_sesi · {target.url}",
+@flow(name="kelaikan-otentikasi-sesi", flow_run_name=nama_run("otentikasi_sesi"),
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_otentikasi_sesi(target: TargetUji) -> HasilKategori:
     """One observation (start page, login page, the test account's login journey), judged by
@@ -247,7 +248,7 @@ async def uji_otentikasi_sesi(target: TargetUji) -> HasilKategori:
     return await _kumpulkan("otentikasi_sesi", langkah, tidak_jalan)
 
 
-@flow(name="kelaikan-input-error", flow_run_name="input_error · {target.url}",
+@flow(name="kelaikan-input-error", flow_run_name=nama_run("input_error"),
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_input_error(target: TargetUji) -> HasilKategori:
     """Checks that need the crawl wait for it; the debug and error-page checks run even
@@ -266,7 +267,7 @@ async def uji_input_error(target: TargetUji) -> HasilKategori:
     ], tidak_jalan)
 
 
-@flow(name="kelaikan-dbms", flow_run_name="dbms · {target.url}",
+@flow(name="kelaikan-dbms", flow_run_name=nama_run("dbms"),
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_dbms(target: TargetUji) -> HasilKategori:
     """The database host's ports and protocols (when the request names a host), and what
@@ -302,7 +303,7 @@ async def uji_dbms(target: TargetUji) -> HasilKategori:
     return await _kumpulkan("dbms", langkah, tidak_jalan)
 
 
-@flow(name="kelaikan-lain-lain", flow_run_name="lain_lain · {target.url}",
+@flow(name="kelaikan-lain-lain", flow_run_name=nama_run("lain_lain"),
       timeout_seconds=BATAS_WAKTU_KATEGORI)
 async def uji_lain_lain(target: TargetUji) -> HasilKategori:
     """One observation (start page, contact pages, readme files, Wappalyzer fingerprint),
@@ -347,7 +348,7 @@ SUBFLOW_KATEGORI = {
 }
 
 
-@flow(name="kelaikan", flow_run_name="kelaikan · {target.url}",
+@flow(name="kelaikan", flow_run_name=nama_run("kelaikan"),
       timeout_seconds=BATAS_WAKTU_KATEGORI + 5 * 60)
 async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | None = None,
                    opsi_beban: dict[str, Any] | None = None) -> dict[str, Any]:

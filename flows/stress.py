@@ -48,6 +48,7 @@ from domain.beban import (
 from domain.forms import UjiBeban
 from domain.kelaikan import HasilKategori, TargetUji, kategori_tidak_diuji, sensor
 from domain.teks import md_aman, md_kode
+from flows.penamaan import nama_run
 from tasks.kelaikan_artefak import kunci_artefak
 from tasks.stress import Distribusi, GagalUjiBeban, jalankan_locust, siapkan_locustfile
 
@@ -175,7 +176,7 @@ async def laksanakan_uji_beban(
     return kategori_uji_beban(ringkasan)
 
 
-@flow(name="kelaikan-uji-beban", flow_run_name="uji_beban · {target.url}",
+@flow(name="kelaikan-uji-beban", flow_run_name=nama_run("uji_beban"),
       timeout_seconds=DURASI_MAKS_BATAS + 600)
 async def uji_beban_flow(
     target: TargetUji, beban: UjiBeban, locustfile: str | None = None,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from prefect import get_run_logger
+from prefect import get_run_logger, tags
 
 from domain.forms import UjiBeban
 from domain.kelaikan import LaporanKelaikan, TargetUji
 from domain.skpl import periksa_skpl
 from domain.sop import timeout_detik
+from flows.intake import tag_tiket
 from flows.kelaikan import kelaikan
+from flows.penamaan import untuk_tiket
 from lpa.settings import get_settings
 from tasks import tiket as t
 from tasks.laporan_kelaikan import tulis_laporan_kelaikan
@@ -66,9 +68,11 @@ async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
         # the stress run must fit in the step's wall-clock bound, with room for the rest
         batas = max(batas, settings.uji_beban_durasi_maks + 300)
     try:
-        hasil = await kelaikan.with_options(timeout_seconds=max(batas, 60))(
-            target, stress=stress, beban=beban, opsi_beban=opsi_beban,
-        )
+        # runs named after the ticket and tagged like it, so an operator finds them in the UI
+        with untuk_tiket(tiket.nomor), tags(*tag_tiket(tiket.jenis, tiket.instansi)):
+            hasil = await kelaikan.with_options(timeout_seconds=max(batas, 60))(
+                target, stress=stress, beban=beban, opsi_beban=opsi_beban,
+            )
         catatan = f"Hasil uji kelaikan: {hasil['verdict']}"
     except Exception as exc:  # noqa: BLE001 - any failure of the test is reported, not hidden
         # The test itself could not run (target unreachable, timeout...): the ticket still

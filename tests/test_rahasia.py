@@ -259,6 +259,18 @@ def test_new_user_path_with_a_canary_password(pengguna: Pengguna, tmp_path: Path
         assert kanari not in teks, path
     runs = _semua(pengguna.api, "flow_runs/filter")
     assert any(r["name"].startswith(nomor) for r in runs)
+    # issue 11: the feasibility runs of step 5 are named after the ticket and tagged like it
+    uji = {r["name"]: r for r in runs if r["name"].startswith(f"{nomor} · ")}
+    for bagian in ("kelaikan", "struktur", "validasi_data", "otentikasi_sesi", "input_error",
+                   "dbms", "lain_lain"):
+        run = uji.get(f"{nomor} · {bagian}")
+        assert run is not None, sorted(uji)
+        assert "jenis:uji-kelayakan" in run["tags"], run["tags"]
+        assert any(t.startswith("instansi:") for t in run["tags"]), run["tags"]
+    # issue 11: the ticket's waits for officials are not logged as errors
+    merah = [g["message"] for g in _semua(pengguna.api, "logs/filter",
+                                         {"logs": {"level": {"ge_": 40}}})]
+    assert not [m for m in merah if "Suspended" in m or "Paused" in m], merah
     assert kanari not in json.dumps(_semua_event(pengguna.api))
     # no process we started called outside (Prefect's and Locust's telemetry are off)
     catatan = pengguna.jaringan_log.read_text() if pengguna.jaringan_log.exists() else ""
