@@ -70,7 +70,9 @@ def ringkasan_markdown(laporan: LaporanKelaikan) -> str:
 
 
 def tabel_temuan(laporan: LaporanKelaikan) -> list[dict[str, str]]:
-    return [
+    """One row per finding; with none, one row that says so and why (never Prefect's
+    English "No results"): which categories passed and which were not tested, with reason."""
+    baris = [
         {
             "kategori": kategori, "check_id": t.check_id, "severity": t.severity,
             "judul": t.title, "wstg": t.wstg, "cwe": t.cwe, "bukti": t.evidence,
@@ -78,6 +80,14 @@ def tabel_temuan(laporan: LaporanKelaikan) -> list[dict[str, str]]:
         }
         for kategori, t in laporan.temuan()
     ]
+    if baris:
+        return baris
+    tidak_diuji = [f"{KATEGORI[k.id]}: {k.reason}" for k in laporan.categories
+                   if k.status == "tidak_diuji"]
+    alasan = ("semua pemeriksaan yang dijalankan lulus"
+              + ("; tidak diuji — " + "; ".join(tidak_diuji) if tidak_diuji else ""))
+    return [{"kategori": "-", "check_id": "-", "severity": "-", "judul": "Tidak ada temuan",
+             "wstg": "-", "cwe": "-", "bukti": alasan, "rekomendasi": "-"}]
 
 
 @task(name="kelaikan.artefak", cache_policy=NONE, persist_result=False, timeout_seconds=60)

@@ -26,6 +26,7 @@ from domain.pesan_sla import pesan_peringatan_sla
 from domain.roster import Pejabat
 from domain.sla import AMBANG_PELANGGARAN, ambang_tercapai, persen_terpakai
 from domain.sop import Peran, langkah
+from domain.teks import md_aman
 from lpa.settings import get_settings
 from store import db, repo
 from store.models import SlaWarning, StepRecord, Ticket
@@ -217,25 +218,37 @@ def kirim_peringatan(item: Peringatan, sekarang: datetime) -> bool:
 _LABEL_PERAN = {p.value: p.label for p in Peran}
 
 
+def _pendek(teks: str, maks: int = 40) -> str:
+    return teks if len(teks) <= maks else teks[: maks - 1].rstrip() + "…"
+
+
 @task(name="tabel-langkah-berisiko", cache_policy=NONE)
 def terbitkan_tabel(berisiko: list[LangkahBerisiko]) -> None:
     """The Prefect UI table of late and at-risk open steps, most used budget first."""
+    create_table_artifact(
+        key="sla-langkah-berisiko", table=baris_tabel_berisiko(berisiko),
+        description=f"Langkah terbuka yang terlambat atau telah memakai ≥{AMBANG_BERISIKO}% "
+                    f"mutu baku: {len(berisiko)} langkah",
+    )
+
+
+def baris_tabel_berisiko(berisiko: list[LangkahBerisiko]) -> list[dict[str, str]]:
+    """The rows of that table (one row saying so when there is nothing at risk)."""
+    # Key columns first and long texts shortened, so the table fits a 1400 px screen; no
+    # cell starts with "N." (Prefect renders cells as Markdown: that is a numbered list).
     baris = [
         {
             "Tiket": b.nomor,
-            "Aplikasi": b.nama_aplikasi,
-            "Instansi": b.instansi,
-            "Langkah": f"{langkah(b.kode).nomor}. {b.kode}",
-            "Pelaksana": b.petugas or _LABEL_PERAN.get(b.actor_role, b.actor_role),
-            "Mulai (WIB)": b.mulai.astimezone(WIB).strftime("%d-%m-%Y %H:%M"),
-            "Jatuh tempo (WIB)": b.jatuh_tempo.astimezone(WIB).strftime("%d-%m-%Y %H:%M"),
-            "Terpakai": f"{b.persen:.0f}%",
             "Status": "TERLAMBAT" if b.persen >= AMBANG_PELANGGARAN else "berisiko",
+            "Terpakai": f"{b.persen:.0f}%",
+            "Langkah": f"langkah {langkah(b.kode).nomor} · {b.kode}",
+            "Jatuh tempo (WIB)": b.jatuh_tempo.astimezone(WIB).strftime("%d-%m %H:%M"),
+            "Pelaksana": _pendek(b.petugas or _LABEL_PERAN.get(b.actor_role, b.actor_role)),
+            "Aplikasi": _pendek(md_aman(b.nama_aplikasi)),
+            "Instansi": _pendek(md_aman(b.instansi)),
         }
         for b in sorted(berisiko, key=lambda b: -b.persen)
-    ]
-    create_table_artifact(
-        key="sla-langkah-berisiko", table=baris,
-        description=f"Langkah terbuka yang terlambat atau telah memakai ≥{AMBANG_BERISIKO}% "
-                    f"mutu baku: {len(baris)} langkah",
-    )
+    ] or [{"Tiket": "-", "Status": "Tidak ada langkah terlambat atau berisiko",
+           "Terpakai": "-", "Langkah": "-", "Jatuh tempo (WIB)": "-", "Pelaksana": "-",
+           "Aplikasi": "-", "Instansi": "-"}]
+    return baris
