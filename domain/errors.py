@@ -21,8 +21,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core.core_schema import ErrorType
 
 from domain import forms
+from domain.sop import JenisLayanan
 
-__all__ = ["GalatValidasi", "terjemahkan", "validasi"]
+__all__ = ["GalatValidasi", "pesan_aturan", "terjemahkan", "validasi"]
 
 
 class GalatValidasi(TypedDict):
@@ -147,6 +148,14 @@ _TERJEMAHAN: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
+def pesan_aturan(jenis: str, ctx: dict[str, Any] | None = None) -> str | None:
+    """The Indonesian wording of one pydantic error type (``int_parsing`` → "harus berupa
+    bilangan bulat"), or None for a type not worded here. For messages outside a form (the
+    ``lpa`` command's own options)."""
+    terjemahan = _TERJEMAHAN.get(jenis)
+    return terjemahan(dict(ctx or {})) if terjemahan else None
+
+
 def _model_di_dalam(anotasi: Any) -> type[BaseModel] | None:
     """The pydantic model inside an annotation (``X``, ``X | None``, ``Annotated[X, ...]``)."""
     if isinstance(anotasi, type) and issubclass(anotasi, BaseModel):
@@ -185,6 +194,37 @@ def _gabung(label: str, jalur: str, isi: str) -> str:
     return f"{label}{tempat}: {isi}"
 
 
+def _jenis_formulir(model: type[BaseModel] | None) -> str | None:
+    """The request form a model is (pembangunan, uji-kelayakan, va), or None."""
+    for daftar in (forms.FORM_BY_JENIS, forms.FORM_RUN_BY_JENIS):
+        for jenis, kelas in daftar.items():
+            if kelas is model:
+                return jenis
+    return None
+
+
+def _kolom_asing(kunci: str, kedalaman: int, induk: type[BaseModel] | None,
+                 model: type[BaseModel] | None) -> str:
+    """Why an unknown key is refused: it belongs to another form type (checked at the top
+    level only), or it is misspelt (a close name of the same form, or of the same nested
+    part, is suggested); the form validated is named."""
+    jenis = _jenis_formulir(model)
+    label = JenisLayanan(jenis).label if jenis else None
+    if jenis and kedalaman == 1:
+        milik = [JenisLayanan(j).label for j, kelas in forms.FORM_BY_JENIS.items()
+                 if j != jenis and kunci in kelas.model_fields]
+        if milik:
+            return (f"kolom ini milik formulir {' dan '.join(milik)}, bukan formulir {label}; "
+                    "periksa jenis formulirnya, atau hapus kolom ini")
+    isi = "kolom tidak dikenal" + (f" pada formulir {label}" if label else "")
+    isi += "; hapus kolom ini atau perbaiki ejaannya"
+    if induk is not None:
+        mirip = difflib.get_close_matches(kunci, list(induk.model_fields), n=1)
+        if mirip:
+            isi += f" (maksud Anda '{mirip[0]}'?)"
+    return isi
+
+
 def terjemahkan(exc: ValidationError,
                 model: type[BaseModel] | None = None) -> list[GalatValidasi]:
     """Each error of ``exc`` in Bahasa Indonesia, with its dotted field path.
@@ -204,12 +244,8 @@ def terjemahkan(exc: ValidationError,
         jenis = err["type"]
         if jenis == "extra_forbidden":
             kunci = str(loc[-1]) if loc else ""
-            isi = "kolom tidak dikenal; hapus kolom ini atau perbaiki ejaannya"
-            if induk is not None:
-                mirip = difflib.get_close_matches(kunci, list(induk.model_fields), n=1)
-                if mirip:
-                    isi += f" (maksud Anda '{mirip[0]}'?)"
-            hasil.append({"field": jalur, "message": _gabung(f"Kolom '{kunci}'", jalur, isi)})
+            hasil.append({"field": jalur, "message": _gabung(
+                f"Kolom '{kunci}'", jalur, _kolom_asing(kunci, len(loc), induk, model))})
             continue
         if jenis in _TERJEMAHAN:
             isi = _TERJEMAHAN[jenis](ctx)

@@ -14,7 +14,7 @@ from domain.calendar import WIB, add_business_time, parse_business_duration
 from domain.errors import validasi
 from domain.forms import detect_jenis
 from domain.sop import JenisLayanan
-from lpa import galat, lingkungan
+from lpa import bahasa_cli, galat, lingkungan
 from lpa.settings import get_settings
 
 # Before anything imports Prefect: no telemetry or analytics from this process or its children.
@@ -136,7 +136,8 @@ def submit(
 
 @app.command()
 def inbox(
-    nip: Annotated[str | None, typer.Option(help="Hanya untuk NIP ini.")] = None,
+    nip: Annotated[str | None, typer.Option(
+        help="Hanya untuk NIP ini (boleh berspasi, mis. \"19720315 199803 1 002\").")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON.")] = False,
 ) -> None:
     """Keputusan yang sedang menunggu: tiket, langkah, pejabat, jatuh tempo, run."""
@@ -145,7 +146,7 @@ def inbox(
 
     from lpa import operasi
 
-    items = operasi.inbox(get_settings(), nip)
+    items = _run(lambda: operasi.inbox(get_settings(), nip))
     if as_json:
         typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
         return
@@ -217,26 +218,47 @@ def lanjutkan(
     typer.echo(f"Tiket {hasil.nomor} dilanjutkan oleh run {hasil.run_baru} ({hasil.alasan}).")
 
 
+def _wib(value: datetime | str | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(WIB).strftime("%d-%m-%Y %H:%M")
+
+
 @app.command()
 def status(
-    tiket: Annotated[str, typer.Argument(help="Nomor tiket.")],
+    tiket: Annotated[str | None, typer.Argument(
+        help="Nomor tiket; tanpa ini: daftar tiket yang masih terbuka.")] = None,
+    instansi: Annotated[str | None, typer.Option(
+        help="(Daftar) hanya instansi yang namanya memuat teks ini.")] = None,
+    jenis: Annotated[JenisLayanan | None, typer.Option(
+        help="(Daftar) hanya jenis layanan ini.")] = None,
+    terlambat: Annotated[bool, typer.Option(
+        "--terlambat", help="(Daftar) hanya langkah yang melewati jatuh tempo.")] = False,
+    nip: Annotated[str | None, typer.Option(
+        help="(Daftar) hanya langkah yang ditugaskan kepada NIP ini.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Keluaran JSON.")] = False,
 ) -> None:
-    """Langkah-langkah tiket dengan waktu, keputusan dan tanda terlambat."""
+    """Tanpa nomor tiket: daftar tiket terbuka (langkah, petugas, jatuh tempo, mutu baku
+    terpakai). Dengan nomor tiket: hasilnya dan langkah-langkahnya dengan waktu, keputusan
+    dan tanda terlambat."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     from lpa import operasi
 
+    if tiket is None:
+        _daftar_terbuka(instansi, jenis.value if jenis else None, terlambat, nip, as_json)
+        return
+    if instansi or jenis or terlambat or nip:
+        raise _fail("--instansi, --jenis, --terlambat dan --nip hanya untuk daftar tiket "
+                    "terbuka (tanpa nomor tiket)")
     data = _run(lambda: operasi.status(get_settings(), tiket))
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-
-    def wib(value: str | None) -> str:
-        return datetime.fromisoformat(value).astimezone(WIB).strftime("%d-%m-%Y %H:%M") \
-            if value else "-"
 
     # the application's name is the requester's text: never Rich markup
     table = Table(title=f"{data['tiket']} · {escape(data['aplikasi'])} · {data['status']}"
@@ -244,8 +266,57 @@ def status(
     for column in ("No", "Langkah", "Mulai", "Jatuh tempo", "Selesai", "Keputusan", "Terlambat"):
         table.add_column(column)
     for s in data["langkah"]:
-        table.add_row(str(s["no"]), s["kode"], wib(s["mulai"]), wib(s["jatuh_tempo"]),
-                      wib(s["selesai"]), s["keputusan"] or "-", "YA" if s["terlambat"] else "")
+        table.add_row(str(s["no"]), s["kode"], _wib(s["mulai"]), _wib(s["jatuh_tempo"]),
+                      _wib(s["selesai"]), s["keputusan"] or "-", "YA" if s["terlambat"] else "")
+    console = Console()
+    console.print(table)
+    console.print(f"Hasil        : {escape(data['uraian_hasil'])}", highlight=False)
+    if data["verdict_kelaikan"]:
+        console.print(f"Uji kelaikan : {data['verdict_kelaikan'].replace('_', ' ')}",
+                      highlight=False)
+    if data["nomor_agenda"]:
+        console.print(f"Nomor agenda : {data['nomor_agenda']}", highlight=False)
+
+
+def _daftar_terbuka(instansi: str | None, jenis: str | None, terlambat: bool,
+                    nip: str | None, as_json: bool) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from lpa import operasi
+
+    items = _run(lambda: operasi.tiket_terbuka(get_settings(), instansi=instansi, jenis=jenis,
+                                               nip=nip, hanya_terlambat=terlambat))
+    if as_json:
+        typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
+        return
+    disaring = bool(instansi or jenis or terlambat or nip)
+    if not items:
+        typer.echo("Tidak ada tiket terbuka" + (" yang cocok dengan saringan." if disaring
+                                                 else "."))
+        return
+    table = Table(title=f"Tiket terbuka ({len(items)})")
+    for column in ("Tiket / jenis", "Instansi", "Langkah", "Petugas", "Jatuh tempo (WIB)",
+                   "Terpakai"):
+        # on a narrow screen a cell folds: a ticket number or NIP is never cut off
+        table.add_column(column, overflow="fold")
+    for i in items:
+        petugas = i.nama or i.pelaksana or "-"
+        if i.nip:
+            petugas += f"\n{i.nip}"
+        if i.langkah is None:
+            tempo, terpakai = "-", "-"
+        elif i.jatuh_tempo is None:
+            tempo, terpakai = "jam berhenti", "-"
+        else:
+            tempo, terpakai = _wib(i.jatuh_tempo), f"{i.persen_terpakai or 0:.0f} %"
+        if i.terlambat:
+            tempo += "\nTERLAMBAT"
+        # agency and names are people's text: never Rich markup
+        table.add_row(f"{i.tiket}\n{i.jenis}", escape(i.instansi),
+                      f"{i.step_no} {i.langkah}" if i.langkah else "(beralih langkah)",
+                      escape(petugas), tempo, terpakai)
     Console().print(table)
 
 
@@ -254,18 +325,13 @@ def up(
     port: Annotated[int, typer.Option(help="Port server Prefect (127.0.0.1).")] = 4200,
 ) -> None:
     """Nyalakan server Prefect (SQLite) dan sajikan semua deployment; Ctrl-C menghentikan."""
-    import signal
     import time
 
     from lpa import server
 
-    def _stop(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    # Ctrl-C, and SIGTERM from a service manager, both stop everything cleanly (also when
-    # started in the background, where SIGINT would otherwise be ignored).
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C, SIGTERM from a service manager, SIGHUP: all stop everything cleanly (also when
+    # started in the background, where SIGINT would otherwise be ignored)
+    server.henti_pada_sinyal()
     settings = get_settings()
     from store import db
 
@@ -273,27 +339,24 @@ def up(
     api = f"http://127.0.0.1:{port}/api"
     env = server.prefect_env(settings, api)
     logs = settings.data_dir / "log"
-    prefect = server.start_prefect_server(env, port, logs / "prefect-server.log")
-    serve = None
-    try:
-        server.wait_healthy(api, prefect)
-        serve = server.start_serve(env, logs / "serve.log")
-        server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
-        typer.echo(f"Prefect UI : {api.removesuffix('/api')}")
-        typer.echo(f"Prefect API: {api}")
-        typer.echo(f"Log        : {logs}")
-        typer.echo("Siap menerima permohonan. Ctrl-C untuk berhenti.")
-        while prefect.alive() and serve.alive():
-            time.sleep(1)
-        raise _fail("Server Prefect atau penyaji berhenti; lihat log di " + str(logs))
-    except KeyboardInterrupt:
-        typer.echo("Berhenti...")
-    except RuntimeError as exc:
-        raise _fail(str(exc)) from None
-    finally:
-        if serve is not None:
-            serve.stop()
-        prefect.stop()
+    with server.Kelompok() as kelompok:
+        try:
+            prefect = kelompok.mulai(server.start_prefect_server, env, port,
+                                     logs / "prefect-server.log")
+            server.wait_healthy(api, prefect)
+            serve = kelompok.mulai(server.start_serve, env, logs / "serve.log")
+            server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
+            typer.echo(f"Prefect UI : {api.removesuffix('/api')}")
+            typer.echo(f"Prefect API: {api}")
+            typer.echo(f"Log        : {logs}")
+            typer.echo("Siap menerima permohonan. Ctrl-C untuk berhenti.")
+            while prefect.alive() and serve.alive():
+                time.sleep(1)
+            raise _fail("Server Prefect atau penyaji berhenti; lihat log di " + str(logs))
+        except KeyboardInterrupt:
+            typer.echo("Berhenti...")
+        except RuntimeError as exc:
+            raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -304,11 +367,17 @@ def demo(
     """Satu permohonan uji kelayakan melalui ketujuh langkah SOP, dengan pejabat otomatis."""
     from rich.console import Console
 
+    from lpa import server
     from lpa.demo import run_demo
     from lpa.operasi import GagalOperasi
 
+    # Ctrl-C, SIGTERM, SIGHUP: the demo stops every process it started, then ends
+    server.henti_pada_sinyal()
     try:
         run_demo(get_settings(), Console(), keep=keep)
+    except KeyboardInterrupt:
+        typer.echo("Demo dihentikan; semua proses yang dinyalakannya sudah berhenti.")
+        raise typer.Exit(130) from None
     except (GagalOperasi, RuntimeError) as exc:
         raise _fail(f"Demo gagal: {exc}") from None
 
@@ -353,15 +422,26 @@ def main(argv: list[str] | None = None) -> None:
     holds the details, secrets masked (lpa/galat.py); exit status 3.
     """
     try:
-        app(args=argv)
+        # not standalone: Typer hands its usage errors to us instead of printing them in
+        # English (lpa/bahasa_cli.py words them in Bahasa Indonesia)
+        hasil = app(args=argv, standalone_mode=False)
     except KeyboardInterrupt:
         typer.secho("Dihentikan.", err=True)
         sys.exit(130)
+    except bahasa_cli.Dibatalkan:
+        typer.secho("Dibatalkan.", err=True)
+        sys.exit(1)
+    except bahasa_cli.GalatKlik as exc:
+        if type(exc).__name__ != "NoArgsIsHelpError":  # the help was shown already
+            typer.secho(bahasa_cli.pesan_galat_pemakaian(exc), err=True, fg=typer.colors.RED)
+        sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the one place that catches everything
         perintah = galat.perintah_dari_argv(argv)
         log = galat.catat(exc, perintah)
         typer.secho(galat.pesan(exc, perintah, log), err=True, fg=typer.colors.RED)
         sys.exit(3)
+    # not standalone, Typer returns the exit status of typer.Exit (and a command's value)
+    sys.exit(hasil if isinstance(hasil, int) and not isinstance(hasil, bool) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -105,35 +105,32 @@ def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
     logs = settings.data_dir / "log"
     console.print(f"[bold]Penyimpanan[/]: {settings.store_url}")
     console.print("Menyalakan server Prefect (SQLite)...")
-    prefect = server.start_prefect_server(env, port, logs / "demo-prefect-server.log")
-    serve = None
-    try:
-        with ContohAplikasi(aman=True) as aplikasi:
-            server.wait_healthy(api, prefect)
-            serve = server.start_serve(env, logs / "demo-serve.log")
-            server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
-            console.print(f"Aplikasi contoh: {aplikasi.url}")
-            nomor = operasi.submit(settings, formulir_contoh(aplikasi.url), "uji-kelayakan",
-                                   key=f"demo-{time.time_ns()}")
-            console.print(f"[bold]Tiket dibuka[/]: {nomor}")
-            for _ in range(3):
-                pejabat_memutus(settings, nomor, console=console)
-            console.print("  Petugas service desk menjalankan uji kelaikan (enam kategori "
-                          "keamanan dan uji beban)...")
-            data = tunggu_arsip(settings, nomor)
-            laporan = settings.laporan_dir / nomor / "laporan.html"
-            kelaikan = settings.laporan_dir / nomor / "kelaikan" / "laporan.html"
-            console.print(f"[bold green]Diarsipkan[/]: {data['nomor_agenda']}")
-            console.print(f"Laporan  : {laporan.resolve()}")
-            if kelaikan.exists():
-                console.print(f"Laporan uji kelaikan: {kelaikan.resolve()}")
-            console.print(f"Prefect UI: {api.removesuffix('/api')}")
-            if keep:
-                console.print("Ctrl-C untuk menghentikan.")
-                while prefect.alive():
-                    time.sleep(1)
-            return laporan
-    finally:
-        if serve is not None:
-            serve.stop()
-        prefect.stop()
+    # everything started here stops with the demo: at its end, on an error, on Ctrl-C or
+    # SIGTERM (lpa demo installs server.henti_pada_sinyal), descendants included
+    with server.Kelompok() as kelompok, ContohAplikasi(aman=True) as aplikasi:
+        prefect = kelompok.mulai(server.start_prefect_server, env, port,
+                                 logs / "demo-prefect-server.log")
+        server.wait_healthy(api, prefect)
+        serve = kelompok.mulai(server.start_serve, env, logs / "demo-serve.log")
+        server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
+        console.print(f"Aplikasi contoh: {aplikasi.url}")
+        nomor = operasi.submit(settings, formulir_contoh(aplikasi.url), "uji-kelayakan",
+                               key=f"demo-{time.time_ns()}")
+        console.print(f"[bold]Tiket dibuka[/]: {nomor}")
+        for _ in range(3):
+            pejabat_memutus(settings, nomor, console=console)
+        console.print("  Petugas service desk menjalankan uji kelaikan (enam kategori "
+                      "keamanan dan uji beban)...")
+        data = tunggu_arsip(settings, nomor)
+        laporan = settings.laporan_dir / nomor / "laporan.html"
+        kelaikan = settings.laporan_dir / nomor / "kelaikan" / "laporan.html"
+        console.print(f"[bold green]Diarsipkan[/]: {data['nomor_agenda']}")
+        console.print(f"Laporan  : {laporan.resolve()}")
+        if kelaikan.exists():
+            console.print(f"Laporan uji kelaikan: {kelaikan.resolve()}")
+        console.print(f"Prefect UI: {api.removesuffix('/api')}")
+        if keep:
+            console.print("Ctrl-C untuk menghentikan.")
+            while prefect.alive():
+                time.sleep(1)
+        return laporan

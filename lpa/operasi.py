@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -14,7 +15,10 @@ from sqlalchemy import select
 
 from domain.errors import validasi
 from domain.forms import PermohonanUjiKelayakan, detect_jenis, sidik_formulir, tanpa_rahasia
+from domain.identitas import GalatIdentitas, normalisasi_nip
+from domain.sla import persen_terpakai
 from domain.sop import Peran
+from domain.tiket import HasilTiket, Keputusan, StatusTiket
 from lpa.settings import Settings
 from store import db, repo, secrets
 from store.models import AuditEvent, StepRecord, Ticket
@@ -144,18 +148,13 @@ class Menunggu:
 
 
 def inbox(settings: Settings, nip: str | None = None) -> list[Menunggu]:
-    """The decisions waiting for a person, oldest due first."""
+    """The decisions waiting for a person, oldest due first.
+
+    ``nip`` may be written as the roster and the forms allow (with spaces)."""
+    nip = _nip(nip)
     db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
-        query = (
-            select(StepRecord, Ticket)
-            .join(Ticket, StepRecord.ticket_id == Ticket.id)
-            .where(StepRecord.finished_at.is_(None), Ticket.archived_at.is_(None),
-                   StepRecord.code.in_(_LANGKAH_KEPUTUSAN | {"kelengkapan"}))
-        )
-        if nip:
-            query = query.where(StepRecord.assignee_nip == nip)
-        rows = session.execute(query).all()
+        rows = repo.waiting_steps(session, _LANGKAH_KEPUTUSAN | {"kelengkapan"}, nip)
         items = [
             Menunggu(t.number, s.code, s.step_no, Peran(s.actor_role).label, s.assignee_nip,
                      s.assignee_name, s.due_at, s.breached, s.flow_run_id,
@@ -164,6 +163,73 @@ def inbox(settings: Settings, nip: str | None = None) -> list[Menunggu]:
         ]
     return sorted(items, key=lambda m: (m.jatuh_tempo is None, m.jatuh_tempo or datetime.max,
                                         m.tiket))
+
+
+def _nip(nilai: str | None) -> str | None:
+    """A NIP to look up, normalised as the forms and the roster do (spaces dropped)."""
+    if nilai is None or not nilai.strip():
+        return None
+    try:
+        return normalisasi_nip(nilai)
+    except GalatIdentitas as exc:
+        raise GagalOperasi(f"--nip: {exc}", 2) from None
+
+
+@dataclass(frozen=True)
+class TiketTerbuka:
+    """One line of the operators' list of open tickets."""
+
+    tiket: str
+    aplikasi: str
+    instansi: str
+    jenis: str
+    status: str
+    step_no: int | None
+    langkah: str | None
+    pelaksana: str | None
+    nip: str | None
+    nama: str | None
+    mulai: datetime | None
+    jatuh_tempo: datetime | None
+    persen_terpakai: float | None
+    """Share of the step's mutu baku used, in business time (None while the clock stops)."""
+    terlambat: bool
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        for kunci in ("mulai", "jatuh_tempo"):
+            d[kunci] = d[kunci].isoformat() if d[kunci] else None
+        if self.persen_terpakai is not None:
+            d["persen_terpakai"] = round(self.persen_terpakai, 1)
+        return d
+
+
+def tiket_terbuka(settings: Settings, *, instansi: str | None = None,
+                  jenis: str | None = None, nip: str | None = None,
+                  hanya_terlambat: bool = False,
+                  sekarang: datetime | None = None) -> list[TiketTerbuka]:
+    """Open tickets with the step each is at, its assignee, due time and the share of its
+    mutu baku used (business time, as the SLA watch counts it); soonest due first."""
+    nip = _nip(nip)
+    sekarang = sekarang or datetime.now(UTC)
+    calendar = settings.calendar()
+    db.upgrade(settings.store_url)
+    with db.session_scope(settings.store_url) as session:
+        rows = repo.open_tickets(session, agency=instansi, request_type=jenis,
+                                 assignee_nip=nip,
+                                 late_at=sekarang if hanya_terlambat else None)
+        hasil = []
+        for t, s in rows:
+            persen = persen_terpakai(s.started_at, s.due_at, sekarang, calendar) if s else None
+            terlambat = bool(s and (s.breached or (s.due_at is not None
+                                                   and sekarang >= s.due_at)))
+            hasil.append(TiketTerbuka(
+                t.number, t.application_name, t.agency, t.request_type, t.state,
+                s.step_no if s else None, s.code if s else None,
+                Peran(s.actor_role).label if s else None,
+                s.assignee_nip if s else None, s.assignee_name if s else None,
+                s.started_at if s else None, s.due_at if s else None, persen, terlambat))
+    return hasil
 
 
 def _open_step(settings: Settings, nomor: str, codes: set[str]) -> tuple[int, str, str]:
@@ -337,7 +403,7 @@ def lengkapi(settings: Settings, nomor: str, nip: str, kode: str, catatan: str =
 
 
 def status(settings: Settings, nomor: str) -> dict[str, Any]:
-    """The ticket and its steps, from our store."""
+    """The ticket, its outcome and its steps, from our store."""
     db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
         ticket = repo.get_ticket(session, nomor)
@@ -345,6 +411,7 @@ def status(settings: Settings, nomor: str) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:
             return value.isoformat() if value else None
 
+        verdict = _verdict_kelaikan(settings, ticket)
         return {
             "tiket": ticket.number,
             "jenis": ticket.request_type,
@@ -352,6 +419,8 @@ def status(settings: Settings, nomor: str) -> dict[str, Any]:
             "instansi": ticket.agency,
             "status": ticket.state,
             "hasil": ticket.outcome,
+            "uraian_hasil": _uraian_hasil(ticket),
+            "verdict_kelaikan": verdict,
             "nomor_agenda": ticket.agenda_entry.number if ticket.agenda_entry else None,
             "langkah": [
                 {
@@ -363,3 +432,44 @@ def status(settings: Settings, nomor: str) -> dict[str, Any]:
                 for s in ticket.steps
             ],
         }
+
+
+def _verdict_kelaikan(settings: Settings, ticket: Ticket) -> str | None:
+    """The feasibility test's verdict (LAYAK, LAYAK_DENGAN_CATATAN, TIDAK_LAYAK), or
+    TIDAK_DAPAT_DIUJI when the test ran but could not judge; None without a test."""
+    if not any(s.code == "uji_kelaikan" and s.finished_at for s in ticket.steps):
+        return None
+    path = settings.laporan_dir / ticket.number / "kelaikan.json"
+    try:
+        hasil = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return (hasil.get("verdict") if isinstance(hasil, dict) else None) or "TIDAK_DAPAT_DIUJI"
+
+
+def _uraian_hasil(ticket: Ticket) -> str:
+    """Where the ticket stands, in one phrase for people."""
+    terbuka = [s for s in ticket.steps if s.finished_at is None]
+    langkah = terbuka[-1] if terbuka else None
+
+    def nama(s: StepRecord) -> str:
+        return f"langkah {s.step_no} {s.code}"
+
+    if ticket.state == StatusTiket.DIKEMBALIKAN.value or (
+            langkah is not None and langkah.code == "kelengkapan"):
+        balik = [s for s in ticket.steps if s.decision == Keputusan.KEMBALIKAN.value]
+        dari = f" pada {nama(balik[-1])}" if balik else ""
+        return f"dikembalikan ke pemohon{dari}; menunggu kelengkapan (jam layanan berhenti)"
+    if ticket.outcome:
+        tolak = [s for s in ticket.steps if s.decision == Keputusan.TOLAK.value]
+        if ticket.outcome == HasilTiket.DITOLAK.value and tolak:
+            teks = f"ditolak pada {nama(tolak[-1])} oleh {Peran(tolak[-1].actor_role).label}"
+        else:
+            teks = ticket.outcome
+        if ticket.state == StatusTiket.DIARSIPKAN.value:
+            return f"{teks}; diarsipkan"
+        return f"{teks}; menunggu pengarsipan"
+    if langkah is not None:
+        siapa = f", menunggu {langkah.assignee_name}" if langkah.assignee_name else ""
+        return f"diproses: {nama(langkah)}{siapa}"
+    return "diproses"

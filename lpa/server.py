@@ -8,9 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import httpx
+import psutil
 
 from lpa.lingkungan import matikan_telemetri
 from lpa.settings import Settings
@@ -47,8 +51,51 @@ def prefect_env(settings: Settings, api_url: str, *, poll_seconds: float = 2) ->
     return env
 
 
+SINYAL_HENTI = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Ctrl-C, a service manager's stop, a closed terminal: each stops what a command started."""
+
+_sela_tertutup = 0
+_sinyal_tertunda = False
+
+
+def _henti(_signum: int, _frame: object) -> None:
+    global _sinyal_tertunda
+    # Later signals are ignored: the cleanup that follows must run to its end, or the
+    # processes it was stopping would be left behind. It is bounded (Proses.stop).
+    for s in SINYAL_HENTI:
+        signal.signal(s, signal.SIG_IGN)
+    if _sela_tertutup:
+        _sinyal_tertunda = True  # raised once the process just started is on record
+        return
+    raise KeyboardInterrupt
+
+
+def henti_pada_sinyal() -> None:
+    """SIGINT, SIGTERM and SIGHUP raise KeyboardInterrupt in the main thread, once, so the
+    command's ``finally`` stops everything it started (also when started in the background,
+    where SIGINT would otherwise be ignored, and under a service manager's SIGTERM)."""
+    for s in SINYAL_HENTI:
+        signal.signal(s, _henti)
+
+
+@contextmanager
+def _tanpa_sela() -> Iterator[None]:
+    """A stop signal arriving in here takes effect at its end (see Kelompok.mulai)."""
+    global _sela_tertutup, _sinyal_tertunda
+    _sela_tertutup += 1
+    try:
+        yield
+    finally:
+        _sela_tertutup -= 1
+    if _sinyal_tertunda and not _sela_tertutup:
+        _sinyal_tertunda = False
+        raise KeyboardInterrupt
+
+
 class Proses:
-    """A child process with its log file, stopped politely (SIGINT, then SIGKILL)."""
+    """A child process with its log file, stopped politely (SIGINT, then SIGKILL), with
+    every process it started, also those in sessions of their own (a Prefect runner's flow
+    runs, Locust) that it leaves behind."""
 
     def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -60,16 +107,75 @@ class Proses:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
+    def _keturunan(self) -> list[psutil.Process]:
+        try:
+            return psutil.Process(self.popen.pid).children(recursive=True)
+        except psutil.Error:
+            return []
+
     def stop(self, timeout: float = 20) -> None:
+        # Taken before the stop: once this process is gone, its orphans are init's children.
+        keturunan = self._keturunan()
         if self.alive():
             # A Prefect runner ignores one SIGTERM; SIGINT stops it cleanly.
             os.killpg(self.popen.pid, signal.SIGINT)
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:
+                keturunan += [p for p in self._keturunan() if p not in keturunan]
                 os.killpg(self.popen.pid, signal.SIGKILL)
                 self.popen.wait()
         self._file.close()
+        hentikan_sisa(keturunan)
+
+
+def hentikan_sisa(proses: list[psutil.Process], timeout: float = 10) -> None:
+    """Stop the processes of ``proses`` still running (SIGTERM, SIGKILL after ``timeout``),
+    with what they started. psutil tells a reused PID from the process it recorded."""
+    hidup = []
+    for p in proses:
+        try:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                hidup += [p, *p.children(recursive=True)]
+        except psutil.Error:
+            pass
+    for p in hidup:
+        with suppress(psutil.Error):
+            p.terminate()
+    _, tersisa = psutil.wait_procs(hidup, timeout=timeout)
+    for p in tersisa:
+        with suppress(psutil.Error):
+            p.kill()
+    psutil.wait_procs(tersisa, timeout=5)
+
+
+class Kelompok:
+    """The processes one command starts, stopped together, newest first (``with``)."""
+
+    def __init__(self) -> None:
+        self.proses: list[Proses] = []
+
+    def mulai(self, buat: Callable[..., Proses], *args: Any) -> Proses:
+        """Start a process, ``buat(*args)``, and record it; a stop signal arriving meanwhile
+        takes effect once it is recorded, so it is stopped with the rest."""
+        with _tanpa_sela():
+            proses = buat(*args)
+            self.proses.append(proses)
+        return proses
+
+    def hentikan(self) -> None:
+        # a stop signal now would cut the cleanup short: from here on it is ignored
+        for s in SINYAL_HENTI:
+            if signal.getsignal(s) is _henti:
+                signal.signal(s, signal.SIG_IGN)
+        while self.proses:
+            self.proses.pop().stop()
+
+    def __enter__(self) -> Kelompok:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.hentikan()
 
 
 def start_prefect_server(env: dict[str, str], port: int, log: Path) -> Proses:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -87,6 +87,60 @@ def get_ticket(session: Session, number: str) -> Ticket:
     if ticket is None:
         raise StoreError(f"Tiket {number} tidak ditemukan")
     return ticket
+
+
+def open_tickets(
+    session: Session,
+    *,
+    agency: str | None = None,
+    request_type: str | None = None,
+    assignee_nip: str | None = None,
+    late_at: datetime | None = None,
+) -> list[tuple[Ticket, StepRecord | None]]:
+    """Tickets not yet archived, each with the step it is at: its newest unfinished step
+    (None for the moment between two steps). Due first, a stopped clock last.
+
+    ``agency`` matches part of the agency's name, case aside; ``assignee_nip`` the open
+    step's assignee (18 digits); ``late_at`` keeps only steps breached or due by then.
+    """
+    current = (
+        select(StepRecord.ticket_id, func.max(StepRecord.id).label("step_id"))
+        .where(StepRecord.finished_at.is_(None))
+        .group_by(StepRecord.ticket_id)
+        .subquery()
+    )
+    query = (
+        select(Ticket, StepRecord)
+        .outerjoin(current, current.c.ticket_id == Ticket.id)
+        .outerjoin(StepRecord, StepRecord.id == current.c.step_id)
+        .where(Ticket.archived_at.is_(None))
+    )
+    if agency:
+        query = query.where(func.lower(Ticket.agency).contains(agency.strip().lower(),
+                                                               autoescape=True))
+    if request_type:
+        query = query.where(Ticket.request_type == request_type)
+    if assignee_nip:
+        query = query.where(StepRecord.assignee_nip == assignee_nip)
+    if late_at is not None:
+        query = query.where(or_(StepRecord.breached.is_(True), StepRecord.due_at <= late_at))
+    query = query.order_by(StepRecord.due_at.is_(None), StepRecord.due_at, Ticket.number)
+    return [(ticket, step) for ticket, step in session.execute(query).all()]
+
+
+def waiting_steps(
+    session: Session, codes: set[str], assignee_nip: str | None = None,
+) -> list[tuple[StepRecord, Ticket]]:
+    """Unfinished steps ``codes`` (those that wait for a person) of tickets not archived."""
+    query = (
+        select(StepRecord, Ticket)
+        .join(Ticket, StepRecord.ticket_id == Ticket.id)
+        .where(StepRecord.finished_at.is_(None), Ticket.archived_at.is_(None),
+               StepRecord.code.in_(codes))
+    )
+    if assignee_nip:
+        query = query.where(StepRecord.assignee_nip == assignee_nip)
+    return [(step, ticket) for step, ticket in session.execute(query).all()]
 
 
 def open_ticket(

@@ -612,3 +612,24 @@ def test_every_error_of_a_bad_form_is_reported() -> None:
                            "penanggung_jawab_struktural.nip"}
     assert "eselon III" in errors["pemohon.eselon"]
     assert "nomor urut 000" in errors["penanggung_jawab_struktural.nip"]
+
+
+def test_a_key_of_another_form_type_is_named_as_such() -> None:
+    """A VA form checked as a development form: its IP fields are the VA form's, not
+    misspellings of a development field (no "maksud Anda 'engine_aplikasi'?")."""
+    _, errors = validasi("pembangunan", sampel("va"))
+    pesan = {e["field"]: e["message"] for e in errors}
+    assert pesan["ip_aplikasi"] == (
+        "Kolom 'ip_aplikasi' (ip_aplikasi): kolom ini milik formulir Vulnerability "
+        "Assessment, bukan formulir Pembangunan Aplikasi; periksa jenis formulirnya, atau "
+        "hapus kolom ini")
+    assert not any("maksud Anda" in m for m in pesan.values())
+
+
+def test_a_misspelt_key_names_the_form_and_suggests_only_its_fields() -> None:
+    pesan = satu_galat("va", ubah(sampel("va"), "platfrom", "x"), "platfrom")
+    assert "kolom tidak dikenal pada formulir Vulnerability Assessment" in pesan
+    assert pesan.endswith("(maksud Anda 'platform'?)")
+    # url_aplikasi is a field of the feasibility form only: never suggested on a VA form
+    pesan = satu_galat("va", ubah(sampel("va"), "url_aplikasl", "x"), "url_aplikasl")
+    assert "url_aplikasi" not in pesan.removeprefix("Kolom 'url_aplikasl' (url_aplikasl)")

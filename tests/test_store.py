@@ -245,3 +245,36 @@ def test_upgrade_from_many_threads_at_once(pg_server: str) -> None:
     finally:
         db.dispose_all()
         _drop_pg_database(pg_server, name)
+
+
+def test_open_tickets_and_waiting_steps_queries(store_url: str) -> None:
+    """``lpa status`` and ``lpa inbox`` read these: each open ticket once, at its newest
+    unfinished step; filters by agency part (case and LIKE wildcards aside), type, assignee,
+    lateness; soonest due first, a stopped clock last; archived tickets never."""
+    with db.session_scope(store_url) as s:
+        a, _ = _open(s)  # BKD, uji-kelayakan
+        late = repo.start_step(s, a, langkah("disposisi_kadis"), SENIN_0900, CAL,
+                               assignee_nip="197203151998031002")
+        b, _ = _open(s, request_type=JenisLayanan.VA)
+        repo.start_step(s, b, langkah("disposisi_kadis"), SENIN_0900 + timedelta(days=1), CAL)
+        c, _ = _open(s)
+        repo.start_step(s, c, langkah("kelengkapan"), SENIN_0900, CAL, clock_stopped=True)
+        d, _ = _open(s)
+        repo.close_ticket(s, d, HasilTiket.DISETUJUI, SENIN_0900)
+        repo.archive_ticket(s, d, at=SENIN_0900, summary="selesai")
+        numbers = [a.number, b.number, c.number]
+    later = SENIN_0900 + timedelta(hours=2)
+    with db.session_scope(store_url) as s:
+        rows = repo.open_tickets(s)
+        assert [(t.number, st.code if st else None) for t, st in rows] == [
+            (numbers[0], "disposisi_kadis"), (numbers[1], "disposisi_kadis"),
+            (numbers[2], "kelengkapan")]
+        assert [t.number for t, _ in repo.open_tickets(s, agency="KEPEGAWAIAN")] == numbers
+        assert repo.open_tickets(s, agency="dinas") == []
+        assert repo.open_tickets(s, agency="%") == []
+        assert [t.number for t, _ in repo.open_tickets(s, request_type="va")] == [numbers[1]]
+        assert [st.id for _, st in repo.open_tickets(
+            s, assignee_nip="197203151998031002")] == [late.id]
+        assert [t.number for t, _ in repo.open_tickets(s, late_at=later)] == [numbers[0]]
+        waiting = repo.waiting_steps(s, {"disposisi_kadis"}, "197203151998031002")
+        assert [(st.id, t.number) for st, t in waiting] == [(late.id, numbers[0])]
