@@ -25,6 +25,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -52,7 +53,7 @@ from domain.identitas import (
     email_kedinasan,
     pisah_status_jabatan,
 )
-from domain.teks import TeksBebas, TeksSatuBaris
+from domain.teks import TeksBebas, TeksSatuBaris, validasi_satu_baris
 
 __all__ = [
     "BUKA_RAHASIA",
@@ -210,7 +211,8 @@ class AkunUji(_Formulir):
     # Passwords are never trimmed: leading or trailing spaces may be part of them.
     model_config = ConfigDict(title="Akun uji", str_strip_whitespace=False)
 
-    username: Annotated[TeksSatuBaris, StringConstraints(strip_whitespace=True)] = _teks(
+    username: Annotated[str, StringConstraints(strip_whitespace=True),
+                        AfterValidator(validasi_satu_baris)] = _teks(
         "Nama pengguna", "Nama pengguna akun uji aplikasi.", MAKS_NAMA)
     password: SecretStr = Field(
         title="Kata sandi", description="Kata sandi akun uji; tidak pernah ditampilkan.",

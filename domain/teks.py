@@ -32,6 +32,7 @@ __all__ = [
     "GalatTeks",
     "TeksBebas",
     "TeksSatuBaris",
+    "validasi_satu_baris",
     "md_aman",
     "md_kode",
     "periksa_satu_baris",
@@ -116,7 +117,9 @@ def _validator(aturan: Any) -> Any:
     return validasi
 
 
-TeksSatuBaris = Annotated[str, AfterValidator(_validator(periksa_satu_baris))]
+validasi_satu_baris = _validator(periksa_satu_baris)
+"""The one-line rule as a pydantic validator, for a field with its own annotation."""
+TeksSatuBaris = Annotated[str, AfterValidator(validasi_satu_baris)]
 """One-line text of a form (names, jabatan, unit kerja…): see the module's rules."""
 TeksBebas = Annotated[str, AfterValidator(_validator(periksa_teks_bebas))]
 """Multi-line free text of a form (deskripsi, skenario…): see the module's rules."""
