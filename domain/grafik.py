@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
 _WARNA = "#1f5f8b"
 _WARNA_GARIS = "#c0392b"
+
+
+def sumbu_bulat(maks: float, interval_maks: int = 5) -> list[int]:
+    """Tick values of an axis that counts whole things (users, tickets): 0 to at least
+    ``maks`` in a round whole step (1, 2, 5, 10, 20, 25, 50, ...), at most ``interval_maks``
+    intervals. Never a fraction: there is no 1.6 of a user."""
+    maks = max(math.ceil(maks), 1)
+    dasar = 1
+    while True:
+        for k in (1, 2, 2.5, 5):
+            langkah = k * dasar
+            if langkah != int(langkah):
+                continue
+            if math.ceil(maks / langkah) <= interval_maks:
+                langkah = int(langkah)
+                return list(range(0, math.ceil(maks / langkah) * langkah + 1, langkah))
+        dasar *= 10
 
 
 def batang_horizontal(

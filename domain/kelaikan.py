@@ -74,13 +74,24 @@ Verdict = Literal["LAYAK", "LAYAK_DENGAN_CATATAN", "TIDAK_LAYAK"]
 KATEGORI: dict[str, str] = {
     "struktur": "Struktur folder atau file website",
     "validasi_data": "Validasi data",
-    "otentikasi_sesi": "Manajemen otentikasi dan sesi",
-    "input_error": "Input dan pesan error",
-    "dbms": "Database management system (DBMS)",
-    "lain_lain": "Lain-lain: penggunaan framework aplikasi dan email kedinasan",
+    "otentikasi_sesi": "Otentikasi dan manajemen session",
+    "input_error": "Input dan error message",
+    "dbms": "Database management system",
+    "lain_lain": "Lain-lain (penggunaan framework aplikasi dan penggunaan email kedinasan)",
     "uji_beban": "Uji beban (stress test)",
 }
-"""Category ids and their titles, in the catalog's order."""
+"""Category ids and their names, in the catalog's order and wording ("Spesifikasi Layanan"
+point 4: "Pengujian kelayakan struktur folder atau file website, Pengujian validasi data,
+Pengujian otentikasi dan manajemen session, ..."), without the leading "Pengujian". The one
+table of names: every report, artifact and command reads it (never a copy)."""
+
+def nama_kategori(kategori: str) -> str:
+    """The name of a category id (:data:`KATEGORI`); an unknown id readably, as a fallback."""
+    if kategori in KATEGORI:
+        return KATEGORI[kategori]
+    teks = str(kategori).replace("_", " ").strip()
+    return teks[:1].upper() + teks[1:] or "—"
+
 
 KATEGORI_KEAMANAN: tuple[str, ...] = tuple(k for k in KATEGORI if k != "uji_beban")
 """The six security categories, always tested together."""
@@ -93,6 +104,52 @@ SUFIKS_KEDINASAN = "go.id"
 """Official e-mail of Indonesian government bodies lives under this public suffix."""
 
 ALASAN_BELUM_TERSEDIA = "belum tersedia"
+ALASAN_TANPA_DB = "host/port basis data tidak disebut dalam permohonan"
+ALASAN_TANPA_DATA_BEBAN = ("data uji beban (pengguna per hari, jam efektif per hari, lama "
+                           "transaksi) tidak diberikan")
+ALASAN_TANPA_AKUN = "akun uji tidak diberikan"
+
+TINDAKAN_PEMOHON: tuple[tuple[str, str], ...] = (
+    (ALASAN_TANPA_DB,
+     "cantumkan alamat IP atau nama host server basis data (dan port-nya bila bukan port "
+     "bawaan) pada permohonan, pastikan server itu dapat dijangkau dari jaringan penguji, lalu "
+     "ajukan uji ulang"),
+    (ALASAN_TANPA_DATA_BEBAN,
+     "lengkapi data uji beban pada formulir (estimasi maksimum pengguna per hari, jam efektif "
+     "pengaksesan per hari, lama pengguna bertransaksi), lalu ajukan uji ulang"),
+    (ALASAN_TANPA_AKUN,
+     "sertakan akun uji (nama pengguna dan kata sandi) pada permohonan, lalu ajukan uji ulang"),
+    ("login dengan akun uji tidak berhasil",
+     "pastikan akun uji yang diberikan aktif dan dapat masuk melalui halaman login aplikasi, "
+     "lalu ajukan uji ulang"),
+)
+"""What the requester should do about a reason a check did not run: the first entry whose
+text occurs in the reason."""
+TINDAKAN_UMUM = ("pastikan aplikasi (dan server yang disebut dalam permohonan) dapat dijangkau "
+                 "dari jaringan penguji selama pengujian, lalu ajukan uji ulang")
+
+
+def tindakan_pemohon(alasan: str) -> str:
+    """What the requester should do so that a check not run for ``alasan`` can run."""
+    return next((t for kunci, t in TINDAKAN_PEMOHON if kunci in alasan), TINDAKAN_UMUM)
+
+
+_ID_CEK = re.compile(r"(?:^|; )([a-z_]+\.[a-z0-9_]+): ")
+
+
+def alasan_per_cek(alasan: str | None) -> tuple[dict[str, str], str | None]:
+    """A category's ``reason`` read back: ``"a.b: sebab; c.d: sebab"`` -> ({check id:
+    reason}, None); any other text is the category's own reason -> ({}, text)."""
+    if not alasan:
+        return {}, None
+    posisi = [(m.start(1), m.end(), m.group(1)) for m in _ID_CEK.finditer(alasan)]
+    if not posisi or posisi[0][0] != 0:
+        return {}, alasan
+    hasil = {}
+    for i, (_, akhir, cid) in enumerate(posisi):
+        ujung = posisi[i + 1][0] - 2 if i + 1 < len(posisi) else len(alasan)
+        hasil[cid] = alasan[akhir:ujung].strip()
+    return hasil, None
 
 
 class UjiTidakDapatDinilai(ValueError):

@@ -5,9 +5,18 @@ The templates in ``templates/`` format it; nothing else decides what goes into a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from domain.kelaikan import (
+    CEK,
+    TINDAKAN_UMUM,
+    alasan_per_cek,
+    nama_kategori,
+    tindakan_pemohon,
+)
 
 
 @dataclass(frozen=True)
@@ -60,3 +69,83 @@ class LaporanTiket:
     kelaikan: dict[str, Any] | None = None
     """The feasibility-test result (``laporan.json`` shape) for uji-kelayakan / VA tickets."""
     catatan_tindak_lanjut: list[str] = field(default_factory=list)
+    """Notes written by the officer; the feasibility result's own notes are added to them
+    (:attr:`tindak_lanjut`)."""
+    nomor_agenda: str | None = None
+    """The agenda-book number: set only in the final report rendered at step 7."""
+    diarsipkan: datetime | None = None
+    """When the ticket was written in the agenda book (the final report only)."""
+
+    @property
+    def tindak_lanjut(self) -> list[str]:
+        """Everything the requester must act on: the officer's notes, then those the
+        feasibility result calls for. Never empty when the verdict carries notes."""
+        return [*self.catatan_tindak_lanjut, *catatan_kelaikan(self.kelaikan)]
+
+
+_TINGKAT_TINDAK_LANJUT = {
+    "tinggi": "tinggi", "high": "tinggi", "critical": "tinggi", "kritis": "tinggi",
+    "sedang": "sedang", "medium": "sedang", "rendah": "rendah", "low": "rendah",
+}
+"""Severities that call for a follow-up (``info`` does not), English spellings included."""
+
+
+def _kalimat(teks: object) -> str:
+    teks = str(teks or "").strip()
+    return teks if not teks or teks.endswith((".", "!", "?")) else teks + "."
+
+
+def tidak_dijalankan(kategori: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """What of one category (``laporan.json`` shape) did not run, in words: (reason, titles
+    of the checks it stopped), one entry per reason; no titles when the whole category was
+    not tested."""
+    per_cek, alasan_kategori = alasan_per_cek(kategori.get("reason"))
+    if alasan_kategori:
+        return [(alasan_kategori, [])]
+    if not per_cek and str(kategori.get("status")) == "tidak_diuji":
+        return [("alasannya tidak tercatat", [])]
+    kelompok: dict[str, list[str]] = {}
+    for cid, sebab in per_cek.items():
+        kelompok.setdefault(sebab, []).append(CEK[cid].judul if cid in CEK else cid)
+    return list(kelompok.items())
+
+
+def catatan_kelaikan(kelaikan: Mapping[str, Any] | None) -> list[str]:
+    """The follow-up notes a feasibility result calls for, in words, for the requester.
+
+    Each finding above ``info`` (what, how bad, the fix), and each check that did not run:
+    grouped by reason, named by title, with what the requester should do so that it can run
+    (:func:`domain.kelaikan.tindakan_pemohon`). A verdict other than LAYAK always yields at
+    least one note; a test that could not run at all says so.
+    """
+    if kelaikan is None:
+        return []
+    verdict = str(kelaikan.get("verdict") or "").strip().upper().replace(" ", "_")
+    if not verdict:
+        sebab = kelaikan.get("ringkasan") or kelaikan.get("summary") or "sebabnya tidak tercatat"
+        return [f"Uji kelaikan tidak dapat dijalankan: {_kalimat(sebab)} Yang perlu dilakukan "
+                f"pemohon: {TINDAKAN_UMUM}."]
+    catatan: list[str] = []
+    ada_temuan = False
+    for kat in kelaikan.get("categories") or []:
+        nama = nama_kategori(str(kat.get("id", "")))
+        for t in kat.get("findings") or []:
+            tingkat = _TINGKAT_TINDAK_LANJUT.get(str(t.get("severity") or "").lower())
+            if tingkat is None:
+                continue
+            ada_temuan = True
+            saran = _kalimat(t.get("recommendation"))
+            catatan.append(f"{nama}: temuan tingkat {tingkat}, {_kalimat(t.get('title'))}"
+                           + (f" Perbaikan: {saran}" if saran else ""))
+        for sebab, judul in tidak_dijalankan(kat):
+            apa = (f"{len(judul)} pemeriksaan tidak dijalankan ({'; '.join(judul)})" if judul
+                   else "tidak diuji")
+            catatan.append(f"{nama}: {apa} karena {_kalimat(sebab)} Yang perlu dilakukan "
+                           f"pemohon: {tindakan_pemohon(sebab)}.")
+    if ada_temuan:
+        catatan.append("Setelah temuan di atas diperbaiki, ajukan uji ulang agar putusan "
+                       "kelaikan diperbarui.")
+    if not catatan and verdict != "LAYAK":
+        catatan.append("Putusan uji kelaikan memuat catatan yang rinciannya tidak tercatat; "
+                       "mintalah rincian kepada petugas service desk.")
+    return catatan

@@ -27,6 +27,8 @@ from prefect import flow, get_run_logger
 from domain.beban import DURASI_MAKS_DEFAULT
 from domain.forms import UjiBeban
 from domain.kelaikan import (
+    ALASAN_TANPA_DATA_BEBAN,
+    ALASAN_TANPA_DB,
     HasilKategori,
     LaporanKelaikan,
     TargetUji,
@@ -41,9 +43,6 @@ from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_val
 from tasks import kelaikan_cek as cek
 from tasks.kelaikan_artefak import terbitkan_artefak
 
-ALASAN_TANPA_DATA_BEBAN = ("data uji beban (pengguna per hari, jam efektif per hari, lama "
-                           "transaksi) tidak diberikan")
-ALASAN_TANPA_DB = "host/port basis data tidak disebut dalam permohonan"
 BATAS_WAKTU_KATEGORI = 15 * 60
 """Wall-clock bound of one category subflow, seconds (each check has its own, shorter)."""
 

@@ -17,7 +17,12 @@ from flows.disposition import (
     petugas_langkah,
     tunggu_keputusan,
 )
-from flows.tindak_lanjut import buat_laporan, pemeriksaan_skpl, uji_kelaikan
+from flows.tindak_lanjut import (
+    buat_laporan,
+    pemeriksaan_skpl,
+    terbitkan_artefak_laporan,
+    uji_kelaikan,
+)
 from tasks import tiket as t
 
 _KEPADA = {
@@ -44,6 +49,8 @@ async def proses_tiket(nomor_tiket: str) -> str:
         tiket = t.baca_tiket(nomor_tiket)
         aksi = aksi_berikutnya(tiket.jenis, tiket.catatan)
         if aksi.jenis is JenisAksi.SELESAI:
+            if t.pasang_laporan_arsip(nomor_tiket):  # a run stopped right after step 7
+                logger.info("Laporan akhir %s dipasang", nomor_tiket)
             logger.info("Tiket %s selesai dan diarsipkan", nomor_tiket)
             return nomor_tiket
         langkah = aksi.langkah
@@ -110,12 +117,12 @@ async def _jalankan(tiket: t.TiketSnapshot, langkah: LangkahSOP, step_id: int,
         path = buat_laporan(tiket.nomor)
         t.selesaikan_langkah(tiket.nomor, step_id, catatan=f"Laporan: {path}")
     elif kode == "arsip":
-        laporan = next((s.note for s in tiket.langkah if s.kode == "laporan"), None)
-        path = laporan.removeprefix("Laporan: ") if laporan else None
+        # the final report (both steps, agenda number) is rendered and hashed in here
         hasil = "ditolak" if ditolak(tiket.catatan) else "selesai"
         t.arsipkan_tiket(
             tiket.nomor, step_id,
-            f"{tiket.jenis.label} {tiket.nama_aplikasi} ({tiket.instansi}): {hasil}", path,
+            f"{tiket.jenis.label} {tiket.nama_aplikasi} ({tiket.instansi}): {hasil}",
         )
+        terbitkan_artefak_laporan(tiket.nomor)  # the final report in the UI as well
     else:  # pragma: no cover - the SOP table and this dispatch must agree
         raise RuntimeError(f"Langkah tanpa pelaksana: {kode}")

@@ -14,9 +14,14 @@ from flows.penamaan import untuk_tiket
 from lpa.settings import get_settings
 from tasks import tiket as t
 from tasks.laporan_kelaikan import tulis_laporan_kelaikan
-from tasks.pelaporan import buat_laporan, kelaikan_path, simpan_kelaikan
+from tasks.pelaporan import (
+    buat_laporan,
+    kelaikan_path,
+    simpan_kelaikan,
+    terbitkan_artefak_laporan,
+)
 
-__all__ = ["buat_laporan", "pemeriksaan_skpl", "uji_kelaikan"]
+__all__ = ["buat_laporan", "pemeriksaan_skpl", "terbitkan_artefak_laporan", "uji_kelaikan"]
 
 
 def pemeriksaan_skpl(tiket: t.TiketSnapshot) -> str:

@@ -3,6 +3,7 @@ so a caller that wraps several of them in one ``session_scope`` gets all or noth
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -319,12 +320,19 @@ def archive_ticket(
     summary: str,
     report_path: str | None = None,
     report_sha256: str | None = None,
+    report: Callable[[str, datetime], tuple[str, str | None]] | None = None,
 ) -> AgendaEntry:
     """Write the agenda-book entry; from then on the database refuses changes to the ticket.
 
     The entry is the next link of the agenda chain; its content vouches for the ticket's
     outcome and the report's hash, so a later rewrite of either is detected
     (``lpa audit verifikasi``). Locks: the agenda chain's head, then the audit chain's.
+
+    ``report``, when given, makes the final report once the agenda number is known and
+    before the entry is written: called with (agenda number, ``at``) while the ticket reads
+    as archived, it returns (path, SHA-256), which the entry stores in place of
+    ``report_path``/``report_sha256``. Whatever it raises undoes the caller's whole unit of
+    work: no agenda number used, nothing stored.
     """
     _refuse_if_archived(ticket)
     if ticket.state != StatusTiket.DITUTUP.value:
@@ -338,11 +346,14 @@ def archive_ticket(
     ticket.archived_at = at
     ticket.updated_at = at
     session.flush()
+    number = nomor_agenda(year, seq)
+    if report is not None:
+        report_path, report_sha256 = report(number, at)
     values = {
         "ticket_id": ticket.id,
         "year": year,
         "seq": seq,
-        "number": nomor_agenda(year, seq),
+        "number": number,
         "archived_at": at,
         "summary": summary,
         "report_path": report_path,

@@ -8,10 +8,13 @@ report says is decided by ``LaporanTiket``; this module only prepares it for the
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
+import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,8 +22,10 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from domain.laporan import BarisLangkah, LaporanTiket
+from domain.kelaikan import nama_kategori
+from domain.laporan import BarisLangkah, LaporanTiket, tidak_dijalankan
 from domain.teks import md_aman
+from tasks.laporan_kelaikan import id_cek
 
 WIB = ZoneInfo("Asia/Jakarta")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -129,28 +134,14 @@ _LABEL_KEPUTUSAN = {"setuju": "Setuju", "tolak": "Tolak", "kembalikan": "Kembali
 _LABEL_PUTUSAN = {
     "LAYAK": ("LAYAK", "Aplikasi dinyatakan layak.", "ok"),
     "LAYAK_DENGAN_CATATAN": (
-        "LAYAK DENGAN CATATAN", "Aplikasi dinyatakan layak dengan catatan perbaikan.", "warn",
+        "LAYAK DENGAN CATATAN",
+        "Aplikasi dinyatakan layak dengan catatan; setiap catatan dan yang perlu dilakukan "
+        "tercantum pada bagian Catatan Tindak Lanjut.", "warn",
     ),
-    "TIDAK_LAYAK": ("TIDAK LAYAK", "Aplikasi dinyatakan tidak layak.", "fail"),
+    "TIDAK_LAYAK": ("TIDAK LAYAK", "Aplikasi dinyatakan tidak layak; temuan yang harus "
+                    "diperbaiki tercantum pada bagian Catatan Tindak Lanjut.", "fail"),
 }
-
-LABEL_KATEGORI: dict[str, str] = {
-    # The categories of the catalog's "Spesifikasi Layanan" point 4.
-    "struktur_folder": "Struktur folder atau file website",
-    "struktur": "Struktur folder atau file website",
-    "validasi_data": "Validasi data",
-    "otentikasi": "Otentikasi dan manajemen session",
-    "otentikasi_sesi": "Otentikasi dan manajemen session",
-    "autentikasi": "Otentikasi dan manajemen session",
-    "input_error": "Input dan error message",
-    "input_error_message": "Input dan error message",
-    "dbms": "Database management system",
-    "database": "Database management system",
-    "lain_lain": "Lain-lain (framework aplikasi dan email kedinasan)",
-    "uji_beban": "Uji beban (stress test)",
-    "stress": "Uji beban (stress test)",
-    "stress_test": "Uji beban (stress test)",
-}
+# Category names: domain.kelaikan.KATEGORI, the one table every report reads.
 
 _STATUS_KATEGORI = {
     "lulus": ("Lulus", "ok"),
@@ -169,6 +160,7 @@ _STATUS_KATEGORI = {
     "galat": ("Galat pengujian", "fail"),
     "skipped": ("Dilewati", "netral"),
     "dilewati": ("Dilewati", "netral"),
+    "tidak_diuji": ("Tidak diuji", "netral"),
 }
 
 _TINGKAT_TEMUAN = {
@@ -293,11 +285,12 @@ def _siapkan_kelaikan(kelaikan: Mapping[str, Any] | None) -> dict[str, Any] | No
             })
         kategori.append({
             "id": ident,
-            "nama": kat.get("title") or kat.get("nama") or LABEL_KATEGORI.get(ident)
-            or label_kunci(ident),
+            "nama": nama_kategori(ident),  # never a title carried in the JSON
             "status": status_teks,
             "status_kelas": status_kelas,
             "temuan": temuan,
+            "tidak_dijalankan": [
+                {"sebab": sebab, "judul": judul} for sebab, judul in tidak_dijalankan(kat)],
         })
     return {
         "kode": kode,
@@ -310,14 +303,44 @@ def _siapkan_kelaikan(kelaikan: Mapping[str, Any] | None) -> dict[str, Any] | No
     }
 
 
+def hasil_layanan(laporan: LaporanTiket,
+                  kelaikan: Mapping[str, Any] | None) -> dict[str, str | None]:
+    """The outcome line: how the service ended and, beside it, the feasibility verdict, so
+    that the two can never contradict each other ("SELESAI — uji kelaikan: LAYAK DENGAN
+    CATATAN", not "DISETUJUI" beside "LAYAK DENGAN CATATAN")."""
+    if laporan.hasil == "ditolak":
+        return {"teks": "DITOLAK", "kelas": "ditolak", "rincian": "permohonan ditolak",
+                "uji": None, "uji_kelas": None}
+    if not laporan.hasil:
+        return {"teks": "BELUM ADA HASIL", "kelas": "belum", "rincian": None, "uji": None,
+                "uji_kelas": None}
+    if laporan.hasil != "disetujui":
+        return {"teks": laporan.hasil.upper(), "kelas": "netral", "rincian": None,
+                "uji": None, "uji_kelas": None}
+    if kelaikan is None:
+        return {"teks": "SELESAI", "kelas": "disetujui",
+                "rincian": "permohonan disetujui dan ditindaklanjuti", "uji": None,
+                "uji_kelas": None}
+    if not kelaikan["kode"]:
+        return {"teks": "SELESAI", "kelas": "netral",
+                "rincian": "uji kelaikan tidak dapat dijalankan (lihat Catatan Tindak Lanjut)",
+                "uji": None, "uji_kelas": None}
+    return {"teks": "SELESAI", "kelas": "netral", "rincian": "uji kelaikan:",
+            "uji": kelaikan["teks"], "uji_kelas": kelaikan["kelas"]}
+
+
 def _konteks(laporan: LaporanTiket) -> dict[str, Any]:
     identitas, rincian = _siapkan_formulir(laporan.formulir)
+    kelaikan = _siapkan_kelaikan(laporan.kelaikan)
     return {
         "laporan": laporan,
         "status_tiket": _label_teks(_LABEL_STATUS_TIKET, laporan.status),
         "identitas": identitas,
         "rincian": rincian,
-        "kelaikan": _siapkan_kelaikan(laporan.kelaikan),
+        "kelaikan": kelaikan,
+        "hasil": hasil_layanan(laporan, kelaikan),
+        "tindak_lanjut": laporan.tindak_lanjut,
+        "final": laporan.nomor_agenda is not None,
     }
 
 
@@ -342,6 +365,7 @@ _ENV.filters.update(
     kelas_status=_KELAS_STATUS.__getitem__,
     keputusan=lambda v: _label_teks(_LABEL_KEPUTUSAN, v),
     md=markdown_sel,
+    id_cek=id_cek,
 )
 
 
@@ -358,15 +382,6 @@ def render_laporan_markdown(laporan: LaporanTiket) -> str:
 _NOMOR_AMAN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _tulis_atomik(tujuan: Path, isi: bytes) -> None:
-    sementara = tujuan.with_name(f".{tujuan.name}.{os.getpid()}.tmp")
-    try:
-        sementara.write_bytes(isi)
-        os.replace(sementara, tujuan)  # a reader never sees half a report
-    finally:
-        sementara.unlink(missing_ok=True)
-
-
 def render_pdf(html: str) -> bytes | None:
     """The HTML report as PDF; None (logged) where WeasyPrint's system libraries are missing."""
     try:
@@ -377,16 +392,75 @@ def render_pdf(html: str) -> bytes | None:
     return HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
 
 
-def tulis_laporan(laporan: LaporanTiket, direktori: Path) -> Path:
-    """Write ``<direktori>/<nomor>/laporan.html`` and ``laporan.pdf`` (directories created);
-    return the HTML's path."""
+@dataclass
+class BerkasLaporan:
+    """A report rendered into temporary files beside its final ones (same directory, so
+    each move is atomic): :meth:`pasang` moves them in place, :meth:`buang` drops them.
+
+    Step 7 renders the final report, stores its hash with the agenda entry, and only after
+    that transaction commits moves the files in place (``tasks.tiket.arsipkan_tiket``).
+    """
+
+    html: Path
+    """Where the HTML report goes (``laporan.pdf`` beside it)."""
+    sementara: dict[Path, Path]
+    """Final path -> temporary path, HTML first."""
+    sha256: dict[str, str]
+    """File name (``laporan.html``, ``laporan.pdf``) -> SHA-256 of its content."""
+
+    def pasang(self) -> None:
+        for tujuan, sementara in self.sementara.items():
+            os.replace(sementara, tujuan)  # a reader never sees half a report
+
+    def buang(self) -> None:
+        for sementara in self.sementara.values():
+            sementara.unlink(missing_ok=True)
+
+
+AKHIRAN_ARSIP = ".arsip"
+"""Temporary files of a final report (step 7) end in this; see ``sisa_arsip``."""
+
+
+def siapkan_laporan(laporan: LaporanTiket, direktori: Path, *,
+                    akhiran: str = ".tmp") -> BerkasLaporan:
+    """Render ``laporan`` (HTML, and PDF where WeasyPrint works) into temporary files in
+    ``<direktori>/<nomor>/``; nothing is written when rendering fails."""
     if not _NOMOR_AMAN.fullmatch(laporan.nomor) or ".." in laporan.nomor:
         raise ValueError(f"Nomor tiket tidak sah untuk nama direktori: {laporan.nomor!r}")
     tujuan = Path(direktori) / laporan.nomor / NAMA_BERKAS
-    tujuan.parent.mkdir(parents=True, exist_ok=True)
-    isi = render_laporan_html(laporan)
-    _tulis_atomik(tujuan, isi.encode("utf-8"))
-    pdf = render_pdf(isi)
+    isi = {tujuan: render_laporan_html(laporan).encode("utf-8")}
+    pdf = render_pdf(isi[tujuan].decode("utf-8"))
     if pdf is not None:
-        _tulis_atomik(tujuan.with_name(NAMA_PDF), pdf)
-    return tujuan
+        isi[tujuan.with_name(NAMA_PDF)] = pdf
+    tujuan.parent.mkdir(parents=True, exist_ok=True)
+    tanda = f"{os.getpid()}.{secrets.token_hex(4)}"
+    berkas = BerkasLaporan(
+        tujuan, {p: p.with_name(f".{p.name}.{tanda}{akhiran}") for p in isi},
+        {p.name: hashlib.sha256(b).hexdigest() for p, b in isi.items()})
+    try:
+        for p, b in isi.items():
+            berkas.sementara[p].write_bytes(b)
+    except BaseException:
+        berkas.buang()
+        raise
+    return berkas
+
+
+def sisa_arsip(folder: Path) -> list[Path]:
+    """Temporary HTML files of final reports left in ``folder`` (a run that stopped between
+    the agenda entry and the move), oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob(f".{NAMA_BERKAS}.*{AKHIRAN_ARSIP}"),
+                  key=lambda p: p.stat().st_mtime)
+
+
+def tulis_laporan(laporan: LaporanTiket, direktori: Path) -> Path:
+    """Write ``<direktori>/<nomor>/laporan.html`` and ``laporan.pdf`` (directories created);
+    return the HTML's path."""
+    berkas = siapkan_laporan(laporan, direktori)
+    try:
+        berkas.pasang()
+    finally:
+        berkas.buang()
+    return berkas.html

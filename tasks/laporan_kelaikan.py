@@ -28,6 +28,7 @@ from domain.kelaikan import (
     CEK,
     KATEGORI,
     LaporanKelaikan,
+    alasan_per_cek,
     cek_kategori,
 )
 
@@ -54,26 +55,10 @@ KELAS_STATUS = {"lulus": "ok", "gagal": "fail", "tidak_diuji": "netral"}
 LABEL_TINGKAT = {"tinggi": "TINGGI", "sedang": "SEDANG", "rendah": "RENDAH", "info": "INFO"}
 KELAS_TINGKAT = {"tinggi": "fail", "sedang": "warn", "rendah": "netral", "info": "netral"}
 
-_ID_CEK = re.compile(r"(?:^|; )([a-z_]+\.[a-z0-9_]+): ")
 
 
 def tanggal_wib(waktu: datetime) -> str:
     return waktu.astimezone(WIB).strftime("%d-%m-%Y %H:%M:%S WIB")
-
-
-def alasan_per_cek(alasan: str | None) -> tuple[dict[str, str], str | None]:
-    """``"a.b: sebab; c.d: sebab"`` -> ({check id: reason}, None); any other text is the
-    category's own reason."""
-    if not alasan:
-        return {}, None
-    posisi = [(m.start(1), m.end(), m.group(1)) for m in _ID_CEK.finditer(alasan)]
-    if not posisi or posisi[0][0] != 0:
-        return {}, alasan
-    hasil = {}
-    for i, (_, akhir, cid) in enumerate(posisi):
-        ujung = posisi[i + 1][0] - 2 if i + 1 < len(posisi) else len(alasan)
-        hasil[cid] = alasan[akhir:ujung].strip()
-    return hasil, None
 
 
 def _beban_html(beban: dict[str, object] | None) -> Markup | None:
@@ -151,7 +136,15 @@ def kode_md(teks: str) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(teks))))
 
 
+def id_cek(teks: object) -> Markup:
+    """A check id (``otentikasi_sesi.cache_halaman_terotentikasi``) escaped, with a break
+    opportunity (``<wbr>``) after each dot and underscore: a long id wraps at its parts
+    instead of widening its column past the page, and words elsewhere are never split."""
+    return Markup(re.sub(r"([._])", r"\1<wbr>", str(escape(str(teks)))))
+
+
 _ENV.filters["kode_md"] = kode_md
+_ENV.filters["id_cek"] = id_cek
 
 
 def render_laporan_kelaikan_html(laporan: LaporanKelaikan) -> str:

@@ -54,6 +54,7 @@ from prefect.cache_policies import NONE
 from pydantic import SecretStr
 
 from domain.beban import RencanaBeban, RingkasanBeban, Skenario
+from domain.grafik import sumbu_bulat
 from tasks.kelaikan_http import origin
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -444,7 +445,8 @@ def grafik_svg(judul: str, sumbu_y: str, seri: list[tuple[str, str, list[tuple[f
     pw, ph = lebar - kiri - kanan, tinggi - atas - bawah
     xs = [x for _, _, titik in seri for x, _ in titik] + ([garis_v[1]] if garis_v else [])
     ys = [y for _, _, titik in seri for _, y in titik] + ([garis_h[1]] if garis_h else [])
-    xmaks, ymaks = _skala(max(xs, default=1)), _skala(max(ys, default=1) * 1.05)
+    sumbu_x = sumbu_bulat(max(xs, default=1))  # users: whole numbers only
+    xmaks, ymaks = sumbu_x[-1], _skala(max(ys, default=1) * 1.05)
 
     def px(x: float) -> float:
         return kiri + pw * x / xmaks
@@ -460,13 +462,14 @@ def grafik_svg(judul: str, sumbu_y: str, seri: list[tuple[str, str, list[tuple[f
            f'<rect x="{kiri}" y="{atas}" width="{pw}" height="{ph}" fill="none" '
            f'stroke="#999"/>']
     for i in range(6):
-        y, x = ymaks * i / 5, xmaks * i / 5
+        y = ymaks * i / 5
         out.append(f'<line x1="{kiri}" x2="{kiri + pw}" y1="{py(y):.1f}" y2="{py(y):.1f}" '
                    f'stroke="#e5e5e5"/>')
         out.append(f'<text x="{kiri - 6}" y="{py(y) + 4:.1f}" text-anchor="end">'
                    f'{_fmt(round(y, 3))}</text>')
-        out.append(f'<text x="{px(x):.1f}" y="{atas + ph + 16}" text-anchor="middle">'
-                   f'{_fmt(round(x, 3))}</text>')
+    for x in sumbu_x:
+        out.append(f'<text class="sumbu-x" x="{px(x):.1f}" y="{atas + ph + 16}" '
+                   f'text-anchor="middle">{_fmt(x)}</text>')
     out.append(f'<text x="{kiri + pw / 2}" y="{tinggi - 8}" text-anchor="middle">'
                f'Pengguna serentak</text>')
     out.append(f'<text x="14" y="{atas + ph / 2}" text-anchor="middle" '
@@ -477,9 +480,13 @@ def grafik_svg(judul: str, sumbu_y: str, seri: list[tuple[str, str, list[tuple[f
                    f'<text x="{kiri + 4}" y="{py(garis_h[1]) - 4:.1f}" '
                    f'fill="#c0392b">{_esc(garis_h[0])}</text>')
     if garis_v:
+        # the label on the side with room: at the right end it would be cut off
+        kanan_penuh = px(garis_v[1]) > kiri + pw * 0.75
+        lx, jangkar = (px(garis_v[1]) - 4, "end") if kanan_penuh else (px(garis_v[1]) + 4,
+                                                                        "start")
         out.append(f'<line x1="{px(garis_v[1]):.1f}" x2="{px(garis_v[1]):.1f}" y1="{atas}" '
                    f'y2="{atas + ph}" stroke="#7f8c8d" stroke-dasharray="4 4"/>'
-                   f'<text x="{px(garis_v[1]) + 4:.1f}" y="{atas + 12}" fill="#555">'
+                   f'<text x="{lx:.1f}" y="{atas + 12}" fill="#555" text-anchor="{jangkar}">'
                    f'{_esc(garis_v[0])}</text>')
     for n, (label, warna, titik) in enumerate(seri):
         if titik:

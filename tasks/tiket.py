@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prefect import task
@@ -16,6 +19,15 @@ from lpa.settings import get_settings
 from store import db, repo, secrets
 from store.models import AuditEvent, StepRecord, Ticket
 from tasks.keputusan import catat_kode_terbit
+from tasks.laporan import (
+    AKHIRAN_ARSIP,
+    NAMA_BERKAS,
+    NAMA_PDF,
+    BerkasLaporan,
+    siapkan_laporan,
+    sisa_arsip,
+)
+from tasks.pelaporan import laporan_dari_tiket
 
 
 def now() -> datetime:
@@ -277,29 +289,80 @@ def tutup_tiket(nomor: str, hasil: HasilTiket) -> None:
 
 
 @task(name="arsipkan-tiket", timeout_seconds=timeout_detik("arsip"))
-def arsipkan_tiket(nomor: str, step_id: int, ringkasan: str, laporan: str | None) -> str:
-    """Step 7: the agenda-book entry; the test account is deleted first.
+def arsipkan_tiket(nomor: str, step_id: int, ringkasan: str) -> str:
+    """Step 7: the agenda-book entry, with the final report; returns the agenda number.
 
-    The report file's SHA-256 goes into the entry, so the agenda chain vouches for it.
+    One unit of work: the test account is deleted, the step finished, the agenda number
+    taken, the final report rendered (every step done, agenda number, archive time) into
+    temporary files beside ``laporan.html``/``laporan.pdf``, and the HTML's SHA-256 stored
+    with the entry (the PDF's in the audit event), so the agenda chain vouches for exactly
+    the file kept. The files are moved in place only after the commit: a failure before it
+    leaves nothing (no agenda number used, the working report untouched); a stop between the
+    commit and the move is finished by :func:`pasang_laporan_arsip`.
     """
-    report_sha256 = _sha256_berkas(laporan)
+    settings = get_settings()
+    pasang_laporan_arsip(nomor)  # what an earlier attempt left behind, first
+    siap: list[BerkasLaporan] = []
+    try:
+        with db.session_scope(settings.store_url) as session:
+            ticket = repo.get_ticket(session, nomor)
+            step = session.get(StepRecord, step_id)
+            assert step is not None and step.ticket_id == ticket.id
+            at = now()
+            secrets.delete_credential(session, ticket.id)
+            repo.finish_step(session, step, at, note="Diarsipkan di buku agenda")
+
+            def laporan_akhir(nomor_agenda: str, pada: datetime) -> tuple[str, str]:
+                laporan = laporan_dari_tiket(ticket, pada, nomor_agenda=nomor_agenda,
+                                             diarsipkan=pada)
+                siap.append(siapkan_laporan(laporan, settings.laporan_dir,
+                                            akhiran=AKHIRAN_ARSIP))
+                return str(siap[-1].html), siap[-1].sha256[NAMA_BERKAS]
+
+            entry = repo.archive_ticket(session, ticket, at=at, summary=ringkasan,
+                                        report=laporan_akhir)
+            repo.audit(session, "laporan_diarsipkan", ticket=ticket, at=at,
+                       nomor_agenda=entry.number, laporan=entry.report_path,
+                       html_sha256=siap[-1].sha256[NAMA_BERKAS],
+                       pdf_sha256=siap[-1].sha256.get(NAMA_PDF))
+            nomor_agenda = entry.number
+    except BaseException:
+        for berkas in siap:
+            berkas.buang()
+        raise
+    siap[-1].pasang()
+    return nomor_agenda
+
+
+def pasang_laporan_arsip(nomor: str) -> bool:
+    """Finish what a step 7 stopped between its commit and the move left behind: the final
+    report whose hash the agenda entry holds is moved in place; any other leftover temporary
+    report (an attempt rolled back) is deleted. True when a report was moved in place."""
+    folder = get_settings().laporan_dir / nomor
+    sisa = sisa_arsip(folder)
+    if not sisa:
+        return False
     with db.session_scope(_url()) as session:
-        ticket = repo.get_ticket(session, nomor)
-        step = session.get(StepRecord, step_id)
-        assert step is not None
-        at = now()
-        secrets.delete_credential(session, ticket.id)
-        repo.finish_step(session, step, at, note="Diarsipkan di buku agenda")
-        entry = repo.archive_ticket(session, ticket, at=at, summary=ringkasan,
-                                    report_path=laporan, report_sha256=report_sha256)
-        return entry.number
+        ticket = repo.find_ticket(session, nomor)
+        entry = ticket.agenda_entry if ticket is not None else None
+        tersimpan = entry.report_sha256 if entry is not None else None
+    dipasang = False
+    for html in sisa:
+        tanda = html.name[len(f".{NAMA_BERKAS}."):-len(AKHIRAN_ARSIP)]
+        pdf = folder / f".{NAMA_PDF}.{tanda}{AKHIRAN_ARSIP}"
+        if not dipasang and tersimpan and _sha256_berkas(str(html)) == tersimpan:
+            if pdf.exists():
+                os.replace(pdf, folder / NAMA_PDF)
+            os.replace(html, folder / NAMA_BERKAS)
+            dipasang = True
+        else:
+            html.unlink(missing_ok=True)
+            pdf.unlink(missing_ok=True)
+    return dipasang
 
 
 def _sha256_berkas(path: str | None) -> str | None:
     """SHA-256 of a report file, None when there is none."""
-    import hashlib
-    from pathlib import Path
-
     if not path or not Path(path).is_file():
         return None
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -377,7 +377,7 @@ def test_migration_chains_rows_already_there(store_url: str) -> None:
 
 
 @SQLITE
-def test_archive_task_records_the_reports_hash(settings_env: str, tmp_path: Path) -> None:
+def test_archive_task_records_the_reports_hash(settings_env: str) -> None:
     import hashlib
 
     from domain.sop import langkah
@@ -388,12 +388,12 @@ def test_archive_task_records_the_reports_hash(settings_env: str, tmp_path: Path
     with db.session_scope(url) as s:
         repo.close_ticket(s, repo.get_ticket(s, number), HasilTiket.DITOLAK,
                           SENIN + timedelta(hours=1))
-    report = tmp_path / "laporan.html"
-    report.write_text("<h1>Laporan</h1> é", encoding="utf-8")
     step_id = tiket.mulai_langkah.fn(number, langkah("arsip"), "run-arsip")
-    tiket.arsipkan_tiket.fn(number, step_id, "Ringkasan", str(report))
+    tiket.arsipkan_tiket.fn(number, step_id, "Ringkasan")  # renders the final report
+    report = get_settings().laporan_dir / number / "laporan.html"
     with db.session_scope(url) as s:
         entry = s.scalars(select(AgendaEntry)).one()
+        assert entry.report_path == str(report)
         assert entry.report_sha256 == hashlib.sha256(report.read_bytes()).hexdigest()
         vouched = json.loads(entry.chain_content)
         assert vouched["report_sha256"] == entry.report_sha256

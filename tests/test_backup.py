@@ -81,7 +81,7 @@ def _arsipkan(nomor: str, hasil: HasilTiket) -> str:
     tiket.selesaikan_langkah.fn(nomor, laporan, "Laporan ditulis")
     tiket.tutup_tiket.fn(nomor, hasil)
     arsip = tiket.mulai_langkah.fn(nomor, langkah("arsip"), "run-arsip")
-    return tiket.arsipkan_tiket.fn(nomor, arsip, f"Ringkasan {nomor}", f"/laporan/{nomor}.html")
+    return tiket.arsipkan_tiket.fn(nomor, arsip, f"Ringkasan {nomor}")
 
 
 def _isi_semua_keadaan() -> dict[str, str]:

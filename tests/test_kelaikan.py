@@ -69,9 +69,12 @@ def _kategori(**ubah: HasilKategori) -> list[HasilKategori]:
 def test_catalog_categories_in_order_with_titles() -> None:
     assert list(KATEGORI) == ["struktur", "validasi_data", "otentikasi_sesi", "input_error",
                               "dbms", "lain_lain", "uji_beban"]
-    assert KATEGORI["struktur"] == "Struktur folder atau file website"
-    assert KATEGORI["lain_lain"] == (
-        "Lain-lain: penggunaan framework aplikasi dan email kedinasan")
+    # the catalog's wording, without its leading "Pengujian (kelayakan)"
+    assert [KATEGORI[k] for k in KATEGORI_KEAMANAN] == [
+        "Struktur folder atau file website", "Validasi data",
+        "Otentikasi dan manajemen session", "Input dan error message",
+        "Database management system",
+        "Lain-lain (penggunaan framework aplikasi dan penggunaan email kedinasan)"]
     assert KATEGORI_KEAMANAN == tuple(list(KATEGORI)[:6])
 
 

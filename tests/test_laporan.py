@@ -12,6 +12,16 @@ from typing import Any
 
 import pytest
 
+from domain.kelaikan import (
+    ALASAN_TANPA_DATA_BEBAN,
+    ALASAN_TANPA_DB,
+    KATEGORI,
+    KATEGORI_KEAMANAN,
+    LaporanKelaikan,
+    cek_kategori,
+    hasil_kategori,
+    kategori_tidak_diuji,
+)
 from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
 from domain.sop import JenisLayanan, rencana_langkah
 from tasks import laporan as modul
@@ -103,7 +113,7 @@ def _disposisi() -> list[BarisDisposisi]:
 KELAIKAN = {
     "verdict": "LAYAK_DENGAN_CATATAN",
     "categories": [
-        {"id": "struktur_folder", "status": "lulus", "findings": []},
+        {"id": "struktur", "status": "lulus", "findings": []},
         {"id": "otentikasi_sesi", "status": "catatan", "findings": [
             {"check_id": "AUTH-03", "title": "Cookie sesi tanpa atribut Secure",
              "severity": "medium", "evidence": {"cookie": "laravel_session",
@@ -208,13 +218,14 @@ def test_approved_feasibility_ticket(disetujui: LaporanTiket) -> None:
     for wajib in ("LAPORAN LAYANAN PEMBANGUNAN APLIKASI",
                   "Dinas Komunikasi dan Informatika Provinsi Kepulauan Bangka Belitung",
                   "SC-04/EGOTIK/2023", "LPA-2026-000123", "Uji Kelayakan Aplikasi",
-                  "SIPELADA", "Dinas Pertanian dan Ketahanan Pangan", "DISETUJUI",
+                  "SIPELADA", "Dinas Pertanian dan Ketahanan Pangan",
+                  "Hasil layanan SELESAI — uji kelaikan: LAYAK DENGAN CATATAN",
                   "Penanggung Jawab Struktural", "Penanggung Jawab Teknis", "Sekretaris Dinas",
                   "Dewi Lestari, S.Kom.", "Alamat surat elektronik", "Bahasa pemrograman",
                   "Segera ditindaklanjuti.", "197001011990031001",
                   "Perbaiki atribut cookie sesi sebelum peluncuran.", "Dibuat pada"):
         assert wajib in teks, wajib
-    assert '<span class="lencana disetujui">DISETUJUI</span>' in html
+    assert "DISETUJUI" not in teks  # the service's end is not the test's verdict
     for baris in disetujui.langkah:
         assert baris.aktivitas in teks
     assert TERLAMBAT not in teks
@@ -348,6 +359,150 @@ def test_nested_values_render_generically() -> None:
     assert "Angka 42" in teks
 
 
+# --- issue 11: the report says one thing, in words ------------------------------------------
+
+_PER_HOST = ("dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms.tanpa_tls",
+             "dbms.kredensial_bawaan", "dbms.tanpa_otentikasi", "dbms.satu_host")
+
+
+def _kelaikan_nyata(*, dbms_diuji: bool = False, beban: bool = False,
+                    temuan_rendah: bool = False) -> LaporanKelaikan:
+    """A result as flows/kelaikan.py makes it: by default every category passes except the
+    DBMS, whose host the request did not name (the case of issue 11)."""
+    mulai = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+    kategori = [hasil_kategori(k, [], [c.id for c in cek_kategori(k)])
+                for k in KATEGORI_KEAMANAN if k != "dbms"]
+    if temuan_rendah:
+        cek = cek_kategori("struktur")[0]
+        kategori[0] = hasil_kategori("struktur", [cek.temuan("/backup.zip", severity="rendah")],
+                                     [c.id for c in cek_kategori("struktur")])
+    kategori.append(hasil_kategori(
+        "dbms", [], [c.id for c in cek_kategori("dbms") if dbms_diuji or c.id not in _PER_HOST],
+        {} if dbms_diuji else {c: ALASAN_TANPA_DB for c in _PER_HOST}))
+    if beban:
+        kategori.append(kategori_tidak_diuji("uji_beban", ALASAN_TANPA_DATA_BEBAN))
+    return LaporanKelaikan.susun("http://127.0.0.1:8080/", mulai, mulai + timedelta(minutes=3),
+                                 kategori)
+
+
+def _teks_pdf(html: str) -> str:
+    from pypdf import PdfReader
+
+    pdf = render_pdf(html)
+    assert pdf is not None
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_outcome_agrees_with_the_verdict_and_every_note_is_listed() -> None:
+    """Issue 11: "Hasil: DISETUJUI" beside "LAYAK DENGAN CATATAN — catatan perbaikan", zero
+    findings, "Tidak ada catatan tindak lanjut", and the only reason shown as `tidak_diuji`."""
+    laporan = _laporan(kelaikan=_kelaikan_nyata().model_dump(mode="json"),
+                       catatan_tindak_lanjut=[])
+    html = render_laporan_html(laporan)
+    _periksa_html(html)
+    md = render_laporan_markdown(laporan)
+    for teks in (_teks(html), _teks_pdf(html)):
+        assert "Hasil layanan SELESAI — uji kelaikan: LAYAK DENGAN CATATAN" in teks
+        assert "DISETUJUI" not in teks
+        assert "tidak_diuji" not in teks and "dbms.port_terjangkau" not in teks
+        assert "catatan perbaikan" not in teks  # nothing to repair: one category untested
+        assert "Tidak ada catatan tindak lanjut" not in teks
+        tindak = teks[teks.index("Catatan Tindak Lanjut", teks.index("Hasil Uji Kelaikan")):]
+        # what was not tested, why, and what the requester should do
+        assert "Database management system: 7 pemeriksaan tidak dijalankan" in tindak
+        assert "Port basis data dapat dijangkau dari jaringan penguji" in tindak
+        assert "karena host/port basis data tidak disebut dalam permohonan" in tindak
+        assert ("Yang perlu dilakukan pemohon: cantumkan alamat IP atau nama host server "
+                "basis data") in tindak
+    teks = _teks(html)
+    assert "Database management system — Tidak diuji" in teks
+    assert "7 pemeriksaan tidak dijalankan (Port basis data" in teks  # in the category, too
+    assert "| Hasil layanan | **SELESAI** — uji kelaikan: **LAYAK DENGAN CATATAN** |" in md
+    assert "- Database management system: 7 pemeriksaan tidak dijalankan" in md
+    assert "| Database management system | Tidak diuji | 0 |" in md
+
+
+@pytest.mark.parametrize("kasus", ["temuan_rendah", "beban"])
+def test_every_reason_for_notes_is_a_follow_up(kasus: str) -> None:
+    hasil = _kelaikan_nyata(dbms_diuji=True, **{kasus: True})
+    assert hasil.verdict == "LAYAK_DENGAN_CATATAN"
+    teks = _teks(render_laporan_html(_laporan(kelaikan=hasil.model_dump(mode="json"),
+                                              catatan_tindak_lanjut=[])))
+    tindak = teks[teks.index("Catatan Tindak Lanjut", teks.index("Hasil Uji Kelaikan")):]
+    if kasus == "beban":
+        assert "Uji beban (stress test): tidak diuji karena data uji beban" in tindak
+        assert "lengkapi data uji beban pada formulir" in tindak
+    else:
+        judul = cek_kategori("struktur")[0].judul
+        assert f"Struktur folder atau file website: temuan tingkat rendah, {judul}" in tindak
+        assert "ajukan uji ulang" in tindak
+
+
+def test_layak_has_no_notes_and_other_outcomes_read_right() -> None:
+    layak = _kelaikan_nyata(dbms_diuji=True)
+    assert layak.verdict == "LAYAK"
+    teks = _teks(render_laporan_html(_laporan(kelaikan=layak.model_dump(mode="json"),
+                                              catatan_tindak_lanjut=[])))
+    assert "Hasil layanan SELESAI — uji kelaikan: LAYAK" in teks
+    assert "Tidak ada catatan tindak lanjut." in teks
+    gagal = {"verdict": None, "target": "http://127.0.0.1:8080/", "categories": [],
+             "ringkasan": "Uji kelaikan tidak dapat dijalankan: tidak dapat terhubung"}
+    teks = _teks(render_laporan_html(_laporan(kelaikan=gagal, catatan_tindak_lanjut=[])))
+    assert "Hasil layanan SELESAI — uji kelaikan tidak dapat dijalankan" in teks
+    assert "Tidak ada catatan tindak lanjut" not in teks
+    pembangunan = _laporan(jenis=JenisLayanan.PEMBANGUNAN.label, kelaikan=None)
+    teks = _teks(render_laporan_html(pembangunan))
+    assert "Hasil layanan SELESAI — permohonan disetujui dan ditindaklanjuti" in teks
+
+
+def test_one_name_per_category_in_every_report() -> None:
+    """Issue 11: "Otentikasi dan manajemen session" in one report, "Manajemen otentikasi dan
+    sesi" in the other. The names live once, in domain.kelaikan.KATEGORI, in the catalog's
+    wording, and both reports (and the artifact) read them."""
+    assert [KATEGORI[k] for k in KATEGORI_KEAMANAN] == [
+        "Struktur folder atau file website", "Validasi data",
+        "Otentikasi dan manajemen session", "Input dan error message",
+        "Database management system",
+        "Lain-lain (penggunaan framework aplikasi dan penggunaan email kedinasan)"]
+    from tasks.kelaikan_artefak import ringkasan_markdown
+    from tasks.laporan_kelaikan import render_laporan_kelaikan_html
+
+    hasil = _kelaikan_nyata(beban=True)
+    data = hasil.model_dump(mode="json")
+    for kat in data["categories"]:
+        kat["title"] = "Judul lama dari JSON"  # a stored result's own titles are not used
+    tiket = _teks(render_laporan_html(_laporan(kelaikan=data)))
+    tiket_md = render_laporan_markdown(_laporan(kelaikan=data))
+    kelaikan = _teks(render_laporan_kelaikan_html(hasil))
+    artefak = ringkasan_markdown(hasil)
+    for nama in KATEGORI.values():
+        for teks in (tiket, tiket_md, kelaikan, artefak):
+            assert nama in teks, nama
+    for lama in ("Manajemen otentikasi dan sesi", "Input dan pesan error", "(DBMS)",
+                 "Judul lama dari JSON", "Lain-lain: penggunaan"):
+        for teks in (tiket, tiket_md, kelaikan, artefak):
+            assert lama not in teks, lama
+    assert not hasattr(modul, "LABEL_KATEGORI")  # no second table in the ticket report
+
+
+def test_final_report_carries_the_agenda_and_the_working_one_says_it_is_not_final(
+        disetujui: LaporanTiket) -> None:
+    kerja = _teks(render_laporan_html(disetujui))
+    assert "Laporan kerja (langkah 6)" in kerja and "Nomor agenda" not in kerja
+    akhir = _laporan(status="diarsipkan", nomor_agenda="AGD-2026-000045",
+                     diarsipkan=T0 + timedelta(days=3, hours=2))
+    html = render_laporan_html(akhir)
+    _periksa_html(html)
+    teks = _teks(html)
+    assert "Laporan kerja" not in teks
+    assert "Nomor agenda AGD-2026-000045" in teks
+    assert "Diarsipkan Kamis, 3 Des 2026 10.00 WIB" in teks
+    assert "Status Diarsipkan" in teks
+    assert "SOP langkah 7" in teks
+    md = render_laporan_markdown(akhir)
+    assert "| Nomor agenda | **AGD-2026-000045** |" in md
+
+
 # --- Markdown -------------------------------------------------------------------------------
 
 def test_markdown_has_the_steps_table(terlambat: LaporanTiket) -> None:
@@ -372,7 +527,7 @@ def test_markdown_kelaikan_counts_findings(disetujui: LaporanTiket) -> None:
     assert "## Hasil uji kelaikan: **LAYAK DENGAN CATATAN**" in md
     assert "| Otentikasi dan manajemen session | Lulus dengan catatan | 2 |" in md
     assert "| Struktur folder atau file website | Lulus | 0 |" in md
-    assert "**DISETUJUI**" in md
+    assert "| Hasil layanan | **SELESAI** — uji kelaikan: **LAYAK DENGAN CATATAN** |" in md
     assert "- Ajukan uji ulang setelah perbaikan." in md
 
 

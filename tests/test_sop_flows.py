@@ -136,6 +136,19 @@ def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohA
     html = report.read_text(encoding="utf-8")
     assert nomor in html and "Kadis Kominfo melakukan disposisi" in html
     assert report.with_name("laporan.pdf").read_bytes().startswith(b"%PDF-")
+    # The report kept in the agenda book is the final one (step 7 done, the agenda number),
+    # and the agenda entry holds the SHA-256 of exactly this file (issue 11).
+    import hashlib
+
+    from store.repo import get_ticket
+
+    assert status["nomor_agenda"] in html and "Menyimpan laporan sebagai bukti" in html
+    assert 'class="status berjalan"' not in html and "Laporan kerja" not in html
+    with db.session_scope(stack.settings.store_url) as s:
+        entry = get_ticket(s, nomor).agenda_entry
+        assert entry is not None and entry.number == status["nomor_agenda"]
+        assert entry.report_path == str(report)
+        assert entry.report_sha256 == hashlib.sha256(report.read_bytes()).hexdigest()
     kelaikan = json.loads((stack.settings.laporan_dir / nomor / "kelaikan.json").read_text())
     assert kelaikan["verdict"] in ("LAYAK", "LAYAK_DENGAN_CATATAN", "TIDAK_LAYAK")
     beban = {k["id"]: k for k in kelaikan["categories"]}["uji_beban"]

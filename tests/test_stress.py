@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -343,6 +344,25 @@ def test_charts_are_svg_and_the_html_part_renders() -> None:
     html = render_html(r)
     assert html.count("<svg") == 2 and "Uji beban (stress test): LULUS" in html
     assert "lewat-batas" in html  # the failing step is marked
+
+
+@pytest.mark.parametrize("users", [[2, 4, 6, 8], [1, 2, 3], [1], [3, 7, 12, 17],
+                                   [25, 50, 75, 100, 125], [40, 80, 120, 160, 200, 240]])
+def test_user_axis_counts_whole_users(users: list[int]) -> None:
+    """Issue 11: a user axis read 1.6, 3.2, 4.8 users. Users are counted in whole numbers."""
+    r = _ringkas([_langkah(u, 500) for u in users], target=users[-1])
+    for svg in grafik_uji_beban(r).values():
+        akar = ET.fromstring(svg)
+        ns = "{http://www.w3.org/2000/svg}"
+        # the x axis' tick labels: the centred numbers (the y axis' are right-aligned)
+        sumbu = [t.text or "" for t in akar.iter(f"{ns}text")
+                 if t.get("text-anchor") == "middle" and re.fullmatch(r"[\d.,]+", t.text or "")]
+        assert len(sumbu) >= 2, svg
+        assert all(re.fullmatch(r"\d+", s) for s in sumbu), sumbu
+        angka = [int(s) for s in sumbu]
+        assert angka[0] == 0 and angka == sorted(set(angka)) and angka[-1] >= max(users)
+        assert len(angka) <= 11
+        assert not re.search(r">\d+\.\d+ pengguna|target \d+\.\d", svg)
 
 
 # --- Against real servers on 127.0.0.1 --------------------------------------------------------
