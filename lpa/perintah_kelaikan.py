@@ -80,11 +80,12 @@ def _siapkan_prefect() -> str:
 def _ringkasan(laporan: LaporanKelaikan, berkas: tuple[Path, Path]) -> str:
     baris = [f"Uji kelaikan {laporan.target}: {LABEL_VERDICT[laporan.verdict]}",
              f"Waktu uji: {(laporan.finished - laporan.started).total_seconds():.1f} detik", ""]
+    lebar = max((len(KATEGORI[k.id]) for k in laporan.categories), default=0)
     for k in laporan.categories:
         jumlah = {s: sum(t.severity == s for t in k.findings)
                   for s in ("tinggi", "sedang", "rendah", "info")}
         temuan = ", ".join(f"{n} {s}" for s, n in jumlah.items() if n) or "tanpa temuan"
-        baris.append(f"  {KATEGORI[k.id]:<62} {LABEL_STATUS[k.status]:<12} {temuan}")
+        baris.append(f"  {KATEGORI[k.id]:<{lebar}} {LABEL_STATUS[k.status]:<12} {temuan}")
     temuan = laporan.temuan()
     if temuan:
         baris += ["", "Temuan utama:"]
