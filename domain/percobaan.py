@@ -12,6 +12,11 @@ asked (``lpa decide`` binds it to that step record), or, for a code that already
 an earlier step of the ticket, to that earlier step ("kode sudah dipakai"), never to
 whatever step happens to wait next.
 
+Who may decide is who holds the post when the attempt is judged: a step that waited while
+the roster changed was passed to the new holder first (tasks/keputusan), so an attempt by
+the official it was taken from is refused as ``langkah_dialihkan`` (not a guess: it does not
+count towards the lockout), and their code no longer matches.
+
 Pure rules; tasks/keputusan.py reads the attempts from the audit log and records new ones.
 """
 
@@ -35,6 +40,7 @@ class Penolakan(StrEnum):
     TERKUNCI = "terkunci"
     KODE_DIPAKAI = "kode_sudah_dipakai"
     CATATAN_KOSONG = "catatan_kosong"
+    DIALIHKAN = "langkah_dialihkan"
 
 
 ALASAN: dict[Penolakan, str] = {
@@ -43,6 +49,7 @@ ALASAN: dict[Penolakan, str] = {
     Penolakan.TERKUNCI: "langkah terkunci",
     Penolakan.KODE_DIPAKAI: "kode sudah dipakai",
     Penolakan.CATATAN_KOSONG: "catatan wajib diisi bila menolak atau mengembalikan",
+    Penolakan.DIALIHKAN: "langkah dialihkan kepada pemegang jabatan yang baru",
 }
 """The reason as audited (``alasan``): short, fixed texts an auditor can count."""
 
@@ -129,6 +136,8 @@ class LangkahKode:
     assignee_nip: str | None
     code_hash: str | None
     selesai: bool
+    mantan_nip: frozenset[str] = frozenset()
+    """Officials the step was assigned to before it passed to ``assignee_nip``."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +164,8 @@ def putuskan(nip: str, kode: str, keputusan: str, catatan: str, sasaran: Langkah
     In this order: a locked step refuses everything (no code is even hashed); the
     assignee's NIP with the step's code passes (if a refusal or return carries its note);
     a code that decided one of ``lainnya`` (the ticket's finished steps) with that step's
-    assignee NIP is "used" and charged to that step; else a wrong NIP or a wrong code.
+    assignee NIP is "used" and charged to that step; an official the step was taken from
+    (roster changed) is told so; else a wrong NIP or a wrong code.
     """
     nip = bersihkan_nip(nip)
     if sasaran.selesai:
@@ -172,6 +182,8 @@ def putuskan(nip: str, kode: str, keputusan: str, catatan: str, sasaran: Langkah
         if langkah.selesai and langkah.step_id != sasaran.step_id and \
                 _milik(nip, kode, langkah, cocok):
             return Putusan(Penolakan.KODE_DIPAKAI, langkah.step_id)
+    if nip and nip != sasaran.assignee_nip and nip in sasaran.mantan_nip:
+        return Putusan(Penolakan.DIALIHKAN, sasaran.step_id)
     if not sasaran.assignee_nip or nip != sasaran.assignee_nip:
         return Putusan(Penolakan.NIP_SALAH, sasaran.step_id)
     return Putusan(Penolakan.KODE_SALAH, sasaran.step_id)
@@ -184,9 +196,16 @@ def _milik(nip: str, kode: str, langkah: LangkahKode,
 
 
 def pesan_penolakan(jenis: Penolakan, kunci: Kunci, maks: int, durasi: timedelta,
-                    kunci_baru: datetime | None = None) -> str:
-    """What the person deciding is told (Bahasa Indonesia), after "Keputusan ditolak: "."""
+                    kunci_baru: datetime | None = None, pemegang: str | None = None) -> str:
+    """What the person deciding is told (Bahasa Indonesia), after "Keputusan ditolak: ".
+
+    ``pemegang`` names who holds the step now (for a refusal because it passed to them).
+    """
     menit = _menit(durasi)
+    if jenis is Penolakan.DIALIHKAN:
+        kepada = f" ({pemegang})" if pemegang else ""
+        return (f"{ALASAN[jenis]}{kepada} sesuai roster; kode yang dikirim kepada Anda tidak "
+                "berlaku lagi")
     if kunci_baru is not None:
         return (f"{ALASAN[jenis]}; {maks} percobaan salah berturut-turut: langkah dikunci "
                 f"sampai {format_waktu_wib(kunci_baru)}, pejabat dan atasannya diberi tahu "
@@ -201,6 +220,40 @@ def pesan_penolakan(jenis: Penolakan, kunci: Kunci, maks: int, durasi: timedelta
         return (f"{ALASAN[jenis]} (sisa {sisa} percobaan sebelum langkah dikunci "
                 f"{menit} menit)")
     return ALASAN[jenis]
+
+
+RINGKAS: dict[Penolakan, str] = {
+    Penolakan.NIP_SALAH: "NIP bukan pemegang jabatan ini",
+    Penolakan.KODE_SALAH: "kode salah",
+    Penolakan.TERKUNCI: "langkah sempat terkunci; penguncian telah berakhir",
+    Penolakan.KODE_DIPAKAI: "kode sudah dipakai",
+    Penolakan.CATATAN_KOSONG: "catatan wajib diisi bila menolak atau mengembalikan",
+    Penolakan.DIALIHKAN: "langkah dialihkan kepada pemegang jabatan yang baru; kode lama "
+                         "tidak berlaku",
+}
+"""The reason in a few words, for the resume dialog."""
+
+
+def pukul_wib(dt: datetime) -> str:
+    """"10.45 WIB": a time of day in WIB, for a lockout of minutes."""
+    return format_waktu_wib(dt).rsplit("pukul ", 1)[1]
+
+
+def ringkasan_penolakan(jumlah: int, terakhir: Penolakan | None, kunci: Kunci,
+                        maks: int) -> str | None:
+    """The line above the resume form after refused attempts: how many, and why the last
+    one was refused (NIP, code, lockout, used code), so the person knows what to fix."""
+    if not jumlah:
+        return None
+    awal = f"Percobaan sebelumnya ditolak ({jumlah}x)"
+    if kunci.terkunci and kunci.sampai is not None:
+        return (f"{awal}: langkah terkunci sampai {pukul_wib(kunci.sampai)} setelah {maks} "
+                "percobaan salah; kode yang benar pun ditolak sampai saat itu.")
+    sebab = RINGKAS.get(terakhir) if terakhir is not None else None
+    teks = f"{awal}: {sebab}." if sebab else f"{awal}."
+    if terakhir in SALAH:
+        teks += f" Sisa {max(0, maks - kunci.salah)} percobaan sebelum langkah dikunci."
+    return teks
 
 
 def _menit(durasi: timedelta) -> str:

@@ -80,8 +80,17 @@ def pesan_kode_keputusan(
     kode: str,
     jatuh_tempo: datetime | None,
     tautan_ui: str | None,
+    sebutan: str | None = None,
+    dialihkan_dari: str | None = None,
+    ada_atasan: bool = True,
 ) -> tuple[str, str]:
-    """The mail that hands an official a waiting step: what, by when, and how to decide."""
+    """The mail that hands an official a waiting step: what, by when, and how to decide.
+
+    ``sebutan`` is the post as named in letters ("Plh. Kepala Bidang ..."); with
+    ``dialihkan_dari`` (the official it was assigned to) the step passed to this official
+    while it waited, because the roster changed. ``ada_atasan`` False: the post has no
+    superior to escalate to (the Kepala Dinas).
+    """
     tempo = format_waktu_wib(jatuh_tempo) if jatuh_tempo else "tidak ditentukan"
     subjek = (
         f"[{nomor_tiket}] Mohon keputusan: {_satu_baris(nama_aplikasi)} "
@@ -99,7 +108,22 @@ def pesan_kode_keputusan(
             f"   \"Suspended\", pilih \"Resume\", lalu isi keputusan, catatan, NIP dan kode\n"
             f"   di atas."
         )
-    isi = f"""Yth. Bapak/Ibu {_satu_baris(nama)}
+    jabatan = f"\n{_satu_baris(sebutan)}" if sebutan else ""
+    alih = (
+        f"""
+Langkah ini semula ditugaskan kepada {_satu_baris(dialihkan_dari)}.
+Menurut roster terkini jabatan tersebut kini dipegang oleh Bapak/Ibu, sehingga langkah
+ini dialihkan kepada Bapak/Ibu; kode yang dikirim sebelumnya tidak berlaku lagi.
+"""
+        if dialihkan_dari else ""
+    )
+    eskalasi = (
+        "Apabila batas waktu terlampaui, sistem menyampaikan eskalasi kepada atasan langsung."
+        if ada_atasan else
+        "Apabila batas waktu terlampaui, sistem mencatat pelanggaran mutu baku dan\n"
+        "menyampaikan eskalasi kepada Bapak/Ibu."
+    )
+    isi = f"""Yth. Bapak/Ibu {_satu_baris(nama)}{jabatan}
 NIP {nip}
 
 Dengan hormat,
@@ -114,7 +138,7 @@ Bapak/Ibu:
     ("Langkah", langkah),
     ("Batas waktu", tempo),
 ])}
-
+{alih}
 Kode keputusan sekali pakai: {kode}
 
 Kode ini hanya berlaku untuk langkah di atas dan hanya bersama NIP Bapak/Ibu.
@@ -134,7 +158,7 @@ Pilihan keputusan:
                  (catatan wajib diisi; waktu layanan berhenti selama dilengkapi).
 
 Batas waktu mengikuti mutu baku SOP SC-04/EGOTIK/2023 dan dihitung dalam jam layanan.
-Apabila batas waktu terlampaui, sistem menyampaikan eskalasi kepada atasan langsung.
+{eskalasi}
 
 {_PENUTUP}
 """
@@ -152,15 +176,18 @@ def pesan_eskalasi(
     nama_atasan: str | None = None,
     tautan_ui: str | None = None,
 ) -> tuple[str, str]:
-    """A step passed its due time: to the actor, with the superior in copy."""
+    """A step passed its due time: to the actor, with the superior in copy.
+
+    ``nama_atasan`` names the superior the copy was actually sent to; without one (the
+    Kepala Dinas has no superior in the roster) the mail says nothing of a copy.
+    """
     subjek = (
         f"[{nomor_tiket}] Eskalasi: batas waktu terlampaui - {_satu_baris(nama_aplikasi)}"
     )
     tembusan = (
-        f"Surel ini ditembuskan kepada atasan langsung, Bapak/Ibu {_satu_baris(nama_atasan)},\n"
-        "sesuai ketentuan eskalasi SOP."
-        if nama_atasan
-        else "Surel ini ditembuskan kepada atasan langsung sesuai ketentuan eskalasi SOP."
+        f"\nSurel ini ditembuskan kepada atasan langsung, Bapak/Ibu {_satu_baris(nama_atasan)},\n"
+        "sesuai ketentuan eskalasi SOP.\n"
+        if nama_atasan else ""
     )
     tautan = f"\nTautan alur pada Prefect UI:\n  {tautan_ui}\n" if tautan_ui else ""
     isi = f"""Yth. Bapak/Ibu {_satu_baris(nama)}
@@ -182,9 +209,7 @@ Mohon Bapak/Ibu segera memberikan keputusan dengan kode sekali pakai yang telah
 dikirim sebelumnya, melalui Prefect UI atau perintah:
 
    {_perintah_decide(nomor_tiket, "<NIP>", "<KODE>")}
-{tautan}
-{tembusan}
-
+{tautan}{tembusan}
 {_PENUTUP}
 """
     return subjek, isi
@@ -200,8 +225,13 @@ def pesan_dikembalikan(
     kode: str,
     tautan_ui: str | None = None,
     pejabat: str | None = None,
+    langkah: str | None = None,
 ) -> tuple[str, str]:
-    """To the requester's two penanggung jawab: complete the request, then resubmit."""
+    """To the requester's two penanggung jawab: complete the request, then resubmit.
+
+    ``pejabat`` is who returned it ("Kepala Dinas Kominfo, Drs. …"), ``langkah`` the step
+    at which it was returned; both shown when known.
+    """
     subjek = (
         f"[{nomor_tiket}] Permohonan dikembalikan untuk dilengkapi - "
         f"{_satu_baris(nama_aplikasi)}"
@@ -223,6 +253,9 @@ Permohonan layanan berikut dikembalikan{oleh} untuk dilengkapi:
     ("Nomor tiket", nomor_tiket),
     ("Instansi pemohon", instansi),
     ("Nama aplikasi", nama_aplikasi),
+    ("Hasil", "dikembalikan untuk dilengkapi"),
+    *([("Dikembalikan pada", langkah)] if langkah else []),
+    *([("Dikembalikan oleh", pejabat)] if pejabat else []),
 ])}
 
 Catatan pengembalian:
@@ -287,6 +320,112 @@ Apabila percobaan tersebut bukan dilakukan oleh Bapak/Ibu, kemungkinan ada pihak
 yang mencoba memutus atas nama Bapak/Ibu: mohon jangan meneruskan kode keputusan kepada
 siapa pun dan laporkan kepada operator layanan.
 {tembusan}
+
+{_PENUTUP}
+"""
+    return subjek, isi
+
+
+def pesan_langkah_dialihkan(
+    *,
+    nomor_tiket: str,
+    nama_aplikasi: str,
+    instansi: str,
+    langkah: str,
+    nama: str,
+    kepada: str,
+) -> tuple[str, str]:
+    """To the official a waiting step was taken from (the roster changed): it passed to
+    ``kepada``, and the code sent to them no longer works. Holds no code."""
+    subjek = (
+        f"[{nomor_tiket}] Langkah dialihkan: {_satu_baris(nama_aplikasi)} "
+        f"({_satu_baris(instansi)})"
+    )
+    isi = f"""Yth. Bapak/Ibu {_satu_baris(nama)}
+
+Dengan hormat,
+
+Kami sampaikan bahwa langkah berikut, yang menunggu keputusan Bapak/Ibu, telah
+dialihkan sesuai roster terkini kepada {_satu_baris(kepada)}:
+
+{_rincian([
+    ("Nomor tiket", nomor_tiket),
+    ("Instansi pemohon", instansi),
+    ("Nama aplikasi", nama_aplikasi),
+    ("Langkah", langkah),
+])}
+
+Kode keputusan yang dikirim kepada Bapak/Ibu untuk langkah ini tidak berlaku lagi;
+Bapak/Ibu tidak perlu melakukan apa pun. Apabila pengalihan ini tidak sesuai, mohon
+hubungi operator layanan agar roster diperbaiki.
+
+{_PENUTUP}
+"""
+    return subjek, isi
+
+
+def pesan_hasil_layanan(
+    *,
+    nomor_tiket: str,
+    nama_aplikasi: str,
+    instansi: str,
+    jenis_layanan: str,
+    ditolak: bool,
+    nomor_agenda: str,
+    diarsipkan: datetime,
+    verdict: str | None = None,
+    diuji: bool = False,
+    ditolak_pada: str | None = None,
+    ditolak_oleh: str | None = None,
+    catatan: str | None = None,
+    lampiran: str | None = None,
+) -> tuple[str, str]:
+    """To the requester's two penanggung jawab when the ticket is archived: the outcome
+    (finished, or refused with the official's note), the agenda number, and the report,
+    attached as ``lampiran`` (a file name) when it could be. ``diuji``: the ticket had a
+    feasibility test, whose ``verdict`` (LAYAK, ...) is None when it could not run."""
+    if ditolak:
+        subjek = f"[{nomor_tiket}] Permohonan ditolak - {_satu_baris(nama_aplikasi)}"
+        hasil = "DITOLAK — permohonan ditolak"
+        pembuka = "permohonan layanan berikut ditolak"
+    else:
+        subjek = f"[{nomor_tiket}] Layanan selesai - {_satu_baris(nama_aplikasi)}"
+        if verdict:
+            hasil = f"SELESAI — uji kelaikan: {verdict.replace('_', ' ')}"
+        elif diuji:
+            hasil = "SELESAI — uji kelaikan tidak dapat dijalankan (lihat laporan)"
+        else:
+            hasil = "SELESAI — permohonan disetujui dan ditindaklanjuti"
+        pembuka = "permohonan layanan berikut telah selesai ditindaklanjuti"
+    rincian = [
+        ("Nomor tiket", nomor_tiket),
+        ("Instansi pemohon", instansi),
+        ("Nama aplikasi", nama_aplikasi),
+        ("Jenis layanan", jenis_layanan),
+        ("Hasil layanan", hasil),
+    ]
+    if ditolak and ditolak_pada:
+        rincian.append(("Ditolak pada", ditolak_pada))
+    if ditolak and ditolak_oleh:
+        rincian.append(("Ditolak oleh", ditolak_oleh))
+    rincian += [("Nomor agenda", nomor_agenda), ("Diarsipkan", format_waktu_wib(diarsipkan))]
+    alasan = f"\nCatatan penolakan:\n{_kutip(catatan or '')}\n" if ditolak else ""
+    if lampiran:
+        laporan = (f"Laporan layanan terlampir ({lampiran}); laporan yang sama tersimpan\n"
+                   f"sebagai arsip dengan nomor agenda {nomor_agenda}.")
+    else:
+        laporan = (f"Laporan layanan tersimpan sebagai arsip dengan nomor agenda "
+                   f"{nomor_agenda};\nsalinannya dapat diminta kepada petugas layanan.")
+    isi = f"""Yth. Penanggung Jawab Struktural dan Penanggung Jawab Teknis
+{_satu_baris(instansi)}
+
+Dengan hormat,
+
+Bersama ini kami sampaikan bahwa {pembuka}:
+
+{_rincian(rincian)}
+{alasan}
+{laporan}
 
 {_PENUTUP}
 """

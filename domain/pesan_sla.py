@@ -20,9 +20,16 @@ def pesan_peringatan_sla(
     nama: str,
     ambang: int,
     jatuh_tempo: datetime,
+    ada_atasan: bool = True,
 ) -> tuple[str, str]:
-    """To the step's actor: ``ambang`` percent of the budget is used, due at ``jatuh_tempo``."""
+    """To the step's actor: ``ambang`` percent of the budget is used, due at ``jatuh_tempo``.
+
+    ``ada_atasan`` False: the post has no superior (the Kepala Dinas), so no escalation to
+    one is announced.
+    """
     nama_aplikasi = " ".join(nama_aplikasi.split())
+    eskalasi = ("terlampaui, sistem menyampaikan eskalasi kepada atasan langsung." if ada_atasan
+                else "terlampaui, sistem mencatat pelanggaran mutu baku.")
     subjek = (f"[{nomor_tiket}] Pengingat: {ambang}% waktu mutu baku terpakai - "
               f"{nama_aplikasi}")
     isi = f"""Yth. Bapak/Ibu {" ".join(nama.split())}
@@ -40,7 +47,7 @@ dan langkah tersebut belum diselesaikan:
 
 Mohon langkah ini diselesaikan sebelum batas waktu. Waktu dihitung dalam jam layanan
 (08.00-16.00 WIB pada hari kerja) sesuai SOP SC-04/EGOTIK/2023. Apabila batas waktu
-terlampaui, sistem menyampaikan eskalasi kepada atasan langsung.
+{eskalasi}
 
 Hormat kami,
 Layanan Pembangunan Aplikasi

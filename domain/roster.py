@@ -2,7 +2,9 @@
 
 Prefect OSS knows no users, so a suspended approval step cannot ask "who is logged in".
 Instead the roster names the holder of every post; a decision is accepted only from the
-holder :meth:`Roster.pemegang` picks (with the one-time code sent to that holder).
+holder :meth:`Roster.pemegang_langkah` names *at the moment of the decision* (with the
+one-time code sent to that holder). A step that waits while the roster changes passes to
+the new holder (tasks/keputusan: a new code to them, the old one void).
 
 Acting holders follow Indonesian civil-service practice: a Plh. (pelaksana harian, short
 absence) takes precedence over a Plt. (pelaksana tugas, vacancy or long absence), who takes
@@ -167,11 +169,28 @@ class Roster(BaseModel):
             return None
         return self.pemegang(peran.atasan, kunci)
 
-    def boleh_memutus(self, peran: Peran, nip: str, kunci: str = "") -> bool:
-        """True only for the very holder :meth:`pemegang` assigns (not a replaced one)."""
+    def pemegang_langkah(self, peran: Peran, kunci: str = "",
+                         ditugaskan: str | None = None) -> Pejabat:
+        """Who may decide a step of ``peran`` for ticket ``kunci`` now.
+
+        ``ditugaskan`` is the NIP the waiting step is assigned to. A post held by one person
+        goes to :meth:`pemegang`, so a Plh. appointed while a step waits takes it over, and
+        the replaced official loses it. A post shared by several officers keeps its ticket
+        with the assigned officer while that officer is still among the holders who act
+        (adding an officer moves no waiting ticket); otherwise :meth:`pemegang` picks.
+        """
+        if ditugaskan and peran in PERAN_JAMAK:
+            for p in self._kandidat(peran):
+                if p.nip == ditugaskan:
+                    return p
+        return self.pemegang(peran, kunci)
+
+    def boleh_memutus(self, peran: Peran, nip: str, kunci: str = "",
+                      ditugaskan: str | None = None) -> bool:
+        """True only for the holder :meth:`pemegang_langkah` names (not a replaced one)."""
         try:
             nip_bersih = _normalisasi_nip(nip)
-            return self.pemegang(peran, kunci).nip == nip_bersih
+            return self.pemegang_langkah(peran, kunci, ditugaskan).nip == nip_bersih
         except ValueError:
             return False
 

@@ -6,11 +6,13 @@ run then starts again from the top; the ticket's records in the store tell it wh
 (domain.alur), and each wait has a stable key, so the input already given is returned at
 once instead of suspending again.
 
-Who may decide is checked here too (tasks/keputusan): the NIP must be the assignee's, the
+Who may decide is checked here too (tasks/keputusan): the NIP must be that of whoever holds
+the post *now* (a step passes to a Plh. appointed while it waits, with a new code), the
 one-time code must match the stored hash, and the step must not be locked after too many
 wrong attempts. ``lpa decide`` runs the same check before it resumes a run, so on its path
 this is a second check; on the Prefect UI's path it is the only one. A refused input is
-audited with the key of the wait it answered, and the step waits again under a new key.
+audited with the key of the wait it answered, and the step waits again under a new key,
+its dialog saying why the last attempt was refused.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from domain.sop import LangkahSOP, Peran
 from domain.teks import md_aman
 from lpa.settings import get_settings
 from tasks import tiket as t
-from tasks.keputusan import masukan_terpakai, periksa_percobaan
+from tasks.keputusan import (
+    alihkan_bila_berganti,
+    masukan_terpakai,
+    periksa_percobaan,
+    ringkasan_dialog,
+    roster_kini,
+)
 from tasks.pejabat import pemegang, terbitkan_kode
 
 _NIP = Field(title="NIP Anda", description="NIP pejabat yang memutus (18 digit, tanpa spasi).")
@@ -80,12 +88,14 @@ class KelengkapanPemohon(RunInput):
 
 
 def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
-           jatuh_tempo: datetime | None, percobaan: int, tambahan: str | None = None) -> str:
+           jatuh_tempo: datetime | None, percobaan: str | None,
+           tambahan: str | None = None) -> str:
     """The Markdown the official sees above the resume form in the Prefect UI.
 
     Every value that comes from a form or the store is made inert (:func:`md_aman`): a name
     holding line breaks, ``#`` or a link shows as its words, never as a heading or a link.
-    ``tambahan`` is Markdown built by the service itself.
+    ``tambahan`` is Markdown built by the service itself; ``percobaan`` says how many
+    attempts were refused and why the last one was (``tasks.keputusan.ringkasan_dialog``).
     """
     tempo = format_waktu_wib(jatuh_tempo.astimezone(WIB)) if jatuh_tempo else \
         "jam layanan berhenti selama menunggu pemohon"
@@ -100,10 +110,14 @@ def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
         "",
         "Isi keputusan, NIP Anda dan kode sekali pakai yang dikirim ke surel Anda.",
     ]
+    if langkah.pelaksana is not Peran.OPD:
+        baris += ["", "Bila jabatan ini berganti pemegang (Plt./Plh.) selama langkah menunggu, "
+                      "langkah dialihkan kepada pemegang yang baru: kode baru dikirim ke "
+                      "surelnya dan kode lama tidak berlaku."]
     if tambahan:
         baris += ["", tambahan]
     if percobaan:
-        baris += ["", f"> Percobaan sebelumnya ditolak ({percobaan}x): periksa NIP dan kode."]
+        baris += ["", f"> {md_aman(str(percobaan))}"]
     return "\n".join(baris)
 
 
@@ -117,18 +131,25 @@ async def tunggu_keputusan(
     catatan_pengembalian: str | None = None,
     tambahan: str | None = None,
 ) -> RunInput:
-    """Suspend until the assignee decides with a valid NIP and code; return the decision."""
+    """Suspend until the holder of the post decides with a valid NIP and code; return the
+    decision. The holder is asked of the roster now: a step whose post changed hands since
+    it started passes to the new holder first (tasks/keputusan.alihkan_bila_berganti)."""
     logger = get_run_logger()
+    settings = get_settings()
     rekaman = tiket.rekaman(step_id)
     if flow_run_id and rekaman.flow_run_id != flow_run_id:
         # The run that started this step died; this one waits instead (the code stays valid).
         t.pindahkan_run(tiket.nomor, step_id, flow_run_id)
+    if alihkan_bila_berganti(settings, tiket.nomor, step_id) is not None:
+        rekaman = t.baca_tiket(tiket.nomor).rekaman(step_id)
     if not rekaman.code_issued:
-        terbitkan_kode(tiket, step_id, langkah, penerima, rekaman.assignee_nip or "",
-                       rekaman.assignee_name or "", rekaman.due_at, flow_run_id,
-                       catatan_pengembalian)
+        terbitkan_kode(tiket, step_id, langkah, _alamat(langkah, rekaman, penerima),
+                       rekaman.assignee_nip or "", rekaman.assignee_name or "",
+                       rekaman.due_at, flow_run_id, catatan_pengembalian)
     while True:
-        percobaan = t.percobaan_ditolak(tiket.nomor, step_id)
+        # read again each time: the step may have passed to a new holder while it waited
+        rekaman = t.baca_tiket(tiket.nomor).rekaman(step_id)
+        percobaan = ringkasan_dialog(settings, tiket.nomor, step_id)
         petugas = f"{rekaman.assignee_name} (NIP {rekaman.assignee_nip})"
         # The key advances only when this run refuses an input (refusals by `lpa decide`
         # happen without resuming, and must not skip an input already waiting here).
@@ -141,11 +162,23 @@ async def tunggu_keputusan(
             key=kunci,
             timeout=None,
         )
-        hasil = periksa_percobaan(get_settings(), tiket.nomor, step_id, masukan.model_dump(),
+        hasil = periksa_percobaan(settings, tiket.nomor, step_id, masukan.model_dump(),
                                   sumber="run", flow_run_id=flow_run_id, kunci=kunci)
         if hasil.diterima:
             return masukan
         logger.warning("Keputusan untuk %s ditolak: %s", tiket.nomor, hasil.pesan)
+
+
+def _alamat(langkah: LangkahSOP, rekaman: t.LangkahTersimpan,
+            penerima: tuple[str, ...]) -> tuple[str, ...]:
+    """Where the step's code goes: the address the roster holds for the step's assignee
+    (the one the code is valid with), else what the caller named."""
+    if langkah.pelaksana is Peran.OPD or not rekaman.assignee_nip:
+        return penerima
+    roster = roster_kini(get_settings())
+    entri = [p for p in (roster.pejabat if roster else ())
+             if p.nip == rekaman.assignee_nip and p.peran is langkah.pelaksana]
+    return (entri[0].email,) if entri else penerima
 
 
 def petugas_langkah(tiket: t.TiketSnapshot, langkah: LangkahSOP) -> tuple[str, str, str]:

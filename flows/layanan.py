@@ -17,6 +17,7 @@ from flows.disposition import (
     petugas_langkah,
     tunggu_keputusan,
 )
+from flows.penamaan import nama_run_tiket
 from flows.tindak_lanjut import (
     buat_laporan,
     pemeriksaan_skpl,
@@ -24,6 +25,7 @@ from flows.tindak_lanjut import (
     uji_kelaikan,
 )
 from tasks import tiket as t
+from tasks.pemohon import kabari_hasil_layanan
 
 _KEPADA = {
     "disposisi_kadis": Peran.KABID_EGOV,
@@ -40,7 +42,7 @@ async def _beri_nama(flow_run_id: str, nomor: str, langkah: LangkahSOP) -> None:
         )
 
 
-@flow(name="proses-tiket", flow_run_name="{nomor_tiket}")
+@flow(name="proses-tiket", flow_run_name=nama_run_tiket)
 async def proses_tiket(nomor_tiket: str) -> str:
     """Drive ticket ``nomor_tiket`` to the agenda book; returns its agenda number."""
     logger = get_run_logger()
@@ -123,6 +125,7 @@ async def _jalankan(tiket: t.TiketSnapshot, langkah: LangkahSOP, step_id: int,
             tiket.nomor, step_id,
             f"{tiket.jenis.label} {tiket.nama_aplikasi} ({tiket.instansi}): {hasil}",
         )
+        kabari_hasil_layanan(tiket.nomor)  # both penanggung jawab: outcome, report attached
         terbitkan_artefak_laporan(tiket.nomor)  # the final report in the UI as well
     else:  # pragma: no cover - the SOP table and this dispatch must agree
         raise RuntimeError(f"Langkah tanpa pelaksana: {kode}")

@@ -44,3 +44,27 @@ def nama_run(bagian: str) -> Callable[[], str]:
         return f"{bagian} · {_url(flow_run.parameters.get('target'))}"
 
     return nama
+
+
+def nama_run_tiket() -> str:
+    """The ``flow_run_name`` of a ticket's run: the ticket and the step it is at.
+
+    Prefect names a run again each time its process starts, also when a suspended run is
+    resumed; a fixed template would drop the step from the name whenever a refused decision
+    sends the run back to waiting. This reads the step from the store instead:
+    ``LPA-2026-000001 · langkah 2 disposisi_kadis`` (the newest open step, else the newest
+    step), the bare number if the store cannot say.
+    """
+    from prefect.runtime import flow_run
+
+    nomor = str(flow_run.parameters.get("nomor_tiket") or "")
+    try:
+        from domain.sop import langkah
+        from tasks.tiket import baca_tiket
+
+        semua = baca_tiket(nomor).langkah
+        terbuka = [s for s in semua if s.finished_at is None]
+        kini = (terbuka or list(semua))[-1]
+        return f"{nomor} · langkah {langkah(kini.kode).nomor} {kini.kode}"
+    except Exception:  # noqa: BLE001 - a name must never stop the ticket's run
+        return nomor or "proses-tiket"

@@ -4,8 +4,10 @@ Scheduled every few minutes (deployments/serve.py, prefect.yaml). Each threshold
 step is sent once, ever (claimed in the store before it is sent); the breach at 100 % is
 recorded on the step and audited; the wait itself goes on (the official still decides).
 A table artifact lists the late and at-risk steps. While a request is returned to the
-requester the clock is stopped and nothing is counted. Each pass also starts again the
-ticket runs that died (crashed, or cancelled by their runner stopping; tasks/pemulihan).
+requester the clock is stopped and nothing is counted. Each pass also hands a waiting step
+whose post changed hands in the roster to the holder now, with a new code to them
+(tasks/keputusan), and starts again the ticket runs that died (crashed, or cancelled by
+their runner stopping; tasks/pemulihan).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger
 
 from tasks.pemulihan import pulihkan_tiket_terhenti
-from tasks.sla_watch import kirim_peringatan, klaim_peringatan, terbitkan_tabel
+from tasks.sla_watch import alihkan_pemegang, kirim_peringatan, klaim_peringatan, terbitkan_tabel
 
 
 @flow(name="sla-watch", flow_run_name="sla-watch")
@@ -23,6 +25,7 @@ def sla_watch(sekarang: datetime | None = None) -> dict[str, int]:
     """One pass of the watch at ``sekarang`` (default: now); returns what it did."""
     logger = get_run_logger()
     now = sekarang or datetime.now(UTC)
+    dialihkan = alihkan_pemegang(now)  # first: warnings then go to who holds the step now
     klaim = klaim_peringatan(now)
     terkirim = sum(kirim_peringatan(item, now) for item in klaim.kirim)
     terbitkan_tabel(klaim.berisiko)
@@ -32,4 +35,4 @@ def sla_watch(sekarang: datetime | None = None) -> dict[str, int]:
     dipulihkan = pulihkan_tiket_terhenti(now)
     return {"diklaim": len(klaim.kirim), "terkirim": terkirim,
             "terlambat_baru": klaim.terlambat_baru, "berisiko": len(klaim.berisiko),
-            "dipulihkan": len(dipulihkan)}
+            "dipulihkan": len(dipulihkan), "dialihkan": dialihkan}

@@ -3,6 +3,9 @@
 The development channel writes real RFC 5322 messages plus one JSON line per message to
 ``outbox.jsonl``; the demo's scripted officials and the tests read their codes from
 there, exactly as a person reads their mail. Production sends the same message by SMTP.
+A message may carry attachments (the ticket's report to the requester): both channels send
+them as MIME parts; the JSON line names them (file name, type, size, SHA-256), never their
+content.
 
 Plain functions on purpose: the flows wrap them in tasks, so this module imports no Prefect.
 """
@@ -10,6 +13,7 @@ Plain functions on purpose: the flows wrap them in tasks, so this module imports
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -36,6 +40,19 @@ class GagalMengirimPesan(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Lampiran:
+    """One attached file: its name as the recipient sees it, its MIME type and content."""
+
+    nama: str
+    jenis_mime: str
+    isi: bytes
+
+    def ringkas(self) -> dict[str, object]:
+        return {"nama": self.nama, "jenis": self.jenis_mime, "ukuran": len(self.isi),
+                "sha256": hashlib.sha256(self.isi).hexdigest()}
+
+
+@dataclass(frozen=True)
 class Pesan:
     """One message: who, what, and which ticket it belongs to (for filtering and audit)."""
 
@@ -45,11 +62,13 @@ class Pesan:
     jenis: str
     tiket: str | None
     tembusan: tuple[str, ...] = ()
+    lampiran: tuple[Lampiran, ...] = ()
 
     def __post_init__(self) -> None:
         # Callers pass lists now and then (or values come back from JSON); keep it hashable.
         object.__setattr__(self, "kepada", _alamat(self.kepada))
         object.__setattr__(self, "tembusan", _alamat(self.tembusan))
+        object.__setattr__(self, "lampiran", tuple(self.lampiran))
 
 
 def _alamat(nilai: Iterable[str] | str) -> tuple[str, ...]:
@@ -87,6 +106,13 @@ def susun_email(pesan: Pesan, pengirim: str, waktu: datetime | None = None) -> E
         msg["X-LPA-Tiket"] = _satu_baris(pesan.tiket)
     msg["X-LPA-Jenis"] = _satu_baris(pesan.jenis)
     msg.set_content(pesan.isi, charset="utf-8", cte="quoted-printable")
+    for lampiran in pesan.lampiran:
+        utama, _, sub = lampiran.jenis_mime.partition("/")
+        # text parts are UTF-8 (our reports); named so, or a reader would guess ASCII
+        msg.add_attachment(lampiran.isi, maintype=utama or "application",
+                           subtype=sub or "octet-stream",
+                           filename=_satu_baris(lampiran.nama),
+                           params={"charset": "utf-8"} if utama == "text" else None)
     return msg
 
 
@@ -125,6 +151,8 @@ class SaluranBerkas:
             "isi": pesan.isi,
             "jenis": pesan.jenis,
             "tiket": pesan.tiket,
+            "lampiran": [lampiran.ringkas() for lampiran in pesan.lampiran],
+            "berkas": nama,
         }, ensure_ascii=False) + "\n"
         _tambahkan_baris(self.direktori / KOTAK_KELUAR, baris.encode("utf-8"))
 

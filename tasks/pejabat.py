@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
 
 from prefect import task
 
@@ -12,33 +10,38 @@ from domain.kode import buat_kode, hash_kode
 from domain.pesan import pesan_dikembalikan, pesan_kode_keputusan
 from domain.roster import Pejabat, Roster
 from domain.sop import LangkahSOP, Peran
+from domain.sop import langkah as langkah_sop
+from domain.tiket import Keputusan
 from lpa.settings import get_settings
+from tasks.keputusan import baca_roster, roster_kini, ui_flow_run_url
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan
 from tasks.tiket import TiketSnapshot, simpan_hash_kode
 
-
-@lru_cache(maxsize=4)
-def _roster_from(path: Path, mtime: float) -> Roster:
-    return Roster.from_yaml_text(path.read_text(encoding="utf-8"))
+__all__ = ["pemegang", "roster", "terbitkan_kode", "ui_flow_run_url"]
 
 
 def roster() -> Roster:
     """The roster file, re-read when it changes (a new Plt. takes effect without restart)."""
-    path = get_settings().roster_file.resolve()
-    return _roster_from(path, path.stat().st_mtime)
+    return baca_roster(get_settings())
 
 
 def pemegang(peran: Peran, nomor: str) -> Pejabat:
     return roster().pemegang(peran, nomor)
 
 
-def ui_flow_run_url(flow_run_id: str | None) -> str | None:
-    from prefect.settings import PREFECT_UI_URL
-
-    base = PREFECT_UI_URL.value()
-    if not base or not flow_run_id:
-        return None
-    return f"{base.rstrip('/')}/flow-runs/flow-run/{flow_run_id}"
+def _pengembali(tiket: TiketSnapshot) -> tuple[str | None, str | None]:
+    """(who, at which step) returned the ticket to the requester, for the return mail."""
+    balik = [s for s in tiket.langkah if s.decision == Keputusan.KEMBALIKAN]
+    if not balik:
+        return None, None
+    s = balik[-1]
+    peran = Peran(s.actor_role)
+    kini = roster_kini(get_settings())
+    pejabat = next((p for p in kini.pejabat
+                    if p.nip == s.assignee_nip and p.peran is peran), None) if kini else None
+    sebutan = pejabat.sebutan if pejabat else peran.label
+    nama = f"{sebutan}, {s.assignee_name}" if s.assignee_name else sebutan
+    return nama, f"langkah {s.step_no}: {langkah_sop(s.kode).aktivitas}"
 
 
 @task(name="terbitkan-kode", task_run_name="terbitkan-kode-{step_id}")
@@ -61,17 +64,24 @@ def terbitkan_kode(
     kode = buat_kode()
     settings = get_settings()
     if langkah.kode == "kelengkapan":
+        pejabat, pada = _pengembali(tiket)
         subjek, isi = pesan_dikembalikan(
             nomor_tiket=tiket.nomor, nama_aplikasi=tiket.nama_aplikasi, instansi=tiket.instansi,
             catatan=catatan_pengembalian or "", nip=nip, kode=kode,
-            tautan_ui=ui_flow_run_url(flow_run_id),
+            tautan_ui=ui_flow_run_url(flow_run_id), pejabat=pejabat, langkah=pada,
         )
         jenis = "pengembalian"
     else:
+        kini = roster_kini(settings)
+        pemegang_kini = next((p for p in kini.pejabat
+                              if p.nip == nip and p.peran is langkah.pelaksana),
+                             None) if kini else None
         subjek, isi = pesan_kode_keputusan(
             nomor_tiket=tiket.nomor, nama_aplikasi=tiket.nama_aplikasi, instansi=tiket.instansi,
             langkah=langkah.aktivitas, nama=nama, nip=nip, kode=kode, jatuh_tempo=jatuh_tempo,
             tautan_ui=ui_flow_run_url(flow_run_id),
+            sebutan=pemegang_kini.sebutan if pemegang_kini else None,
+            ada_atasan=langkah.pelaksana.atasan is not None,
         )
         jenis = "kode_keputusan"
     saluran_dari_pengaturan(settings).kirim(

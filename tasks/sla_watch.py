@@ -30,6 +30,7 @@ from domain.teks import md_aman
 from lpa.settings import get_settings
 from store import db, repo
 from store.models import SlaWarning, StepRecord, Ticket
+from tasks.keputusan import alihkan_yang_berganti
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan
 from tasks.pejabat import roster
 
@@ -177,19 +178,23 @@ def susun_pesan(item: Peringatan) -> Pesan | None:
         subjek, isi = pesan_peringatan_sla(
             nomor_tiket=item.nomor, nama_aplikasi=item.nama_aplikasi, instansi=item.instansi,
             langkah=sop.aktivitas, nama=pelaksana.nama, ambang=item.ambang,
-            jatuh_tempo=item.jatuh_tempo)
+            jatuh_tempo=item.jatuh_tempo, ada_atasan=peran.atasan is not None)
         return Pesan(kepada=(pelaksana.email,), subjek=subjek, isi=isi,
                      jenis=f"peringatan_sla_{item.ambang}", tiket=item.nomor)
     atasan = _pejabat(peran.atasan, item.nomor, None)
     if pelaksana is None and atasan is None:
         return None
+    # The copy to the superior is mentioned only when one is sent (the Kepala Dinas has no
+    # superior; with no actor on record the superior is the addressee, not a copy).
+    ditembuskan = atasan if pelaksana is not None and atasan is not None else None
+    tujuan = pelaksana or atasan
+    assert tujuan is not None
     subjek, isi = pesan_eskalasi(
         nomor_tiket=item.nomor, nama_aplikasi=item.nama_aplikasi, instansi=item.instansi,
-        langkah=sop.aktivitas, nama=pelaksana.nama if pelaksana else "-",
-        jatuh_tempo=item.jatuh_tempo, nama_atasan=atasan.nama if atasan else None)
-    kepada = (pelaksana.email,) if pelaksana else ()
-    tembusan = (atasan.email,) if atasan else ()
-    return Pesan(kepada=kepada or tembusan, tembusan=tembusan if kepada else (), subjek=subjek,
+        langkah=sop.aktivitas, nama=tujuan.nama, jatuh_tempo=item.jatuh_tempo,
+        nama_atasan=ditembuskan.nama if ditembuskan else None)
+    return Pesan(kepada=(tujuan.email,),
+                 tembusan=(ditembuskan.email,) if ditembuskan else (), subjek=subjek,
                  isi=isi, jenis="eskalasi", tiket=item.nomor)
 
 
@@ -213,6 +218,13 @@ def kirim_peringatan(item: Peringatan, sekarang: datetime) -> bool:
             .values(sent_at=None if galat else sekarang, error=galat)
         )
     return galat is None
+
+
+@task(name="alihkan-langkah-berganti-pemegang", cache_policy=NONE)
+def alihkan_pemegang(sekarang: datetime) -> int:
+    """Hand every waiting step whose post changed hands (a Plh. appointed, a Plt. ended) to
+    the holder now, with a new code to them; see tasks/keputusan. Returns how many."""
+    return len(alihkan_yang_berganti(get_settings(), sekarang))
 
 
 _LABEL_PERAN = {p.value: p.label for p in Peran}

@@ -23,10 +23,12 @@ from domain.pesan import (
     format_waktu_wib,
     pesan_dikembalikan,
     pesan_eskalasi,
+    pesan_hasil_layanan,
     pesan_kode_keputusan,
 )
 from tasks.notifikasi import (
     GagalMengirimPesan,
+    Lampiran,
     Pesan,
     SaluranBerkas,
     SaluranSMTP,
@@ -105,6 +107,51 @@ def test_pesan_eskalasi_and_dikembalikan() -> None:
     assert "lpa lengkapi LPA-2026-000003 --nip 198501012010011001 --code AB23-CD45" in isi
 
 
+def test_the_escalation_mentions_a_copy_only_when_one_is_sent() -> None:
+    umum = dict(nomor_tiket="LPA-2026-000004", nama_aplikasi="SIPP", instansi="DPMPTSP",
+                langkah="Kadis Kominfo melakukan disposisi", nama="Drs. Hendra Saputra, M.Si.",
+                jatuh_tempo=datetime(2026, 11, 30, 2, 30, tzinfo=UTC))
+    _, tanpa = pesan_eskalasi(**umum)  # the Kepala Dinas: no superior, no copy
+    assert "ditembuskan" not in tanpa and "atasan" not in tanpa
+    _, dengan = pesan_eskalasi(**umum, nama_atasan="Rina Marlina")
+    assert "ditembuskan kepada atasan langsung, Bapak/Ibu Rina Marlina" in dengan
+    # the code mail of a post without a superior promises no escalation to one either
+    _, kode = pesan_kode_keputusan(
+        nomor_tiket="LPA-2026-000004", nama_aplikasi="SIPP", instansi="DPMPTSP", langkah="x",
+        nama="X", nip="197203151998031002", kode="K7M2-QX9P", jatuh_tempo=None,
+        tautan_ui=None, ada_atasan=False)
+    assert "atasan langsung" not in kode
+
+
+def test_the_return_mail_says_who_returned_it_where_and_how_to_answer() -> None:
+    _, isi = pesan_dikembalikan(
+        nomor_tiket="LPA-2026-000005", nama_aplikasi="SIPP", instansi="DPMPTSP",
+        catatan="Lampirkan KAK.", nip="198501012010011001", kode="AB23-CD45",
+        pejabat="Kepala Dinas Kominfo, Drs. Hendra Saputra, M.Si.",
+        langkah="langkah 2: Kadis Kominfo melakukan disposisi kepada Kabid eGotik")
+    for teks in ("Dikembalikan oleh", "Kepala Dinas Kominfo, Drs. Hendra Saputra",
+                 "Dikembalikan pada", "langkah 2: Kadis Kominfo", "Lampirkan KAK.",
+                 "lpa lengkapi LPA-2026-000005 --nip 198501012010011001 --code AB23-CD45"):
+        assert teks in isi, teks
+
+
+def test_the_outcome_mail_gives_the_outcome_the_note_and_the_agenda_number() -> None:
+    umum = dict(nomor_tiket="LPA-2026-000006", nama_aplikasi="SIPP", instansi="DPMPTSP",
+                jenis_layanan="Uji Kelayakan Aplikasi", nomor_agenda="AGD-2026-000001",
+                diarsipkan=datetime(2026, 11, 30, 2, 30, tzinfo=UTC))
+    subjek, isi = pesan_hasil_layanan(**umum, ditolak=True, ditolak_oleh="Kabid, Rina",
+                                      ditolak_pada="langkah 3", catatan="Sudah ada.",
+                                      lampiran="laporan.pdf")
+    assert "ditolak" in subjek and "LPA-2026-000006" in subjek
+    for teks in ("DITOLAK", "Ditolak oleh", "Kabid, Rina", "| Sudah ada.", "AGD-2026-000001",
+                 "Laporan layanan terlampir (laporan.pdf)"):
+        assert teks in isi, teks
+    subjek, isi = pesan_hasil_layanan(**umum, ditolak=False, verdict="LAYAK_DENGAN_CATATAN",
+                                      diuji=True)
+    assert "selesai" in subjek.lower() and "uji kelaikan: LAYAK DENGAN CATATAN" in isi
+    assert "salinannya dapat diminta" in isi and "Catatan penolakan" not in isi
+
+
 # --- SaluranBerkas ------------------------------------------------------------------------
 
 def test_saluran_berkas_writes_eml_and_outbox(tmp_path: Path) -> None:
@@ -135,7 +182,9 @@ def test_saluran_berkas_writes_eml_and_outbox(tmp_path: Path) -> None:
 
     kotak = baca_kotak_keluar(tmp_path / "outbox")
     assert [k["jenis"] for k in kotak] == ["kode_keputusan", "pengingat"]
-    assert set(kotak[0]) == {"waktu", "kepada", "tembusan", "subjek", "isi", "jenis", "tiket"}
+    assert set(kotak[0]) == {"waktu", "kepada", "tembusan", "subjek", "isi", "jenis", "tiket",
+                             "lampiran", "berkas"}
+    assert kotak[0]["lampiran"] == [] and kotak[0]["berkas"] == berkas.name
     assert kotak[0]["kepada"] == ["rina.marlina@babelprov.go.id"]
     assert kotak[0]["tembusan"] == ["hendra.saputra@babelprov.go.id"]
     assert kotak[0]["isi"] == ISI and kotak[0]["tiket"] == "LPA-2026-000001"
@@ -144,6 +193,23 @@ def test_saluran_berkas_writes_eml_and_outbox(tmp_path: Path) -> None:
     # One line per message, UTF-8 kept readable.
     baris = (tmp_path / "outbox" / "outbox.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(baris) == 2 and "“diputus”" in baris[0]
+
+
+def test_an_attachment_travels_in_the_mail_and_only_its_name_in_the_outbox_line(
+        tmp_path: Path) -> None:
+    pdf = b"%PDF-1.7\n" + bytes(range(256)) * 40
+    SaluranBerkas(tmp_path, PENGIRIM).kirim(_pesan(
+        jenis="permohonan_ditolak", lampiran=(Lampiran("laporan.pdf", "application/pdf", pdf),)))
+    [baris] = baca_kotak_keluar(tmp_path)
+    assert [(x["nama"], x["jenis"], x["ukuran"]) for x in baris["lampiran"]] == [
+        ("laporan.pdf", "application/pdf", len(pdf))]
+    assert "%PDF" not in json.dumps(baris)
+    msg = BytesParser(policy=policy.default).parse((tmp_path / baris["berkas"]).open("rb"))
+    assert msg.get_body(("plain",)).get_content().replace("\r\n", "\n") == ISI
+    [lampiran] = list(msg.iter_attachments())
+    assert lampiran.get_filename() == "laporan.pdf"
+    assert lampiran.get_content_type() == "application/pdf"
+    assert lampiran.get_content() == pdf
 
 
 def test_subject_line_breaks_cannot_inject_headers(tmp_path: Path) -> None:
@@ -247,6 +313,18 @@ def test_smtp_delivers_to_to_and_cc(smtp_server: tuple[Controller, _Kotak]) -> N
     assert msg["Cc"] == "hendra.saputra@babelprov.go.id"
     assert msg.get_content_charset() == "utf-8"
     assert msg.get_content().replace("\r\n", "\n") == ISI
+
+
+def test_smtp_sends_the_attachment(smtp_server: tuple[Controller, _Kotak]) -> None:
+    controller, kotak = smtp_server
+    html = "<html><body>Laporan — lengkap</body></html>".encode()
+    SaluranSMTP("127.0.0.1", controller.port, PENGIRIM, timeout=10).kirim(
+        _pesan(lampiran=(Lampiran("laporan.html", "text/html", html),)))
+    (amplop,) = kotak.amplop
+    msg = message_from_bytes(amplop.original_content or amplop.content, policy=policy.default)
+    [lampiran] = list(msg.iter_attachments())
+    assert lampiran.get_filename() == "laporan.html"
+    assert lampiran.get_content().encode() == html
 
 
 def test_smtp_login_is_used_when_a_username_is_set() -> None:

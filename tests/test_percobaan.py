@@ -8,6 +8,7 @@ are in tests/test_sop_flows.py.
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from domain.kode import hash_kode
 from domain.pemulihan import MAKS_PEMULIHAN, dipulihkan_otomatis, pesan_run_berhenti
 from domain.percobaan import (
+    SALAH,
     Kunci,
     LangkahKode,
     Penolakan,
@@ -28,6 +30,7 @@ from domain.percobaan import (
     mulai_terkunci,
     pesan_penolakan,
     putuskan,
+    ringkasan_penolakan,
 )
 from domain.roster import Roster
 from domain.sop import JenisLayanan, langkah
@@ -180,6 +183,37 @@ def test_messages_say_why_and_what_next() -> None:
                                                  MAKS, DURASI)
     assert pesan_penolakan(Penolakan.KODE_DIPAKAI, BUKA, MAKS, DURASI).startswith(
         "kode sudah dipakai")
+
+
+def test_the_official_a_step_was_taken_from_is_told_so_and_it_is_no_guess() -> None:
+    # Step 3 passed from NIP_A (the Kabid) to NIP_B (a Plh. appointed while it waited).
+    tiga = LangkahKode(3, NIP_B, "hash:BBBB-BBBB", False, frozenset({NIP_A}))
+    hasil = putuskan(NIP_A, "AAAA-AAAA", "setuju", "", tiga, [], BUKA, cocok)
+    assert (hasil.jenis, hasil.step_id) == (Penolakan.DIALIHKAN, 3)
+    assert Penolakan.DIALIHKAN not in SALAH  # does not count towards the lockout
+    assert putuskan(NIP_B, "BBBB-BBBB", "setuju", "", tiga, [], BUKA, cocok).diterima
+    # passed back to NIP_A later: NIP_A decides again with the code now mailed to them
+    kembali = LangkahKode(3, NIP_A, "hash:CCCC-CCCC", False, frozenset({NIP_A, NIP_B}))
+    assert putuskan(NIP_A, "CCCC-CCCC", "setuju", "", kembali, [], BUKA, cocok).diterima
+    assert putuskan(NIP_A, "AAAA-AAAA", "setuju", "", kembali, [], BUKA, cocok).jenis is K
+    teks = pesan_penolakan(Penolakan.DIALIHKAN, BUKA, MAKS, DURASI, pemegang="Siti")
+    assert "dialihkan kepada pemegang jabatan yang baru (Siti)" in teks
+    assert "tidak berlaku lagi" in teks
+
+
+def test_the_dialog_says_which_part_of_the_attempt_was_wrong() -> None:
+    assert ringkasan_penolakan(0, None, BUKA, MAKS) is None
+    assert ringkasan_penolakan(1, N, Kunci(1, None), MAKS) == (
+        "Percobaan sebelumnya ditolak (1x): NIP bukan pemegang jabatan ini. "
+        "Sisa 4 percobaan sebelum langkah dikunci.")
+    assert ringkasan_penolakan(2, K, Kunci(2, None), MAKS).startswith(
+        "Percobaan sebelumnya ditolak (2x): kode salah.")
+    terkunci = ringkasan_penolakan(5, K, Kunci(0, datetime(2026, 12, 1, 3, 45, tzinfo=UTC)),
+                                   MAKS)
+    assert terkunci is not None and "terkunci sampai 10.45 WIB" in terkunci
+    assert "kode sudah dipakai" in (ringkasan_penolakan(1, Penolakan.KODE_DIPAKAI, BUKA, MAKS)
+                                    or "")
+    assert "dialihkan" in (ringkasan_penolakan(1, Penolakan.DIALIHKAN, BUKA, MAKS) or "")
 
 
 # --- what `lpa decide` tells about a run that ended -------------------------------------
@@ -371,3 +405,161 @@ def test_the_runs_wait_key_advances_only_on_the_runs_own_refusals(
         repo.audit(s, "keputusan_ditolak", ticket=repo.get_ticket(s, nomor), step_id=step_id,
                    alasan="kode keputusan salah")
     assert masukan_terpakai(nomor, step_id) == 2
+
+
+# --- a step passes to whoever holds the post when the attempt is judged -------------------
+
+PLH_KABID = "198307142008011004"
+ENTRI_PLH = """
+  - peran: kabid_egov
+    nip: "198307142008011004"
+    nama: "Agus Setiawan, S.T., M.Kom."
+    email: agus.setiawan@babelprov.go.id
+    status: plh
+"""
+_KODE_DI_SUREL = re.compile(r"Kode keputusan sekali pakai: (\S+)")
+
+
+@pytest.fixture
+def roster_berubah(pengaturan: Settings, tmp_path: Path) -> Settings:
+    """The settings with a roster file of this test's own, to appoint a Plh. in."""
+    salinan = tmp_path / "roster.yaml"
+    salinan.write_text((ROOT / "config" / "roster.yaml").read_text(encoding="utf-8"),
+                       encoding="utf-8")
+    return pengaturan.model_copy(update={"roster_file": salinan})
+
+
+def tulis_roster(settings: Settings, tambahan: str = "") -> None:
+    teks = (ROOT / "config" / "roster.yaml").read_text(encoding="utf-8") + tambahan
+    settings.roster_file.write_text(teks, encoding="utf-8")
+
+
+def surat(settings: Settings, nomor: str, jenis: str) -> list[dict[str, Any]]:
+    return [m for m in baca_kotak_keluar(settings.outbox_dir)
+            if m["tiket"] == nomor and m["jenis"] == jenis]
+
+
+def kode_di(pesan: dict[str, Any]) -> str:
+    found = _KODE_DI_SUREL.search(pesan["isi"])
+    assert found is not None, pesan["isi"]
+    return found.group(1)
+
+
+def audit_jenis(settings: Settings, nomor: str, kind: str) -> list[dict[str, Any]]:
+    with db.session_scope(settings.store_url) as s:
+        ticket = repo.get_ticket(s, nomor)
+        return [e.detail for e in s.scalars(
+            select(AuditEvent).where(AuditEvent.ticket_id == ticket.id, AuditEvent.kind == kind)
+            .order_by(AuditEvent.id))]
+
+
+def langkah_kini(settings: Settings, step_id: int) -> tuple[str | None, str | None]:
+    with db.session_scope(settings.store_url) as s:
+        step = s.get(StepRecord, step_id)
+        assert step is not None
+        return step.assignee_nip, step.code_hash
+
+
+def test_a_plh_appointed_while_a_step_waits_takes_it_over_at_the_next_attempt(
+        roster_berubah: Settings) -> None:
+    st = roster_berubah
+    nomor, step_id, kabid = tiket_menunggu(st)  # the Kabid holds code K7M2-QX9P
+    tulis_roster(st, ENTRI_PLH)
+    # The Kabid decides with their own code after the Plh. was appointed: refused, since
+    # the step is the Plh.'s now (not counted as a guess).
+    hasil = coba(st, nomor, step_id, kabid, "K7M2-QX9P")
+    assert hasil.jenis is Penolakan.DIALIHKAN, hasil
+    assert "Agus Setiawan" in hasil.pesan and "tidak berlaku lagi" in hasil.pesan
+    [alih] = audit_jenis(st, nomor, "langkah_dialihkan")
+    assert (alih["step_id"], alih["nip_lama"], alih["nip_baru"]) == (step_id, kabid, PLH_KABID)
+    assert alih["status_baru"] == "plh" and alih["kode_lama_dibatalkan"] is True
+    assert langkah_kini(st, step_id)[0] == PLH_KABID
+    # The Plh. gets a new code by mail; the Kabid is told, without any code.
+    [baru] = surat(st, nomor, "kode_keputusan")
+    assert baru["kepada"] == ["agus.setiawan@babelprov.go.id"]
+    assert "Plh. Kepala Bidang" in baru["isi"] and "semula ditugaskan kepada Rina" in baru["isi"]
+    kode_baru = kode_di(baru)
+    assert kode_baru != "K7M2-QX9P"
+    [kabar] = surat(st, nomor, "langkah_dialihkan")
+    assert kabar["kepada"] == ["rina.marlina@babelprov.go.id"]
+    assert "Agus Setiawan" in kabar["isi"] and not _KODE_DI_SUREL.search(kabar["isi"])
+    assert kode_baru not in kabar["isi"]
+    # The old code is void, also with the new holder's NIP; the new one decides.
+    assert coba(st, nomor, step_id, PLH_KABID, "K7M2-QX9P").jenis is K
+    assert coba(st, nomor, step_id, PLH_KABID, kode_baru).diterima
+    assert [d["jenis"] for d in penolakan(st, nomor)] == ["langkah_dialihkan", "kode_salah"]
+    assert len(audit_jenis(st, nomor, "langkah_dialihkan")) == 1  # handed over once
+
+
+def test_the_watch_hands_a_waiting_step_over_and_issues_a_lost_code_again(
+        roster_berubah: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tasks import keputusan
+    from tasks.keputusan import alihkan_yang_berganti
+    from tasks.notifikasi import GagalMengirimPesan, saluran_dari_pengaturan
+
+    st = roster_berubah
+    nomor, step_id, kabid = tiket_menunggu(st)
+    assert alihkan_yang_berganti(st) == []  # nobody changed: nothing to do
+    tulis_roster(st, ENTRI_PLH)
+
+    class SmtpMati:
+        def kirim(self, pesan: Any) -> None:
+            if pesan.jenis == "kode_keputusan":
+                raise GagalMengirimPesan("server SMTP mati")
+            saluran_dari_pengaturan(st).kirim(pesan)
+
+    monkeypatch.setattr(keputusan, "saluran_dari_pengaturan", lambda _s: SmtpMati())
+    t0 = datetime.now(UTC)
+    [alih] = alihkan_yang_berganti(st, t0)
+    assert (alih.nip_lama, alih.nip_baru, alih.kode_terkirim) == (kabid, PLH_KABID, False)
+    assert langkah_kini(st, step_id) == (PLH_KABID, None)  # the old code is void at once
+    [gagal] = audit_jenis(st, nomor, "notifikasi_gagal")
+    assert gagal["jenis"] == "kode_keputusan" and gagal["step_id"] == step_id
+    monkeypatch.setattr(keputusan, "saluran_dari_pengaturan", saluran_dari_pengaturan)
+    # a pass right after (the handover's own process may still be sending): nothing
+    assert alihkan_yang_berganti(st, t0 + timedelta(seconds=30)) == []
+    [lagi] = alihkan_yang_berganti(st, datetime.now(UTC) + timedelta(seconds=61))
+    assert (lagi.nip_baru, lagi.kode_terkirim) == (PLH_KABID, True)
+    [baru] = surat(st, nomor, "kode_keputusan")
+    assert baru["kepada"] == ["agus.setiawan@babelprov.go.id"]
+    assert "semula ditugaskan kepada Rina" in baru["isi"]
+    assert langkah_kini(st, step_id)[1] is not None
+    assert alihkan_yang_berganti(st, datetime.now(UTC) + timedelta(seconds=200)) == []
+    # The Plh. entry ends (the Kabid is back): the step passes back, with a new code.
+    tulis_roster(st, ENTRI_PLH + "    aktif: false\n")
+    [balik] = alihkan_yang_berganti(st)
+    assert (balik.nip_lama, balik.nip_baru, balik.kode_terkirim) == (PLH_KABID, kabid, True)
+    kode_kabid = kode_di(surat(st, nomor, "kode_keputusan")[-1])
+    assert coba(st, nomor, step_id, PLH_KABID, kode_di(baru)).jenis is Penolakan.DIALIHKAN
+    assert coba(st, nomor, step_id, kabid, "K7M2-QX9P").jenis is K  # the first code is void
+    assert coba(st, nomor, step_id, kabid, kode_kabid).diterima
+    assert [(d["nip_lama"], d["nip_baru"]) for d in audit_jenis(st, nomor, "langkah_dialihkan")
+            ] == [(kabid, PLH_KABID), (PLH_KABID, kabid)]
+
+
+def test_an_unreadable_roster_leaves_the_step_with_its_assignee(
+        roster_berubah: Settings) -> None:
+    from tasks.keputusan import alihkan_yang_berganti
+
+    st = roster_berubah
+    nomor, step_id, kabid = tiket_menunggu(st)
+    st.roster_file.write_text("pejabat: [", encoding="utf-8")  # half-saved by an editor
+    assert alihkan_yang_berganti(st) == []
+    assert coba(st, nomor, step_id, kabid, "K7M2-QX9P").diterima
+
+
+def test_the_dialog_line_names_the_last_refusal(pengaturan: Settings) -> None:
+    from tasks.keputusan import ringkasan_dialog
+
+    nomor, step_id, nip = tiket_menunggu(pengaturan)
+    assert ringkasan_dialog(pengaturan, nomor, step_id) is None
+    coba(pengaturan, nomor, step_id, nip, "AAAA-AAAA")
+    assert "(1x): kode salah" in (ringkasan_dialog(pengaturan, nomor, step_id) or "")
+    coba(pengaturan, nomor, step_id, "198001012005011001", "K7M2-QX9P")
+    assert "(2x): NIP bukan pemegang jabatan ini" in \
+        (ringkasan_dialog(pengaturan, nomor, step_id) or "")
+    t = datetime.now(UTC)
+    for c in "BCD":
+        coba(pengaturan, nomor, step_id, nip, f"AAAA-AAA{c}", t)
+    teks = ringkasan_dialog(pengaturan, nomor, step_id, t) or ""
+    assert "terkunci sampai" in teks and " WIB" in teks, teks

@@ -98,6 +98,41 @@ def test_officer_choice_is_deterministic_and_spread() -> None:
     assert not roster.boleh_memutus(Peran.PETUGAS_SERVICE_DESK, lain, n)
 
 
+def test_a_waiting_step_belongs_to_whoever_holds_the_post_now() -> None:
+    """The rule production asks when an attempt is judged and on every SLA-watch pass
+    (tasks/keputusan): the step assigned to the Kabid passes to a Plh. appointed while it
+    waits, and back when the Plh. entry ends."""
+    sebelum = _roster()
+    assert sebelum.pemegang_langkah(Peran.KABID_EGOV, "LPA-1", ditugaskan=KABID).nip == KABID
+    assert sebelum.boleh_memutus(Peran.KABID_EGOV, KABID, "LPA-1", ditugaskan=KABID)
+    plh = _entri(Peran.KABID_EGOV, PLH_KABID, "Siti Rahmawati", status="plh")
+    sesudah = _roster(plh)
+    assert sesudah.pemegang_langkah(Peran.KABID_EGOV, "LPA-1", ditugaskan=KABID).nip == \
+        PLH_KABID
+    assert not sesudah.boleh_memutus(Peran.KABID_EGOV, KABID, "LPA-1", ditugaskan=KABID)
+    assert sesudah.boleh_memutus(Peran.KABID_EGOV, PLH_KABID, "LPA-1", ditugaskan=KABID)
+    selesai = _roster({**plh, "aktif": False})
+    assert selesai.pemegang_langkah(Peran.KABID_EGOV, "LPA-1", ditugaskan=PLH_KABID).nip == \
+        KABID
+
+
+def test_a_waiting_officer_step_stays_with_its_officer_while_they_act() -> None:
+    """Officers share tickets by hash; a step waiting for one of them does not move when a
+    colleague joins (that would take over tickets at random), only when theirs ends."""
+    dua = _roster()
+    nomor = next(f"LPA-2026-{i:06d}" for i in range(1, 500)
+                 if dua.pemegang(Peran.PETUGAS_SERVICE_DESK, f"LPA-2026-{i:06d}").nip == SD_1)
+    baru = "199601012022031001"
+    tiga = _roster(_entri(Peran.PETUGAS_SERVICE_DESK, baru, "Petugas Baru"))
+    assert tiga.pemegang_langkah(Peran.PETUGAS_SERVICE_DESK, nomor, ditugaskan=SD_1).nip == SD_1
+    assert tiga.boleh_memutus(Peran.PETUGAS_SERVICE_DESK, SD_1, nomor, ditugaskan=SD_1)
+    data = _dasar()
+    data[3]["aktif"] = False  # SD_1 moved elsewhere: the step goes to a remaining officer
+    tanpa = Roster.model_validate({"pejabat": data})
+    assert tanpa.pemegang_langkah(Peran.PETUGAS_SERVICE_DESK, nomor, ditugaskan=SD_1).nip == SD_2
+    assert not tanpa.boleh_memutus(Peran.PETUGAS_SERVICE_DESK, SD_1, nomor, ditugaskan=SD_1)
+
+
 def test_officer_choice_is_stable_across_processes() -> None:
     """Python's hash() is salted per process; the choice must not be."""
     import os

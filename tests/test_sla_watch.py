@@ -74,6 +74,35 @@ def test_availability_counts_gaps_as_down_in_service_hours_only() -> None:
     assert hitung_ketersediaan([], wib(5, 0), wib(7, 0), KAL).persen is None
 
 
+def test_an_escalation_says_it_was_copied_only_when_it_was(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Kepala Dinas has no superior in the roster: the breach mail goes to them alone
+    and says nothing of a copy; the Kabid's goes with a copy to the Kepala Dinas, named."""
+    from tasks.sla_watch import Peringatan, susun_pesan
+
+    monkeypatch.setenv("LPA_ROSTER_FILE", str(ROOT / "config" / "roster.yaml"))
+    get_settings.cache_clear()
+    try:
+        def pesan(kode: str, peran: Peran) -> object:
+            return susun_pesan(Peringatan(1, 100, "LPA-2026-000009", "SIPP", "DPMPTSP", kode,
+                                          peran.value, None, wib(0, 9, 30)))
+
+        kadis = pesan("disposisi_kadis", Peran.KEPALA_DINAS)
+        assert kadis is not None and kadis.tembusan == ()
+        assert "ditembuskan" not in kadis.isi and "atasan" not in kadis.isi, kadis.isi
+        kabid = pesan("disposisi_kabid", Peran.KABID_EGOV)
+        hendra = roster().pemegang(Peran.KEPALA_DINAS, "LPA-2026-000009")
+        assert kabid is not None and kabid.tembusan == (hendra.email,)
+        assert f"ditembuskan kepada atasan langsung, Bapak/Ibu {hendra.nama}" in kabid.isi
+        # the 50 % reminder to the Kepala Dinas promises no escalation to a superior either
+        awal = susun_pesan(Peringatan(1, 50, "LPA-2026-000009", "SIPP", "DPMPTSP",
+                                      "disposisi_kadis", Peran.KEPALA_DINAS.value, None,
+                                      wib(0, 9, 30)))
+        assert awal is not None and "atasan langsung" not in awal.isi
+    finally:
+        get_settings.cache_clear()
+
+
 # --- the watch against a real store and a real Prefect server ----------------------------
 
 @pytest.fixture

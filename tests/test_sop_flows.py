@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,9 +49,11 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data = tmp_path_factory.mktemp("lpa-data")
+    # the roster as shipped, in a file of this stack's own: a test may appoint a Plh. in it
+    shutil.copyfile(ROOT / "config" / "roster.yaml", data / "roster.yaml")
     overrides = {
         "LPA_DATA_DIR": str(data),
-        "LPA_ROSTER_FILE": str(ROOT / "config" / "roster.yaml"),
+        "LPA_ROSTER_FILE": str(data / "roster.yaml"),
         "LPA_MUTU_BAKU_FAKTOR": str(FAKTOR),
         "LPA_HARI_KERJA": "[0,1,2,3,4,5,6]",
         "LPA_JAM_BUKA": "00:00:00",
@@ -637,3 +641,205 @@ def test_a_run_completed_by_hand_is_recovered_by_the_watch(stack: Stack) -> None
     assert len(mails(stack, nomor, "kode_keputusan")) == 1  # the mailed code still holds
     assert operasi.decide(stack.settings, nomor, menunggu.nip, kode, "setuju") == \
         "disposisi_kadis"
+
+
+# --- issue 11: acting officials, refusals that say why, the requester told ---------------
+
+PLH = {
+    "kabid_egov": ("198307142008011004", "Agus Setiawan, S.T., M.Kom.",
+                   "agus.setiawan@babelprov.go.id"),
+    "pranata_komputer": ("199001152015031002", "Budi Santoso, S.Kom.",
+                         "budi.santoso@babelprov.go.id"),
+}
+_KODE_SUREL = re.compile(r"Kode keputusan sekali pakai: (\S+)")
+
+
+def _angkat_plh(st: Stack, *peran: str) -> None:
+    """Appoint a Plh. for each post in the stack's roster file (as an operator edits it)."""
+    teks = (ROOT / "config" / "roster.yaml").read_text(encoding="utf-8")
+    for p in peran:
+        nip, nama, email = PLH[p]
+        teks += (f"\n  - peran: {p}\n    nip: \"{nip}\"\n    nama: \"{nama}\"\n"
+                 f"    email: {email}\n    status: plh\n")
+    st.settings.roster_file.write_text(teks, encoding="utf-8")
+
+
+def _roster_semula(st: Stack) -> None:
+    shutil.copyfile(ROOT / "config" / "roster.yaml", st.settings.roster_file)
+
+
+def _dialihkan(st: Stack, nomor: str) -> list[dict[str, Any]]:
+    with db.session_scope(st.settings.store_url) as s:
+        ticket = repo.get_ticket(s, nomor)
+        return [e.detail for e in s.scalars(
+            select(AuditEvent).where(AuditEvent.ticket_id == ticket.id,
+                                     AuditEvent.kind == "langkah_dialihkan")
+            .order_by(AuditEvent.id))]
+
+
+def _kode_untuk(st: Stack, nomor: str, email: str, timeout: float = 30) -> str:
+    """The newest decision code mailed to ``email`` for the ticket."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for m in reversed(mails(st, nomor, "kode_keputusan")):
+            found = _KODE_SUREL.search(m["isi"])
+            if email in m["kepada"] and found:
+                return found.group(1)
+        time.sleep(0.3)
+    raise AssertionError(f"no code mailed to {email} for {nomor}")
+
+
+def test_a_plh_appointed_while_a_step_waits_takes_it_over(stack: Stack) -> None:
+    """The roster promises that acting holders take precedence while listed: a Plh. Kabid
+    appointed while step 3 waits receives a new code (from the SLA watch's pass, nobody
+    having tried) and decides; the Kabid's own code is void. At step 4 a Plh. Pranata
+    Komputer is appointed and the replaced official tries at once: refused, and the step
+    passes to the Plh. there and then."""
+    from store.models import Disposition
+
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Plh Ditunjuk"), "va")
+    assert pejabat_memutus(stack.settings, nomor) == "disposisi_kadis"
+    kabid = wait_for_step(stack, nomor, "disposisi_kabid")
+    assert kabid.flow_run_id and kabid.nip
+    wait_suspended(kabid.flow_run_id)
+    kode_kabid = _newest_code(stack, nomor)
+    plh_kabid, _, email_kabid = PLH["kabid_egov"]
+    try:
+        _angkat_plh(stack, "kabid_egov")
+        _watch_pass(stack)
+        [alih] = _dialihkan(stack, nomor)
+        assert (alih["nip_lama"], alih["nip_baru"]) == (kabid.nip, plh_kabid), alih
+        kode_plh = _kode_untuk(stack, nomor, email_kabid)
+        assert kode_plh != kode_kabid
+        assert wait_for_step(stack, nomor, "disposisi_kabid").nip == plh_kabid
+        [kabar] = mails(stack, nomor, "langkah_dialihkan")
+        assert kabar["kepada"] == ["rina.marlina@babelprov.go.id"]
+        assert kode_plh not in kabar["isi"] and kode_kabid not in kabar["isi"]
+        with pytest.raises(operasi.GagalOperasi, match="dialihkan kepada pemegang jabatan"):
+            operasi.decide(stack.settings, nomor, kabid.nip, kode_kabid, "setuju")
+        assert operasi.decide(stack.settings, nomor, plh_kabid, kode_plh, "setuju",
+                              "Teruskan ke Pranata Komputer") == "disposisi_kabid"
+        # step 4: the replaced official tries right after the roster changed
+        prakom = wait_for_step(stack, nomor, "perintah_prakom")
+        assert prakom.flow_run_id and prakom.nip
+        wait_suspended(prakom.flow_run_id)
+        kode_prakom = _newest_code(stack, nomor)
+        plh_prakom, _, email_prakom = PLH["pranata_komputer"]
+        _angkat_plh(stack, "kabid_egov", "pranata_komputer")
+        with pytest.raises(operasi.GagalOperasi, match="dialihkan kepada pemegang jabatan"):
+            operasi.decide(stack.settings, nomor, prakom.nip, kode_prakom, "setuju")
+        kode_plh_prakom = _kode_untuk(stack, nomor, email_prakom)
+        assert operasi.decide(stack.settings, nomor, plh_prakom, kode_plh_prakom, "tolak",
+                              "Ditolak oleh Plh. Pranata Komputer.") == "perintah_prakom"
+    finally:
+        _roster_semula(stack)
+    status = tunggu_arsip(stack.settings, nomor)
+    assert status["hasil"] == "ditolak"
+    petugas = {s["kode"]: s["petugas_nip"] for s in status["langkah"]}
+    assert petugas["disposisi_kabid"] == plh_kabid and petugas["perintah_prakom"] == plh_prakom
+    assert [(d["nip_lama"], d["nip_baru"]) for d in _dialihkan(stack, nomor)] == [
+        (kabid.nip, plh_kabid), (prakom.nip, plh_prakom)]
+    with db.session_scope(stack.settings.store_url) as s:
+        ticket = repo.get_ticket(s, nomor)
+        dari = [d.from_nip for d in s.scalars(
+            select(Disposition).where(Disposition.ticket_id == ticket.id)
+            .order_by(Disposition.id))]
+    assert dari[1:] == [plh_kabid, plh_prakom]
+    # the replaced officials' attempts did not count towards a lockout
+    assert {d["jenis"] for d in _refusals(stack, nomor)} == {"langkah_dialihkan"}
+
+
+def _tunggu_dialog(run_id: str, kunci: str, timeout: float = 90) -> tuple[str, str]:
+    """(run name, resume dialog text) once the run waits again under suspend key ``kunci``."""
+    from uuid import UUID
+
+    from prefect import get_client
+    from prefect.input.run_input import keyset_from_paused_state
+
+    deadline = time.monotonic() + timeout
+    terakhir: Any = None
+    while time.monotonic() < deadline:
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(UUID(run_id))
+            terakhir = run.state
+            if run.state is not None and run.state.is_paused() and \
+                    str(run.state.state_details.pause_key) == kunci:
+                try:
+                    teks = client.read_flow_run_input(
+                        UUID(run_id), keyset_from_paused_state(run.state)["description"])
+                    return run.name, str(teks)
+                except Exception:  # noqa: BLE001 - saved a moment after the state
+                    pass
+        time.sleep(0.5)
+    raise AssertionError(f"run {run_id} never waited under {kunci}: {terakhir}")
+
+
+def test_a_refused_attempt_keeps_the_runs_step_name_and_the_dialog_says_why(
+        stack: Stack) -> None:
+    """Each refusal through the Prefect UI (the run's own check) sends the run back to
+    waiting: its name still names the step, and the dialog says what was wrong."""
+    from uuid import UUID
+
+    from prefect.flow_runs import resume_flow_run
+
+    nomor = operasi.submit(stack.settings, form("va.json", nama_aplikasi="Dialog Jelas"), "va")
+    kadis = wait_for_step(stack, nomor, "disposisi_kadis")
+    assert kadis.flow_run_id and kadis.nip
+    wait_suspended(kadis.flow_run_id)
+    kode = _newest_code(stack, nomor)
+    with db.session_scope(stack.settings.store_url) as s:
+        step_id = [x.id for x in repo.get_ticket(s, nomor).steps
+                   if x.code == "disposisi_kadis"][-1]
+
+    def lewat_ui(run_id: str, nip: str, kode_: str) -> None:
+        resume_flow_run(UUID(run_id), run_input={"keputusan": "setuju", "catatan": "",
+                                                  "nip": nip, "kode": kode_})
+
+    lewat_ui(kadis.flow_run_id, kadis.nip, "AAAA-AAAA")
+    nama, dialog = _tunggu_dialog(kadis.flow_run_id, f"langkah-{step_id}-1")
+    assert nama == f"{nomor} · langkah 2 disposisi_kadis"
+    assert "Percobaan sebelumnya ditolak (1x): kode salah." in dialog, dialog
+    lewat_ui(kadis.flow_run_id, "198001012005011001", kode)
+    nama, dialog = _tunggu_dialog(kadis.flow_run_id, f"langkah-{step_id}-2")
+    assert nama == f"{nomor} · langkah 2 disposisi_kadis"
+    assert "(2x): NIP bukan pemegang jabatan ini." in dialog, dialog
+    assert operasi.decide(stack.settings, nomor, kadis.nip, kode, "setuju") == \
+        "disposisi_kadis"
+    # step 3: the Kepala Dinas's used code, given again: "kode sudah dipakai"
+    kabid = wait_for_step(stack, nomor, "disposisi_kabid")
+    assert kabid.flow_run_id
+    wait_suspended(kabid.flow_run_id)
+    with db.session_scope(stack.settings.store_url) as s:
+        step3 = [x.id for x in repo.get_ticket(s, nomor).steps
+                 if x.code == "disposisi_kabid"][-1]
+    lewat_ui(kabid.flow_run_id, kadis.nip, kode)
+    nama, dialog = _tunggu_dialog(kabid.flow_run_id, f"langkah-{step3}-1")
+    assert nama == f"{nomor} · langkah 3 disposisi_kabid"
+    assert "(1x): kode sudah dipakai." in dialog, dialog
+
+
+def test_the_requester_is_told_the_outcome_with_the_report_attached(stack: Stack) -> None:
+    from email import policy
+    from email.parser import BytesParser
+
+    data = form("pembangunan.json", nama_aplikasi="Ditolak Dikabari")
+    nomor = operasi.submit(stack.settings, data, "pembangunan")
+    pejabat_memutus(stack.settings, nomor, keputusan="tolak",
+                    catatan="Sudah ada aplikasi sejenis di tingkat provinsi.")
+    status = tunggu_arsip(stack.settings, nomor)
+    deadline = time.monotonic() + 60
+    while not mails(stack, nomor, "permohonan_ditolak") and time.monotonic() < deadline:
+        time.sleep(0.3)
+    [pesan] = mails(stack, nomor, "permohonan_ditolak")
+    assert pesan["kepada"] == [data["penanggung_jawab_struktural"]["email"],
+                               data["penanggung_jawab_teknis"]["email"]]
+    for teks in ("DITOLAK", "Sudah ada aplikasi sejenis di tingkat provinsi.",
+                 status["nomor_agenda"], "Kepala Dinas Kominfo", "terlampir (laporan.pdf)"):
+        assert teks in pesan["isi"], teks
+    assert str(stack.settings.laporan_dir) not in pesan["isi"]
+    msg = BytesParser(policy=policy.default).parse(
+        (stack.settings.outbox_dir / pesan["berkas"]).open("rb"))
+    [lampiran] = list(msg.iter_attachments())
+    assert lampiran.get_filename() == "laporan.pdf"
+    assert lampiran.get_payload(decode=True) == \
+        (stack.settings.laporan_dir / nomor / "laporan.pdf").read_bytes()
