@@ -377,6 +377,17 @@ class PermohonanUjiKelayakan(_Formulir):
                     "sandi.")
     akun_uji: AkunUji = Field(title="Akun uji",
                               description="Akun untuk menguji aplikasi (wajib diisi).")
+    ip_database: AlamatIPHost | None = Field(
+        default=None, title="IP database",
+        description="Alamat IP server basis data (IPv4 atau IPv6) untuk pengujian database "
+                    "management system. Opsional, tetapi tanpa isian ini pemeriksaan server "
+                    "basis data tidak diminta dan aplikasi tidak dapat dinyatakan LAYAK.")
+    port_database: int | None = Field(
+        default=None, title="Port database",
+        description="Opsional: port server basis data bila bukan port bawaan DBMS-nya "
+                    "(mis. 5433); tanpa IP database, basis data dianggap berada di host "
+                    "aplikasi. Bila kosong, semua port basis data umum diperiksa.",
+        ge=1, le=65535)
     dokumentasi: Dokumentasi = Field(
         default_factory=Dokumentasi, title="Dokumentasi",
         description="Dokumen yang diserahkan bersama aplikasi.")
@@ -447,12 +458,14 @@ FORM_BY_JENIS: dict[str, type[PermohonanPembangunan | PermohonanUjiKelayakan | P
 }
 
 _KUNCI_KHAS: dict[str, frozenset[str]] = {
-    "uji-kelayakan": frozenset({"url_aplikasi", "jenis_pengujian", "akun_uji", "dokumentasi",
-                                "uji_beban"}),
-    "va": frozenset({"ip_aplikasi", "ip_database", "ip_jaringan"}),
-    "pembangunan": frozenset({"estimasi_hari_kerja", "jenis", "kelengkapan",
-                              "dokumen_spesifikasi"}),
+    jenis: frozenset(kelas.model_fields).difference(
+        *(lain.model_fields for j, lain in FORM_BY_JENIS.items() if j != jenis))
+    for jenis, kelas in FORM_BY_JENIS.items()
 }
+"""Per form type, the keys no other form type has. A shared key tells nothing: the VA and the
+feasibility form both have ``ip_database``, so a feasibility form giving a database host is
+still told by ``url_aplikasi``, ``akun_uji``, ``jenis_pengujian``…, a VA form by
+``ip_aplikasi`` and ``ip_jaringan``."""
 
 
 def detect_jenis(data: Any) -> str | None:

@@ -20,17 +20,30 @@ Status of a category (:func:`hasil_kategori`)
     A ``gagal`` category whose other checks could not run keeps ``gagal`` and names those
     checks in ``reason``.
 
+Why a check did not run (:func:`sebab_tidak_diuji`), two different things
+    * ``tidak_diminta``: the request did not ask for it or gave none of the data it needs
+      (:data:`ALASAN_TIDAK_DIMINTA`: no database host, no test account, a stress test without
+      load figures). The requester clears it by giving that data.
+    * ``tidak_dapat_diuji``: it was asked for but could not be tested (the application or the
+      database did not answer, an error, a time limit, the test account could not log in).
+
 Verdict (:func:`tentukan_verdict`), over the categories present in the report
     1. ``TIDAK_LAYAK`` when any finding is ``tinggi``, or two or more categories are ``gagal``.
     2. Otherwise ``LAYAK_DENGAN_CATATAN`` when exactly one category is ``gagal`` (then only
-       with ``sedang`` findings), or any category is ``tidak_diuji``, or there are ``rendah``
-       findings.
+       with ``sedang`` findings), or there are ``rendah`` findings, or any category is
+       ``tidak_diuji``, whether ``tidak_diminta`` or ``tidak_dapat_diuji``: the catalog
+       calls an application layak only when it passes every test of the vulnerability test,
+       the database management system test included, so a request without a database host
+       cannot be LAYAK (docs/decisions.md #17).
     3. Otherwise ``LAYAK``: every category ``lulus`` with no finding above ``info``.
     A report in which not one category could be tested has no verdict: the test itself did
-    not run (:class:`UjiTidakDapatDinilai`).
+    not run (:class:`UjiTidakDapatDinilai`). :func:`alasan_verdict` says in words why a
+    verdict is not LAYAK, naming what was not requested (and what the requester should give)
+    apart from what could not be tested (and why).
 
-The stress-test category appears only when a stress test was requested: not requested is
-not "not tested".
+The stress-test category appears only when a stress test was requested (the form's
+``jenis_pengujian`` lets the requester choose it): one not requested is not in the report
+and does not count.
 """
 
 from __future__ import annotations
@@ -111,9 +124,9 @@ ALASAN_TANPA_AKUN = "akun uji tidak diberikan"
 
 TINDAKAN_PEMOHON: tuple[tuple[str, str], ...] = (
     (ALASAN_TANPA_DB,
-     "cantumkan alamat IP atau nama host server basis data (dan port-nya bila bukan port "
-     "bawaan) pada permohonan, pastikan server itu dapat dijangkau dari jaringan penguji, lalu "
-     "ajukan uji ulang"),
+     "cantumkan alamat IP server basis data pada permohonan (isian IP database; port "
+     "database bila bukan port bawaan DBMS-nya), pastikan server itu dapat dijangkau dari "
+     "jaringan penguji, lalu ajukan uji ulang"),
     (ALASAN_TANPA_DATA_BEBAN,
      "lengkapi data uji beban pada formulir (estimasi maksimum pengguna per hari, jam efektif "
      "pengaksesan per hari, lama pengguna bertransaksi), lalu ajukan uji ulang"),
@@ -132,6 +145,27 @@ TINDAKAN_UMUM = ("pastikan aplikasi (dan server yang disebut dalam permohonan) d
 def tindakan_pemohon(alasan: str) -> str:
     """What the requester should do so that a check not run for ``alasan`` can run."""
     return next((t for kunci, t in TINDAKAN_PEMOHON if kunci in alasan), TINDAKAN_UMUM)
+
+
+ALASAN_TIDAK_DIMINTA: tuple[str, ...] = (ALASAN_TANPA_DB, ALASAN_TANPA_DATA_BEBAN,
+                                         ALASAN_TANPA_AKUN)
+"""Reasons meaning the request gave none of the data a check needs: "tidak diminta"."""
+
+SebabTidakDiuji = Literal["tidak_diminta", "tidak_dapat_diuji"]
+LABEL_SEBAB: dict[str, str] = {
+    "tidak_diminta": "tidak diminta dalam permohonan",
+    "tidak_dapat_diuji": "tidak dapat diuji",
+}
+"""How a report names the two reasons a check did not run."""
+
+
+def sebab_tidak_diuji(alasan: str | None) -> SebabTidakDiuji:
+    """``tidak_diminta`` when ``alasan`` says the request gave no data for the check (no
+    database host, no test account, no load figures); otherwise ``tidak_dapat_diuji``: it
+    was asked for and could not be tested (unreachable, error, time limit, login failed)."""
+    teks = alasan or ""
+    return ("tidak_diminta" if any(a in teks for a in ALASAN_TIDAK_DIMINTA)
+            else "tidak_dapat_diuji")
 
 
 _ID_CEK = re.compile(r"(?:^|; )([a-z_]+\.[a-z0-9_]+): ")
@@ -232,7 +266,9 @@ def kategori_tidak_diuji(kategori: str, alasan: str) -> HasilKategori:
 
 
 def tentukan_verdict(kategori: Iterable[HasilKategori]) -> Verdict:
-    """The verdict rules of the module docstring."""
+    """The verdict rules of the module docstring: a category ``tidak_diuji`` keeps the
+    verdict from LAYAK whether its checks were not requested or could not be tested;
+    :func:`alasan_verdict` says which."""
     kategori = list(kategori)
     if not kategori or all(k.status == "tidak_diuji" and not k.checks_run for k in kategori):
         raise UjiTidakDapatDinilai("Tidak ada satu pun kategori yang dapat diuji.")
@@ -247,6 +283,58 @@ def tentukan_verdict(kategori: Iterable[HasilKategori]) -> Verdict:
     ):
         return "LAYAK_DENGAN_CATATAN"
     return "LAYAK"
+
+
+def _nama_daftar(nama: list[str]) -> str:
+    nama = list(dict.fromkeys(nama))
+    return nama[0] if len(nama) == 1 else ", ".join(nama[:-1]) + " dan " + nama[-1]
+
+
+def _titik(teks: str) -> str:
+    teks = teks.strip()
+    return teks if teks.endswith((".", "!", "?")) else teks + "."
+
+
+def alasan_verdict(kategori: Iterable[HasilKategori]) -> list[str]:
+    """Why the verdict of ``kategori`` is not LAYAK, in Bahasa Indonesia, one sentence per
+    reason: high findings, failed categories, low findings, then per category and reason
+    the checks not requested (with what the requester should give for a LAYAK verdict) apart
+    from those that could not be tested (with why). Empty when the verdict is LAYAK."""
+    kategori = list(kategori)
+    kalimat: list[str] = []
+    tinggi = [k for k in kategori if any(t.severity == "tinggi" for t in k.findings)]
+    if tinggi:
+        n = sum(t.severity == "tinggi" for k in tinggi for t in k.findings)
+        kalimat.append(f"Ada {n} temuan tingkat tinggi, pada "
+                       f"{_nama_daftar([nama_kategori(k.id) for k in tinggi])}.")
+    gagal = [nama_kategori(k.id) for k in kategori if k.status == "gagal"]
+    if gagal:
+        kalimat.append(f"{len(gagal)} kategori gagal: {_nama_daftar(gagal)}.")
+    rendah = [k for k in kategori if any(t.severity == "rendah" for t in k.findings)]
+    if rendah:
+        n = sum(t.severity == "rendah" for k in rendah for t in k.findings)
+        kalimat.append(f"Ada {n} temuan tingkat rendah, pada "
+                       f"{_nama_daftar([nama_kategori(k.id) for k in rendah])}.")
+    for k in kategori:
+        per_cek, alasan_kat = alasan_per_cek(k.reason)
+        kelompok: dict[str, list[str]] = {}
+        if alasan_kat or (k.status == "tidak_diuji" and not per_cek):
+            kelompok[alasan_kat or k.reason or "alasannya tidak tercatat"] = []
+        for cid, sebab in per_cek.items():
+            kelompok.setdefault(sebab, []).append(cid)
+        for sebab, cek in kelompok.items():
+            apa = f"{len(cek)} pemeriksaan " if cek else ""
+            awal = (f"{nama_kategori(k.id)}: {apa}{LABEL_SEBAB[sebab_tidak_diuji(sebab)]} "
+                    f"({sebab.strip().rstrip('.')}).")
+            if sebab_tidak_diuji(sebab) == "tidak_diminta":
+                kalimat.append(
+                    f"{awal} Katalog layanan mensyaratkan aplikasi lulus pengujian ini untuk "
+                    f"dinyatakan LAYAK; yang perlu diberikan pemohon: "
+                    f"{_titik(tindakan_pemohon(sebab))}")
+            else:
+                kalimat.append(
+                    f"{awal} Yang perlu dilakukan pemohon: {_titik(tindakan_pemohon(sebab))}")
+    return kalimat
 
 
 # --- The request's target ----------------------------------------------------------------

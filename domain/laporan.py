@@ -12,9 +12,11 @@ from typing import Any
 
 from domain.kelaikan import (
     CEK,
+    LABEL_SEBAB,
     TINDAKAN_UMUM,
     alasan_per_cek,
     nama_kategori,
+    sebab_tidak_diuji,
     tindakan_pemohon,
 )
 
@@ -114,9 +116,10 @@ def catatan_kelaikan(kelaikan: Mapping[str, Any] | None) -> list[str]:
     """The follow-up notes a feasibility result calls for, in words, for the requester.
 
     Each finding above ``info`` (what, how bad, the fix), and each check that did not run:
-    grouped by reason, named by title, with what the requester should do so that it can run
-    (:func:`domain.kelaikan.tindakan_pemohon`). A verdict other than LAYAK always yields at
-    least one note; a test that could not run at all says so.
+    grouped by reason, named by title, said to be "tidak diminta dalam permohonan" or "tidak
+    dapat diuji" (:func:`domain.kelaikan.sebab_tidak_diuji`), with what the requester should
+    do so that it can run (:func:`domain.kelaikan.tindakan_pemohon`). A verdict other than
+    LAYAK always yields at least one note; a test that could not run at all says so.
     """
     if kelaikan is None:
         return []
@@ -138,9 +141,13 @@ def catatan_kelaikan(kelaikan: Mapping[str, Any] | None) -> list[str]:
             catatan.append(f"{nama}: temuan tingkat {tingkat}, {_kalimat(t.get('title'))}"
                            + (f" Perbaikan: {saran}" if saran else ""))
         for sebab, judul in tidak_dijalankan(kat):
-            apa = (f"{len(judul)} pemeriksaan tidak dijalankan ({'; '.join(judul)})" if judul
-                   else "tidak diuji")
-            catatan.append(f"{nama}: {apa} karena {_kalimat(sebab)} Yang perlu dilakukan "
+            # not requested (no data given) reads apart from could not be tested
+            jenis = sebab_tidak_diuji(sebab)
+            apa = LABEL_SEBAB[jenis] + (f" ({len(judul)} pemeriksaan: {'; '.join(judul)})"
+                                        if judul else "")
+            syarat = ("Katalog layanan mensyaratkan pengujian ini untuk putusan LAYAK. "
+                      if jenis == "tidak_diminta" else "")
+            catatan.append(f"{nama}: {apa} — {_kalimat(sebab)} {syarat}Yang perlu dilakukan "
                            f"pemohon: {tindakan_pemohon(sebab)}.")
     if ada_temuan:
         catatan.append("Setelah temuan di atas diperbaiki, ajukan uji ulang agar putusan "

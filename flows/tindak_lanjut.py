@@ -39,21 +39,21 @@ def pemeriksaan_skpl(tiket: t.TiketSnapshot) -> str:
 
 
 def target_dari_formulir(tiket: t.TiketSnapshot) -> TargetUji:
-    """The test target named in the approved request, and nothing else."""
+    """The test target named in the approved request, and nothing else: the feasibility
+    form's URL and optional database host and port, or the VA form's addresses."""
     form = tiket.formulir
     akun = t.akun_uji(tiket.nomor)
     if "url_aplikasi" in form:
         url = form["url_aplikasi"]
-        db_host = None
     else:
         host = form["ip_aplikasi"]
         url = f"http://[{host}]/" if ":" in host else f"http://{host}/"
-        db_host = form.get("ip_database")
     return TargetUji(
         url=url,
         username=akun[0] if akun else None,
         password=akun[1] if akun else None,
-        db_host=db_host,
+        db_host=form.get("ip_database"),
+        db_port=form.get("port_database"),
         network=form.get("ip_jaringan"),
     )
 

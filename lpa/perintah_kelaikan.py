@@ -28,7 +28,13 @@ from pydantic import ValidationError
 
 from domain.beban import DURASI_MAKS_BATAS, DURASI_MAKS_DEFAULT, P95_DEFAULT_MS
 from domain.errors import terjemahkan
-from domain.kelaikan import KATEGORI, LaporanKelaikan, TargetUji, UjiTidakDapatDinilai
+from domain.kelaikan import (
+    KATEGORI,
+    LaporanKelaikan,
+    TargetUji,
+    UjiTidakDapatDinilai,
+    alasan_verdict,
+)
 from lpa.perintah_stress import data_beban
 
 LABEL_VERDICT = {
@@ -86,6 +92,9 @@ def _ringkasan(laporan: LaporanKelaikan, berkas: tuple[Path, Path]) -> str:
                   for s in ("tinggi", "sedang", "rendah", "info")}
         temuan = ", ".join(f"{n} {s}" for s, n in jumlah.items() if n) or "tanpa temuan"
         baris.append(f"  {KATEGORI[k.id]:<{lebar}} {LABEL_STATUS[k.status]:<12} {temuan}")
+    alasan = alasan_verdict(laporan.categories)
+    if alasan:  # not requested apart from could not be tested, and what to do
+        baris += ["", "Mengapa bukan LAYAK:", *(f"  - {a}" for a in alasan)]
     temuan = laporan.temuan()
     if temuan:
         baris += ["", "Temuan utama:"]

@@ -13,7 +13,7 @@ from prefect import task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NONE
 
-from domain.kelaikan import KATEGORI, LaporanKelaikan
+from domain.kelaikan import KATEGORI, LaporanKelaikan, alasan_verdict
 from domain.teks import md_aman, md_kode
 
 LABEL_VERDICT = {
@@ -53,6 +53,9 @@ def ringkasan_markdown(laporan: LaporanKelaikan) -> str:
         ringkas = ", ".join(f"{n} {s}" for s, n in jumlah.items() if n) or "-"
         baris.append(f"| {KATEGORI[k.id]} | {LABEL_STATUS[k.status]} | {ringkas} | "
                      f"{md_aman(k.reason) or '-'} |")
+    alasan = alasan_verdict(laporan.categories)
+    if alasan:
+        baris += ["", "## Mengapa bukan LAYAK", "", *(f"- {md_aman(a)}" for a in alasan)]
     temuan = laporan.temuan()
     if temuan:
         baris += ["", "## Temuan", ""]

@@ -73,6 +73,7 @@ LABEL_KUNCI: dict[str, str] = {
     "url_aplikasi": "URL aplikasi",
     "ip_aplikasi": "IP aplikasi",
     "ip_database": "IP database",
+    "port_database": "Port database",
     "ip_jaringan": "IP jaringan",
     "akun_uji": "Akun uji",
     "username": "Nama pengguna",

@@ -27,9 +27,12 @@ from domain.kelaikan import (
     BOBOT_SEVERITY,
     CEK,
     KATEGORI,
+    LABEL_SEBAB,
     LaporanKelaikan,
     alasan_per_cek,
+    alasan_verdict,
     cek_kategori,
+    sebab_tidak_diuji,
 )
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -44,7 +47,8 @@ ARTI_VERDICT = {
     "LAYAK": "Semua kategori lulus tanpa temuan di atas tingkat info.",
     "LAYAK_DENGAN_CATATAN": (
         "Tidak ada temuan tingkat tinggi dan paling banyak satu kategori gagal; masih ada "
-        "temuan yang harus ditindaklanjuti atau kategori yang belum dapat diuji."),
+        "temuan yang harus ditindaklanjuti, pemeriksaan yang tidak diminta dalam permohonan "
+        "(mis. tanpa IP database), atau pemeriksaan yang tidak dapat diuji."),
     "TIDAK_LAYAK": (
         "Ada temuan tingkat tinggi atau dua kategori atau lebih gagal: aplikasi belum layak "
         "dioperasikan sebelum temuan diperbaiki dan diuji ulang."),
@@ -90,14 +94,18 @@ def _konteks(laporan: LaporanKelaikan) -> dict[str, Any]:
             if cid in k.checks_run:
                 diuji.append(baris)
             elif cid in alasan:
-                tidak.append({**baris, "alasan": alasan[cid]})
+                tidak.append({**baris, "alasan": alasan[cid],
+                              "sebab": LABEL_SEBAB[sebab_tidak_diuji(alasan[cid])]})
             elif alasan_kategori or (k.status == "tidak_diuji" and not k.checks_run):
-                tidak.append({**baris, "alasan": alasan_kategori or k.reason or "-"})
+                sebab = alasan_kategori or k.reason or "-"
+                tidak.append({**baris, "alasan": sebab,
+                              "sebab": LABEL_SEBAB[sebab_tidak_diuji(sebab)]})
         temuan = sorted(k.findings, key=lambda t: (-BOBOT_SEVERITY[t.severity], t.check_id))
         kategori.append({
             "id": k.id, "judul": KATEGORI[k.id], "status": LABEL_STATUS[k.status],
             "kelas": KELAS_STATUS[k.status], "diuji": diuji, "tidak_diuji": tidak,
             "alasan_kategori": alasan_kategori,
+            "sebab_kategori": LABEL_SEBAB[sebab_tidak_diuji(alasan_kategori)],
             "temuan": [{
                 "check_id": t.check_id, "judul": t.title, "tingkat": LABEL_TINGKAT[t.severity],
                 "kelas": KELAS_TINGKAT[t.severity], "wstg": t.wstg, "cwe": t.cwe,
@@ -112,6 +120,7 @@ def _konteks(laporan: LaporanKelaikan) -> dict[str, Any]:
         "verdict": LABEL_VERDICT[laporan.verdict],
         "kelas_verdict": KELAS_VERDICT[laporan.verdict],
         "arti_verdict": ARTI_VERDICT[laporan.verdict],
+        "alasan_verdict": alasan_verdict(laporan.categories),
         "mulai": tanggal_wib(laporan.started),
         "selesai": tanggal_wib(laporan.finished),
         "durasi": f"{durasi:.1f}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from datetime import date
@@ -428,6 +429,62 @@ def test_va_addresses_refused(jalur: str, nilai: str, pesan: str) -> None:
 
 
 # --- Feasibility test: tests, URL, account, stress test ------------------------------------
+
+def test_feasibility_form_takes_an_optional_database_host_and_port(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: without a database host the DBMS test cannot be run, so the form asks for
+    it (optional), by the VA form's address rules; the deposit form inherits the fields."""
+    from domain.forms import PermohonanUjiKelayakanTitipan
+    from flows.tindak_lanjut import target_dari_formulir
+    from tasks import tiket as t
+
+    form = PermohonanUjiKelayakan.model_validate(
+        {**sampel("uji-kelayakan"), "ip_database": " 10.10.20.16 ", "port_database": 5433})
+    assert (form.ip_database, form.port_database) == ("10.10.20.16", 5433)
+    tanpa = PermohonanUjiKelayakan.model_validate(sampel("uji-kelayakan"))
+    assert (tanpa.ip_database, tanpa.port_database) == (None, None)
+    for model in (PermohonanUjiKelayakan, PermohonanUjiKelayakanTitipan):
+        sifat = model.model_json_schema()["properties"]
+        assert sifat["ip_database"]["title"] == "IP database"
+        assert "tidak dapat dinyatakan LAYAK" in sifat["ip_database"]["description"]
+        assert sifat["port_database"]["title"] == "Port database"
+    # the same address rules as the VA form's ip_database
+    for nilai, pesan in PENOLAKAN_IP_DATABASE:
+        assert pesan in satu_galat("uji-kelayakan", ubah(sampel("uji-kelayakan"),
+                                                         "ip_database", nilai), "ip_database")
+    for nilai in (0, 70000, "port"):
+        satu_galat("uji-kelayakan", ubah(sampel("uji-kelayakan"), "port_database", nilai),
+                   "port_database")
+    # told apart from a VA form, which has ip_database too
+    data = ubah(sampel("uji-kelayakan"), "ip_database", "10.10.20.16")
+    assert detect_jenis(data) == "uji-kelayakan"
+    assert detect_jenis({"url_aplikasi": "x", "ip_database": "y"}) == "uji-kelayakan"
+    assert detect_jenis({"akun_uji": {}, "ip_database": "y"}) == "uji-kelayakan"
+    assert detect_jenis({"ip_aplikasi": "x", "ip_database": "y"}) == "va"
+    # and the test of the ticket is aimed at that host and port, nothing else
+    snapshot = t.TiketSnapshot(
+        nomor="LPA-2026-000001", jenis=None, nama_aplikasi="x", instansi="x",  # type: ignore[arg-type]
+        status="diproses", hasil=None, formulir=form.model_dump(mode="json"), langkah=(),
+        diarsipkan=False)
+    monkeypatch.setattr(t, "akun_uji", lambda nomor: ("penguji", SANDI))
+    target = target_dari_formulir(snapshot)
+    tanpa_db = target_dari_formulir(dataclasses.replace(
+        snapshot, formulir=tanpa.model_dump(mode="json")))
+    va = target_dari_formulir(dataclasses.replace(
+        snapshot, formulir=PermohonanVA.model_validate(sampel("va")).model_dump(mode="json")))
+    assert (target.url, target.db_host, target.db_port) == ("http://127.0.0.1:8765/",
+                                                            "10.10.20.16", 5433)
+    assert target.host_db == "10.10.20.16" and target.username == "penguji"
+    assert (tanpa_db.db_host, tanpa_db.db_port, tanpa_db.host_db) == (None, None, None)
+    assert (va.db_host, va.db_port, va.network) == ("127.0.0.1", None, "127.0.0.0/8")
+
+
+PENOLAKAN_IP_DATABASE = [
+    ("255.255.255.255", "alamat siaran (broadcast)"), ("224.0.0.5", "alamat multicast"),
+    ("169.254.169.254", "link-local"), ("10.0.0.300", "bukan alamat IPv4/IPv6 yang sah"),
+    ("10.0.0.0/24", "tanpa awalan /"), ("db.babelprov.go.id", "bukan alamat IPv4/IPv6"),
+]
+
 
 def test_jenis_pengujian_set_serialised_sorted() -> None:
     data = ubah(sampel("uji-kelayakan"), "jenis_pengujian",

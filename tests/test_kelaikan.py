@@ -29,12 +29,14 @@ from domain.kelaikan import (
     Temuan,
     UjiTidakDapatDinilai,
     alamat_kedinasan,
+    alasan_verdict,
     cek_kategori,
     hasil_kategori,
     kategori_tidak_diuji,
+    sebab_tidak_diuji,
     tentukan_verdict,
 )
-from flows.kelaikan import ALASAN_TANPA_DATA_BEBAN
+from flows.kelaikan import ALASAN_TANPA_DATA_BEBAN, ALASAN_TANPA_DB
 from lpa.contoh_aplikasi import ContohAplikasi
 from tasks import cek_lain, cek_sesi, cek_validasi, kelaikan_http
 from tasks import kelaikan_cek as cek
@@ -116,6 +118,105 @@ def test_no_tested_category_has_no_verdict() -> None:
         tentukan_verdict([kategori_tidak_diuji(k, "gagal") for k in KATEGORI_KEAMANAN])
     with pytest.raises(UjiTidakDapatDinilai):
         tentukan_verdict([])
+
+
+_PER_HOST = ("dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms.tanpa_tls",
+             "dbms.kredensial_bawaan", "dbms.tanpa_otentikasi", "dbms.satu_host")
+
+
+def _dbms_sebagian(alasan: str = ALASAN_TANPA_DB) -> HasilKategori:
+    """The dbms category as flows/kelaikan.py makes it when the per-host checks did not run:
+    the web-side checks ran and passed."""
+    return hasil_kategori("dbms", [], ["dbms.galat_db_web", "dbms.dump_terbuka"],
+                          {c: alasan for c in _PER_HOST})
+
+
+@pytest.mark.parametrize(("alasan", "sebab"), [
+    (ALASAN_TANPA_DB, "tidak_diminta"),
+    (ALASAN_TANPA_DATA_BEBAN, "tidak_diminta"),
+    ("akun uji tidak diberikan: pesan login tidak dapat dibandingkan", "tidak_diminta"),
+    ("login dengan akun uji tidak berhasil (POST /masuk -> 200)", "tidak_dapat_diuji"),
+    ("pengamatan port basis data gagal: ConnectError", "tidak_dapat_diuji"),
+    ("melewati batas waktu", "tidak_dapat_diuji"),
+    ("batas waktu total uji kelaikan (1200 detik) terlampaui", "tidak_dapat_diuji"),
+    ("subflow gagal: RuntimeError", "tidak_dapat_diuji"),
+    (None, "tidak_dapat_diuji"),
+])
+def test_not_requested_is_told_from_could_not_be_tested(alasan: str | None,
+                                                        sebab: str) -> None:
+    assert sebab_tidak_diuji(alasan) == sebab
+
+
+def test_the_three_verdicts_and_why() -> None:
+    """Issue 11: the catalog calls an application layak only when it passes the DBMS test
+    too, so a request without a database host is never LAYAK; the verdict's text tells a
+    check not requested (and what to give) from one that could not be tested (and why)."""
+    # LAYAK: every category tested (database host given) and passed; no stress test asked,
+    # so there is no stress-test category and it does not count
+    semua = _kategori()
+    assert tentukan_verdict(semua) == "LAYAK" and alasan_verdict(semua) == []
+    # no database host: not requested; LAYAK DENGAN CATATAN saying what the requester gives
+    tanpa_host = _kategori(dbms=_dbms_sebagian())
+    assert tentukan_verdict(tanpa_host) == "LAYAK_DENGAN_CATATAN"
+    [alasan] = alasan_verdict(tanpa_host)
+    assert alasan.startswith(
+        "Database management system: 7 pemeriksaan tidak diminta dalam permohonan "
+        "(host/port basis data tidak disebut dalam permohonan). Katalog layanan mensyaratkan "
+        "aplikasi lulus pengujian ini untuk dinyatakan LAYAK; yang perlu diberikan pemohon: "
+        "cantumkan alamat IP server basis data pada permohonan (isian IP database"), alasan
+    assert "tidak dapat diuji" not in alasan
+    # the database host was given but did not answer: could not be tested, other words
+    mati = _kategori(dbms=_dbms_sebagian("pengamatan port basis data gagal: ConnectError"))
+    assert tentukan_verdict(mati) == "LAYAK_DENGAN_CATATAN"
+    [alasan] = alasan_verdict(mati)
+    assert alasan.startswith("Database management system: 7 pemeriksaan tidak dapat diuji "
+                             "(pengamatan port basis data gagal: ConnectError). Yang perlu "
+                             "dilakukan pemohon: pastikan aplikasi"), alasan
+    assert "tidak diminta" not in alasan
+    # a whole category cut at the bound, and a stress test asked without its figures
+    campur = [*_kategori(otentikasi_sesi=kategori_tidak_diuji(
+        "otentikasi_sesi", "batas waktu total uji kelaikan (1200 detik) terlampaui")),
+        kategori_tidak_diuji("uji_beban", ALASAN_TANPA_DATA_BEBAN)]
+    assert tentukan_verdict(campur) == "LAYAK_DENGAN_CATATAN"
+    assert [a.split(" (batas")[0].split(" (data")[0] for a in alasan_verdict(campur)] == [
+        "Otentikasi dan manajemen session: tidak dapat diuji",
+        "Uji beban (stress test): tidak diminta dalam permohonan"]
+    # one category failed with sedang findings, and a rendah finding: both named
+    sedang = _kategori(struktur=hasil_kategori(
+        "struktur", [_temuan("struktur.listing_direktori"),
+                     _temuan("struktur.manifest_dependensi", "rendah")], ["x"]))
+    assert tentukan_verdict(sedang) == "LAYAK_DENGAN_CATATAN"
+    assert alasan_verdict(sedang) == [
+        "1 kategori gagal: Struktur folder atau file website.",
+        "Ada 1 temuan tingkat rendah, pada Struktur folder atau file website."]
+    # TIDAK_LAYAK: a high finding, however the rest went (the missing host is still named)
+    tinggi = _kategori(dbms=_dbms_sebagian(), input_error=hasil_kategori(
+        "input_error", [_temuan("input_error.galat_sql", "tinggi")], ["x"]))
+    assert tentukan_verdict(tinggi) == "TIDAK_LAYAK"
+    assert alasan_verdict(tinggi)[:2] == [
+        "Ada 1 temuan tingkat tinggi, pada Input dan error message.",
+        "1 kategori gagal: Input dan error message."]
+    assert "tidak diminta dalam permohonan" in alasan_verdict(tinggi)[2]
+
+
+def test_report_and_summary_say_which_checks_were_not_requested() -> None:
+    from tasks.kelaikan_artefak import ringkasan_markdown
+
+    mulai = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)
+    for dbms, sebab, lain in ((_dbms_sebagian(), "tidak diminta dalam permohonan",
+                               "tidak dapat diuji"),
+                              (_dbms_sebagian("melewati batas waktu"), "tidak dapat diuji",
+                               "tidak diminta dalam permohonan")):
+        laporan = LaporanKelaikan.susun("http://127.0.0.1:8080/", mulai, mulai,
+                                        _kategori(dbms=dbms))
+        html = render_laporan_kelaikan_html(laporan)
+        hasil = html[html.index('id="hasil"'):html.index('id="ringkasan"')]
+        putusan = hasil[hasil.index('<ul class="alasan">'):hasil.index("</ul>")]
+        assert f"7 pemeriksaan {sebab}" in putusan and lain not in putusan
+        rincian = html[html.index('id="kategori-dbms"'):html.index('id="kategori-lain_lain"')]
+        assert rincian.count(f"<em>{sebab}</em> — ") == 7
+        md = ringkasan_markdown(laporan)
+        assert "## Mengapa bukan LAYAK" in md and f"7 pemeriksaan {sebab}" in md
 
 
 def test_category_status_from_findings_and_failed_checks() -> None:
@@ -406,6 +507,10 @@ def test_flow_on_hardened_twin(prefect_api: str) -> None:
     assert catatan["verdict"] == "LAYAK_DENGAN_CATATAN"
     tidak = {k["id"] for k in catatan["categories"] if k["status"] != "lulus"}
     assert tidak == {"dbms"}
+    # no database host: the DBMS test was not requested (not "could not be tested"), and the
+    # verdict's text says what to give
+    [alasan] = alasan_verdict(LaporanKelaikan.model_validate(catatan).categories)
+    assert "7 pemeriksaan tidak diminta dalam permohonan" in alasan and "IP database" in alasan
     assert not [t for k in catatan["categories"] for t in k["findings"]]
     uji_beban = catatan["categories"][-1]
     assert uji_beban["id"] == "uji_beban" and uji_beban["status"] == "lulus"

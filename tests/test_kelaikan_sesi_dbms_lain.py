@@ -634,6 +634,7 @@ def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> N
                       "--durasi-maks", "12", "--out", str(keluar))
     assert proses.returncode == 1, proses.stderr[-3000:]
     assert "TIDAK LAYAK" in proses.stdout and "laporan.html" in proses.stdout
+    assert "Mengapa bukan LAYAK:\n  - Ada " in proses.stdout  # temuan tingkat tinggi …
     assert {p.name for p in keluar.iterdir()} == {"laporan.json", "laporan.html"}
     data = json.loads((keluar / "laporan.json").read_text(encoding="utf-8"))
     laporan = LaporanKelaikan.model_validate(data)

@@ -408,17 +408,21 @@ def test_outcome_agrees_with_the_verdict_and_every_note_is_listed() -> None:
         assert "catatan perbaikan" not in teks  # nothing to repair: one category untested
         assert "Tidak ada catatan tindak lanjut" not in teks
         tindak = teks[teks.index("Catatan Tindak Lanjut", teks.index("Hasil Uji Kelaikan")):]
-        # what was not tested, why, and what the requester should do
-        assert "Database management system: 7 pemeriksaan tidak dijalankan" in tindak
-        assert "Port basis data dapat dijangkau dari jaringan penguji" in tindak
-        assert "karena host/port basis data tidak disebut dalam permohonan" in tindak
-        assert ("Yang perlu dilakukan pemohon: cantumkan alamat IP atau nama host server "
-                "basis data") in tindak
+        # what was not tested, why (not requested, as opposed to could not be tested), and
+        # what the requester should do
+        assert ("Database management system: tidak diminta dalam permohonan (7 pemeriksaan: "
+                "Port basis data dapat dijangkau dari jaringan penguji") in tindak
+        # (the PDF's text may break a line after "host/")
+        assert ("— host/port basis data tidak disebut dalam permohonan."
+                in tindak.replace("/ ", "/"))
+        assert "tidak dapat diuji" not in tindak
+        assert ("Yang perlu dilakukan pemohon: cantumkan alamat IP server basis data pada "
+                "permohonan (isian IP database") in tindak
     teks = _teks(html)
     assert "Database management system — Tidak diuji" in teks
     assert "7 pemeriksaan tidak dijalankan (Port basis data" in teks  # in the category, too
     assert "| Hasil layanan | **SELESAI** — uji kelaikan: **LAYAK DENGAN CATATAN** |" in md
-    assert "- Database management system: 7 pemeriksaan tidak dijalankan" in md
+    assert "- Database management system: tidak diminta dalam permohonan (7 pemeriksaan" in md
     assert "| Database management system | Tidak diuji | 0 |" in md
 
 
@@ -430,7 +434,8 @@ def test_every_reason_for_notes_is_a_follow_up(kasus: str) -> None:
                                               catatan_tindak_lanjut=[])))
     tindak = teks[teks.index("Catatan Tindak Lanjut", teks.index("Hasil Uji Kelaikan")):]
     if kasus == "beban":
-        assert "Uji beban (stress test): tidak diuji karena data uji beban" in tindak
+        assert ("Uji beban (stress test): tidak diminta dalam permohonan — data uji beban"
+                in tindak)
         assert "lengkapi data uji beban pada formulir" in tindak
     else:
         judul = cek_kategori("struktur")[0].judul

@@ -179,8 +179,9 @@ def test_feasibility_artifact_escapes_target_reason_and_evidence() -> None:
                  hasil_kategori("lain_lain", [temuan], ["lain_lain.versi_terungkap"])]
     laporan = LaporanKelaikan.susun(target, T0, T0 + timedelta(seconds=5), kategori)
     md = ringkasan_markdown(laporan)
-    # ours: "# Uji kelaikan", "## Temuan", "### [rendah] …"
-    _tanpa_struktur_dari_pemohon(md, judul_kita=3)
+    # ours: "# Uji kelaikan", "## Mengapa bukan LAYAK" (the reason, escaped, in its list),
+    # "## Temuan", "### [rendah] …"
+    _tanpa_struktur_dari_pemohon(md, judul_kita=4)
     tabel = _mdit().render(md)
     assert tabel.count("<tr>") == 1 + len(laporan.categories)
     assert all(baris.count("<td>") == 4 for baris in re.findall(r"<tr>\s*<td>.*?</tr>", tabel,
