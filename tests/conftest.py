@@ -238,3 +238,20 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+# --- The served stack of the end-to-end modules (test_sop_*.py) -------------------------
+# Module-scoped: each module gets its own stack, so the modules run in parallel workers.
+
+@pytest.fixture(scope="module")
+def stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    from sop_bantu import buat_stack
+
+    yield from buat_stack(prefect_api, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def aplikasi():  # noqa: ANN201
+    from sop_bantu import buat_aplikasi
+
+    yield from buat_aplikasi()

@@ -1,0 +1,143 @@
+"""Shared by the end-to-end modules (test_sop_*.py): the served stack, forms, polling."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lpa import operasi, server
+from lpa.contoh_aplikasi import ContohAplikasi
+from lpa.settings import Settings, get_settings
+from store import db
+from tasks.notifikasi import baca_kotak_keluar
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMS = ROOT / "tests" / "fixtures" / "forms"
+# Every mutu baku scaled down 200 times (30 min → 9 s) on a calendar open around the clock:
+# the waiting is real, only shorter. Nothing is skipped.
+FAKTOR = 0.005
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    env: dict[str, str]
+    serve: server.Proses
+    log_dir: Path
+
+    def restart_serve(self) -> None:
+        self.serve.stop()
+        self.serve = server.start_serve(self.env, self.log_dir / "serve-2.log")
+        server.wait_deployments(self.env["PREFECT_API_URL"],
+                                ["intake/intake", "proses-tiket/proses-tiket"], self.serve)
+
+
+def buat_stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The served stack of one test module (the `stack` fixture in conftest.py)."""
+    data = tmp_path_factory.mktemp("lpa-data")
+    # the roster as shipped, in a file of this stack's own: a test may appoint a Plh. in it
+    shutil.copyfile(ROOT / "config" / "roster.yaml", data / "roster.yaml")
+    overrides = {
+        "LPA_DATA_DIR": str(data),
+        "LPA_ROSTER_FILE": str(data / "roster.yaml"),
+        "LPA_MUTU_BAKU_FAKTOR": str(FAKTOR),
+        "LPA_HARI_KERJA": "[0,1,2,3,4,5,6]",
+        "LPA_JAM_BUKA": "00:00:00",
+        "LPA_JAM_TUTUP": "00:00:00",
+        "LPA_UJI_BEBAN_DURASI_MAKS": "12",  # four 3-second load steps
+        "LPA_KODE_KUNCI_MENIT": "0.2",  # a 12-second lockout after 5 wrong attempts
+    }
+    saved = {k: os.environ.get(k) for k in overrides}
+    os.environ.update(overrides)
+    get_settings.cache_clear()
+    settings = get_settings()
+    db.upgrade(settings.store_url)
+    env = server.prefect_env(settings, prefect_api, poll_seconds=1)
+    serve = server.start_serve(env, data / "serve.log")
+    st = Stack(settings, env, serve, data)
+    try:
+        server.wait_deployments(prefect_api, ["intake/intake", "proses-tiket/proses-tiket"],
+                                serve)
+        yield st
+    finally:
+        st.serve.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        get_settings.cache_clear()
+        db.dispose_all()
+
+
+def buat_aplikasi() -> Iterator[ContohAplikasi]:
+    """The hardened sample application (the `aplikasi` fixture in conftest.py)."""
+    with ContohAplikasi(aman=True) as app:
+        yield app
+
+
+def form(name: str, **changes: Any) -> dict[str, Any]:
+    data = json.loads((FORMS / name).read_text(encoding="utf-8"))
+    data.update(changes)
+    return data
+
+
+def mails(st: Stack, nomor: str, jenis: str) -> list[dict[str, Any]]:
+    return [p for p in baca_kotak_keluar(st.settings.outbox_dir)
+            if p.get("tiket") == nomor and p.get("jenis") == jenis]
+
+
+def wait_for_step(st: Stack, nomor: str, code: str, timeout: float = 60) -> operasi.Menunggu:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for m in operasi.inbox(st.settings):
+            if m.tiket == nomor and m.langkah == code and m.kode_terbit:
+                return m
+        time.sleep(0.3)
+    raise AssertionError(f"{nomor} never waited on {code}: {operasi.status(st.settings, nomor)}")
+
+
+def wait_suspended(flow_run_id: str, timeout: float = 60) -> None:
+    _wait_run(flow_run_id, lambda s: s.is_paused(), "suspended", timeout)
+
+
+def wait_no_run_processes(st: Stack, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    # the fork server the runs start from is no run (deployments/serve.py)
+    while server.proses_run(st.serve.popen.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not server.proses_run(st.serve.popen.pid), "serve still runs flow-run processes"
+
+
+def _run_state(flow_run_id: str) -> Any:
+    from uuid import UUID
+
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(UUID(flow_run_id)).state
+
+
+def _wait_run(flow_run_id: str, done: Any, what: str, timeout: float = 180) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = _run_state(flow_run_id)
+        if state is not None and done(state):
+            return state
+        time.sleep(0.5)
+    raise AssertionError(f"run {flow_run_id} never {what}: {_run_state(flow_run_id)}")
+
+def _watch_pass(st: Stack) -> None:
+    """One pass of the served SLA watch (the two-minute schedule would do the same)."""
+    from prefect.deployments import run_deployment
+
+    run = run_deployment("sla-watch/sla-watch", timeout=120)
+    assert run.state is not None and run.state.is_completed(), run.state
