@@ -31,10 +31,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import phonenumbers
-import tldextract
 from email_validator import EmailNotValidError, validate_email
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 from pydantic import (
@@ -46,6 +45,9 @@ from pydantic import (
     ValidationInfo,
 )
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    import tldextract
 
 __all__ = [
     "ESELON_BERLAKU",
@@ -451,6 +453,9 @@ def normalisasi_email(nilai: str) -> str:
 
 @functools.cache
 def _ekstraktor() -> tldextract.TLDExtract:
+    # Imported on first use: a tenth of a second that every `lpa` verb would pay otherwise.
+    import tldextract
+
     # Offline: the bundled public-suffix snapshot, no fetch, no cache directory.
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 

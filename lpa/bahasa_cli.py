@@ -17,8 +17,6 @@ from typing import Any
 
 import typer
 
-from domain.errors import pesan_aturan
-
 try:  # typer >= 0.2x carries its own copy of Click
     from typer._click import exceptions as _klik
 except ImportError:  # pragma: no cover - older typer on the click package
@@ -70,6 +68,8 @@ _BUKAN_JENIS = re.compile(r"^Value (?P<nilai>.+) is not a valid \w+\.$", re.S)
 
 def _isi_nilai_salah(exc: Any) -> str:
     """Why a value was refused, from the cause Typer recorded (a pydantic error)."""
+    from domain.errors import pesan_aturan  # the form models: only when a value was refused
+
     sebab = exc.__cause__
     if sebab is not None and hasattr(sebab, "errors"):
         try:

@@ -1,4 +1,9 @@
-"""The ``lpa`` command. Output for people is in Bahasa Indonesia; JSON output is for programs."""
+"""The ``lpa`` command. Output for people is in Bahasa Indonesia; JSON output is for programs.
+
+Every verb imports what it needs inside its function: the command starts in a fraction of
+a second whatever the verb, and ``lpa --help`` lists them all without importing Prefect,
+the form models, Alembic, Locust or the report renderer (bench/bench_verbs.py).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,6 @@ from typing import Annotated
 import typer
 
 from domain.calendar import WIB, add_business_time, parse_business_duration
-from domain.errors import validasi
-from domain.forms import detect_jenis
 from domain.sop import JenisLayanan
 from lpa import bahasa_cli, galat, lingkungan
 from lpa.settings import get_settings
@@ -64,6 +67,9 @@ def validate(
     ] = None,
 ) -> None:
     """Periksa formulir permohonan; cetak {"valid", "errors"}; keluar 0 bila sah, 1 bila tidak."""
+    from domain.errors import validasi
+    from domain.forms import detect_jenis
+
     data = _read_json(form)
     jenis_value = jenis.value if jenis else detect_jenis(data)
     if jenis_value is None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-
-import httpx
+from typing import Any
 
 from lpa.settings import Settings
 
@@ -70,13 +69,18 @@ def arahkan(settings: Settings, *, periksa: bool = True) -> str:
     return api
 
 
-def periksa_server(api: str, timeout: float = 5.0) -> None:
-    headers = {}
-    auth = os.environ.get("PREFECT_API_AUTH_STRING")
-    if auth:
-        import base64
+def _kepala_auth(auth: str | None) -> dict[str, str]:
+    if not auth:
+        return {}
+    import base64
 
-        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
+
+
+def periksa_server(api: str, timeout: float = 5.0) -> None:
+    import httpx
+
+    headers = _kepala_auth(os.environ.get("PREFECT_API_AUTH_STRING"))
     try:
         jawab = httpx.get(f"{api}/health", headers=headers, timeout=timeout)
     except httpx.HTTPError as exc:
@@ -92,6 +96,64 @@ def periksa_server(api: str, timeout: float = 5.0) -> None:
         raise ServerTidakMenjawab(
             f"Server Prefect di {api} menjawab HTTP {jawab.status_code} pada pemeriksaan "
             "kesehatan; periksa log server, atau jalankan `lpa up`.")
+
+
+class KlienPrefect:
+    """The few calls of Prefect's REST API that ``lpa submit`` and ``lpa decide`` make,
+    without importing Prefect (its client costs a verb about a second of its start).
+
+    Against the server this process is pointed at (:func:`arahkan`; Prefect's settings
+    context when Prefect is already imported, as in the tests and the demo), with
+    ``PREFECT_API_AUTH_STRING``, and retried like Prefect's own client on 429, 502 and 503
+    (the server answers 503 while its SQLite database is busy).
+    """
+
+    COBA = 6
+
+    def __init__(self, timeout: float = 30.0) -> None:
+        import httpx
+
+        if "prefect.settings" in sys.modules:
+            from prefect.settings import get_current_settings
+
+            api = get_current_settings().api
+            url = api.url or ""
+            auth = api.auth_string.get_secret_value() if api.auth_string else None
+            tanpa_verifikasi, sertifikat = api.tls_insecure_skip_verify, api.ssl_cert_file
+        else:
+            url = os.environ.get("PREFECT_API_URL", "")
+            auth = os.environ.get("PREFECT_API_AUTH_STRING")
+            tanpa_verifikasi = os.environ.get("PREFECT_API_TLS_INSECURE_SKIP_VERIFY", "").lower() \
+                in ("1", "true", "yes")
+            sertifikat = os.environ.get("PREFECT_API_SSL_CERT_FILE") or \
+                os.environ.get("SSL_CERT_FILE")
+        # TLS as Prefect's client does it: its certificate file, or none verified on demand
+        verify: Any = True
+        if tanpa_verifikasi:
+            verify = False
+        elif sertifikat and url.startswith("https:"):
+            import ssl
+
+            verify = ssl.create_default_context(cafile=sertifikat)
+        self._klien = httpx.Client(base_url=url.rstrip("/") + "/", timeout=timeout,
+                                   headers=_kepala_auth(auth), verify=verify)
+
+    def __enter__(self) -> KlienPrefect:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._klien.close()
+
+    def minta(self, metode: str, path: str, **kwargs: object):  # type: ignore[no-untyped-def]
+        """One request (``path`` relative to the API), retried while the server is busy."""
+        import time
+
+        for coba in range(self.COBA):
+            jawab = self._klien.request(metode, path, **kwargs)  # type: ignore[arg-type]
+            if jawab.status_code not in (429, 502, 503) or coba == self.COBA - 1:
+                return jawab
+            time.sleep(min(0.25 * 2 ** coba, 5.0))
+        raise AssertionError("unreachable")
 
 
 SEMENTARA = "server Prefect sementara (bukan server layanan; run tidak tampil di UI layanan)"

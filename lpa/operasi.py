@@ -1,4 +1,8 @@
-"""What the ``lpa`` verbs do, as functions the demo and the tests call the same way."""
+"""What the ``lpa`` verbs do, as functions the demo and the tests call the same way.
+
+Prefect, the form models and the secrets' encryption are imported by the functions that
+use them: ``lpa status`` and ``lpa inbox`` read our store and never import Prefect.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,20 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from prefect.deployments import run_deployment
-from prefect.exceptions import ObjectNotFound, PrefectHTTPStatusError
 from sqlalchemy import select
 
-from domain.errors import validasi
-from domain.forms import PermohonanUjiKelayakan, detect_jenis, sidik_formulir, tanpa_rahasia
-from domain.identitas import GalatIdentitas, normalisasi_nip
 from domain.sla import persen_terpakai
 from domain.sop import Peran
 from domain.tiket import HasilTiket, Keputusan, StatusTiket
 from lpa.settings import Settings
-from store import db, repo, secrets
+from store import db, repo
 from store.models import AuditEvent, StepRecord, Ticket
 
 INTAKE = "intake/intake"
+POLL_INTAKE = 0.2
+"""Seconds between ``lpa submit``'s looks at its intake run (the run takes a second or more)."""
+POLL_KEPUTUSAN = 0.1
+"""Seconds between ``lpa decide``'s looks at the step it decided (a read of our store)."""
 _LANGKAH_KEPUTUSAN = {"disposisi_kadis", "disposisi_kabid", "perintah_prakom", "rekomendasi",
                       "hosting_integrasi"}
 
@@ -42,6 +45,8 @@ def kunci_idempoten(data: dict[str, Any]) -> str:
     Computed from the normalised form without its secret (``sidik_formulir``): a key is
     stored by Prefect, and a hash of a password would be one to guess against.
     """
+    from domain.forms import sidik_formulir
+
     return "form-" + sidik_formulir(data)[:40]
 
 
@@ -54,6 +59,10 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
     A key already used for a different form is refused; the same form again returns the
     ticket it opened.
     """
+    from domain.errors import validasi
+    from domain.forms import PermohonanUjiKelayakan, detect_jenis, sidik_formulir, tanpa_rahasia
+    from store import secrets
+
     jenis = jenis or detect_jenis(data)
     if jenis is None:
         raise GagalOperasi("Jenis formulir tidak dapat ditebak; sebutkan --jenis", 1)
@@ -79,18 +88,13 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
                                        datetime.now(UTC))
     parameters = {"permohonan": tanpa_rahasia(form, rujukan), "jenis": jenis}
     try:
-        run = run_deployment(INTAKE, parameters=parameters, idempotency_key=key,
-                             timeout=timeout, poll_interval=1, as_subflow=False)
-    except ObjectNotFound:
+        run = _jalankan_intake(parameters, key, timeout)
+    except GagalOperasi:
         _buang(settings, rujukan)
-        raise GagalOperasi("Deployment intake tidak ada di server Prefect yang dituju; "
-                           "jalankan `lpa up` (atau periksa LPA_PREFECT_API_URL)") from None
-    except PrefectHTTPStatusError as exc:
-        _buang(settings, rujukan)
-        raise GagalOperasi(
-            f"Server Prefect menolak permohonan (HTTP {exc.response.status_code}); rinciannya "
-            "di log. Periksa bahwa server dan lpa berasal dari versi yang sama.") from exc
-    dikirim = (run.parameters or {}).get("permohonan")
+        raise
+    state = run.get("state") or {}
+    final = state.get("type") in _STATE_AKHIR
+    dikirim = (run.get("parameters") or {}).get("permohonan")
     if isinstance(dikirim, dict) and sidik_formulir(dikirim) != sidik:
         # Prefect answered with the run an earlier, different form made under this key.
         _buang(settings, rujukan)
@@ -98,16 +102,51 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
     if rujukan and isinstance(dikirim, dict) and \
             (dikirim.get("akun_uji") or {}).get("rahasia") != rujukan:
         _buang(settings, rujukan)  # a repeat: the first submission's deposit is the one used
-    if run.state is None or not run.state.is_final():
-        raise GagalOperasi(f"Intake belum selesai dalam {timeout:.0f} detik (run {run.id})")
-    if not run.state.is_completed():
-        raise GagalOperasi(f"Intake gagal: {run.state.message} (run {run.id})", 1)
+    if not final:
+        raise GagalOperasi(f"Intake belum selesai dalam {timeout:.0f} detik (run {run['id']})")
+    if state["type"] != "COMPLETED":
+        raise GagalOperasi(f"Intake gagal: {state.get('message')} (run {run['id']})", 1)
     with db.session_scope(settings.store_url) as session:
         ticket = session.scalars(
             select(Ticket).where(Ticket.idempotency_key == key)).one_or_none()
         if ticket is None:  # the intake refused the form: its state message says why
-            raise GagalOperasi(f"{run.state.message or 'Formulir ditolak'} (run {run.id})", 1)
+            raise GagalOperasi(
+                f"{state.get('message') or 'Formulir ditolak'} (run {run['id']})", 1)
         return ticket.number
+
+
+_STATE_AKHIR = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
+
+
+def _jalankan_intake(parameters: dict[str, Any], key: str, timeout: float) -> dict[str, Any]:
+    """What ``run_deployment`` does for us, through the REST API without importing Prefect:
+    the intake run with the idempotency key (the same key returns the run it made), then
+    its state every :data:`POLL_INTAKE` seconds until final or ``timeout``. The flow run,
+    as the API returns it."""
+    from lpa.lingkungan import KlienPrefect
+
+    with KlienPrefect() as api:
+        jawab = api.minta("GET", f"deployments/name/{INTAKE}")
+        if jawab.status_code == 404:
+            raise GagalOperasi("Deployment intake tidak ada di server Prefect yang dituju; "
+                               "jalankan `lpa up` (atau periksa LPA_PREFECT_API_URL)")
+        if jawab.is_success:
+            jawab = api.minta("POST", f"deployments/{jawab.json()['id']}/create_flow_run",
+                              json={"parameters": parameters, "idempotency_key": key,
+                                    "state": {"type": "SCHEDULED"}})
+        if not jawab.is_success:
+            raise GagalOperasi(
+                f"Server Prefect menolak permohonan (HTTP {jawab.status_code}); rinciannya "
+                "di log. Periksa bahwa server dan lpa berasal dari versi yang sama.")
+        run = jawab.json()
+        deadline = time.monotonic() + timeout
+        while (run.get("state") or {}).get("type") not in _STATE_AKHIR \
+                and time.monotonic() < deadline:
+            time.sleep(POLL_INTAKE)
+            jawab = api.minta("GET", f"flow_runs/{run['id']}")
+            jawab.raise_for_status()
+            run = jawab.json()
+    return run
 
 
 def _kunci_bentrok(key: str, nomor: str | None) -> GagalOperasi:
@@ -122,6 +161,8 @@ def _rahasia(value: Any) -> str | None:
 
 
 def _buang(settings: Settings, rujukan: str | None) -> None:
+    from store import secrets
+
     if rujukan:
         with db.session_scope(settings.store_url) as session:
             secrets.buang_titipan(session, rujukan)
@@ -169,6 +210,8 @@ def _nip(nilai: str | None) -> str | None:
     """A NIP to look up, normalised as the forms and the roster do (spaces dropped)."""
     if nilai is None or not nilai.strip():
         return None
+    from domain.identitas import GalatIdentitas, normalisasi_nip
+
     try:
         return normalisasi_nip(nilai)
     except GalatIdentitas as exc:
@@ -288,36 +331,40 @@ def _lanjutkan_run(flow_run_id: str, run_input: dict[str, Any]) -> str:
     """
     import json
 
-    from prefect import get_client
-    from prefect.client.schemas.responses import SetStateStatus
+    from lpa.lingkungan import KlienPrefect
 
-    run_id = UUID(flow_run_id)
-    with get_client(sync_client=True) as client:
-        state = client.read_flow_run(run_id).state
-        if state is None or not state.is_paused():
+    # Prefect's REST API directly: its client would cost `lpa decide` a second of imports.
+    with KlienPrefect() as api:
+        jawab = api.minta("GET", f"flow_runs/{UUID(flow_run_id)}")
+        jawab.raise_for_status()
+        state = jawab.json().get("state") or {}
+        if state.get("type") != "PAUSED":
             raise _BelumMenunggu
-        try:
-            jawab = client.resume_flow_run(run_id, run_input=run_input)
-        except Exception as exc:  # noqa: BLE001 - the server's refusal is shown to the user
-            raise GagalOperasi(f"Server menolak masukan: {exc}", 2) from None
-        if jawab.status == SetStateStatus.ABORT:  # no longer paused when the server looked
+        jawab = api.minta("POST", f"flow_runs/{flow_run_id}/resume",
+                          json={"run_input": run_input})
+        if not jawab.is_success:  # the server's refusal is shown to the user
+            raise GagalOperasi(f"Server menolak masukan: HTTP {jawab.status_code} "
+                               f"{jawab.text[:500]}", 2)
+        hasil = jawab.json()
+        if hasil.get("status") == "ABORT":  # no longer paused when the server looked
             raise _BelumMenunggu
-        if jawab.status != SetStateStatus.ACCEPT:
-            alasan = str(getattr(jawab.details, "reason", "") or jawab.status.value)
+        if hasil.get("status") != "ACCEPT":
+            alasan = str((hasil.get("details") or {}).get("reason") or hasil.get("status"))
             if _SKEMA_BELUM_ADA in alasan:
                 raise _BelumMenunggu
             raise GagalOperasi(f"Server menolak masukan: {alasan}", 2)
-        kunci = str(state.state_details.pause_key)
+        kunci = str((state.get("state_details") or {}).get("pause_key"))
         # Another input may have been taken between reading the state and resuming: find
         # the wait that holds our input (the newest one, should it be there twice).
-        jawaban = [
-            i for i in client.filter_flow_run_input(run_id, key_prefix="suspended-",
-                                                    limit=1000, exclude_keys=set())
-            if i.key.endswith("-response") and json.loads(i.value) == run_input
-        ]
+        jawab = api.minta("POST", f"flow_runs/{flow_run_id}/input/filter",
+                          json={"prefix": "suspended-", "limit": 1000, "exclude_keys": []})
+        jawab.raise_for_status()
+        jawaban = [i for i in jawab.json() if i["key"].endswith("-response")
+                   and json.loads(i["value"]) == run_input]
     if jawaban:
-        terbaru = max(jawaban, key=lambda i: i.created or datetime.min.replace(tzinfo=UTC))
-        kunci = terbaru.key.removeprefix("suspended-").removesuffix("-response")
+        terbaru = max(jawaban, key=lambda i: datetime.fromisoformat(i["created"]) if
+                      i.get("created") else datetime.min.replace(tzinfo=UTC))
+        kunci = terbaru["key"].removeprefix("suspended-").removesuffix("-response")
     return kunci
 
 
@@ -364,7 +411,7 @@ def _putuskan(settings: Settings, nomor: str, step_id: int, code: str,
             # same step record.
             if time.monotonic() > deadline:
                 raise GagalOperasi(_tidak_menunggu(settings, nomor, flow_run_id)) from None
-            time.sleep(0.5)
+            time.sleep(POLL_KEPUTUSAN)
     while time.monotonic() < deadline:
         # Finished first, then the refusal: a run refuses an input before any later input
         # can finish the step, so once finished is seen, this input's refusal is final.
@@ -375,7 +422,7 @@ def _putuskan(settings: Settings, nomor: str, step_id: int, code: str,
                            pesan_penolakan_tercatat(settings, nomor, tolak))
         if selesai:
             return code
-        time.sleep(0.5)
+        time.sleep(POLL_KEPUTUSAN)
     raise GagalOperasi(f"Keputusan terkirim, tetapi belum diproses dalam {wait:.0f} detik", 2)
 
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 from lpa.settings import get_settings
-from store import chain, db
+
+if TYPE_CHECKING:  # imported when the verb runs, not by every `lpa` command
+    from store import chain
 
 app = typer.Typer(help="Jejak audit dan buku agenda.", no_args_is_help=True,
                   add_completion=False)
@@ -33,6 +32,8 @@ def _gagal(pesan: str) -> typer.Exit:
 
 
 def _jangkar(nilai: list[str]) -> dict[str, tuple[int, str]]:
+    from store import chain
+
     jangkar: dict[str, tuple[int, str]] = {}
     for teks in nilai:
         cocok = _KEPALA.match(teks.strip())
@@ -66,6 +67,12 @@ def verifikasi(
                        ] = False,
 ) -> None:
     """Periksa rantai hash jejak audit dan buku agenda; keluar 0 bila utuh, 1 bila rusak."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from store import chain, db
+
     jangkar = _jangkar(kepala or [])
     url = get_settings().store_url
     parsed = make_url(url)

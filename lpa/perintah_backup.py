@@ -7,14 +7,14 @@ The work is done by :mod:`store.backup`; these verbs only report, in Bahasa Indo
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lpa.settings import get_settings
-from store.backup import BackupError, Manifest
-from store.backup import backup as backup_store
-from store.backup import restore as restore_store
+
+if TYPE_CHECKING:  # store.backup (Alembic) is imported when the verb runs, not by `lpa`
+    from store.backup import Manifest
 
 
 def _gagal(pesan: str) -> typer.Exit:
@@ -34,6 +34,9 @@ def backup(
     force: Annotated[bool, typer.Option("--force", help="Timpa --out bila sudah ada.")] = False,
 ) -> None:
     """Cadangkan penyimpanan lpa (SQLite atau PostgreSQL) ke satu berkas."""
+    from store.backup import BackupError
+    from store.backup import backup as backup_store
+
     try:
         manifest = backup_store(get_settings().store_url, out, overwrite=force)
     except BackupError as exc:
@@ -47,6 +50,9 @@ def restore(
         "--force", help="Ganti seluruh isi penyimpanan yang tidak kosong.")] = False,
 ) -> None:
     """Pulihkan penyimpanan lpa dari berkas cadangan (semua atau tidak sama sekali)."""
+    from store.backup import BackupError
+    from store.backup import restore as restore_store
+
     try:
         # Replacing tables is the owner's work: LPA_DATABASE_URL_MIGRASI when it is set.
         hasil = restore_store(get_settings().migration_url, berkas, force=force)

@@ -12,8 +12,6 @@ from typing import Annotated
 
 import typer
 
-from domain.bpmn import bpmn_xml, diagram_sop
-from domain.bpmn_svg import svg
 from lpa.settings import get_settings
 
 BERKAS_BPMN, BERKAS_SVG = "sop.bpmn", "sop.svg"
@@ -23,6 +21,9 @@ def bpmn(
     out: Annotated[Path, typer.Option("--out", help="Folder tujuan sop.bpmn dan sop.svg.")],
 ) -> None:
     """Tulis SOP sebagai BPMN 2.0 (sop.bpmn) beserta gambarnya (sop.svg)."""
+    from domain.bpmn import bpmn_xml, diagram_sop
+    from domain.bpmn_svg import svg
+
     diagram = diagram_sop(get_settings().calendar())
     try:
         out.mkdir(parents=True, exist_ok=True)

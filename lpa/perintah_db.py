@@ -12,11 +12,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 from lpa.settings import get_settings
-from store import db, roles
 
 app = typer.Typer(help="Skema dan hak akses penyimpanan lpa.", no_args_is_help=True,
                   add_completion=False)
@@ -28,6 +25,10 @@ def _gagal(pesan: str) -> typer.Exit:
 
 
 def _beri(url: str, peran: str) -> list[str]:
+    from sqlalchemy.exc import DBAPIError
+
+    from store import db, roles
+
     try:
         with db.engine(url).begin() as conn:
             return roles.grant(conn, peran)
@@ -44,6 +45,11 @@ def migrasi(
         "(PostgreSQL; sama dengan lpa db hak-akses).")] = None,
 ) -> None:
     """Naikkan skema penyimpanan ke revisi terbaru, sebagai pemilik tabel."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from store import db
+
     url = get_settings().migration_url
     where = make_url(url).render_as_string(hide_password=True)
     try:
@@ -71,6 +77,8 @@ def hak_akses(
                                                     "menjalankannya.")] = False,
 ) -> None:
     """Beri peran layanan hak aksesnya: jejak audit dan buku agenda hanya SELECT dan INSERT."""
+    from store import db, roles
+
     url = get_settings().migration_url
     if sql:
         try:

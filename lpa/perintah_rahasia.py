@@ -15,13 +15,15 @@ import base64
 import os
 import sqlite3
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
 from lpa import lingkungan
 from lpa.settings import get_settings
+
+if TYPE_CHECKING:  # httpx is imported when the verb runs, not by every `lpa` command
+    import httpx
 
 SAMARAN = "**********"
 KUNCI_RAHASIA = {"password", "kata_sandi", "sandi", "passwd"}
@@ -52,6 +54,8 @@ def samarkan_parameter(nilai: Any) -> tuple[Any, set[str]]:
 
 
 def _klien(api: str) -> httpx.Client:
+    import httpx
+
     headers = {}
     auth = os.environ.get("PREFECT_API_AUTH_STRING")
     if auth:

@@ -129,6 +129,29 @@ class Proses:
         hentikan_sisa(keturunan)
 
 
+def proses_run(pid: int) -> list[psutil.Process]:
+    """The flow-run processes (with what they started) under the deployment server ``pid``:
+    its descendants but the multiprocessing fork server and resource tracker it keeps
+    (deployments/serve.py), which hold no run. The runs are forks of the fork server and
+    show its command line, so the two are told apart by their parent."""
+    try:
+        akar = psutil.Process(pid)
+        semua = akar.children(recursive=True)
+        anak = akar.children()
+    except psutil.Error:
+        return []
+    pembantu = set()
+    for p in anak:
+        try:
+            perintah = " ".join(p.cmdline())
+        except psutil.Error:
+            continue
+        if "from multiprocessing.forkserver import main" in perintah or \
+                "from multiprocessing.resource_tracker import main" in perintah:
+            pembantu.add(p.pid)
+    return [p for p in semua if p.pid not in pembantu]
+
+
 def hentikan_sisa(proses: list[psutil.Process], timeout: float = 10) -> None:
     """Stop the processes of ``proses`` still running (SIGTERM, SIGKILL after ``timeout``),
     with what they started. psutil tells a reused PID from the process it recorded."""

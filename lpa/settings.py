@@ -110,6 +110,18 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:4200/api",
         description="The Prefect API the lpa command talks to when PREFECT_API_URL is unset.",
     )
+    serve_poll_detik: float = Field(
+        default=0.5, ge=0.1, le=60,
+        description="Seconds between the deployment server's (lpa up) looks for runs to "
+                    "start: a new request, a resumed decision (Prefect's own setting "
+                    "takes whole seconds).",
+    )
+    serve_forkserver: bool = Field(
+        default=True,
+        description="Flow runs of the deployment server (lpa up) start as forks of a "
+                    "process that has imported the flows once, not as new interpreters "
+                    "that import them again (deployments/serve.py).",
+    )
 
     @property
     def key_file(self) -> Path:

