@@ -29,7 +29,9 @@ every verb run as its own process exactly as a person types it (``python -m lpa.
   test ends at once, as in bench/bench_sop.py).
 
 ``--env NAME=VALUE`` adds a column of this tree run with that variable (for instance
-``LPA_SERVE_FORKSERVER=false``: flow runs as new ``prefect.engine`` processes).
+``LPA_SERVE_FORKSERVER=false``: flow runs as new ``prefect.engine`` processes). The columns'
+``lpa up`` run side by side and each measure is taken on every column in turn, so a drift
+of the shared machine's load falls on all of them alike.
 
 Medians (min–max) are printed in one table, the columns side by side, with the ratios to
 the first. The
@@ -265,78 +267,119 @@ def _fase_intake(states: list[dict[str, Any]]) -> dict[str, float] | None:
             "intake_kerja": waktu["COMPLETED"] - waktu["RUNNING"]}
 
 
-def ukur(pohon: Path, n: int, va: int, tmp: Path, nama: str,
-         tambahan: dict[str, str] | None = None) -> dict[str, list[float]]:
-    hasil: dict[str, list[float]] = {}
+class Kolom:
+    """One column of the table: a code tree (and variables) with its own ``lpa up``."""
 
-    def catat(kunci: str, nilai: float) -> None:
-        hasil.setdefault(kunci, []).append(nilai)
+    def __init__(self, nama: str, pohon: Path, tmp: Path,
+                 tambahan: dict[str, str] | None = None) -> None:
+        self.nama, self.pohon, self.tmp, self.tambahan = nama, pohon, tmp, tambahan or {}
+        self.hasil: dict[str, list[float]] = {}
+        self.tiket: list[str] = []
+        self.lay: Layanan | None = None
 
-    log(f"[{nama}] lpa up dari {pohon}")
-    lay = Layanan(pohon, tmp, tambahan or {})
-    try:
-        catat("up", lay.detik_up)
-        log(f"[{nama}] siap dalam {lay.detik_up:.1f} s ({lay.api})")
-        for _ in range(n):
-            catat("help", lay.lpa("--help")[0])
-        tiket = []
-        for i in range(n):
-            detik, out = lay.lpa("submit", str(FORM_VA), "--jenis", "va",
-                                 "--key", f"bench-verbs-{i}-{uuid.uuid4().hex[:12]}")
-            nomor = out.strip()
-            catat("submit", detik)
-            tiket.append(nomor)
-            lay.menunggu(nomor, "disposisi_kadis")
-            log(f"[{nama}] submit {nomor}: {detik:.2f} s")
-        for i in range(n):
-            catat("status", lay.lpa("status")[0])
-            catat("status_tiket", lay.lpa("status", tiket[i])[0])
-            catat("inbox", lay.lpa("inbox")[0])
-        for nomor in tiket:
-            _, _, nip, run_id = lay.menunggu(nomor, "disposisi_kadis")
-            kode = lay.kode(nomor)
-            assert kode, nomor
-            t0 = time.time()
-            detik, _ = lay.lpa("decide", nomor, "--nip", nip, "--code", kode,
-                               "--decision", "setuju", "--note", "bench")
-            catat("decide", detik)
-            lay.menunggu(nomor, "disposisi_kabid")
-            fase = _fase_resume(lay.states(run_id), t0)
-            if fase:
-                for k, v in fase.items():
-                    catat(k, v)
-            log(f"[{nama}] decide {nomor}: {detik:.2f} s; "
-                f"resume→tunggu {fase and round(fase['resume_ke_tunggu'], 2)} s")
-        dep = lay.http.get("/deployments/name/intake/intake").json()["id"]
-        intake = lay.http.post("/flow_runs/filter", json={
+    def catat(self, kunci: str, nilai: float) -> None:
+        self.hasil.setdefault(kunci, []).append(nilai)
+
+    def mulai(self) -> None:
+        log(f"[{self.nama}] lpa up dari {self.pohon}")
+        self.lay = Layanan(self.pohon, self.tmp, self.tambahan)
+        self.catat("up", self.lay.detik_up)
+        log(f"[{self.nama}] siap dalam {self.lay.detik_up:.1f} s ({self.lay.api})")
+
+    def submit(self, i: int) -> None:
+        assert self.lay
+        detik, out = self.lay.lpa("submit", str(FORM_VA), "--jenis", "va",
+                                  "--key", f"bench-verbs-{i}-{uuid.uuid4().hex[:12]}")
+        nomor = out.strip()
+        self.catat("submit", detik)
+        self.tiket.append(nomor)
+        self.lay.menunggu(nomor, "disposisi_kadis")
+        log(f"[{self.nama}] submit {nomor}: {detik:.2f} s")
+
+    def baca(self, i: int) -> None:
+        assert self.lay
+        self.catat("help", self.lay.lpa("--help")[0])
+        self.catat("status", self.lay.lpa("status")[0])
+        self.catat("status_tiket", self.lay.lpa("status", self.tiket[i])[0])
+        self.catat("inbox", self.lay.lpa("inbox")[0])
+
+    def decide(self, i: int) -> None:
+        assert self.lay
+        nomor = self.tiket[i]
+        _, _, nip, run_id = self.lay.menunggu(nomor, "disposisi_kadis")
+        kode = self.lay.kode(nomor)
+        assert kode, nomor
+        t0 = time.time()
+        detik, _ = self.lay.lpa("decide", nomor, "--nip", nip, "--code", kode,
+                                "--decision", "setuju", "--note", "bench")
+        self.catat("decide", detik)
+        self.lay.menunggu(nomor, "disposisi_kabid")
+        fase = _fase_resume(self.lay.states(run_id), t0)
+        for k, v in (fase or {}).items():
+            self.catat(k, v)
+        log(f"[{self.nama}] decide {nomor}: {detik:.2f} s; "
+            f"resume→tunggu {fase and round(fase['resume_ke_tunggu'], 2)} s")
+
+    def intake(self) -> None:
+        assert self.lay
+        dep = self.lay.http.get("/deployments/name/intake/intake").json()["id"]
+        runs = self.lay.http.post("/flow_runs/filter", json={
             "flow_runs": {"deployment_id": {"any_": [dep]}}, "limit": 200}).json()
-        for run in intake:
-            fase = _fase_intake(lay.states(run["id"]))
-            if fase:
-                for k, v in fase.items():
-                    catat(k, v)
+        for run in runs:
+            for k, v in (_fase_intake(self.lay.states(run["id"])) or {}).items():
+                self.catat(k, v)
+
+    def va(self, i: int) -> None:
+        lay = self.lay
+        assert lay
+        t0 = time.monotonic()
+        _, out = lay.lpa("submit", str(FORM_VA), "--jenis", "va",
+                         "--key", f"bench-verbs-va-{i}-{uuid.uuid4().hex[:12]}")
+        nomor = out.strip()
+        diputus: set[int] = set()
+        while not lay.diarsipkan(nomor):
+            if time.monotonic() - t0 > 600:
+                raise TimeoutError(f"{nomor} tidak diarsipkan dalam 600 s")
+            m = lay.langkah_menunggu(nomor)
+            kode = lay.kode(nomor) if m and m[0] not in diputus else None
+            if m and kode:
+                lay.lpa("decide", nomor, "--nip", m[2], "--code", kode,
+                        "--decision", "setuju", "--note", "bench")
+                diputus.add(m[0])
+                continue
+            time.sleep(0.05)
+        self.catat("va_e2e", time.monotonic() - t0)
+        log(f"[{self.nama}] VA {nomor} ujung ke ujung: {self.hasil['va_e2e'][-1]:.1f} s")
+
+    def tutup(self) -> None:
+        if self.lay is not None:
+            self.lay.tutup()
+            self.lay = None
+
+
+def ukur(kolom: list[Kolom], n: int, va: int) -> None:
+    """Every measure ``n`` times, the columns in turn each time (a shared machine's load
+    drifts: each column gets its share of every moment)."""
+    try:
+        for k in kolom:
+            k.mulai()
+        for i in range(n):
+            for k in kolom:
+                k.submit(i)
+        for i in range(n):
+            for k in kolom:
+                k.baca(i)
+        for i in range(n):
+            for k in kolom:
+                k.decide(i)
+        for k in kolom:
+            k.intake()
         for i in range(va):
-            t0 = time.monotonic()
-            _, out = lay.lpa("submit", str(FORM_VA), "--jenis", "va",
-                             "--key", f"bench-verbs-va-{i}-{uuid.uuid4().hex[:12]}")
-            nomor = out.strip()
-            diputus: set[int] = set()
-            while not lay.diarsipkan(nomor):
-                if time.monotonic() - t0 > 600:
-                    raise TimeoutError(f"{nomor} tidak diarsipkan dalam 600 s")
-                m = lay.langkah_menunggu(nomor)
-                kode = lay.kode(nomor) if m and m[0] not in diputus else None
-                if m and kode:
-                    lay.lpa("decide", nomor, "--nip", m[2], "--code", kode,
-                            "--decision", "setuju", "--note", "bench")
-                    diputus.add(m[0])
-                    continue
-                time.sleep(0.05)
-            catat("va_e2e", time.monotonic() - t0)
-            log(f"[{nama}] VA {nomor} ujung ke ujung: {hasil['va_e2e'][-1]:.1f} s")
+            for k in kolom:
+                k.va(i)
     finally:
-        lay.tutup()
-    return hasil
+        for k in kolom:
+            k.tutup()
 
 
 BARIS = [
@@ -400,23 +443,23 @@ def main() -> None:
                              "e.g. LPA_SERVE_FORKSERVER=false")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
-    kolom: list[tuple[str, dict[str, list[float]]]] = []
     with _sementara() as tmp:
+        kolom: list[Kolom] = []
         if args.before:
             pohon = ekspor(args.before, tmp / "pohon-sebelum")
-            label = f"before ({args.before})"
-            kolom.append((label, ukur(pohon, args.n, args.va, tmp / "sebelum", label)))
+            kolom.append(Kolom(f"before ({args.before})", pohon, tmp / "sebelum"))
         for i, pasangan in enumerate(args.env):
             nama, _, nilai = pasangan.partition("=")
-            label = f"this tree, {nama}={nilai}"
-            kolom.append((label, ukur(ROOT, args.n, args.va, tmp / f"env-{i}", label,
-                                      {nama: nilai})))
-        kolom.append(("this tree", ukur(ROOT, args.n, args.va, tmp / "sesudah", "this tree")))
+            kolom.append(Kolom(f"this tree, {nama}={nilai}", ROOT, tmp / f"env-{i}",
+                               {nama: nilai}))
+        kolom.append(Kolom("this tree", ROOT, tmp / "sesudah"))
+        ukur(kolom, args.n, args.va)
+    hasil = [(k.nama, k.hasil) for k in kolom]
     if args.json:
-        args.json.write_text(json.dumps(kolom, indent=2))
+        args.json.write_text(json.dumps(hasil, indent=2))
     print(f"bench_verbs: n={args.n}, va={args.va}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}, {datetime.now().date()}")
-    print(tabel(kolom))
+    print(tabel(hasil))
 
 
 if __name__ == "__main__":

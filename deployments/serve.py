@@ -43,10 +43,16 @@ DETAK_CRON = "*/5 * * * *"
 EVALUASI_CRON = "0 7 1 * *"
 """The 1st of each month, 07:00 WIB: the previous month."""
 PRAMUAT = ("deployments.otomasi", "flows.kelaikan", "flows.stress", "flows.tindak_lanjut",
-           "prefect.flow_engine", "prefect.runner", "prefect.schedules")
+           "holidays.countries", "prefect.flow_engine", "prefect.runner", "prefect.schedules",
+           "prefect.task_engine", "prefect.utilities.visualization",
+           "sqlalchemy.dialects.sqlite", "anyio._core._sockets", "anyio._core._streams",
+           "email.policy", "rich._emoji_codes", "sqlite3")
 """What the fork server imports once besides the served flows' modules: the rest of what
 this module imports (each run executes it again, as multiprocessing does with a main
-module) and what step 5 imports when it runs."""
+module), what step 5 imports when it runs, and what a run imports on first use (measured
+with ``PYTHONPROFILEIMPORTTIME=1 lpa up``: the runs' imports land in ``serve.log``); the
+calendar's ``holidays`` loads every country's module on its first look-up. A name that
+is no longer there is skipped by the fork server (an ImportError is ignored)."""
 
 
 def _layanan() -> list[tuple[Any, dict[str, Any]]]:
