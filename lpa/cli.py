@@ -347,11 +347,7 @@ def up(
     logs = settings.data_dir / "log"
     with server.Kelompok() as kelompok:
         try:
-            prefect = kelompok.mulai(server.start_prefect_server, env, port,
-                                     logs / "prefect-server.log")
-            server.wait_healthy(api, prefect)
-            serve = kelompok.mulai(server.start_serve, env, logs / "serve.log")
-            server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
+            prefect, serve = server.nyalakan(kelompok, env, port, logs)
             typer.echo(f"Prefect UI : {api.removesuffix('/api')}")
             typer.echo(f"Prefect API: {api}")
             typer.echo(f"Log        : {logs}")

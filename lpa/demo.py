@@ -108,11 +108,7 @@ def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
     # everything started here stops with the demo: at its end, on an error, on Ctrl-C or
     # SIGTERM (lpa demo installs server.henti_pada_sinyal), descendants included
     with server.Kelompok() as kelompok, ContohAplikasi(aman=True) as aplikasi:
-        prefect = kelompok.mulai(server.start_prefect_server, env, port,
-                                 logs / "demo-prefect-server.log")
-        server.wait_healthy(api, prefect)
-        serve = kelompok.mulai(server.start_serve, env, logs / "demo-serve.log")
-        server.wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
+        prefect, serve = server.nyalakan(kelompok, env, port, logs, "demo-")
         console.print(f"Aplikasi contoh: {aplikasi.url}")
         nomor = operasi.submit(settings, formulir_contoh(aplikasi.url), "uji-kelayakan",
                                key=f"demo-{time.time_ns()}")

@@ -167,17 +167,13 @@ def server_atau_sementara(settings: Settings) -> str:
     try:
         periksa_server(api, timeout=3)
     except ServerTidakMenjawab:
+        os.environ.pop("PREFECT_API_URL", None)  # no URL: Prefect's own temporary server
         pakai_prefect({
-            **TANPA_TELEMETRI, "PREFECT_API_URL": "",
+            **TANPA_TELEMETRI,
             "PREFECT_SERVER_ALLOW_EPHEMERAL_MODE": "true",
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
             "PREFECT_SERVER_UI_ENABLED": "false",
         })
-        os.environ.pop("PREFECT_API_URL", None)
-        if "prefect.context" in sys.modules:
-            from prefect.context import refresh_global_settings_context
-
-            refresh_global_settings_context()
         return f"{SEMENTARA}; server layanan {api} tidak menjawab"
     arahkan(settings, periksa=False)
     return api

@@ -240,3 +240,16 @@ def wait_deployments(api_url: str, names: list[str], proses: Proses, timeout: fl
         time.sleep(0.5)
     if pending:
         raise RuntimeError(f"Deployment {pending} tidak muncul; lihat {proses.log}")
+
+
+def nyalakan(kelompok: Kelompok, env: dict[str, str], port: int,
+             log_dir: Path, awalan: str = "") -> tuple[Proses, Proses]:
+    """Start the Prefect server and the deployment server in ``kelompok`` and wait until the
+    intake and ticket deployments are served (``lpa up`` and ``lpa demo``)."""
+    api = env["PREFECT_API_URL"]
+    prefect = kelompok.mulai(start_prefect_server, env, port,
+                             log_dir / f"{awalan}prefect-server.log")
+    wait_healthy(api, prefect)
+    serve = kelompok.mulai(start_serve, env, log_dir / f"{awalan}serve.log")
+    wait_deployments(api, ["intake/intake", "proses-tiket/proses-tiket"], serve)
+    return prefect, serve
