@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import prefect_rest as rest
 import psutil
 import pytest
 import yaml
@@ -107,12 +108,12 @@ class Produksi:
         return {"Authorization": "Basic " + base64.b64encode(self.auth.encode()).decode()}
 
     def get(self, path: str) -> Any:
-        r = httpx.get(f"{self.api}{path}", headers=self.headers, timeout=10)
+        r = rest.get(f"{self.api}{path}", headers=self.headers, timeout=10)
         r.raise_for_status()
         return r.json()
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
-        r = httpx.post(f"{self.api}{path}", json=body, headers=self.headers, timeout=10)
+        r = rest.post(f"{self.api}{path}", json=body, headers=self.headers, timeout=10)
         r.raise_for_status()
         return r.json()
 
@@ -278,7 +279,7 @@ def _submissions(st: Produksi) -> list[tuple[datetime, str, str]]:
                             event["resource"]["prefect.resource.name"], run))
         if not page.get("next_page"):
             break
-        r = httpx.get(page["next_page"], headers=st.headers, timeout=10)
+        r = rest.get(page["next_page"], headers=st.headers, timeout=10)
         r.raise_for_status()
         page = r.json()
     return out
@@ -307,8 +308,8 @@ def test_the_zombie_automation_is_installed(produksi: Produksi) -> None:
 
 
 def test_server_refuses_calls_without_the_auth_string(produksi: Produksi) -> None:
-    assert httpx.get(f"{produksi.api}/health", timeout=10).status_code == 200  # probes stay open
-    refused = httpx.get(f"{produksi.api}/deployments/name/intake/intake", timeout=10)
+    assert rest.get(f"{produksi.api}/health", timeout=10).status_code == 200  # probes stay open
+    refused = rest.get(f"{produksi.api}/deployments/name/intake/intake", timeout=10)
     assert refused.status_code == 401
     intake = produksi.get("/deployments/name/intake/intake")
     assert intake["work_pool_name"] == POOL
@@ -534,11 +535,11 @@ def test_ui_pages_carry_no_run_data(produksi: Produksi) -> None:
     browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     for page in pages:
         for headers in (browser, {}):
-            r = httpx.get(ui + page, headers=headers, timeout=10, follow_redirects=True)
+            r = rest.get(ui + page, headers=headers, timeout=10, follow_redirects=True)
             assert r.status_code in (200, 404), (page, r.status_code)
             leaked = sorted(m for m in markers if m in r.text)
             assert leaked == [], (page, leaked)
-    settings = httpx.get(f"{ui}/ui-settings", timeout=10).json()
+    settings = rest.get(f"{ui}/ui-settings", timeout=10).json()
     assert settings["auth"] == "BASIC"   # the UI asks the browser for the string
     assert settings["default_ui"] == "v1"  # PREFECT_SERVER_UI_V2_ENABLED=false took effect
     assert settings["flags"] == []

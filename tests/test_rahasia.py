@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import prefect_rest as rest
 import pytest
 
 from lpa.contoh_aplikasi import ContohAplikasi
@@ -129,7 +129,7 @@ def _semua(api: str, path: str, body: dict[str, Any] | None = None) -> list[Any]
     hasil: list[Any] = []
     offset = 0
     while True:
-        jawab = httpx.post(f"{api}/{path}", json={**(body or {}), "limit": 200,
+        jawab = rest.post(f"{api}/{path}", json={**(body or {}), "limit": 200,
                                                    "offset": offset}, timeout=30)
         jawab.raise_for_status()
         halaman = jawab.json()
@@ -140,14 +140,14 @@ def _semua(api: str, path: str, body: dict[str, Any] | None = None) -> list[Any]
 
 
 def _semua_event(api: str) -> list[Any]:
-    jawab = httpx.post(f"{api}/events/filter", json={"limit": 50, "filter": {
+    jawab = rest.post(f"{api}/events/filter", json={"limit": 50, "filter": {
         "occurred": {"since": "2000-01-01T00:00:00Z"}}}, timeout=30)
     jawab.raise_for_status()
     data = jawab.json()
     events = list(data["events"])
     nxt = data.get("next_page")
     while nxt:
-        data = httpx.get(nxt, timeout=30).json()
+        data = rest.get(nxt, timeout=30).json()
         events.extend(data["events"])
         nxt = data.get("next_page")
     return events
@@ -205,8 +205,8 @@ def test_new_user_path_with_a_canary_password(pengguna: Pengguna, tmp_path: Path
         assert "TIDAK diajukan" in bentrok.stderr
 
         # The raw API call with the password in it is refused before any run exists.
-        dep = httpx.get(f"{pengguna.api}/deployments/name/intake/intake").json()
-        mentah = httpx.post(f"{pengguna.api}/deployments/{dep['id']}/create_flow_run", json={
+        dep = rest.get(f"{pengguna.api}/deployments/name/intake/intake").json()
+        mentah = rest.post(f"{pengguna.api}/deployments/{dep['id']}/create_flow_run", json={
             "idempotency_key": f"mentah-{kanari}",
             "parameters": {"jenis": "uji-kelayakan", "permohonan": form}}, timeout=30)
         assert mentah.status_code == 409, mentah.text[:300]
@@ -332,7 +332,7 @@ def test_a_file_that_is_not_utf8_gets_an_indonesian_error(tmp_path: Path) -> Non
 def _tunggu_run(api: str, run_id: str, timeout: float = 120) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        run = httpx.get(f"{api}/flow_runs/{run_id}", timeout=30).json()
+        run = rest.get(f"{api}/flow_runs/{run_id}", timeout=30).json()
         if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
             return run
         time.sleep(0.5)
@@ -348,11 +348,11 @@ def test_an_invalid_form_is_a_completed_refusal_with_its_reasons(pengguna: Pengg
 
     form = _form("va.json")
     form["penanggung_jawab_teknis"]["telepon_hp"] = "0813"
-    dep = httpx.get(f"{pengguna.api}/deployments/name/intake/intake").json()
+    dep = rest.get(f"{pengguna.api}/deployments/name/intake/intake").json()
     kunci = f"portal-{uuid.uuid4().hex}"
 
     def kirim(data: dict[str, Any], key: str) -> dict[str, Any]:
-        jawab = httpx.post(f"{pengguna.api}/deployments/{dep['id']}/create_flow_run", json={
+        jawab = rest.post(f"{pengguna.api}/deployments/{dep['id']}/create_flow_run", json={
             "idempotency_key": key, "parameters": {"jenis": "va", "permohonan": data}},
             timeout=30)
         assert jawab.status_code == 201, jawab.text
@@ -362,7 +362,7 @@ def test_an_invalid_form_is_a_completed_refusal_with_its_reasons(pengguna: Pengg
     assert run["state"]["type"] == "COMPLETED", run["state"]
     pesan = run["state"]["message"]
     assert pesan.startswith("Formulir ditolak") and "penanggung_jawab_teknis.telepon_hp" in pesan
-    artefak = httpx.post(f"{pengguna.api}/artifacts/filter", json={
+    artefak = rest.post(f"{pengguna.api}/artifacts/filter", json={
         "artifacts": {"flow_run_id": {"any_": [run["id"]]}}}, timeout=30).json()
     teks = "".join(a["data"] for a in artefak).replace("\\", "")  # Markdown escapes off
     assert "Formulir ditolak" in teks and "telepon_hp" in teks and "kunci idempoten BARU" in teks
@@ -384,8 +384,8 @@ def test_lpa_rahasia_bersihkan_masks_passwords_of_old_intake_runs(pengguna: Peng
     """An installation from before the deposit: its intake runs hold the password."""
     kanari = f"KANARI-LAMA-{uuid.uuid4().hex}"
     form = _form("uji_kelayakan.json", akun_uji={"username": "penguji", "password": kanari})
-    dep = httpx.get(f"{pengguna.api}/deployments/name/intake/intake").json()
-    lama = httpx.post(f"{pengguna.api}/flow_runs/", json={
+    dep = rest.get(f"{pengguna.api}/deployments/name/intake/intake").json()
+    lama = rest.post(f"{pengguna.api}/flow_runs/", json={
         "flow_id": dep["flow_id"], "name": "intake-lama",
         "parameters": {"jenis": "uji-kelayakan", "permohonan": form},
         "state": {"type": "COMPLETED"}}, timeout=30)
