@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_sop import Tumpukan, cpu_pohon, log, tabel  # noqa: E402
-from lpa import operasi  # noqa: E402
+from klien import operasi  # noqa: E402
 from lpa.demo import kode_dari_surel  # noqa: E402
 
 FORMS = ROOT / "tests" / "fixtures" / "forms"

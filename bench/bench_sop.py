@@ -59,10 +59,11 @@ import httpx  # noqa: E402
 import psutil  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from lpa import operasi, server  # noqa: E402
+from klien import operasi  # noqa: E402
+from lpa import server  # noqa: E402
 from lpa.contoh_aplikasi import ContohAplikasi  # noqa: E402
 from lpa.demo import kode_dari_surel, tunggu_arsip  # noqa: E402
-from lpa.settings import Settings, get_settings  # noqa: E402
+from settings import Settings, get_settings  # noqa: E402
 from store import db  # noqa: E402
 from store.models import StepRecord, Ticket  # noqa: E402
 

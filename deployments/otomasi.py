@@ -24,7 +24,7 @@ from prefect.events.schemas.automations import EventTrigger, Posture
 from prefect.events.schemas.events import ResourceSpecification
 from prefect.settings import get_current_settings
 
-from lpa.settings import get_settings
+from settings import get_settings
 
 NAMA = "lpa: run tanpa detak ditandai Crashed"
 PESAN = "Run tidak mengirim detak (heartbeat); prosesnya dianggap mati."

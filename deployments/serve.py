@@ -33,7 +33,7 @@ from flows.evaluasi import evaluasi
 from flows.intake import intake
 from flows.layanan import proses_tiket
 from flows.sla_watch import sla_watch
-from lpa.settings import get_settings
+from settings import get_settings
 
 ZONA = "Asia/Jakarta"
 SLA_WATCH_CRON = "*/2 * * * *"

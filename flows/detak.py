@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
 
-from lpa.settings import get_settings
+from settings import get_settings
 from tasks.detak import DEPLOYMENT_LAYANAN, catat_detak, cek_aplikasi_produksi, periksa_layanan
 
 

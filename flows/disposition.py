@@ -28,7 +28,7 @@ from domain.calendar import WIB
 from domain.pesan import format_waktu_wib
 from domain.sop import LangkahSOP, Peran
 from domain.teks import md_aman
-from lpa.settings import get_settings
+from settings import get_settings
 from tasks import tiket as t
 from tasks.keputusan import (
     alihkan_bila_berganti,

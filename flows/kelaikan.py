@@ -38,7 +38,7 @@ from domain.kelaikan import (
     kategori_tidak_diuji,
 )
 from flows.penamaan import nama_run
-from lpa.settings import get_settings
+from settings import get_settings
 from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_validasi
 from tasks import kelaikan_cek as cek
 from tasks.kelaikan_artefak import terbitkan_artefak

@@ -11,7 +11,7 @@ from domain.sop import timeout_detik
 from flows.intake import tag_tiket
 from flows.kelaikan import kelaikan
 from flows.penamaan import untuk_tiket
-from lpa.settings import get_settings
+from settings import get_settings
 from tasks import tiket as t
 from tasks.laporan_kelaikan import tulis_laporan_kelaikan
 from tasks.pelaporan import (

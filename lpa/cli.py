@@ -17,8 +17,9 @@ import typer
 
 from domain.calendar import WIB, add_business_time, parse_business_duration
 from domain.sop import JenisLayanan
-from lpa import bahasa_cli, galat, lingkungan
-from lpa.settings import get_settings
+from klien import lingkungan
+from lpa import bahasa_cli, galat
+from settings import get_settings
 
 # Before anything imports Prefect: no telemetry or analytics from this process or its children.
 lingkungan.matikan_telemetri()
@@ -104,7 +105,7 @@ def due(
 
 
 def _prefect_api() -> None:
-    """Point Prefect at the service's server (see lpa/lingkungan.py), or say it is not up."""
+    """Point Prefect at the service's server (see klien/lingkungan.py), or say it is not up."""
     try:
         lingkungan.arahkan(get_settings())
     except lingkungan.ServerTidakMenjawab as exc:
@@ -112,7 +113,7 @@ def _prefect_api() -> None:
 
 
 def _run(operation):  # type: ignore[no-untyped-def]
-    from lpa.operasi import GagalOperasi
+    from klien.operasi import GagalOperasi
     from store.repo import StoreError
 
     try:
@@ -131,7 +132,7 @@ def submit(
         help="Kunci idempoten; bawaan: sidik jari isi formulir.")] = None,
 ) -> None:
     """Ajukan permohonan (seperti portal): buat run intake, cetak nomor tiket."""
-    from lpa import operasi
+    from klien import operasi
 
     _prefect_api()
     data = _read_json(form)
@@ -150,7 +151,7 @@ def inbox(
     from rich.console import Console
     from rich.table import Table
 
-    from lpa import operasi
+    from klien import operasi
 
     items = _run(lambda: operasi.inbox(get_settings(), nip))
     if as_json:
@@ -181,7 +182,7 @@ def decide(
     integrasi: Annotated[str, typer.Option(help="(Langkah hosting) integrasi.")] = "",
 ) -> None:
     """Putuskan langkah yang menunggu (melanjutkan run yang ditangguhkan)."""
-    from lpa import operasi
+    from klien import operasi
 
     if decision not in ("setuju", "tolak", "kembalikan"):
         raise _fail("--decision harus salah satu dari: setuju, tolak, kembalikan")
@@ -200,7 +201,7 @@ def lengkapi(
     note: Annotated[str, typer.Option(help="Apa yang dilengkapi.")] = "",
 ) -> None:
     """Pemohon menyatakan berkas yang dikembalikan sudah dilengkapi."""
-    from lpa import operasi
+    from klien import operasi
 
     _prefect_api()
     _run(lambda: operasi.lengkapi(get_settings(), tiket, nip, code, note))
@@ -253,7 +254,7 @@ def status(
     from rich.markup import escape
     from rich.table import Table
 
-    from lpa import operasi
+    from klien import operasi
 
     if tiket is None:
         _daftar_terbuka(instansi, jenis.value if jenis else None, terlambat, nip, as_json)
@@ -290,7 +291,7 @@ def _daftar_terbuka(instansi: str | None, jenis: str | None, terlambat: bool,
     from rich.markup import escape
     from rich.table import Table
 
-    from lpa import operasi
+    from klien import operasi
 
     items = _run(lambda: operasi.tiket_terbuka(get_settings(), instansi=instansi, jenis=jenis,
                                                nip=nip, hanya_terlambat=terlambat))
@@ -369,9 +370,9 @@ def demo(
     """Satu permohonan uji kelayakan melalui ketujuh langkah SOP, dengan pejabat otomatis."""
     from rich.console import Console
 
+    from klien.operasi import GagalOperasi
     from lpa import server
     from lpa.demo import run_demo
-    from lpa.operasi import GagalOperasi
 
     # Ctrl-C, SIGTERM, SIGHUP: the demo stops every process it started, then ends
     server.henti_pada_sinyal()

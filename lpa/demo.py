@@ -17,10 +17,11 @@ from typing import Any
 
 from rich.console import Console
 
-from lpa import operasi, server
+from klien import operasi
+from klien.lingkungan import pakai_prefect
+from lpa import server
 from lpa.contoh_aplikasi import ContohAplikasi
-from lpa.lingkungan import pakai_prefect
-from lpa.settings import Settings
+from settings import Settings
 from store import db
 from tasks.notifikasi import baca_kotak_keluar
 

@@ -48,7 +48,7 @@ def _rahasia_lingkungan() -> None:
 
 
 def berkas_log() -> Path:
-    from lpa.settings import get_settings
+    from settings import get_settings
 
     try:
         folder = get_settings().data_dir / "log"

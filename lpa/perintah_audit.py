@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpa.settings import get_settings
+from settings import get_settings
 
 if TYPE_CHECKING:  # imported when the verb runs, not by every `lpa` command
     from store import chain

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lpa.settings import get_settings
+from settings import get_settings
 
 if TYPE_CHECKING:  # store.backup (Alembic) is imported when the verb runs, not by `lpa`
     from store.backup import Manifest

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from lpa.settings import get_settings
+from settings import get_settings
 
 BERKAS_BPMN, BERKAS_SVG = "sop.bpmn", "sop.svg"
 

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from lpa.settings import get_settings
+from settings import get_settings
 
 app = typer.Typer(help="Skema dan hak akses penyimpanan lpa.", no_args_is_help=True,
                   add_completion=False)

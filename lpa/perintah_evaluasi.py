@@ -70,7 +70,7 @@ def evaluate(
 
     typer.echo(f"Prefect: {_siapkan_prefect()}", err=True)
     from flows.evaluasi import evaluasi
-    from lpa.settings import get_settings
+    from settings import get_settings
     from store import db
 
     db.upgrade(get_settings().store_url)
@@ -90,7 +90,7 @@ def produksi(
     = False,
 ) -> None:
     """Tandai aplikasi yang lulus uji kelaikan sebagai produksi (diuji ulang tiap evaluasi)."""
-    from lpa.settings import get_settings
+    from settings import get_settings
     from store import db
     from store.repo import StoreError
     from tasks.evaluasi import GagalProduksi, tandai_produksi

@@ -76,9 +76,9 @@ def _pesan_validasi(exc: ValidationError) -> str:
 def _siapkan_prefect() -> str:
     """The service's Prefect server when it answers, else a temporary one; say which.
 
-    Must run before Prefect is first imported (lpa/lingkungan.py explains why)."""
-    from lpa.lingkungan import server_atau_sementara
-    from lpa.settings import get_settings
+    Must run before Prefect is first imported (klien/lingkungan.py explains why)."""
+    from klien.lingkungan import server_atau_sementara
+    from settings import get_settings
 
     return server_atau_sementara(get_settings())
 

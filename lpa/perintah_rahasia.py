@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lpa import lingkungan
-from lpa.settings import get_settings
+from klien import lingkungan
+from settings import get_settings
 
 if TYPE_CHECKING:  # httpx is imported when the verb runs, not by every `lpa` command
     import httpx

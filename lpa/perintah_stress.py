@@ -63,8 +63,8 @@ def _gagal(pesan: str, kode: int = 2) -> typer.Exit:
 def _prefect_tersedia() -> bool:
     """Point Prefect at a reachable server; False when there is none (run standalone)."""
 
-    from lpa import lingkungan
-    from lpa.settings import get_settings
+    from klien import lingkungan
+    from settings import get_settings
 
     try:
         lingkungan.arahkan(get_settings())

@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import psutil
 
-from lpa.lingkungan import matikan_telemetri
-from lpa.settings import Settings
+from klien.lingkungan import matikan_telemetri
+from settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -157,7 +157,7 @@ def upgrade(url: str, *, migrate: bool | None = None) -> None:
         current = current_revision(url)
         if current != head:
             if migrate is None:
-                from lpa.settings import get_settings
+                from settings import get_settings
 
                 migrate = get_settings().migrasi_otomatis
             if not migrate:

@@ -28,7 +28,7 @@ from prefect import get_client, task
 from prefect.cache_policies import NONE
 from sqlalchemy import select, text
 
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db
 from store.models import AppProbe, ProductionApp, ServiceHeartbeat
 

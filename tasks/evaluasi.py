@@ -26,7 +26,7 @@ from domain.kelaikan import TargetUji
 from domain.ketersediaan import JANJI_KETERSEDIAAN, hitung_ketersediaan
 from domain.sop import JenisLayanan
 from domain.teks import md_aman, md_kode
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo
 from store.models import (
     AppProbe,

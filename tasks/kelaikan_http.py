@@ -40,7 +40,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from lpa.settings import get_settings
+from settings import get_settings
 
 LAJU_DEFAULT = 10.0
 """Requests per second per target."""

@@ -58,7 +58,7 @@ from domain.percobaan import (
 from domain.pesan import pesan_kode_keputusan, pesan_langkah_dialihkan, pesan_langkah_dikunci
 from domain.roster import Pejabat, Roster, RosterTidakSah
 from domain.sop import LANGKAH, Peran, langkah
-from lpa.settings import Settings, get_settings
+from settings import Settings, get_settings
 from store import chain, db, repo
 from store.models import AuditEvent, StepRecord, Ticket
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from lpa.settings import Settings
+    from settings import Settings
 
 NAMA_PENGIRIM = "Layanan Aplikasi Diskominfo Babel"
 PENGIRIM_BAWAAN = "layanan-aplikasi@babelprov.go.id"

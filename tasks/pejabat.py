@@ -12,7 +12,7 @@ from domain.roster import Pejabat, Roster
 from domain.sop import LangkahSOP, Peran
 from domain.sop import langkah as langkah_sop
 from domain.tiket import Keputusan
-from lpa.settings import get_settings
+from settings import get_settings
 from tasks.keputusan import baca_roster, roster_kini, ui_flow_run_url
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan
 from tasks.tiket import TiketSnapshot, simpan_hash_kode

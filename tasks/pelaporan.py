@@ -12,7 +12,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
 from domain.sop import JenisLayanan, Peran, langkah, timeout_detik
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo
 from store.models import Ticket
 from tasks.laporan import render_laporan_markdown, tulis_laporan

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from domain.pesan import pesan_hasil_layanan
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tiket import HasilTiket, Keputusan
-from lpa.settings import Settings, get_settings
+from settings import Settings, get_settings
 from store import db, repo
 from store.models import AuditEvent, Ticket
 from tasks.keputusan import roster_kini

@@ -37,7 +37,7 @@ from domain.pemulihan import (
     mati_tanpa_sengaja,
 )
 from flows.intake import PROSES_TIKET
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo
 from store.models import AuditEvent, StepRecord, Ticket
 

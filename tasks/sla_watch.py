@@ -27,7 +27,7 @@ from domain.roster import Pejabat
 from domain.sla import AMBANG_PELANGGARAN, ambang_tercapai, persen_terpakai
 from domain.sop import Peran, langkah
 from domain.teks import md_aman
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo
 from store.models import SlaWarning, StepRecord, Ticket
 from tasks.keputusan import alihkan_yang_berganti

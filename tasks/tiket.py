@@ -15,7 +15,7 @@ from sqlalchemy import select
 from domain.alur import CatatanLangkah
 from domain.sop import JenisLayanan, LangkahSOP, Peran, timeout_detik
 from domain.tiket import HasilTiket, StatusTiket
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo, secrets
 from store.models import AuditEvent, StepRecord, Ticket
 from tasks.keputusan import catat_kode_terbit

@@ -1,5 +1,5 @@
 """Raw calls to a Prefect server's REST API for the tests, retried as Prefect's own client
-(and ``lpa.lingkungan.KlienPrefect``) retries them: on 429, 502 and 503. A Prefect server on
+(and ``klien.lingkungan.KlienPrefect``) retries them: on 429, 502 and 503. A Prefect server on
 SQLite answers 503 while its database is busy, which a loaded CI machine makes common."""
 
 from __future__ import annotations

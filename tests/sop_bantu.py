@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from lpa import operasi, server
+from klien import operasi
+from lpa import server
 from lpa.contoh_aplikasi import ContohAplikasi
-from lpa.settings import Settings, get_settings
+from settings import Settings, get_settings
 from store import db
 from tasks.notifikasi import baca_kotak_keluar
 

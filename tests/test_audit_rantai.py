@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from domain.calendar import WIB, BusinessCalendar
 from domain.sop import JenisLayanan
 from domain.tiket import HasilTiket
-from lpa.settings import get_settings
+from settings import get_settings
 from store import chain, db, repo
 from store.models import AgendaEntry, AuditEvent
 

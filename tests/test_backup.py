@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tiket import HasilTiket
-from lpa.settings import get_settings
+from settings import get_settings
 from store import backup, chain, db
 from store.backup import BackupError
 from tasks import tiket

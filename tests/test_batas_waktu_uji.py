@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from lpa.settings import get_settings
+from settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 JEDA_TETES = 0.5

@@ -149,7 +149,7 @@ def in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """``lpa.cli.main(argv)`` in this process (no interpreter start): (exit status, output)."""
     from lpa.cli import main
-    from lpa.settings import get_settings
+    from settings import get_settings
 
     monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()

@@ -25,7 +25,7 @@ from domain.ketersediaan import slot_layanan
 from domain.sop import JenisLayanan, langkah
 from lpa.cli import app
 from lpa.contoh_aplikasi import ContohAplikasi
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo
 from store.models import AppProbe, KelaikanRerun, ProductionApp, ServiceHeartbeat
 from tasks.pelaporan import simpan_kelaikan

@@ -27,7 +27,7 @@ from domain.kelaikan import (
 )
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tiket import HasilTiket
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo
 from store.models import AgendaEntry, AuditEvent
 from tasks import laporan as render

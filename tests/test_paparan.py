@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lpa import server
-from lpa.settings import get_settings
+from settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNBOOK = ROOT / "deployments" / "produksi.md"

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from domain.sop import JenisLayanan, langkah
 from domain.tiket import HasilTiket
-from lpa.settings import Settings, get_settings
+from settings import Settings, get_settings
 from store import db, repo
 from store.models import AuditEvent
 from tasks.notifikasi import baca_kotak_keluar

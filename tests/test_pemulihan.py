@@ -13,7 +13,7 @@ import pytest
 
 from deployments.otomasi import NAMA, batas_detak, otomasi_zombie, pastikan_otomasi_zombie
 from domain.pemulihan import PESAN_RUNNER_BERHENTI, kunci_pemulihan, mati_tanpa_sengaja
-from lpa.settings import get_settings
+from settings import get_settings
 
 
 @pytest.mark.parametrize(("jenis", "pesan", "pulihkan"), [

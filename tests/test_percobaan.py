@@ -34,7 +34,7 @@ from domain.percobaan import (
 )
 from domain.roster import Roster
 from domain.sop import JenisLayanan, langkah
-from lpa.settings import Settings
+from settings import Settings
 from store import db, repo
 from store.models import AuditEvent, StepRecord
 from tasks.keputusan import catat_kode_terbit, masukan_terpakai, periksa_percobaan

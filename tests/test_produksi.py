@@ -49,9 +49,10 @@ from sqlalchemy import create_engine, select, text
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
-from lpa import operasi, server
+from klien import operasi
+from lpa import server
 from lpa.demo import pejabat_memutus, tunggu_arsip
-from lpa.settings import Settings, get_settings
+from settings import Settings, get_settings
 from store import db
 from store.models import Ticket
 

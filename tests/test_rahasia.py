@@ -306,7 +306,8 @@ def test_unexpected_error_is_one_sentence_and_a_masked_log(tmp_path: Path) -> No
     env["LPA_DATABASE_URL"] = "postgresql+psycopg://nobody@127.0.0.1:1/tidak_ada"
     env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{_port_bebas()}/api"
     hasil = subprocess.run([sys.executable, "-c", (
-        "import sys; from lpa import lingkungan; lingkungan.periksa_server = lambda *a, **k: None; "
+        "import sys; from klien import lingkungan; "
+        "lingkungan.periksa_server = lambda *a, **k: None; "
         "from lpa.cli import main; main(sys.argv[1:])"), "submit", str(berkas)],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert hasil.returncode == 3, hasil
@@ -440,7 +441,7 @@ def test_the_outside_call_detector_itself_records(tmp_path: Path, monkeypatch) -
 
 def test_prefect_settings_follow_the_environment_we_set_even_after_import(
         tmp_path: Path) -> None:
-    """`lpa demo` sets its server's address after Prefect was imported (by lpa.operasi); with
+    """`lpa demo` sets its server's address after Prefect was imported (by klien.operasi); with
     a PREFECT_HOME whose profile points elsewhere, the client must still talk to ours."""
     home = tmp_path / "home"
     home.mkdir()
@@ -452,7 +453,7 @@ def test_prefect_settings_follow_the_environment_we_set_even_after_import(
         "import prefect.context\n"
         "from prefect.settings import get_current_settings\n"
         "assert get_current_settings().api.url == 'http://127.0.0.1:9/api'\n"
-        "from lpa.lingkungan import pakai_prefect\n"
+        "from klien.lingkungan import pakai_prefect\n"
         "pakai_prefect({'PREFECT_API_URL': 'http://127.0.0.1:4321/api'})\n"
         "print(get_current_settings().api.url)\n"
     )

@@ -20,7 +20,7 @@ from domain.calendar import WIB, BusinessCalendar
 from domain.ketersediaan import hitung_ketersediaan, slot_layanan
 from domain.sla import ambang_tercapai, persen_terpakai, saat_ambang
 from domain.sop import JenisLayanan, Peran, langkah
-from lpa.settings import get_settings
+from settings import get_settings
 from store import db, repo
 from store.models import AuditEvent, ServiceHeartbeat, SlaWarning, StepRecord
 from tasks.notifikasi import baca_kotak_keluar

@@ -24,7 +24,7 @@ from sop_bantu import (
 )
 from sqlalchemy import select
 
-from lpa import operasi
+from klien import operasi
 from lpa.contoh_aplikasi import ContohAplikasi
 from lpa.demo import kode_dari_surel, pejabat_memutus, tunggu_arsip
 from store import db, repo

@@ -17,7 +17,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    from lpa.settings import get_settings
+    from settings import get_settings
     from store import db
 
     # db.engine: a bare postgresql:// URL means psycopg 3, as everywhere else in lpa.

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from domain.sla import persen_terpakai
 from domain.sop import Peran
 from domain.tiket import HasilTiket, Keputusan, StatusTiket
-from lpa.settings import Settings
+from settings import Settings
 from store import db, repo
 from store.models import AuditEvent, StepRecord, Ticket
 
@@ -123,7 +123,7 @@ def _jalankan_intake(parameters: dict[str, Any], key: str, timeout: float) -> di
     the intake run with the idempotency key (the same key returns the run it made), then
     its state every :data:`POLL_INTAKE` seconds until final or ``timeout``. The flow run,
     as the API returns it."""
-    from lpa.lingkungan import KlienPrefect
+    from klien.lingkungan import KlienPrefect
 
     with KlienPrefect() as api:
         jawab = api.minta("GET", f"deployments/name/{INTAKE}")
@@ -331,7 +331,7 @@ def _lanjutkan_run(flow_run_id: str, run_input: dict[str, Any]) -> str:
     """
     import json
 
-    from lpa.lingkungan import KlienPrefect
+    from klien.lingkungan import KlienPrefect
 
     # Prefect's REST API directly: its client would cost `lpa decide` a second of imports.
     with KlienPrefect() as api:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.calendar import BusinessCalendar
+if TYPE_CHECKING:  # settings sit below every layer: domain/ is imported only when used
+    from domain.calendar import BusinessCalendar
 
 
 class Settings(BaseSettings):
@@ -147,6 +148,8 @@ class Settings(BaseSettings):
         return self.database_url_migrasi or self.store_url
 
     def calendar(self) -> BusinessCalendar:
+        from domain.calendar import BusinessCalendar
+
         return BusinessCalendar(
             open=self.jam_buka,
             close=self.jam_tutup,

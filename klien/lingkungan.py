@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from lpa.settings import Settings
+from settings import Settings
 
 TANPA_TELEMETRI: dict[str, str] = {
     # Prefect's client analytics (DO_NOT_TRACK is the standard switch it honours) and the
