@@ -117,7 +117,8 @@ async def _jalankan(tiket: t.TiketSnapshot, langkah: LangkahSOP, step_id: int,
         hasil = HasilTiket.DITOLAK if ditolak(tiket.catatan) else HasilTiket.DISETUJUI
         t.tutup_tiket(tiket.nomor, hasil)
         path = buat_laporan(tiket.nomor)
-        t.selesaikan_langkah(tiket.nomor, step_id, catatan=f"Laporan: {path}")
+        t.selesaikan_langkah(tiket.nomor, step_id, catatan="Laporan kerja dibuat",
+                              laporan=path)
     elif kode == "arsip":
         # the final report (both steps, agenda number) is rendered and hashed in here
         hasil = "ditolak" if ditolak(tiket.catatan) else "selesai"

@@ -69,6 +69,8 @@ class StepRecord(Base):
     flow_run_id: Mapped[str | None] = mapped_column(String(64))
     code_hash: Mapped[str | None] = mapped_column(String(200))
     """Hash of the one-time decision code issued to the assignee; never the code itself."""
+    report_path: Mapped[str | None] = mapped_column(String(500))
+    """The working report (HTML) this step rendered: step 6 only, None elsewhere (0006)."""
 
     ticket: Mapped[Ticket] = relationship(back_populates="steps")
 

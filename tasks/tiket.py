@@ -266,13 +266,16 @@ def catat_keputusan(
 
 @task(name="selesaikan-langkah", task_run_name="selesai-{step_id}")
 def selesaikan_langkah(nomor: str, step_id: int, catatan: str | None = None,
-                       keputusan: str | None = None) -> None:
+                       keputusan: str | None = None, laporan: str | None = None) -> None:
+    """Finish a step; ``laporan`` is the path of the report it rendered (step 6)."""
     with db.session_scope(_url()) as session:
         ticket = repo.get_ticket(session, nomor)
         step = session.get(StepRecord, step_id)
         assert step is not None and step.ticket_id == ticket.id
         at = now()
         repo.finish_step(session, step, at, decision=keputusan, note=catatan)
+        if laporan is not None:
+            step.report_path = laporan
         repo.audit(session, "langkah_selesai", ticket=ticket, at=at, step_id=step_id,
                    langkah=step.code)
 
