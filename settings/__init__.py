@@ -124,6 +124,25 @@ class Settings(BaseSettings):
                     "that import them again (deployments/serve.py).",
     )
 
+    portal_host: str = Field(
+        default="127.0.0.1", description="Address the portal (lpa up) listens on.")
+    portal_port: int = Field(default=8080, ge=1, le=65535,
+                             description="Port the portal (lpa up) listens on.")
+    portal_url: str = Field(
+        default="http://127.0.0.1:8080",
+        description="The portal's public base URL, used in mailed links (tracking, decisions).")
+    portal_kunci: SecretStr | None = Field(
+        default=None,
+        description="Key that signs the portal's form tokens (CSRF); unset means a key file "
+                    "in data_dir (kunci.portal), created on first use.")
+    unggah_maks_mb: float = Field(
+        default=10.0, gt=0, le=100,
+        description="Largest attachment (PDF, DOCX, ODT) the portal accepts, in MB.")
+    portal_batas_kirim: str = Field(
+        default="20/minute",
+        description="Rate limit of submissions per client address (portal forms and API), "
+                    "as the limits library writes it (e.g. 20/minute).")
+
     @property
     def key_file(self) -> Path:
         return self.data_dir / "kunci.fernet"
