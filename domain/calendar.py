@@ -53,6 +53,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -98,6 +99,16 @@ def _wajib_timedelta(duration: timedelta) -> timedelta:
     return duration
 
 
+class PengaturanKalender(Protocol):
+    """The calendar's part of the settings (``settings.Settings`` has these fields); named
+    here so the calendar is built in domain/ and the settings import nothing of ours."""
+
+    jam_buka: time
+    jam_tutup: time
+    hari_kerja: Iterable[int]
+    libur_tambahan: Iterable[date]
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """Service hours on working days; see the module docstring for the exact rules.
@@ -129,6 +140,16 @@ class BusinessCalendar:
             raise ValueError("Paling sedikit satu hari kerja dalam seminggu")
         if not all(isinstance(h, int) and 0 <= h <= 6 for h in self.workdays):
             raise ValueError("Hari kerja ditulis 0-6 (Senin = 0, Minggu = 6)")
+
+    @classmethod
+    def dari_pengaturan(cls, pengaturan: PengaturanKalender) -> BusinessCalendar:
+        """The service's calendar as configured (hours, working weekdays, extra holidays)."""
+        return cls(
+            open=pengaturan.jam_buka,
+            close=pengaturan.jam_tutup,
+            workdays=frozenset(pengaturan.hari_kerja),
+            extra_holidays=frozenset(pengaturan.libur_tambahan),
+        )
 
     # -- days ------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from prefect import flow, get_run_logger
 
+from domain.calendar import BusinessCalendar
 from settings import get_settings
 from tasks.detak import DEPLOYMENT_LAYANAN, catat_detak, cek_aplikasi_produksi, periksa_layanan
 
@@ -22,7 +23,7 @@ async def detak_layanan(deployments: list[str] | None = None) -> dict[str, objec
     """One beat; returns what was recorded (``dicatat`` False outside service hours)."""
     logger = get_run_logger()
     now = datetime.now(UTC)
-    if not get_settings().calendar().is_open(now):
+    if not BusinessCalendar.dari_pengaturan(get_settings()).is_open(now):
         return {"dicatat": False}
     hasil = await periksa_layanan(tuple(deployments or DEPLOYMENT_LAYANAN))
     catat_detak(hasil, now)

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from sqlalchemy import select
 
+from domain.calendar import BusinessCalendar
 from domain.sla import persen_terpakai
 from domain.sop import Peran
 from domain.tiket import HasilTiket, Keputusan, StatusTiket
@@ -255,7 +256,7 @@ def tiket_terbuka(settings: Settings, *, instansi: str | None = None,
     mutu baku used (business time, as the SLA watch counts it); soonest due first."""
     nip = _nip(nip)
     sekarang = sekarang or datetime.now(UTC)
-    calendar = settings.calendar()
+    calendar = BusinessCalendar.dari_pengaturan(settings)
     db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
         rows = repo.open_tickets(session, agency=instansi, request_type=jenis,

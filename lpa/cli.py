@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from domain.calendar import WIB, add_business_time, parse_business_duration
+from domain.calendar import WIB, BusinessCalendar, add_business_time, parse_business_duration
 from domain.sop import JenisLayanan
 from klien import lingkungan
 from lpa import bahasa_cli, galat
@@ -98,7 +98,7 @@ def due(
         raise _fail(f"--start: {start!r} bukan waktu ISO 8601 yang sah") from None
     try:
         durasi = parse_business_duration(duration)
-        hasil = add_business_time(mulai, durasi, get_settings().calendar())
+        hasil = add_business_time(mulai, durasi, BusinessCalendar.dari_pengaturan(get_settings()))
     except ValueError as exc:
         raise _fail(f"{exc}") from None
     typer.echo(hasil.astimezone(WIB).isoformat())

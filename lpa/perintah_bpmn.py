@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from domain.calendar import BusinessCalendar
 from settings import get_settings
 
 BERKAS_BPMN, BERKAS_SVG = "sop.bpmn", "sop.svg"
@@ -24,7 +25,7 @@ def bpmn(
     from domain.bpmn import bpmn_xml, diagram_sop
     from domain.bpmn_svg import svg
 
-    diagram = diagram_sop(get_settings().calendar())
+    diagram = diagram_sop(BusinessCalendar.dari_pengaturan(get_settings()))
     try:
         out.mkdir(parents=True, exist_ok=True)
         (out / BERKAS_BPMN).write_text(bpmn_xml(diagram), encoding="utf-8")

@@ -1,7 +1,9 @@
 """One settings object for the whole system (environment prefix ``LPA_``).
 
 Every module that needs configuration asks :func:`get_settings`; nothing else reads
-``os.environ`` for our own options.
+``os.environ`` for our own options. The bottom layer: it imports nothing of ours (the
+service's calendar is built from these fields in domain/:
+``BusinessCalendar.dari_pengaturan(settings)``).
 """
 
 from __future__ import annotations
@@ -9,13 +11,10 @@ from __future__ import annotations
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-if TYPE_CHECKING:  # settings sit below every layer: domain/ is imported only when used
-    from domain.calendar import BusinessCalendar
 
 
 class Settings(BaseSettings):
@@ -165,16 +164,6 @@ class Settings(BaseSettings):
     def migration_url(self) -> str:
         """Where migrations and grants run: the owner's URL, else the store's."""
         return self.database_url_migrasi or self.store_url
-
-    def calendar(self) -> BusinessCalendar:
-        from domain.calendar import BusinessCalendar
-
-        return BusinessCalendar(
-            open=self.jam_buka,
-            close=self.jam_tutup,
-            workdays=frozenset(self.hari_kerja),
-            extra_holidays=frozenset(self.libur_tambahan),
-        )
 
 
 @lru_cache(maxsize=1)

@@ -20,7 +20,7 @@ from prefect.cache_policies import NONE
 from sqlalchemy import or_, select
 
 from domain import evaluasi as ev
-from domain.calendar import WIB
+from domain.calendar import WIB, BusinessCalendar
 from domain.grafik import batang_horizontal
 from domain.kelaikan import TargetUji
 from domain.ketersediaan import JANJI_KETERSEDIAAN, hitung_ketersediaan
@@ -108,7 +108,7 @@ def tandai_produksi(nomor: str, url: str | None = None, aktif: bool = True) -> d
 @task(name="kumpulkan-prosedur", cache_policy=NONE)
 def kumpulkan_prosedur(p: ev.Periode) -> dict[str, Any]:
     settings = get_settings()
-    cal = settings.calendar()
+    cal = BusinessCalendar.dari_pengaturan(settings)
     with db.session_scope(settings.store_url) as session:
         rows = session.execute(
             select(StepRecord, Ticket).join(Ticket, StepRecord.ticket_id == Ticket.id)
@@ -200,7 +200,7 @@ def simpan_uji_ulang(app: dict[str, Any], periode_label: str, mulai: datetime,
 async def hitung_ketersediaan_periode(p: ev.Periode) -> dict[str, Any]:
     """The service's measured availability, and each production app's (probes, now)."""
     settings = get_settings()
-    cal = settings.calendar()
+    cal = BusinessCalendar.dari_pengaturan(settings)
     sampai = min(p.selesai, datetime.now(UTC))
     with db.session_scope(settings.store_url) as session:
         detak = session.execute(select(ServiceHeartbeat.at, ServiceHeartbeat.answered).where(

@@ -20,7 +20,7 @@ from prefect.cache_policies import NONE
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from domain.calendar import WIB
+from domain.calendar import WIB, BusinessCalendar
 from domain.pesan import pesan_eskalasi
 from domain.pesan_sla import pesan_peringatan_sla
 from domain.roster import Pejabat
@@ -88,7 +88,7 @@ def klaim_peringatan(sekarang: datetime) -> HasilKlaim:
     sent; the others are recorded as passed (``notify`` False) so they never go out late.
     """
     settings = get_settings()
-    calendar = settings.calendar()
+    calendar = BusinessCalendar.dari_pengaturan(settings)
     hasil = HasilKlaim()
     with db.session_scope(settings.store_url) as session:
         rows = session.execute(

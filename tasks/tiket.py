@@ -13,6 +13,7 @@ from prefect import task
 from sqlalchemy import select
 
 from domain.alur import CatatanLangkah
+from domain.calendar import BusinessCalendar
 from domain.sop import JenisLayanan, LangkahSOP, Peran, timeout_detik
 from domain.tiket import HasilTiket, StatusTiket
 from settings import get_settings
@@ -133,7 +134,7 @@ def buka_tiket(
             application_name=nama_aplikasi,
             agency=instansi,
             received_at=diterima,
-            calendar=settings.calendar(),
+            calendar=BusinessCalendar.dari_pengaturan(settings),
             idempotency_key=idempotency_key,
             budget_factor=settings.mutu_baku_faktor,
         )
@@ -172,7 +173,7 @@ def mulai_langkah(
         ticket = repo.get_ticket(session, nomor)
         at = now()
         step = repo.start_step(
-            session, ticket, langkah, at, settings.calendar(),
+            session, ticket, langkah, at, BusinessCalendar.dari_pengaturan(settings),
             assignee_nip=petugas[0] if petugas else None,
             assignee_name=petugas[1] if petugas else None,
             flow_run_id=flow_run_id,

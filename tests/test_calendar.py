@@ -408,3 +408,16 @@ def test_format_duration() -> None:
     assert format_business_duration(timedelta(seconds=29)) == "0 menit"
     assert format_business_duration(timedelta(seconds=30)) == "1 menit"  # rounded half up
     assert format_business_duration(-timedelta(minutes=90)) == "-1 jam 30 menit"
+
+
+def test_calendar_from_the_settings() -> None:
+    # Built in domain/ from the settings' fields (the settings import nothing of ours).
+    from settings import Settings
+
+    pengaturan = Settings(jam_buka=time(7, 30), jam_tutup=time(15, 0), hari_kerja={0, 1, 2, 3},
+                          libur_tambahan={date(2026, 12, 2)})
+    cal = BusinessCalendar.dari_pengaturan(pengaturan)
+    assert cal == BusinessCalendar(open=time(7, 30), close=time(15, 0),
+                                   workdays=frozenset({0, 1, 2, 3}),
+                                   extra_holidays=frozenset({date(2026, 12, 2)}))
+    assert BusinessCalendar.dari_pengaturan(Settings()) == BusinessCalendar()

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from domain.calendar import BusinessCalendar
 from domain.sop import JenisLayanan, langkah
 from domain.tiket import HasilTiket
 from settings import Settings, get_settings
@@ -28,6 +29,7 @@ from tasks.notifikasi import baca_kotak_keluar
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+_kal = BusinessCalendar.dari_pengaturan
 KADIS = ("197203151998031002", "Drs. Hendra Saputra, M.Si.")
 PJ = ["fitriani@bkd.babelprov.go.id", "yoga.saputra@babelprov.go.id"]
 
@@ -54,8 +56,8 @@ def tiket_diarsipkan(settings: Settings, *, ditolak: bool, pdf: bool = True) -> 
     with db.session_scope(settings.store_url) as s:
         ticket, _ = repo.open_ticket(
             s, request_type=JenisLayanan.VA, form=_form(), application_name="SIPP",
-            agency="BKD", received_at=T0, calendar=settings.calendar(), opened_at=T0)
-        step = repo.start_step(s, ticket, langkah("disposisi_kadis"), T0, settings.calendar(),
+            agency="BKD", received_at=T0, calendar=_kal(settings), opened_at=T0)
+        step = repo.start_step(s, ticket, langkah("disposisi_kadis"), T0, _kal(settings),
                                assignee_nip=KADIS[0], assignee_name=KADIS[1])
         repo.finish_step(s, step, T0 + timedelta(minutes=5),
                          decision="tolak" if ditolak else "setuju",
@@ -139,12 +141,12 @@ def test_the_return_mail_names_the_official_and_the_step(pengaturan: Settings,
     with db.session_scope(pengaturan.store_url) as s:
         ticket, _ = repo.open_ticket(
             s, request_type=JenisLayanan.VA, form=_form(), application_name="SIPP",
-            agency="BKD", received_at=T0, calendar=pengaturan.calendar(), opened_at=T0)
+            agency="BKD", received_at=T0, calendar=_kal(pengaturan), opened_at=T0)
         step = repo.start_step(s, ticket, langkah("disposisi_kadis"), T0,
-                               pengaturan.calendar(), assignee_nip=KADIS[0],
+                               _kal(pengaturan), assignee_nip=KADIS[0],
                                assignee_name=KADIS[1])
         repo.finish_step(s, step, T0, decision="kembalikan", note="Lampirkan surat.")
-        kembali = repo.start_step(s, ticket, LANGKAH_KELENGKAPAN, T0, pengaturan.calendar(),
+        kembali = repo.start_step(s, ticket, LANGKAH_KELENGKAPAN, T0, _kal(pengaturan),
                                   clock_stopped=True)
         nomor, kembali_id = ticket.number, kembali.id
     monkeypatch.setattr(pejabat, "simpan_hash_kode", lambda *a: None)

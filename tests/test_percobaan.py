@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from domain.calendar import BusinessCalendar
 from domain.kode import hash_kode
 from domain.pemulihan import MAKS_PEMULIHAN, dipulihkan_otomatis, pesan_run_berhenti
 from domain.percobaan import (
@@ -42,6 +43,7 @@ from tasks.notifikasi import baca_kotak_keluar
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+_kal = BusinessCalendar.dari_pengaturan
 MAKS, DURASI = 5, timedelta(minutes=15)
 K, N = Penolakan.KODE_SALAH, Penolakan.NIP_SALAH
 
@@ -250,9 +252,9 @@ def tiket_menunggu(settings: Settings, kode_langkah: str = "disposisi_kabid",
         ticket, _ = repo.open_ticket(
             s, request_type=JenisLayanan.VA, form={"nama_aplikasi": "Uji Kunci"},
             application_name="Uji Kunci", agency="Dinas Uji", received_at=T0,
-            calendar=settings.calendar(), opened_at=T0)
+            calendar=_kal(settings), opened_at=T0)
         pejabat = roster.pemegang(sop.pelaksana, ticket.number)
-        record = repo.start_step(s, ticket, sop, T0, settings.calendar(),
+        record = repo.start_step(s, ticket, sop, T0, _kal(settings),
                                  assignee_nip=pejabat.nip, assignee_name=pejabat.nama)
         record.code_hash = hash_kode(kode)
         catat_kode_terbit(s, record)
@@ -334,7 +336,7 @@ def test_a_used_code_answers_used_and_is_not_tried_on_the_next_step(
         roster = Roster.from_yaml_text(pengaturan.roster_file.read_text(encoding="utf-8"))
         kabid = roster.pemegang(langkah("disposisi_kabid").pelaksana, nomor)
         step3 = repo.start_step(s, ticket, langkah("disposisi_kabid"), T0,
-                                pengaturan.calendar(), assignee_nip=kabid.nip,
+                                _kal(pengaturan), assignee_nip=kabid.nip,
                                 assignee_name=kabid.nama)
         step3.code_hash = hash_kode("BBBB-3333")
         step3_id = step3.id

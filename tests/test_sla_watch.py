@@ -262,7 +262,7 @@ def test_heartbeat_records_what_answered(lingkungan: str, monkeypatch: pytest.Mo
     monkeypatch.setenv("LPA_HARI_KERJA", "[]")
     get_settings.cache_clear()
     with pytest.raises(ValueError):
-        get_settings().calendar()
+        BusinessCalendar.dari_pengaturan(get_settings())
     monkeypatch.setenv("LPA_HARI_KERJA", "[0,1,2,3,4,5,6]")
     monkeypatch.setenv("LPA_JAM_BUKA", "00:00:00")
     monkeypatch.setenv("LPA_JAM_TUTUP", "00:00:00")

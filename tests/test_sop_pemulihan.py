@@ -24,6 +24,7 @@ from sop_bantu import (
 )
 from sqlalchemy import select
 
+from domain.calendar import BusinessCalendar
 from klien import operasi
 from lpa.contoh_aplikasi import ContohAplikasi
 from lpa.demo import kode_dari_surel, pejabat_memutus, tunggu_arsip
@@ -171,7 +172,7 @@ def test_a_ticket_whose_intake_died_before_its_run_gets_one(stack: Stack) -> Non
         ticket, _ = repo.open_ticket(
             s, request_type=JenisLayanan.VA, form=valid.model_dump(mode="json"),
             application_name="Yatim", agency="Dinas Uji", received_at=dibuka,
-            calendar=stack.settings.calendar(), opened_at=dibuka,
+            calendar=BusinessCalendar.dari_pengaturan(stack.settings), opened_at=dibuka,
             budget_factor=FAKTOR)
         nomor = ticket.number
     [hasil] = [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor]
