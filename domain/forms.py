@@ -549,3 +549,64 @@ def sidik_formulir(data: dict[str, Any]) -> str:
         salinan["akun_uji"] = {"username": akun.get("username")}
     kanonik = json.dumps(salinan, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(kanonik.encode()).hexdigest()
+
+
+# --- What a ticket keeps -----------------------------------------------------------------
+# The ticket's stored form (``ticket.form``, JSON) is the validated form without the test
+# account's password, which is kept apart, encrypted (``store/secrets.py``). Reading it back
+# gives the typed model again: :func:`baca_formulir`.
+
+
+class AkunUjiTersimpan(_Formulir):
+    """Akun uji sebagaimana disimpan pada tiket: nama pengguna saja."""
+
+    model_config = ConfigDict(title="Akun uji")
+
+    username: TeksSatuBaris = _teks("Nama pengguna", "Nama pengguna akun uji aplikasi.",
+                                    MAKS_NAMA)
+
+
+class PermohonanUjiKelayakanTersimpan(PermohonanUjiKelayakan):
+    """Formulir Layanan Uji Kelayakan Aplikasi sebagaimana disimpan pada tiket."""
+
+    model_config = ConfigDict(title="Formulir Layanan Uji Kelayakan Aplikasi")
+
+    akun_uji: AkunUjiTersimpan = Field(  # type: ignore[assignment]
+        title="Akun uji",
+        description="Nama pengguna akun uji; kata sandinya disimpan terpisah, terenkripsi.")
+
+
+PermohonanTersimpan = PermohonanPembangunan | PermohonanUjiKelayakanTersimpan | PermohonanVA
+"""A ticket's form as the ticket keeps it: typed, with no secret in it."""
+
+FORM_TERSIMPAN_BY_JENIS: dict[str, type[PermohonanPembangunan
+                                        | PermohonanUjiKelayakanTersimpan | PermohonanVA]] = {
+    "pembangunan": PermohonanPembangunan,
+    "uji-kelayakan": PermohonanUjiKelayakanTersimpan,
+    "va": PermohonanVA,
+}
+
+
+def untuk_disimpan(form: Permohonan | PermohonanRun) -> PermohonanTersimpan:
+    """The form as a ticket keeps it: the test account reduced to its username."""
+    if isinstance(form, PermohonanUjiKelayakan):
+        data = form.model_dump(exclude={"akun_uji"})
+        return PermohonanUjiKelayakanTersimpan(
+            **data, akun_uji=AkunUjiTersimpan(username=form.akun_uji.username))
+    return form
+
+
+def baca_formulir(jenis: str, data: dict[str, Any]) -> PermohonanTersimpan:
+    """The typed form of a ticket of type ``jenis`` from its stored JSON (``ticket.form``).
+
+    The stored JSON is what :func:`untuk_disimpan` gave, dumped once; validating it again
+    gives the same model (a form that no longer validates raises pydantic's error).
+    """
+    return FORM_TERSIMPAN_BY_JENIS[str(getattr(jenis, "value", jenis))].model_validate(data)
+
+
+def alamat_penanggung_jawab(form: Permohonan | PermohonanTersimpan) -> tuple[str, ...]:
+    """The addresses of both penanggung jawab of a form, without repeats: where a return
+    for completion and the outcome of the service go."""
+    alamat = (form.penanggung_jawab_struktural.email, form.penanggung_jawab_teknis.email)
+    return tuple(dict.fromkeys(a for a in alamat if a))

@@ -5,11 +5,15 @@ The templates in ``templates/`` format it; nothing else decides what goes into a
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
+
+from domain.forms import FORM_TERSIMPAN_BY_JENIS
 from domain.kelaikan import (
     CEK,
     LABEL_SEBAB,
@@ -19,6 +23,63 @@ from domain.kelaikan import (
     sebab_tidak_diuji,
     tindakan_pemohon,
 )
+from domain.sop import JenisLayanan
+
+# --- the form, labelled by its own titles ------------------------------------------------
+
+IDENTITAS: tuple[str, ...] = ("pemohon", "penanggung_jawab_struktural",
+                              "penanggung_jawab_teknis")
+"""The identity blocks of every form, shown first and in this order."""
+
+
+def kelas_formulir(jenis: JenisLayanan | str | None) -> type[BaseModel] | None:
+    """The model a ticket of ``jenis`` keeps its form as (None for an unknown type)."""
+    return FORM_TERSIMPAN_BY_JENIS.get(str(getattr(jenis, "value", jenis)))
+
+
+def _model_isian(kelas: type[BaseModel] | None, kunci: str) -> type[BaseModel] | None:
+    """The model field ``kunci`` of ``kelas`` holds (``X`` or ``X | None``), else None."""
+    info = kelas.model_fields.get(kunci) if kelas is not None else None
+    if info is None:
+        return None
+    for calon in (info.annotation, *typing.get_args(info.annotation)):
+        if isinstance(calon, type) and issubclass(calon, BaseModel):
+            return calon
+    return None
+
+
+def judul_isian(kelas: type[BaseModel] | None, kunci: str) -> str:
+    """The title the form gives field ``kunci`` (``Field(title=...)``, the one description
+    of the forms); a key the form does not have (a form stored under older rules) reads as
+    its words."""
+    info = kelas.model_fields.get(kunci) if kelas is not None else None
+    if info is not None and info.title:
+        return info.title
+    teks = str(kunci).replace("_", " ").strip()
+    return teks[:1].upper() + teks[1:]
+
+
+def berlabel(kelas: type[BaseModel] | None, nilai: Any) -> Any:
+    """A stored form value with every key replaced by its field's title, nested models
+    included (``penanggung_jawab_teknis.email`` → "Penanggung jawab teknis" /
+    "Alamat surat elektronik")."""
+    if isinstance(nilai, Mapping):
+        return {judul_isian(kelas, k): berlabel(_model_isian(kelas, k), v)
+                for k, v in nilai.items()}
+    if isinstance(nilai, list | tuple):
+        return [berlabel(kelas, v) for v in nilai]
+    return nilai
+
+
+def formulir_berlabel(jenis: JenisLayanan | str | None, formulir: Mapping[str, Any],
+                      ) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
+    """The stored form as a report shows it: the identity blocks (title, labelled value)
+    first, in :data:`IDENTITAS` order, then the rest, labelled."""
+    kelas = kelas_formulir(jenis)
+    sisa = dict(formulir)
+    identitas = [(judul_isian(kelas, k), berlabel(_model_isian(kelas, k), sisa.pop(k)))
+                 for k in IDENTITAS if k in sisa]
+    return identitas, berlabel(kelas, sisa)
 
 
 @dataclass(frozen=True)
@@ -77,6 +138,11 @@ class LaporanTiket:
     """The agenda-book number: set only in the final report rendered at step 7."""
     diarsipkan: datetime | None = None
     """When the ticket was written in the agenda book (the final report only)."""
+
+    @property
+    def jenis_layanan(self) -> JenisLayanan | None:
+        """The request type whose label :attr:`jenis` is."""
+        return next((j for j in JenisLayanan if j.label == self.jenis), None)
 
     @property
     def tindak_lanjut(self) -> list[str]:

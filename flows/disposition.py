@@ -25,6 +25,7 @@ from prefect.input import RunInput
 from pydantic import Field
 
 from domain.calendar import WIB
+from domain.forms import alamat_penanggung_jawab
 from domain.pesan import format_waktu_wib
 from domain.sop import LangkahSOP, Peran
 from domain.teks import md_aman
@@ -184,15 +185,12 @@ def _alamat(langkah: LangkahSOP, rekaman: t.LangkahTersimpan,
 def petugas_langkah(tiket: t.TiketSnapshot, langkah: LangkahSOP) -> tuple[str, str, str]:
     """(NIP, name, e-mail) of whoever must act on ``langkah`` for this ticket now."""
     if langkah.pelaksana is Peran.OPD:
-        pemohon = tiket.formulir["pemohon"]
-        return pemohon["nip"], pemohon["nama"], ""
+        pemohon = tiket.permohonan.pemohon
+        return pemohon.nip, pemohon.nama, ""
     pejabat = pemegang(langkah.pelaksana, tiket.nomor)
     return pejabat.nip, pejabat.nama, pejabat.email
 
 
 def penerima_pemohon(tiket: t.TiketSnapshot) -> tuple[str, ...]:
     """Where a return for completion is sent: both penanggung jawab of the form."""
-    f = tiket.formulir
-    alamat = [f.get("penanggung_jawab_struktural", {}).get("email"),
-              f.get("penanggung_jawab_teknis", {}).get("email")]
-    return tuple(dict.fromkeys(a for a in alamat if a))
+    return alamat_penanggung_jawab(tiket.permohonan)

@@ -23,14 +23,17 @@ from prefect.states import Completed, State
 from pydantic import BaseModel, Field
 
 from domain.errors import validasi
-from domain.forms import PermohonanRun, PermohonanUjiKelayakanTitipan, detect_jenis
-from domain.pemulihan import kunci_run_tiket
+from domain.forms import (
+    PermohonanRun,
+    PermohonanUjiKelayakanTitipan,
+    detect_jenis,
+    untuk_disimpan,
+)
+from domain.pemulihan import PROSES_TIKET, kunci_run_tiket
 from domain.sop import JenisLayanan
 from domain.teks import md_aman
 from store.secrets import TitipanTidakAda
 from tasks.tiket import buka_tiket
-
-PROSES_TIKET = "proses-tiket/proses-tiket"
 
 
 class HasilIntake(BaseModel):
@@ -83,14 +86,12 @@ async def intake(
     run = get_run_context().flow_run
     key = run.idempotency_key if run is not None else None
     titipan = None
-    formulir = form.model_dump(mode="json")
     if isinstance(form, PermohonanUjiKelayakanTitipan):
         titipan = (form.akun_uji.username, form.akun_uji.rahasia)
-        formulir["akun_uji"] = {"username": form.akun_uji.username}
     instansi = form.penanggung_jawab_struktural.unit_kerja
     try:
         nomor, dibuat = buka_tiket(
-            jenis_layanan, formulir, form.nama_aplikasi, instansi,
+            jenis_layanan, untuk_disimpan(form), form.nama_aplikasi, instansi,
             diterima or datetime.now(UTC), key, titipan,
         )
     except TitipanTidakAda:

@@ -68,9 +68,9 @@ async def proses_tiket(nomor_tiket: str) -> str:
 def _mulai(tiket: t.TiketSnapshot, langkah: LangkahSOP, flow_run_id: str) -> int:
     if langkah is LANGKAH_KELENGKAPAN:
         pengembali = [s for s in tiket.langkah if s.decision == Keputusan.KEMBALIKAN][-1]
-        pemohon = tiket.formulir["pemohon"]
+        pemohon = tiket.permohonan.pemohon
         return t.mulai_langkah(tiket.nomor, langkah, flow_run_id,
-                               petugas=(pemohon["nip"], pemohon["nama"]),
+                               petugas=(pemohon.nip, pemohon.nama),
                                jam_berhenti=True, step_no=pengembali.step_no)
     petugas = None
     if langkah.menunggu_orang:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import get_run_logger, tags
 
-from domain.forms import UjiBeban
+from domain.forms import PermohonanPembangunan, PermohonanUjiKelayakan, PermohonanVA
 from domain.kelaikan import LaporanKelaikan, TargetUji
 from domain.skpl import periksa_skpl
 from domain.sop import timeout_detik
@@ -30,7 +30,8 @@ def pemeriksaan_skpl(tiket: t.TiketSnapshot) -> str:
     The catalog prescribes the outline of a "Spesifikasi Kebutuhan Aplikasi"; the officer
     sees which sections are missing before writing the recommendation.
     """
-    teks = tiket.formulir.get("dokumen_spesifikasi")
+    form = tiket.permohonan
+    teks = form.dokumen_spesifikasi if isinstance(form, PermohonanPembangunan) else None
     if not teks:
         return ("**Pemeriksaan otomatis SKPL:** tidak ada dokumen Spesifikasi Kebutuhan "
                 "Aplikasi yang dilampirkan.")
@@ -41,20 +42,24 @@ def pemeriksaan_skpl(tiket: t.TiketSnapshot) -> str:
 def target_dari_formulir(tiket: t.TiketSnapshot) -> TargetUji:
     """The test target named in the approved request, and nothing else: the feasibility
     form's URL and optional database host and port, or the VA form's addresses."""
-    form = tiket.formulir
+    form = tiket.permohonan
     akun = t.akun_uji(tiket.nomor)
-    if "url_aplikasi" in form:
-        url = form["url_aplikasi"]
-    else:
-        host = form["ip_aplikasi"]
+    port = network = None
+    if isinstance(form, PermohonanUjiKelayakan):
+        url, port = str(form.url_aplikasi), form.port_database
+    elif isinstance(form, PermohonanVA):
+        host = form.ip_aplikasi
         url = f"http://[{host}]/" if ":" in host else f"http://{host}/"
+        network = form.ip_jaringan
+    else:
+        raise ValueError(f"Tiket {tiket.nomor} ({tiket.jenis.label}) tidak memuat target uji")
     return TargetUji(
         url=url,
         username=akun[0] if akun else None,
         password=akun[1] if akun else None,
-        db_host=form.get("ip_database"),
-        db_port=form.get("port_database"),
-        network=form.get("ip_jaringan"),
+        db_host=form.ip_database,
+        db_port=port,
+        network=network,
     )
 
 
@@ -62,11 +67,10 @@ async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
     logger = get_run_logger()
     settings = get_settings()
     batas = timeout_detik("uji_kelaikan") * settings.mutu_baku_faktor
-    jenis_uji = tiket.formulir.get("jenis_pengujian", ["uji_kerentanan"])
+    form = tiket.permohonan
     target = target_dari_formulir(tiket)
-    stress = "stress_test" in jenis_uji
-    beban = UjiBeban.model_validate(tiket.formulir["uji_beban"]) if (
-        stress and tiket.formulir.get("uji_beban")) else None
+    stress = isinstance(form, PermohonanUjiKelayakan) and "stress_test" in form.jenis_pengujian
+    beban = form.uji_beban if isinstance(form, PermohonanUjiKelayakan) and stress else None
     opsi_beban = {"durasi_maks": settings.uji_beban_durasi_maks,
                   "p95_ms": settings.uji_beban_p95_ms}
     if stress:

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain.kelaikan import nama_kategori
-from domain.laporan import BarisLangkah, LaporanTiket, tidak_dijalankan
+from domain.laporan import BarisLangkah, LaporanTiket, formulir_berlabel, tidak_dijalankan
 from domain.teks import md_aman
 from tasks.laporan_kelaikan import id_cek
 
@@ -45,83 +45,6 @@ _BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", 
 # slips into a form must still never be printed.
 _KUNCI_RAHASIA = ("password", "passwd", "kata_sandi", "katasandi", "sandi", "secret",
                   "rahasia", "token")
-
-IDENTITAS = (
-    ("pemohon", "Pemohon"),
-    ("penanggung_jawab_struktural", "Penanggung Jawab Struktural"),
-    ("penanggung_jawab_teknis", "Penanggung Jawab Teknis"),
-)
-"""The identity blocks of every form, shown first and in this order."""
-
-LABEL_KUNCI: dict[str, str] = {
-    "nama_aplikasi": "Nama aplikasi",
-    "jenis_pengujian": "Jenis pengujian",
-    "jenis_pembangunan": "Jenis pembangunan",
-    "jenis": "Jenis",
-    "deskripsi": "Deskripsi",
-    "platform": "Platform",
-    "bahasa": "Bahasa",
-    "bahasa_program": "Bahasa pemrograman",
-    "bahasa_pemrograman": "Bahasa pemrograman",
-    "program": "Program",
-    "dbms": "DBMS",
-    "engine": "Engine",
-    "engine_aplikasi": "Engine aplikasi",
-    "estimasi_pengerjaan": "Estimasi pengerjaan",
-    "estimasi_hari_kerja": "Estimasi pengerjaan (hari kerja)",
-    "url": "URL",
-    "url_aplikasi": "URL aplikasi",
-    "ip_aplikasi": "IP aplikasi",
-    "ip_database": "IP database",
-    "port_database": "Port database",
-    "ip_jaringan": "IP jaringan",
-    "akun_uji": "Akun uji",
-    "username": "Nama pengguna",
-    "nama_pengguna": "Nama pengguna",
-    "password": "Kata sandi",
-    "kata_sandi": "Kata sandi",
-    "nama": "Nama",
-    "nip": "NIP",
-    "jabatan": "Jabatan",
-    "eselon": "Eselon",
-    "pangkat": "Pangkat/golongan",
-    "unit_kerja": "Unit kerja",
-    "instansi": "Instansi",
-    "alamat_kantor": "Alamat kantor",
-    "nomor_telepon": "Nomor telepon",
-    "telepon": "Telepon",
-    "hp": "HP",
-    "telepon_hp": "HP",
-    "internal": "Telepon internal",
-    "telepon_internal": "Telepon internal",
-    "email": "Alamat surat elektronik",
-    "alamat_surat_elektronik": "Alamat surat elektronik",
-    "dokumentasi": "Dokumentasi",
-    "source_code": "Source code / database",
-    "source_code_database": "Source code / database",
-    "manual_instalasi": "Dokumen manual instalasi",
-    "user_manual": "Dokumen manual penggunaan aplikasi (user manual)",
-    "manual_penggunaan": "Dokumen manual penggunaan aplikasi (user manual)",
-    "uat": "Dokumen UAT (User Acceptance Test)",
-    "dokumen_uat": "Dokumen UAT (User Acceptance Test)",
-    "uji_kerentanan": "Uji kerentanan (vulnerability test)",
-    "uji_beban": "Uji beban (stress test)",
-    "stress_test": "Uji beban (stress test)",
-    "estimasi_pengguna_per_hari": "Estimasi maksimum jumlah pengguna per hari",
-    "estimasi_maksimum_pengguna_per_hari": "Estimasi maksimum jumlah pengguna per hari",
-    "jam_efektif_per_hari": "Jumlah jam efektif pengaksesan aplikasi per hari",
-    "jam_efektif": "Jumlah jam efektif pengaksesan aplikasi per hari",
-    "lama_transaksi": "Estimasi lama pengguna bertransaksi",
-    "estimasi_lama_transaksi": "Estimasi lama pengguna bertransaksi",
-    "skenario_pengujian": "Dokumen skenario pengujian",
-    "kelengkapan": "Kelengkapan",
-    "surat_permintaan": "Surat permintaan",
-    "user_requirement": "User requirement",
-    "skpl": "Spesifikasi kebutuhan aplikasi (SKPL)",
-    "spesifikasi_kebutuhan": "Spesifikasi kebutuhan aplikasi (SKPL)",
-    "kanal": "Kanal pengajuan",
-    "catatan": "Catatan",
-}
 
 _LABEL_STATUS_TIKET = {
     "diproses": "Diproses",
@@ -202,15 +125,6 @@ def tanggal_wib(waktu: datetime | None) -> str:
             f"{w.hour:02d}.{w.minute:02d} WIB")
 
 
-def label_kunci(kunci: object) -> str:
-    """Indonesian label of a form key; unknown keys with underscores as spaces."""
-    teks = str(kunci)
-    if teks in LABEL_KUNCI:
-        return LABEL_KUNCI[teks]
-    teks = teks.replace("_", " ").strip()
-    return teks[:1].upper() + teks[1:]
-
-
 def status_langkah(baris: BarisLangkah) -> str:
     """One of TEPAT_WAKTU, TERLAMBAT, BERJALAN, JAM_BERHENTI."""
     lewat = (baris.selesai is not None and baris.jatuh_tempo is not None
@@ -253,10 +167,9 @@ def samarkan(nilai: Any) -> Any:
     return nilai
 
 
-def _siapkan_formulir(formulir: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict]:
-    aman = samarkan(dict(formulir))
-    identitas = [(judul, aman.pop(kunci)) for kunci, judul in IDENTITAS if kunci in aman]
-    return identitas, aman
+def _siapkan_formulir(laporan: LaporanTiket) -> tuple[list[tuple[str, Any]], dict]:
+    """The form masked, then labelled by its own field titles (domain/laporan.py)."""
+    return formulir_berlabel(laporan.jenis_layanan, samarkan(dict(laporan.formulir)))
 
 
 def _siapkan_kelaikan(kelaikan: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -331,7 +244,7 @@ def hasil_layanan(laporan: LaporanTiket,
 
 
 def _konteks(laporan: LaporanTiket) -> dict[str, Any]:
-    identitas, rincian = _siapkan_formulir(laporan.formulir)
+    identitas, rincian = _siapkan_formulir(laporan)
     kelaikan = _siapkan_kelaikan(laporan.kelaikan)
     return {
         "laporan": laporan,
@@ -361,7 +274,6 @@ _ENV = Environment(
 )
 _ENV.filters.update(
     tanggal_wib=tanggal_wib,
-    label=label_kunci,
     status_langkah=status_langkah,
     kelas_status=_KELAS_STATUS.__getitem__,
     keputusan=lambda v: _label_teks(_LABEL_KEPUTUSAN, v),

@@ -17,12 +17,12 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from typing import Any
 
 from prefect import task
 from prefect.cache_policies import NONE
 from sqlalchemy import select
 
+from domain.forms import alamat_penanggung_jawab, baca_formulir
 from domain.pesan import pesan_hasil_layanan
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tiket import HasilTiket, Keputusan
@@ -37,14 +37,6 @@ log = logging.getLogger(__name__)
 TERKIRIM = "hasil_layanan_dikirim"
 LAMPIRAN_MAKS = 15 * 1024 * 1024
 """Reports larger than this are not attached (mail relays refuse big messages)."""
-
-
-def penanggung_jawab(form: dict[str, Any] | None) -> tuple[str, ...]:
-    """The addresses of both penanggung jawab of a request form, without repeats."""
-    form = form or {}
-    alamat = [(form.get(k) or {}).get("email")
-              for k in ("penanggung_jawab_struktural", "penanggung_jawab_teknis")]
-    return tuple(dict.fromkeys(a for a in alamat if a))
 
 
 def _lampiran(path: str | None, sha256_html: str | None) -> Lampiran | None:
@@ -98,7 +90,7 @@ def susun_pesan_hasil(settings: Settings, nomor: str) -> Pesan | None:
     with db.session_scope(settings.store_url) as session:
         ticket = repo.get_ticket(session, nomor)
         entry = ticket.agenda_entry
-        kepada = penanggung_jawab(ticket.form)
+        kepada = alamat_penanggung_jawab(baca_formulir(ticket.request_type, ticket.form))
         if entry is None or not kepada:
             return None
         ditolak = ticket.outcome == HasilTiket.DITOLAK.value

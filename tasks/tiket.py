@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from domain.alur import CatatanLangkah
 from domain.calendar import BusinessCalendar
+from domain.forms import PermohonanTersimpan, baca_formulir
 from domain.sop import JenisLayanan, LangkahSOP, Peran, timeout_detik
 from domain.tiket import HasilTiket, StatusTiket
 from settings import get_settings
@@ -67,7 +68,8 @@ class TiketSnapshot:
     instansi: str
     status: str
     hasil: str | None
-    formulir: dict[str, Any]
+    permohonan: PermohonanTersimpan
+    """The ticket's form, typed (read back from the stored JSON by ``baca_formulir``)."""
     langkah: tuple[LangkahTersimpan, ...]
     diarsipkan: bool
 
@@ -88,7 +90,7 @@ def _snapshot(ticket: Ticket) -> TiketSnapshot:
         instansi=ticket.agency,
         status=ticket.state,
         hasil=ticket.outcome,
-        formulir=ticket.form,
+        permohonan=baca_formulir(ticket.request_type, ticket.form),
         langkah=tuple(
             LangkahTersimpan(
                 id=s.id, kode=s.code, step_no=s.step_no, actor_role=s.actor_role,
@@ -111,7 +113,7 @@ def baca_tiket(nomor: str) -> TiketSnapshot:
 @task(name="buka-tiket", task_run_name="buka-tiket", timeout_seconds=timeout_detik("pengajuan"))
 def buka_tiket(
     jenis: JenisLayanan,
-    formulir: dict[str, Any],
+    formulir: PermohonanTersimpan | dict[str, Any],
     nama_aplikasi: str,
     instansi: str,
     diterima: datetime,
@@ -119,6 +121,9 @@ def buka_tiket(
     titipan: tuple[str, str] | None = None,
 ) -> tuple[str, bool]:
     """Open the ticket and record step 1; keep the test account encrypted beside it.
+
+    ``formulir`` is stored as its JSON dump, once; :func:`baca_tiket` gives it back typed.
+    (A dict is stored as given: the store's own tests open tickets with partial forms.)
 
     ``titipan`` is (username, deposit reference): the password was deposited encrypted by
     the client and is moved to the ticket here without ever being decrypted. A deposit that
@@ -130,7 +135,7 @@ def buka_tiket(
         ticket, created = repo.open_ticket(
             session,
             request_type=jenis,
-            form=formulir,
+            form=formulir if isinstance(formulir, dict) else formulir.model_dump(mode="json"),
             application_name=nama_aplikasi,
             agency=instansi,
             received_at=diterima,

@@ -23,7 +23,10 @@ from domain.forms import (
     PermohonanPembangunan,
     PermohonanUjiKelayakan,
     PermohonanVA,
+    alamat_penanggung_jawab,
+    baca_formulir,
     detect_jenis,
+    untuk_disimpan,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "forms"
@@ -464,14 +467,14 @@ def test_feasibility_form_takes_an_optional_database_host_and_port(
     # and the test of the ticket is aimed at that host and port, nothing else
     snapshot = t.TiketSnapshot(
         nomor="LPA-2026-000001", jenis=None, nama_aplikasi="x", instansi="x",  # type: ignore[arg-type]
-        status="diproses", hasil=None, formulir=form.model_dump(mode="json"), langkah=(),
+        status="diproses", hasil=None, permohonan=untuk_disimpan(form), langkah=(),
         diarsipkan=False)
     monkeypatch.setattr(t, "akun_uji", lambda nomor: ("penguji", SANDI))
     target = target_dari_formulir(snapshot)
     tanpa_db = target_dari_formulir(dataclasses.replace(
-        snapshot, formulir=tanpa.model_dump(mode="json")))
+        snapshot, permohonan=untuk_disimpan(tanpa)))
     va = target_dari_formulir(dataclasses.replace(
-        snapshot, formulir=PermohonanVA.model_validate(sampel("va")).model_dump(mode="json")))
+        snapshot, permohonan=PermohonanVA.model_validate(sampel("va"))))
     assert (target.url, target.db_host, target.db_port) == ("http://127.0.0.1:8765/",
                                                             "10.10.20.16", 5433)
     assert target.host_db == "10.10.20.16" and target.username == "penguji"
@@ -690,3 +693,22 @@ def test_a_misspelt_key_names_the_form_and_suggests_only_its_fields() -> None:
     # url_aplikasi is a field of the feasibility form only: never suggested on a VA form
     pesan = satu_galat("va", ubah(sampel("va"), "url_aplikasl", "x"), "url_aplikasl")
     assert "url_aplikasi" not in pesan.removeprefix("Kolom 'url_aplikasl' (url_aplikasl)")
+
+
+@pytest.mark.parametrize("jenis", list(SAMPEL))
+def test_a_tickets_form_reads_back_as_the_same_typed_model(jenis: str) -> None:
+    """The ticket keeps the validated form as JSON, dumped once, without the password;
+    reading it gives the typed model again (tasks/tiket.baca_tiket), equal to what was
+    stored, and dumping that gives the same JSON."""
+    form = FORM_BY_JENIS[jenis].model_validate(sampel(jenis))
+    disimpan = untuk_disimpan(form)
+    data = json.loads(json.dumps(disimpan.model_dump(mode="json")))
+    assert SANDI not in json.dumps(data) and "password" not in json.dumps(data)
+    dibaca = baca_formulir(jenis, data)
+    assert dibaca == disimpan and type(dibaca) is type(disimpan)
+    assert dibaca.model_dump(mode="json") == data
+    assert dibaca.pemohon.nip == form.pemohon.nip
+    assert alamat_penanggung_jawab(dibaca) == alamat_penanggung_jawab(form)
+    if jenis == "uji-kelayakan":
+        assert dibaca.akun_uji.username == form.akun_uji.username
+        assert not hasattr(dibaca.akun_uji, "password")

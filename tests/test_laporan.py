@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import re
+import typing
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
+from domain.errors import validasi
+from domain.forms import FORM_TERSIMPAN_BY_JENIS, baca_formulir, untuk_disimpan
 from domain.kelaikan import (
     ALASAN_TANPA_DATA_BEBAN,
     ALASAN_TANPA_DB,
@@ -31,7 +36,6 @@ from tasks.laporan import (
     SAMARAN,
     TEPAT_WAKTU,
     TERLAMBAT,
-    label_kunci,
     render_laporan_html,
     render_laporan_markdown,
     render_pdf,
@@ -42,6 +46,7 @@ from tasks.laporan import (
 )
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Senin 08.00 WIB
+FORMS = Path(__file__).resolve().parent / "fixtures" / "forms"
 
 
 def _pj(nama: str, nip: str, jabatan: str) -> dict[str, Any]:
@@ -49,7 +54,7 @@ def _pj(nama: str, nip: str, jabatan: str) -> dict[str, Any]:
         "nama": nama, "nip": nip, "jabatan": jabatan,
         "unit_kerja": "Dinas Pertanian dan Ketahanan Pangan",
         "alamat_kantor": "Jl. Pulau Bangka, Air Itam, Pangkalpinang",
-        "nomor_telepon": {"hp": "081234567890", "internal": "1203"},
+        "telepon_hp": "+6281234567890", "telepon_internal": "1203",
         "email": "pertanian@babelprov.go.id",
     }
 
@@ -152,7 +157,7 @@ def disetujui() -> LaporanTiket:
 def ditolak() -> LaporanTiket:
     return _laporan(
         nomor="LPA-2026-000124", jenis=JenisLayanan.PEMBANGUNAN.label, hasil="ditolak",
-        formulir=_formulir(jenis_pembangunan="baru"),
+        formulir=_formulir(jenis="pembangunan_baru"),
         langkah=_langkah(JenisLayanan.PEMBANGUNAN, tolak_di="disposisi_kabid"),
         kelaikan=None, catatan_tindak_lanjut=[],
     )
@@ -220,8 +225,8 @@ def test_approved_feasibility_ticket(disetujui: LaporanTiket) -> None:
                   "SC-04/EGOTIK/2023", "LPA-2026-000123", "Uji Kelayakan Aplikasi",
                   "SIPELADA", "Dinas Pertanian dan Ketahanan Pangan",
                   "Hasil layanan SELESAI — uji kelaikan: LAYAK DENGAN CATATAN",
-                  "Penanggung Jawab Struktural", "Penanggung Jawab Teknis", "Sekretaris Dinas",
-                  "Dewi Lestari, S.Kom.", "Alamat surat elektronik", "Bahasa pemrograman",
+                  "Penanggung jawab struktural", "Penanggung jawab teknis", "Sekretaris Dinas",
+                  "Dewi Lestari, S.Kom.", "Alamat surat elektronik", "Bahasa program",
                   "Segera ditindaklanjuti.", "197001011990031001",
                   "Perbaiki atribut cookie sesi sebelum peluncuran.", "Dibuat pada"):
         assert wajib in teks, wajib
@@ -348,12 +353,12 @@ def test_evidence_secrets_are_masked_too() -> None:
 
 def test_nested_values_render_generically() -> None:
     laporan = _laporan(formulir=_formulir(
-        dokumentasi={"source_code": True, "uat": False},
+        dokumentasi={"source_code": True, "dokumen_uat": False},
         kolom_tambahan_baru=["satu", "dua"], kosong=None, angka=42,
     ))
     teks = _teks(render_laporan_html(laporan))
-    assert "Source code / database Ya" in teks
-    assert "Dokumen UAT (User Acceptance Test) Tidak" in teks
+    assert "Source code / basis data Ya" in teks
+    assert "Dokumen UAT Tidak" in teks
     assert "Kolom tambahan baru satu dua" in teks
     assert "Kosong —" in teks
     assert "Angka 42" in teks
@@ -579,10 +584,60 @@ def test_status_langkah() -> None:
                                        terlambat=False)) == JAM_BERHENTI
 
 
-def test_labels() -> None:
-    assert label_kunci("nip") == "NIP"
-    assert label_kunci("penanggung_jawab_teknis") == "Penanggung jawab teknis"
-    assert label_kunci("kolom_baru_sekali") == "Kolom baru sekali"
+def _judul_semua(kelas: type[BaseModel], awalan: str = "") -> list[tuple[str, str | None]]:
+    """(path, title) of every field of a form, nested models included."""
+    hasil = []
+    for nama, info in kelas.model_fields.items():
+        hasil.append((awalan + nama, info.title))
+        for calon in (info.annotation, *typing.get_args(info.annotation)):
+            if isinstance(calon, type) and issubclass(calon, BaseModel):
+                hasil += _judul_semua(calon, f"{awalan}{nama}.")
+    return hasil
+
+
+@pytest.mark.parametrize("jenis", list(JenisLayanan))
+def test_every_field_of_every_form_has_a_title_and_the_report_shows_it(
+        jenis: JenisLayanan) -> None:
+    """Labels come from the forms' own titles (issue 11: no second description of the
+    forms): every field, nested ones too, has a title, and the report of a ticket whose
+    form fills every field shows each title, and never a field's key."""
+    kelas = FORM_TERSIMPAN_BY_JENIS[jenis.value]
+    judul = _judul_semua(kelas)
+    tanpa = [path for path, t in judul if not t]
+    assert not tanpa, f"{kelas.__name__}: isian tanpa judul: {tanpa}"
+    berkas = {"uji-kelayakan": "uji_kelayakan"}.get(jenis.value, jenis.value)
+    data = json.loads((FORMS / f"{berkas}.json").read_text(encoding="utf-8"))
+    form, galat = validasi(jenis.value, data)
+    assert form is not None, galat
+    tersimpan = untuk_disimpan(form).model_dump(mode="json")
+    # the optional fields filled too, so that every title has a value to show
+    tersimpan = {k: (v if v is not None else _contoh(kelas, k)) for k, v in tersimpan.items()}
+    for pj in ("penanggung_jawab_struktural", "penanggung_jawab_teknis"):
+        tersimpan[pj]["telepon_internal"] = tersimpan[pj]["telepon_internal"] or "1203"
+    assert baca_formulir(jenis.value, tersimpan)  # still the form, every field filled
+    html = render_laporan_html(_laporan(jenis=jenis.label, formulir=tersimpan))
+    teks = _teks(html)
+    for path, t in judul:
+        assert f"{t}" in teks, f"{path}: judul {t!r} tidak tampil"
+        kunci = path.rsplit(".", 1)[-1]
+        if "_" in kunci:
+            assert f"<th>{kunci}</th>" not in html, kunci
+
+
+def _contoh(kelas: type[BaseModel], kunci: str) -> Any:
+    """A valid value for an optional field the fixture leaves empty."""
+    return {
+        "dokumen_spesifikasi": "1. Pendahuluan",
+        "ip_database": "10.10.20.16", "port_database": 5433,
+        "uji_beban": {"pengguna_per_hari": 500, "jam_efektif_per_hari": 8,
+                      "durasi_transaksi_menit": 5, "skenario": "buka beranda"},
+    }[kunci]
+
+
+def test_a_key_no_form_has_reads_as_its_words() -> None:
+    """A form stored under older rules still renders: an unknown key as its words."""
+    teks = _teks(render_laporan_html(_laporan(formulir=_formulir(kolom_lama_sekali="x"))))
+    assert "Kolom lama sekali x" in teks
 
 
 # --- writing ----------------------------------------------------------------------------------
