@@ -150,9 +150,13 @@ def _jalankan_intake(parameters: dict[str, Any], key: str, timeout: float) -> di
     return run
 
 
+class KunciBentrok(GagalOperasi):
+    """The idempotency key was used for another form (the portal and the API answer 409)."""
+
+
 def _kunci_bentrok(key: str, nomor: str | None) -> GagalOperasi:
     milik = f" (tiket {nomor})" if nomor else ""
-    return GagalOperasi(
+    return KunciBentrok(
         f"Kunci idempoten {key!r} sudah dipakai untuk permohonan lain{milik}; formulir ini "
         "TIDAK diajukan. Gunakan kunci lain, atau tanpa --key.", 1)
 

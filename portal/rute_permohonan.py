@@ -1,16 +1,184 @@
-"""The requesters' pages: the landing page and the three forms."""
+"""The requesters' pages: the landing page, the three forms, the answer with the ticket.
+
+A form page carries a form token (``token_formulir``) besides the CSRF token; the token
+becomes the idempotency key of the submission (``portal-`` + a hash of it), so pressing the
+button twice, or sending the corrected form again, opens one ticket.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
+from domain.errors import GalatValidasi, validasi
 from domain.sop import SOP, JenisLayanan
+from portal import formulir, keamanan, lampiran
 from portal.templating import halaman
+from settings import Settings
+from store import db, repo
+from store import portal_pemohon as pp
 
+log = logging.getLogger("lpa.portal")
 router = APIRouter(include_in_schema=False)
+
+FIELD_TOKEN = "token_formulir"
+_POLA_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 @router.get("/", response_class=HTMLResponse)
 def beranda(request: Request) -> HTMLResponse:
     return halaman(request, "beranda.html", {"jenis": list(JenisLayanan), "sop": SOP})
+
+
+def _jenis(jenis: str) -> JenisLayanan:
+    try:
+        return JenisLayanan(jenis)
+    except ValueError:
+        from starlette.exceptions import HTTPException
+
+        raise HTTPException(404) from None
+
+
+def _halaman_formulir(request: Request, jenis: JenisLayanan, token: str,
+                      nilai: dict[str, Any], galat: dict[str, list[str]],
+                      berkas: dict[str, str], status_code: int = 200) -> HTMLResponse:
+    bentuk = formulir.formulir(jenis.value)
+    jumlah = len(galat)
+    return halaman(request, "formulir.html", {
+        "jenis": jenis, "bentuk": bentuk, "nilai": nilai, "galat": galat, "jumlah_galat": jumlah,
+        "token_formulir": token, "berkas": berkas,
+        "lampiran": [(k, lampiran.JENIS_LAMPIRAN[k])
+                     for k in lampiran.LAMPIRAN_PER_JENIS[jenis.value]],
+        "maks_mb": request.app.state.settings.unggah_maks_mb,
+    }, status_code)
+
+
+@router.get("/permohonan/{jenis}", response_class=HTMLResponse)
+def halaman_permohonan(request: Request, jenis: str) -> HTMLResponse:
+    return _halaman_formulir(request, _jenis(jenis), secrets.token_urlsafe(24), {}, {}, {})
+
+
+def kunci_formulir(token: str) -> str:
+    """The idempotency key of a portal submission (the raw form token stays in the page)."""
+    return "portal-" + hashlib.sha256(token.encode()).hexdigest()[:40]
+
+
+@router.post("/permohonan/{jenis}", response_class=HTMLResponse)
+async def kirim_permohonan(request: Request, jenis: str) -> HTMLResponse:
+    layanan = _jenis(jenis)
+    await keamanan.periksa_csrf(request)
+    keamanan.batasi(request, "kirim")
+    settings: Settings = request.app.state.settings
+    kiriman = await request.form()
+    token = kiriman.get(FIELD_TOKEN)
+    if not isinstance(token, str) or not _POLA_TOKEN.match(token):
+        raise keamanan.Ditolak(400, "Formulir ini tidak lengkap (token formulir tidak ada). "
+                                    "Muat ulang halaman formulir, lalu kirim kembali.",
+                               alasan="token_formulir_tidak_sah")
+    kunci = kunci_formulir(token)
+    bentuk = formulir.formulir(layanan.value)
+    data = formulir.baca(bentuk, kiriman)
+    galat_berkas, berkas = await run_in_threadpool(_terima_lampiran, settings, layanan.value,
+                                                   kunci, kiriman)
+    if layanan is JenisLayanan.UJI_KELAYAKAN:
+        dok = data.setdefault("dokumentasi", {})
+        for jenis_berkas, isian in lampiran.DOKUMENTASI.items():
+            if jenis_berkas in berkas:
+                dok[isian] = True
+    form, galat = validasi(layanan.value, data)
+    if form is None or galat_berkas:
+        semua: list[GalatValidasi] = [*galat, *galat_berkas]
+        per_isian = formulir.galat_per_isian(bentuk, galat)
+        for g in galat_berkas:
+            per_isian.setdefault(g["field"], []).append(g["message"])
+        keamanan.audit_penolakan(request, "formulir_tidak_sah", jenis=layanan.value,
+                                 isian=sorted({g["field"] for g in semua}))
+        return _halaman_formulir(request, layanan, token, formulir.nilai_ketikan(bentuk, kiriman),
+                                 per_isian, berkas, 422)
+    from klien.operasi import GagalOperasi, KunciBentrok
+
+    try:
+        nomor, tautan, _ = await run_in_threadpool(
+            ajukan, settings, layanan.value, data, kunci, "portal")
+    except KunciBentrok:
+        raise keamanan.Ditolak(
+            409, "Formulir ini sudah diajukan sebelumnya dengan isi yang berbeda, dan tidak "
+                 "diajukan lagi. Untuk permohonan baru, buka formulir baru dari beranda.",
+            alasan="kunci_formulir_bentrok") from None
+    except GagalOperasi as exc:
+        log.warning("portal submission not opened: %s", exc)
+        return halaman(request, "galat.html", {
+            "judul": "Permohonan belum dapat diproses",
+            "pesan": "Permohonan Anda belum tercatat karena layanan sedang tidak dapat "
+                     "memprosesnya. Tekan tombol kirim sekali lagi beberapa saat lagi: "
+                     "permohonan yang sama tidak akan tercatat dua kali."}, 503)
+    return halaman(request, "diterima.html", {
+        "nomor": nomor, "tautan": tautan_lacak(settings, tautan), "layanan": layanan,
+        "aplikasi": data.get("nama_aplikasi")})
+
+
+def tautan_lacak(settings: Settings, raw: str) -> str:
+    return settings.portal_url.rstrip("/") + "/lacak/" + raw
+
+
+def _terima_lampiran(settings: Settings, jenis: str, kunci: str,
+                     kiriman: Any) -> tuple[list[GalatValidasi], dict[str, str]]:
+    """Check and store the attachments sent; (errors, {kind: file name} of every attachment
+    this submission holds, also from an earlier send of the same form)."""
+    galat: list[GalatValidasi] = []
+    maks = int(settings.unggah_maks_mb * 1_000_000)
+    sekarang = datetime.now(UTC)
+    for jenis_berkas in lampiran.LAMPIRAN_PER_JENIS[jenis]:
+        path = f"lampiran.{jenis_berkas}"
+        berkas = kiriman.get(path)
+        if not isinstance(berkas, UploadFile) or not berkas.filename:
+            continue
+        isi = berkas.file.read(maks + 1)
+        mime, salah = lampiran.periksa(isi, berkas.filename, maks)
+        label = lampiran.JENIS_LAMPIRAN[jenis_berkas]
+        if salah or mime is None:
+            galat.append({"field": path, "message": f"{label} ({path}): {salah}"})
+            continue
+        sha, disimpan = lampiran.simpan(settings.data_dir / "lampiran", isi)
+        with db.session_scope(settings.store_url) as session:
+            pp.simpan_lampiran(session, kunci, jenis_berkas,
+                               lampiran.nama_aman(berkas.filename, mime), mime, len(isi), sha,
+                               str(disimpan), sekarang)
+    with db.session_scope(settings.store_url) as session:
+        ada = {b.jenis: b.nama_berkas for b in pp.lampiran_kunci(session, kunci)}
+    return galat, ada
+
+
+def ajukan(settings: Settings, jenis: str, data: dict[str, Any], kunci: str, sumber: str,
+           token_api_id: int | None = None,
+           instansi_api: str | None = None) -> tuple[str, str, bool]:
+    """Open the ticket (or find the one this key opened), bind the attachments, make a
+    tracking link; mail it to both penanggung jawab the first time. (number, raw tracking
+    token, whether this call made the ticket's first link)."""
+    from klien.operasi import submit
+    from klien.pemohon import kirim_tautan_lacak
+
+    nomor = submit(settings, data, jenis, key=kunci)
+    with db.session_scope(settings.store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+        pertama = not pp.sudah_ada_tautan(session, ticket.id)
+        pp.ikat_lampiran(session, kunci, ticket.id)
+        raw = pp.buat_tautan_lacak(session, ticket.id, sumber, datetime.now(UTC),
+                                   token_api_id, instansi_api)
+        form = dict(ticket.form)
+    if pertama:
+        try:
+            kirim_tautan_lacak(settings, nomor, form, JenisLayanan(jenis).label,
+                               tautan_lacak(settings, raw))
+        except Exception:  # noqa: BLE001 - the ticket is open; the page shows the link
+            log.exception("tracking link of %s not mailed", nomor)
+    return nomor, raw, pertama

@@ -111,12 +111,12 @@ def daftar_token_api(session: Session) -> list[TokenApi]:
 
 # --- tracking links ----------------------------------------------------------------------
 
-def buat_tautan_lacak(session: Session, ticket: Ticket, sumber: str, now: datetime,
-                      token_api: TokenApi | None = None) -> str:
+def buat_tautan_lacak(session: Session, ticket_id: int, sumber: str, now: datetime,
+                      token_api_id: int | None = None, instansi_api: str | None = None) -> str:
+    """A new tracking link of the ticket; the raw token, for the page, the mail or the API."""
     raw = secrets.token_urlsafe(32)
-    session.add(TautanLacak(token_hash=sidik(raw), ticket_id=ticket.id, sumber=sumber,
-                            token_api_id=token_api.id if token_api else None,
-                            instansi_api=token_api.instansi if token_api else None,
+    session.add(TautanLacak(token_hash=sidik(raw), ticket_id=ticket_id, sumber=sumber,
+                            token_api_id=token_api_id, instansi_api=instansi_api,
                             created_at=now))
     session.flush()
     return raw
@@ -164,6 +164,11 @@ def ikat_lampiran(session: Session, kunci: str, ticket_id: int) -> None:
     session.execute(update(Lampiran).where(Lampiran.kunci == kunci,
                                            Lampiran.ticket_id.is_(None))
                     .values(ticket_id=ticket_id))
+
+
+def lampiran_kunci(session: Session, kunci: str) -> list[Lampiran]:
+    return list(session.scalars(select(Lampiran).where(Lampiran.kunci == kunci)
+                                .order_by(Lampiran.id)))
 
 
 def lampiran_tiket(session: Session, ticket_id: int) -> list[Lampiran]:
