@@ -55,6 +55,11 @@ def pesan_run_berhenti(run: str, state_type: str | None, state_name: str | None,
             "coba lagi setelah itu.")
 
 
+PROSES_TIKET = "proses-tiket/proses-tiket"
+"""The deployment whose run carries one ticket (flows/layanan.py): started by the intake,
+started again by the recovery (tasks/pemulihan.py)."""
+
+
 def kunci_run_tiket(nomor: str) -> str:
     """The idempotency key of a ticket's first run (the intake's, and a lost one's)."""
     return f"proses-{nomor}"

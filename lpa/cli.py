@@ -17,8 +17,8 @@ import typer
 
 from domain.calendar import WIB, BusinessCalendar, add_business_time, parse_business_duration
 from domain.sop import JenisLayanan
-from klien import lingkungan
-from lpa import bahasa_cli, galat
+from klien import galat, lingkungan
+from lpa import bahasa_cli
 from settings import get_settings
 
 # Before anything imports Prefect: no telemetry or analytics from this process or its children.
@@ -422,7 +422,7 @@ def main(argv: list[str] | None = None) -> None:
     """The console entry point: a person never sees a traceback.
 
     An unexpected error prints one Indonesian sentence and the path of a log file that
-    holds the details, secrets masked (lpa/galat.py); exit status 3.
+    holds the details, secrets masked (klien/galat.py); exit status 3.
     """
     try:
         # not standalone: Typer hands its usage errors to us instead of printing them in

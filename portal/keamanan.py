@@ -173,7 +173,7 @@ def audit_penolakan(request: Request, alasan: str, **rinci: Any) -> None:
 
 def catat_galat(settings: Settings, exc: BaseException, request: Request) -> Path:
     """The masked traceback in ``data_dir/log/portal-galat.log``; never shown to anyone."""
-    from lpa.galat import samarkan
+    from klien.galat import samarkan
 
     folder = settings.data_dir / "log"
     folder.mkdir(parents=True, exist_ok=True)

@@ -32,11 +32,11 @@ from sqlalchemy import select
 
 from domain.pemulihan import (
     MAKS_PEMULIHAN,
+    PROSES_TIKET,
     kunci_pemulihan,
     kunci_run_tiket,
     mati_tanpa_sengaja,
 )
-from flows.intake import PROSES_TIKET
 from settings import get_settings
 from store import db, repo
 from store.models import AuditEvent, StepRecord, Ticket

@@ -408,7 +408,7 @@ def test_lpa_rahasia_bersihkan_masks_passwords_of_old_intake_runs(pengguna: Peng
 
 
 def test_parameter_masking_and_error_log_masking() -> None:
-    from lpa import galat
+    from klien import galat
     from lpa.perintah_rahasia import samarkan_parameter
 
     baru, temu = samarkan_parameter({"a": [{"password": "x1y2z3"}], "b": {"sandi": "**********"}})

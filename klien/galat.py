@@ -1,5 +1,7 @@
 """What a person sees when a verb fails unexpectedly: one Indonesian sentence and a log file.
 
+Shared by the command and the portal (which writes its own log with :func:`samarkan`).
+
 The traceback goes to ``$LPA_DATA_DIR/log/lpa-galat.log`` with every secret this process
 knows of replaced by ``********``: the values registered with :func:`rahasiakan` (a form's
 test password, the ``lpa kelaikan`` password), the secrets among our settings and
