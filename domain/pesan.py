@@ -83,8 +83,12 @@ def pesan_kode_keputusan(
     sebutan: str | None = None,
     dialihkan_dari: str | None = None,
     ada_atasan: bool = True,
+    tautan_keputusan: str | None = None,
 ) -> tuple[str, str]:
     """The mail that hands an official a waiting step: what, by when, and how to decide.
+
+    ``tautan_keputusan`` is the official's personal one-time link to the portal's decision
+    page (the first way offered); the code and ``lpa decide`` keep working beside it.
 
     ``sebutan`` is the post as named in letters ("Plh. Kepala Bidang ..."); with
     ``dialihkan_dari`` (the official it was assigned to) the step passed to this official
@@ -109,6 +113,17 @@ def pesan_kode_keputusan(
             f"   di atas."
         )
     jabatan = f"\n{_satu_baris(sebutan)}" if sebutan else ""
+    portal = (
+        f"""Cara termudah: buka tautan pribadi berikut, periksa permohonan beserta
+lampirannya, lalu tekan Setuju, Tolak atau Kembalikan (tanpa kode):
+   {tautan_keputusan}
+Tautan ini hanya untuk Bapak/Ibu, berlaku sekali, dan tidak berlaku lagi bila langkah
+sudah diputus dengan cara lain. Mohon tidak meneruskannya kepada pihak lain.
+
+Atau dengan kode:
+"""
+        if tautan_keputusan else ""
+    )
     alih = (
         f"""
 Langkah ini semula ditugaskan kepada {_satu_baris(dialihkan_dari)}.
@@ -146,7 +161,7 @@ Mohon tidak meneruskan kode ini kepada pihak lain.
 
 Keputusan dapat diberikan dengan salah satu cara berikut:
 
-{cara_ui}
+{portal}{cara_ui}
 
 2. Melalui perintah lpa:
    {_perintah_decide(nomor_tiket, nip, kode)}
@@ -426,6 +441,29 @@ Bersama ini kami sampaikan bahwa {pembuka}:
 {_rincian(rincian)}
 {alasan}
 {laporan}
+
+{_PENUTUP}
+"""
+    return subjek, isi
+
+
+def pesan_tautan_masuk(*, nama: str, sebutan: str, tautan: str,
+                       berlaku_menit: int) -> tuple[str, str]:
+    """The staff sign-in mail: a one-time link to the portal, no password anywhere."""
+    subjek = "Tautan masuk portal layanan aplikasi"
+    isi = f"""Yth. Bapak/Ibu {_satu_baris(nama)}
+{_satu_baris(sebutan)}
+
+Dengan hormat,
+
+Seseorang (semoga Bapak/Ibu sendiri) meminta tautan untuk masuk ke portal layanan
+pembangunan aplikasi. Untuk masuk, buka tautan berikut lalu tekan tombol "Masuk":
+
+   {tautan}
+
+Tautan ini berlaku {berlaku_menit} menit dan hanya sekali pakai. Bila Bapak/Ibu tidak
+memintanya, abaikan surel ini: tanpa tautan tersebut tidak ada yang dapat masuk atas
+nama Bapak/Ibu. Mohon tidak meneruskannya kepada pihak lain.
 
 {_PENUTUP}
 """

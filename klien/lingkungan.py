@@ -177,3 +177,25 @@ def server_atau_sementara(settings: Settings) -> str:
         return f"{SEMENTARA}; server layanan {api} tidak menjawab"
     arahkan(settings, periksa=False)
     return api
+
+
+def url_ui_run(flow_run_id: str | None) -> str | None:
+    """The Prefect UI page of a run, for operators (the portal's list links to it).
+
+    Prefect's ``PREFECT_UI_URL`` when Prefect is loaded, else the environment's, else the
+    API URL without its ``/api``; None without a run or an address. Imports no Prefect.
+    """
+    if not flow_run_id:
+        return None
+    if "prefect.settings" in sys.modules:
+        from prefect.settings import PREFECT_UI_URL
+
+        base = PREFECT_UI_URL.value() or ""
+    else:
+        base = os.environ.get("PREFECT_UI_URL") or ""
+        if not base:
+            api = os.environ.get("PREFECT_API_URL", "").rstrip("/")
+            base = api.removesuffix("/api") if api.endswith("/api") else ""
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/flow-runs/flow-run/{flow_run_id}"

@@ -242,6 +242,8 @@ class TiketTerbuka:
     persen_terpakai: float | None
     """Share of the step's mutu baku used, in business time (None while the clock stops)."""
     terlambat: bool
+    flow_run_id: str | None = None
+    """The run of the open step (else the ticket's): the operators' link to Prefect's UI."""
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -276,7 +278,8 @@ def tiket_terbuka(settings: Settings, *, instansi: str | None = None,
                 s.step_no if s else None, s.code if s else None,
                 Peran(s.actor_role).label if s else None,
                 s.assignee_nip if s else None, s.assignee_name if s else None,
-                s.started_at if s else None, s.due_at if s else None, persen, terlambat))
+                s.started_at if s else None, s.due_at if s else None, persen, terlambat,
+                (s.flow_run_id if s else None) or t.flow_run_id))
     return hasil
 
 
@@ -381,7 +384,7 @@ def _ditolak(jenis: Any, pesan: str) -> GagalOperasi:
 
 
 def _putuskan(settings: Settings, nomor: str, step_id: int, code: str,
-              run_input: dict[str, Any], wait: float) -> str:
+              run_input: dict[str, Any], wait: float, sumber: str = "lpa") -> str:
     """Decide step ``step_id`` (the one the person meant) with ``run_input``.
 
     NIP, code and lockout are checked against the store first: a refused attempt is
@@ -393,7 +396,7 @@ def _putuskan(settings: Settings, nomor: str, step_id: int, code: str,
 
     deadline = time.monotonic() + wait
     flow_run_id, _ = _langkah(settings, step_id)
-    hasil = periksa_percobaan(settings, nomor, step_id, run_input, sumber="lpa",
+    hasil = periksa_percobaan(settings, nomor, step_id, run_input, sumber=sumber,
                               flow_run_id=flow_run_id)
     if not hasil.diterima:
         raise _ditolak(hasil.jenis, hasil.pesan)
@@ -401,7 +404,7 @@ def _putuskan(settings: Settings, nomor: str, step_id: int, code: str,
         flow_run_id, selesai = _langkah(settings, step_id)
         if selesai:
             # Decided meanwhile by another attempt with this code: this one is used up.
-            hasil = periksa_percobaan(settings, nomor, step_id, run_input, sumber="lpa",
+            hasil = periksa_percobaan(settings, nomor, step_id, run_input, sumber=sumber,
                                       flow_run_id=flow_run_id)
             raise _ditolak(hasil.jenis, hasil.pesan)
         if not flow_run_id:
@@ -446,6 +449,43 @@ def decide(settings: Settings, nomor: str, nip: str, kode: str, keputusan: str,
     if code == "hosting_integrasi":
         run_input.update(hosting or {})
     return _putuskan(settings, nomor, step_id, code, run_input, wait)
+
+
+def putuskan_portal(settings: Settings, nomor: str, step_id: int, nip: str, via: str,
+                    keputusan: str, catatan: str = "",
+                    tambahan: dict[str, str] | None = None, wait: float = 90) -> str:
+    """Decide step ``step_id`` for the portal, which verified a decision link or a session
+    of ``nip``: a one-time, short-lived authorisation bound to (ticket, step, NIP) is written
+    to the store and goes to the run in place of the code (store/portal_pejabat.py); the
+    link's own token never leaves the portal. Returns the step's code when the decision was
+    recorded; raises :class:`GagalOperasi` with the precise reason otherwise."""
+    from datetime import timedelta
+
+    from store import portal_pejabat
+
+    with db.session_scope(settings.store_url) as session:
+        step = session.get(StepRecord, step_id)
+        if step is None or step.ticket.number != nomor:
+            raise GagalOperasi(f"Langkah tidak ditemukan pada tiket {nomor}", 1)
+        code = step.code
+        otorisasi = portal_pejabat.buat_otorisasi(
+            session, step.ticket_id, step_id, nip, via,
+            timedelta(minutes=settings.portal_otorisasi_menit), datetime.now(UTC))
+    run_input: dict[str, Any] = {"keputusan": keputusan, "catatan": catatan, "nip": nip,
+                                 "kode": otorisasi}
+    if code == "hosting_integrasi":
+        run_input.update(tambahan or {})
+    return _putuskan(settings, nomor, step_id, code, run_input, wait, sumber="portal")
+
+
+def kirim_surel(settings: Settings, kepada: tuple[str, ...], subjek: str, isi: str,
+                jenis: str, tiket: str | None = None) -> None:
+    """Send one message through the service's channel (outbox file or SMTP), as the flows
+    do; for the portal, which imports no task module."""
+    from tasks.notifikasi import Pesan, saluran_dari_pengaturan
+
+    saluran_dari_pengaturan(settings).kirim(Pesan(kepada=kepada, subjek=subjek, isi=isi,
+                                                  jenis=jenis, tiket=tiket))
 
 
 def lengkapi(settings: Settings, nomor: str, nip: str, kode: str, catatan: str = "",

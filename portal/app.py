@@ -103,6 +103,12 @@ def buat_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rute_permohonan.router)
     app.include_router(rute_lacak.router)
     app.include_router(rute_api.router)
+    from portal import rute_keputusan, rute_masuk, rute_operator, sesi
+
+    sesi.pasang(app)  # request.state.pengguna: the signed-in staff member, or None
+    app.include_router(rute_keputusan.router)
+    app.include_router(rute_masuk.router)
+    app.include_router(rute_operator.router)
     return app
 
 

@@ -166,7 +166,10 @@ def audit_penolakan(request: Request, alasan: str, **rinci: Any) -> None:
     try:
         with db.session_scope(settings.store_url) as session:
             repo.audit(session, "portal_ditolak", actor=f"portal:{alamat_klien(request)}",
-                       alasan=alasan, metode=request.method, jalur=request.url.path, **rinci)
+                       alasan=alasan, metode=request.method,
+                       # a route whose path holds a private token names a masked one
+                       jalur=getattr(request.state, "jalur_audit", None) or request.url.path,
+                       **rinci)
     except Exception:  # noqa: BLE001 - a refusal must still be answered
         log.exception("audit of a portal refusal failed")
 

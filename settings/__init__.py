@@ -142,6 +142,31 @@ class Settings(BaseSettings):
         description="Rate limit of submissions per client address (portal forms and API), "
                     "as the limits library writes it (e.g. 20/minute).")
 
+    portal_tautan_keputusan_hari: float = Field(
+        default=14.0, gt=0, le=90,
+        description="Days a mailed decision link stays valid at most; it dies sooner when "
+                    "used or when its step ends or passes to another official.")
+    portal_otorisasi_menit: float = Field(
+        default=10.0, gt=0, le=60,
+        description="Minutes the portal's one-time authorisation to decide (written after a "
+                    "link or session was verified) may wait for the run to check it.")
+    portal_tautan_masuk_menit: float = Field(
+        default=15.0, gt=0, le=24 * 60,
+        description="Minutes a mailed staff sign-in link stays valid (used once).")
+    portal_sesi_idle_menit: float = Field(
+        default=30.0, gt=0, le=24 * 60,
+        description="Minutes without a request after which a staff session ends.")
+    portal_sesi_maks_jam: float = Field(
+        default=8.0, gt=0, le=24 * 7,
+        description="Hours after sign-in at which a staff session ends however active.")
+    portal_batas_masuk: str = Field(
+        default="5/15minute",
+        description="Rate limit of sign-in link requests per client address and per NIP or "
+                    "address asked for (limits library notation).")
+    portal_batas_keputusan: str = Field(
+        default="20/minute",
+        description="Rate limit of decisions sent from the portal per client address.")
+
     @property
     def key_file(self) -> Path:
         return self.data_dir / "kunci.fernet"

@@ -39,7 +39,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.kode import buat_kode, hash_kode
+from domain.kode import buat_kode, hash_kode, kode_cocok
 from domain.percobaan import (
     ALASAN,
     SALAH,
@@ -59,7 +59,7 @@ from domain.pesan import pesan_kode_keputusan, pesan_langkah_dialihkan, pesan_la
 from domain.roster import Pejabat, Roster, RosterTidakSah
 from domain.sop import LANGKAH, Peran, langkah
 from settings import Settings, get_settings
-from store import chain, db, repo
+from store import chain, db, portal_pejabat, repo
 from store.models import AuditEvent, StepRecord, Ticket
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan
 
@@ -188,7 +188,7 @@ def periksa_percobaan(
     step_id: int,
     masukan: Mapping[str, Any],
     *,
-    sumber: Literal["lpa", "run"],
+    sumber: Literal["lpa", "portal", "run"],
     flow_run_id: str | None = None,
     kunci: str | None = None,
     sekarang: datetime | None = None,
@@ -196,7 +196,9 @@ def periksa_percobaan(
     """Judge an attempt on step ``step_id`` of ticket ``nomor``; audit it when refused.
 
     ``masukan`` is the decision input (``nip``, ``kode``, ``keputusan``, ``catatan``).
-    Accepted attempts are not recorded here: the step's decision records them.
+    Accepted attempts are not recorded here: the step's decision records them. ``kode`` may
+    be a portal authorisation (``portal:...``, :func:`otorisasi_sah`) in place of the mailed
+    code; the run's acceptance of one is audited as ``keputusan_via_portal``.
     """
     maks, durasi = settings.kode_percobaan_maks, durasi_kunci(settings)
     nip = bersihkan_nip(masukan.get("nip", ""))
@@ -212,10 +214,14 @@ def periksa_percobaan(
         lainnya = [_langkah_kode(s) for s in ticket.steps if s.code_hash and s.id != step_id]
         percobaan, sejak = _riwayat(session, ticket.id, step_id)
         pemegang = sasaran.assignee_name
+        otorisasi = otorisasi_sah(session, kode, ticket.id, step_id, nip, sumber,
+                                  sekarang or _now())
+        cocok = _cocok_dengan(otorisasi is not None, sasaran.code_hash)
         putusan = putuskan(nip, kode, keputusan, catatan,
                            _langkah_kode(sasaran, _mantan(session, ticket.id, step_id)),
                            lainnya,
-                           keadaan_kunci(percobaan, sekarang or _now(), maks, durasi, sejak))
+                           keadaan_kunci(percobaan, sekarang or _now(), maks, durasi, sejak),
+                           cocok)
     # 2. Record against the lockout state as it is now, one attempt at a time.
     dikunci: datetime | None = None
     surat: Pesan | None = None
@@ -232,6 +238,8 @@ def periksa_percobaan(
             # Locked meanwhile by someone else's attempts: refused, even with the right code.
             jenis, dibebankan = Penolakan.TERKUNCI, step_id
         if jenis is None:
+            if otorisasi is not None and sumber == "run":
+                _stempel_otorisasi(session, ticket, otorisasi, at)
             return HasilPercobaan(None, "", step_id)
         if jenis in SALAH and dibebankan == step_id:
             dikunci = mulai_terkunci(percobaan, Percobaan(at, jenis), maks, durasi, sejak)
@@ -257,6 +265,64 @@ def periksa_percobaan(
     return HasilPercobaan(jenis, pesan_penolakan(jenis, kunci_kini, maks, durasi, dikunci,
                                                  pemegang=pemegang),
                           dibebankan)
+
+
+# --- the portal's authorisation in place of the code ---------------------------------------
+
+VIA_PORTAL = "keputusan_via_portal"
+
+
+def otorisasi_sah(session: Session, kode: str, ticket_id: int, step_id: int, nip: str,
+                  sumber: str, sekarang: datetime) -> int | None:
+    """The id of the portal authorisation ``kode`` if it may decide step ``step_id`` of the
+    ticket as ``nip`` now, else None (then it is judged as a wrong code).
+
+    Bound to ticket, step and NIP; good until it expires, except that the run may check
+    again one it already accepted (a re-run after a crash returns the same input): the step
+    it decided is finished by then, so it can never decide anything else.
+    """
+    if not portal_pejabat.adalah_otorisasi(kode):
+        return None
+    o = portal_pejabat.cari_otorisasi(session, kode)
+    if o is None or o.ticket_id != ticket_id or o.step_id != step_id or o.nip != nip:
+        return None
+    if sekarang >= o.expires_at and not (sumber == "run" and o.used_at is not None):
+        return None
+    return o.id
+
+
+def _cocok_dengan(otorisasi: bool, code_hash: str | None):  # noqa: ANN202
+    """The code matcher for one attempt: a valid authorisation matches its step's code."""
+    def cocok(kode: str, h: str) -> bool:
+        if portal_pejabat.adalah_otorisasi(kode):
+            return otorisasi and h == code_hash
+        return kode_cocok(kode, h)
+    return cocok
+
+
+def _stempel_otorisasi(session: Session, ticket: Ticket, otorisasi_id: int,
+                       at: datetime) -> None:
+    """The run accepted a portal authorisation: used from now, audited once as via portal."""
+    o = session.get(portal_pejabat.OtorisasiPortal, otorisasi_id)
+    if o is None or o.used_at is not None:
+        return
+    o.used_at = at
+    repo.audit(session, VIA_PORTAL, ticket=ticket, actor=o.nip, at=at, step_id=o.step_id,
+               via=o.via)
+
+
+def tautan_keputusan(settings: Settings, nomor: str, step_id: int, nip: str) -> str | None:
+    """A new personal decision link for the step's assignee (stored hashed), for the mail
+    beside the code; None for a requester's step."""
+    with db.session_scope(settings.store_url) as session:
+        ticket = repo.get_ticket(session, nomor)
+        step = next(s for s in ticket.steps if s.id == step_id)
+        if step.code not in LANGKAH_PEJABAT or not nip:
+            return None
+        raw = portal_pejabat.buat_tautan_keputusan(
+            session, ticket.id, step_id, nip,
+            timedelta(days=settings.portal_tautan_keputusan_hari), _now())
+    return f"{settings.portal_url.rstrip('/')}/keputusan/{raw}"
 
 
 def _pejabat(roster: Roster, peran: Peran, nip: str | None, nomor: str) -> Pejabat | None:
@@ -475,9 +541,11 @@ def _terbitkan_kode_pengganti(settings: Settings, nomor: str, step_id: int, baru
                 "jatuh_tempo": step.due_at, "tautan_ui": ui_flow_run_url(step.flow_run_id)}
         kode_langkah = step.code
     kode = buat_kode()
+    tautan = tautan_keputusan(settings, nomor, step_id, baru.nip)
     subjek, isi = pesan_kode_keputusan(**data, nama=baru.nama, nip=baru.nip, kode=kode,
                                        sebutan=baru.sebutan, dialihkan_dari=dari,
-                                       ada_atasan=peran.atasan is not None)
+                                       ada_atasan=peran.atasan is not None,
+                                       tautan_keputusan=tautan)
     try:
         saluran_dari_pengaturan(settings).kirim(Pesan(
             kepada=(baru.email,), subjek=subjek, isi=isi, jenis="kode_keputusan", tiket=nomor))

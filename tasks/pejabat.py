@@ -13,7 +13,7 @@ from domain.sop import LangkahSOP, Peran
 from domain.sop import langkah as langkah_sop
 from domain.tiket import Keputusan
 from settings import get_settings
-from tasks.keputusan import baca_roster, roster_kini, ui_flow_run_url
+from tasks.keputusan import baca_roster, roster_kini, tautan_keputusan, ui_flow_run_url
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan
 from tasks.tiket import TiketSnapshot, simpan_hash_kode
 
@@ -58,6 +58,10 @@ def terbitkan_kode(
 ) -> None:
     """Send the assignee a one-time decision code and keep only its hash.
 
+    An official's mail also carries a personal one-time link to the portal's decision page
+    (stored hashed before the mail goes: a link nobody received is harmless, it dies with
+    the step); the raw link is made here and is in no task input or result.
+
     The mail goes out before the hash is stored: if storing fails, a re-run sends a new
     code; the reverse order could store a code nobody ever received.
     """
@@ -82,6 +86,7 @@ def terbitkan_kode(
             tautan_ui=ui_flow_run_url(flow_run_id),
             sebutan=pemegang_kini.sebutan if pemegang_kini else None,
             ada_atasan=langkah.pelaksana.atasan is not None,
+            tautan_keputusan=tautan_keputusan(settings, tiket.nomor, step_id, nip),
         )
         jenis = "kode_keputusan"
     saluran_dari_pengaturan(settings).kirim(

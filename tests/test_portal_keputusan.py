@@ -1,0 +1,194 @@
+"""The officials' decision page (portal/rute_keputusan.py): mailed one-time links, the portal
+authorisation the run accepts in place of the code (tasks/keputusan.py), and a decision
+through a link on the real Prefect stack."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from portal_staf_bantu import (
+    KABID,
+    KADIS,
+    KODE,
+    PETUGAS,
+    audit,
+    buka_tiket,
+    csrf,
+    klien,
+    langkah_tersimpan,
+    pengaturan,
+    tautan,
+)
+
+from store import db, portal_pejabat
+from store.models import StepRecord
+
+
+@pytest.fixture
+def siap(tmp_path: Path):  # noqa: ANN201
+    settings = pengaturan(tmp_path)
+    t = buka_tiket(settings, riwayat=True, pejabat=KABID, kode_langkah="disposisi_kabid")
+    return settings, t, klien(settings)
+
+
+def test_link_shows_the_ticket_form_history_due_time_and_three_buttons(siap) -> None:
+    settings, t, client = siap
+    raw = tautan(settings, t, KABID[0])
+    r = client.get(f"/keputusan/{raw}")
+    assert r.status_code == 200, r.text
+    html = r.text
+    assert t.nomor in html and "Dinas Kesehatan Provinsi" in html
+    assert "Teruskan ke Kabid, prioritaskan" in html  # the Kepala Dinas's note
+    assert 'data-medan="nama_aplikasi"' in html and "Batas waktu (mutu baku)" in html
+    for k in ("setuju", "tolak", "kembalikan"):
+        assert f'id="tombol-{k}"' in html
+    assert "pemeriksaan-skpl" not in html  # only on the recommendation step
+    # the security headers of the skeleton apply; the token is in no header or link we set
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_recommendation_page_shows_the_skpl_outline_check(tmp_path: Path) -> None:
+    settings = pengaturan(tmp_path)
+    import json
+
+    from portal_staf_bantu import FORMS
+
+    form = json.loads((FORMS / "pembangunan.json").read_text(encoding="utf-8"))
+    form["dokumen_spesifikasi"] = "BAB I PENDAHULUAN\n1.1 Latar Belakang\nisi\n"
+    t = buka_tiket(settings, "rekomendasi", PETUGAS, form=form)
+    r = klien(settings).get(f"/keputusan/{tautan(settings, t, PETUGAS[0])}")
+    assert r.status_code == 200
+    assert 'id="pemeriksaan-skpl"' in r.text and "tidak ditemukan" in r.text
+
+
+def test_unknown_and_expired_links_are_refused_in_indonesian_and_audited(siap) -> None:
+    settings, t, client = siap
+    r = client.get("/keputusan/bukan-token-yang-ada")
+    assert r.status_code == 404 and "Tautan ini tidak dikenal" in r.text
+    lama = tautan(settings, t, KABID[0], berlaku=timedelta(seconds=-1))
+    r = client.get(f"/keputusan/{lama}")
+    assert r.status_code == 410 and "Masa berlaku tautan ini sudah habis" in r.text
+    events = audit(settings, "portal_ditolak")
+    assert [e.detail["alasan"] for e in events] == ["tautan_tidak_dikenal", "tautan_kedaluwarsa"]
+    # the private token is never written to the audit trail
+    assert all(lama not in str(e.detail) and e.detail["jalur"] == "/keputusan/…"
+               for e in events)
+
+
+def test_used_link_is_refused(siap) -> None:
+    settings, t, client = siap
+    raw = tautan(settings, t, KABID[0])
+    with db.session_scope(settings.store_url) as s:
+        link = portal_pejabat.cari_tautan_keputusan(s, raw)
+        assert link is not None
+        assert portal_pejabat.pakai_tautan_keputusan(s, link.id, datetime.now(UTC))
+    r = client.get(f"/keputusan/{raw}")
+    assert r.status_code == 410 and "sudah dipakai" in r.text
+
+
+def test_link_dies_when_the_step_ends_or_passes_to_another_official(siap) -> None:
+    settings, t, client = siap
+    raw = tautan(settings, t, KABID[0])
+    with db.session_scope(settings.store_url) as s:
+        s.get(StepRecord, t.langkah_id).assignee_nip = "198307142008011004"  # a Plh. now
+    r = client.get(f"/keputusan/{raw}")
+    assert r.status_code == 410 and "dialihkan kepada pemegang jabatan yang baru" in r.text
+    with db.session_scope(settings.store_url) as s:
+        step = s.get(StepRecord, t.langkah_id)
+        step.assignee_nip, step.finished_at, step.decision = KABID[0], datetime.now(UTC), "setuju"
+    r = client.get(f"/keputusan/{raw}")
+    assert r.status_code == 410 and "Langkah ini sudah diputus" in r.text
+
+
+@pytest.mark.parametrize("keputusan", ["tolak", "kembalikan"])
+def test_refusal_or_return_without_a_note_is_refused_beside_the_note(siap, keputusan) -> None:
+    settings, t, client = siap
+    raw = tautan(settings, t, KABID[0])
+    token = csrf(client, f"/keputusan/{raw}")
+    r = client.post(f"/keputusan/{raw}", data={"csrf_token": token, "keputusan": keputusan,
+                                               "catatan": "   "})
+    assert r.status_code == 422
+    assert re.search(r'data-galat-untuk="catatan"[^>]*>Catatan wajib diisi', r.text)
+    assert "1 isian perlu diperbaiki" in r.text
+    # nothing was used up or authorised, the step still waits, the refusal is audited
+    with db.session_scope(settings.store_url) as s:
+        assert portal_pejabat.cari_tautan_keputusan(s, raw).used_at is None
+        assert s.query(portal_pejabat.OtorisasiPortal).count() == 0
+    assert langkah_tersimpan(settings, t.langkah_id).finished_at is None
+    assert audit(settings, "portal_ditolak")[-1].detail["alasan"] == \
+        "formulir_keputusan_tidak_sah"
+
+
+def test_decision_post_without_csrf_token_is_refused(siap) -> None:
+    settings, t, client = siap
+    raw = tautan(settings, t, KABID[0])
+    client.get(f"/keputusan/{raw}")
+    r = client.post(f"/keputusan/{raw}", data={"keputusan": "setuju"})
+    assert r.status_code == 403 and "tanda keamanannya tidak sah" in r.text
+    e = audit(settings, "portal_ditolak")[-1]
+    assert e.detail["alasan"] == "csrf_tanpa_token" and e.detail["jalur"] == "/keputusan/…"
+
+
+def test_decisions_are_rate_limited(tmp_path: Path) -> None:
+    settings = pengaturan(tmp_path, portal_batas_keputusan="2/minute")
+    t = buka_tiket(settings, "disposisi_kabid", KABID)
+    client = klien(settings)
+    raw = tautan(settings, t, KABID[0])
+    token = csrf(client, f"/keputusan/{raw}")
+    kode = [client.post(f"/keputusan/{raw}", data={"csrf_token": token, "keputusan": "tolak"})
+            .status_code for _ in range(3)]
+    assert kode == [422, 422, 429]
+    assert audit(settings, "portal_ditolak")[-1].detail["alasan"] == "batas_keputusan"
+
+
+# --- the authorisation the run accepts in place of the code --------------------------------
+
+def _otorisasi(settings, t, nip: str, berlaku: timedelta = timedelta(minutes=5),
+               step_id: int | None = None) -> str:
+    with db.session_scope(settings.store_url) as s:
+        return portal_pejabat.buat_otorisasi(s, t.ticket_id, step_id or t.langkah_id, nip,
+                                             "tautan", berlaku, datetime.now(UTC))
+
+
+def _periksa(settings, t, nip: str, kode: str, sumber: str = "portal",
+             keputusan: str = "setuju"):
+    from tasks.keputusan import periksa_percobaan
+
+    return periksa_percobaan(settings, t.nomor, t.langkah_id,
+                             {"nip": nip, "kode": kode, "keputusan": keputusan,
+                              "catatan": ""}, sumber=sumber)
+
+
+def test_portal_authorisation_decides_only_its_ticket_step_and_nip(tmp_path: Path) -> None:
+    settings = pengaturan(tmp_path)
+    t = buka_tiket(settings, "disposisi_kadis", KADIS)
+    lain = buka_tiket(settings, "disposisi_kadis", KADIS)
+    assert _periksa(settings, t, KADIS[0], _otorisasi(settings, t, KADIS[0])).diterima
+    # the code keeps working beside it
+    assert _periksa(settings, t, KADIS[0], KODE).diterima
+    # another official's NIP, another ticket's step, an expired or invented one: refused
+    assert not _periksa(settings, t, KABID[0], _otorisasi(settings, t, KABID[0])).diterima
+    assert not _periksa(settings, t, KADIS[0], _otorisasi(settings, lain, KADIS[0])).diterima
+    assert not _periksa(settings, t, KADIS[0],
+                        _otorisasi(settings, t, KADIS[0], timedelta(seconds=-1))).diterima
+    assert not _periksa(settings, t, KADIS[0], "portal:" + "x" * 43).diterima
+    jenis = [e.detail["jenis"] for e in audit(settings, "keputusan_ditolak")]
+    assert jenis == ["nip_salah", "kode_salah", "kode_salah", "kode_salah"]
+
+
+def test_run_accepting_an_authorisation_audits_it_as_via_portal_once(tmp_path: Path) -> None:
+    settings = pengaturan(tmp_path)
+    t = buka_tiket(settings, "disposisi_kadis", KADIS)
+    kode = _otorisasi(settings, t, KADIS[0], timedelta(seconds=2))
+    assert _periksa(settings, t, KADIS[0], kode, sumber="run").diterima
+    assert _periksa(settings, t, KADIS[0], kode, sumber="run").diterima  # a re-run
+    [e] = audit(settings, "keputusan_via_portal")
+    assert (e.actor, e.detail["step_id"], e.detail["via"]) == (KADIS[0], t.langkah_id, "tautan")
+    # once the step is decided, the same authorisation is a used code
+    with db.session_scope(settings.store_url) as s:
+        s.get(StepRecord, t.langkah_id).finished_at = datetime.now(UTC)
+    hasil = _periksa(settings, t, KADIS[0], kode, sumber="run")
+    assert hasil.jenis is not None and hasil.jenis.value == "kode_sudah_dipakai"

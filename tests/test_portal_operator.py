@@ -1,0 +1,80 @@
+"""The operators' list of open tickets (portal/rute_operator.py): staff only, the figures of
+``lpa status``, filters by agency, type, step and lateness, links to timeline and run."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from portal_staf_bantu import (
+    KABID,
+    KADIS,
+    PETUGAS,
+    audit,
+    buka_tiket,
+    klien,
+    masuk_sebagai,
+    pengaturan,
+)
+
+from domain.sop import JenisLayanan
+
+
+@pytest.fixture
+def tiket(tmp_path: Path):  # noqa: ANN201
+    settings = pengaturan(tmp_path)
+    lama = datetime.now(UTC) - timedelta(days=30)
+    t1 = buka_tiket(settings, "disposisi_kadis", KADIS, jenis=JenisLayanan.VA,
+                    instansi="Dinas Kesehatan Provinsi", mulai=lama)
+    t2 = buka_tiket(settings, "disposisi_kabid", KABID, instansi="Badan Kepegawaian Daerah")
+    t3 = buka_tiket(settings, "rekomendasi", PETUGAS, instansi="Dinas Pendidikan")
+    return settings, (t1, t2, t3)
+
+
+def _nomor(html: str) -> list[str]:
+    return re.findall(r'<tr id="tiket-([^"]+)"', html)
+
+
+def test_non_staff_cannot_see_operator_pages(tiket) -> None:
+    settings, (t1, _, _) = tiket
+    client = klien(settings)
+    for path in ("/operator", f"/operator/tiket/{t1.nomor}", "/operator?terlambat=1"):
+        r = client.get(path)
+        assert r.status_code == 303 and r.headers["location"] == "/masuk", path
+    assert {e.detail["alasan"] for e in audit(settings, "portal_ditolak")} == {
+        "operator_perlu_masuk"}
+
+
+def test_operator_lists_open_tickets_with_sla_figures_and_filters(tiket,
+                                                                 monkeypatch) -> None:
+    settings, (t1, t2, t3) = tiket
+    monkeypatch.setenv("PREFECT_UI_URL", "http://127.0.0.1:4200")
+    client = klien(settings)
+    masuk_sebagai(client, settings, PETUGAS)
+    r = client.get("/operator")
+    assert r.status_code == 200
+    assert _nomor(r.text) == [t1.nomor, t2.nomor, t3.nomor]  # soonest due first
+    baris = r.text.split(f'<tr id="tiket-{t1.nomor}"')[1].split("</tr>")[0]
+    assert 'data-terlambat="ya"' in baris and "Vulnerability Assessment" in baris
+    assert KADIS[1] in baris and "WIB" in baris and re.search(r"\d+%", baris)
+    assert f'href="/operator/tiket/{t1.nomor}"' in baris
+    assert "http://127.0.0.1:4200/flow-runs/flow-run/0000" in baris
+    assert _nomor(client.get("/operator?terlambat=1").text) == [t1.nomor]
+    assert _nomor(client.get("/operator?jenis=va").text) == [t1.nomor]
+    assert _nomor(client.get("/operator?langkah=rekomendasi").text) == [t3.nomor]
+    assert _nomor(client.get("/operator?instansi=kepegawaian").text) == [t2.nomor]
+    assert _nomor(client.get("/operator?jenis=pembangunan&langkah=disposisi_kadis").text) == []
+    # an unknown filter value is ignored, not an error
+    assert _nomor(client.get("/operator?jenis=%3Cscript%3E").text) == [t1.nomor, t2.nomor,
+                                                                        t3.nomor]
+
+
+def test_operator_ticket_page_shows_the_timeline(tiket) -> None:
+    settings, (t1, _, _) = tiket
+    client = klien(settings)
+    masuk_sebagai(client, settings, KADIS)
+    r = client.get(f"/operator/tiket/{t1.nomor}")
+    assert r.status_code == 200 and t1.nomor in r.text and "melakukan disposisi" in r.text
+    assert client.get("/operator/tiket/LPA-2000-999999").status_code == 404
