@@ -29,6 +29,7 @@ KADIS = ("197203151998031002", "Drs. Hendra Saputra, M.Si.", "hendra.saputra@bab
 KABID = ("198005222005012003", "Rina Marlina, S.Kom., M.T.", "rina.marlina@babelprov.go.id")
 PLH_KABID = ("198307142008011004", "Agus Setiawan, S.T., M.Kom.",
              "agus.setiawan@babelprov.go.id")
+PRAKOM = ("198811092011011001", "Yudi Pratama, S.Kom.", "yudi.pratama@babelprov.go.id")
 PETUGAS = ("199204172019032008", "Dewi Anggraini, S.T.", "dewi.anggraini@babelprov.go.id")
 KODE = "ABCD2345"
 

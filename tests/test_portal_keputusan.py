@@ -192,3 +192,91 @@ def test_run_accepting_an_authorisation_audits_it_as_via_portal_once(tmp_path: P
         s.get(StepRecord, t.langkah_id).finished_at = datetime.now(UTC)
     hasil = _periksa(settings, t, KADIS[0], kode, sumber="run")
     assert hasil.jenis is not None and hasil.jenis.value == "kode_sudah_dipakai"
+
+
+# --- on the real stack: a mailed link and a signed-in official decide the run --------------
+
+def _jalur_tautan(surel: dict) -> str:
+    cocok = re.search(r"http://127\.0\.0\.1:8080(/keputusan/[A-Za-z0-9_-]+)", surel["isi"])
+    assert cocok, surel["isi"]
+    return cocok.group(1)
+
+
+def _masukan_run(flow_run_id: str) -> str:
+    """Every input the run was resumed with, as Prefect stores it."""
+    from klien.lingkungan import KlienPrefect
+
+    with KlienPrefect() as api:
+        jawab = api.minta("POST", f"flow_runs/{flow_run_id}/input/filter",
+                          json={"prefix": "", "limit": 1000, "exclude_keys": []})
+        jawab.raise_for_status()
+        return " ".join(i["value"] for i in jawab.json())
+
+
+def test_link_and_session_decide_the_run_and_the_store_records_it(stack) -> None:
+    from fastapi.testclient import TestClient
+    from portal_staf_bantu import PRAKOM, masuk_sebagai
+    from sop_bantu import form, mails, wait_for_step, wait_suspended
+
+    from klien import operasi
+    from lpa.demo import kode_dari_surel
+    from portal.app import buat_app
+
+    st = stack
+    nomor = operasi.submit(st.settings, form("pembangunan.json",
+                                             nama_aplikasi="Diputus Lewat Portal"),
+                           "pembangunan")
+    kadis = wait_for_step(st, nomor, "disposisi_kadis")
+    assert kadis.flow_run_id
+    wait_suspended(kadis.flow_run_id)
+    [surel] = mails(st, nomor, "kode_keputusan")
+    assert "Kode keputusan sekali pakai:" in surel["isi"]  # the code stays beside the link
+    jalur = _jalur_tautan(surel)
+    client = TestClient(buat_app(st.settings), base_url="http://127.0.0.1:8080",
+                        follow_redirects=False)
+    r = client.post(jalur, data={"csrf_token": csrf(client, jalur), "keputusan": "setuju",
+                                 "catatan": "Teruskan, prioritas tinggi"})
+    assert r.status_code == 200 and 'data-hasil="diterima"' in r.text, r.text
+    step = langkah_tersimpan(st.settings, kadis_id := _step_id(st, nomor, "disposisi_kadis"))
+    assert (step.decision, step.note) == ("setuju", "Teruskan, prioritas tinggi")
+    [via] = [e for e in audit(st.settings, "keputusan_via_portal")
+             if e.detail["step_id"] == kadis_id]
+    assert (via.actor, via.detail["via"]) == (kadis.nip, "tautan")
+    # the link's own token never reached the run; the link is dead now
+    assert jalur.rsplit("/", 1)[1] not in _masukan_run(kadis.flow_run_id)
+    r = client.get(jalur)
+    assert r.status_code == 410 and "Langkah ini sudah diputus" in r.text
+
+    # the Kabid decides with the code: her link dies with the step
+    kabid = wait_for_step(st, nomor, "disposisi_kabid")
+    wait_suspended(kabid.flow_run_id)
+    jalur_kabid = _jalur_tautan(mails(st, nomor, "kode_keputusan")[-1])
+    kode = kode_dari_surel(st.settings.outbox_dir, nomor)
+    assert kode is not None
+    operasi.decide(st.settings, nomor, kabid.nip, kode[0], "setuju")
+    r = client.get(jalur_kabid)
+    assert r.status_code == 410 and "Langkah ini sudah diputus" in r.text
+
+    # the Pranata Komputer, signed in, decides from /saya without a code
+    prakom = wait_for_step(st, nomor, "perintah_prakom")
+    wait_suspended(prakom.flow_run_id)
+    masuk_sebagai(client, st.settings, PRAKOM)
+    prakom_id = _step_id(st, nomor, "perintah_prakom")
+    assert f"/saya/langkah/{prakom_id}" in client.get("/saya").text
+    jalur = f"/saya/langkah/{prakom_id}"
+    r = client.post(jalur, data={"csrf_token": csrf(client, jalur), "keputusan": "setuju"})
+    assert r.status_code == 200 and 'data-hasil="diterima"' in r.text, r.text
+    assert langkah_tersimpan(st.settings, prakom_id).decision == "setuju"
+    assert [e.detail["via"] for e in audit(st.settings, "keputusan_via_portal")
+            if e.detail["step_id"] == prakom_id] == ["sesi"]
+    # deciding again is refused with the precise reason, nothing changes
+    r = client.post(jalur, data={"csrf_token": csrf(client, "/saya"), "keputusan": "tolak",
+                                 "catatan": "x"})
+    assert r.status_code == 403 and "tidak sedang menunggu keputusan Anda" in r.text
+
+
+def _step_id(st, nomor: str, kode: str) -> int:  # noqa: ANN001
+    from store import repo
+
+    with db.session_scope(st.settings.store_url) as s:
+        return [x.id for x in repo.get_ticket(s, nomor).steps if x.code == kode][-1]
