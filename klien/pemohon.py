@@ -42,3 +42,26 @@ def kirim_tautan_lacak(settings: Settings, nomor: str, form: dict[str, Any], lay
     saluran_dari_pengaturan(settings).kirim(
         Pesan(kepada=tuple(kepada), subjek=subjek, isi=isi, jenis="tautan_lacak", tiket=nomor))
     return kepada
+
+
+def lengkapi_dari_lacak(settings: Settings, nomor: str, step_id: int, catatan: str,
+                        wait: float = 90) -> str:
+    """Answer a return as the holder of the ticket's tracking link: a one-time portal
+    authorisation for the waiting ``kelengkapan`` step (bound to ticket, step and the NIP
+    the step waits for) stands in for NIP and code; the run checks it as it checks a code
+    (tasks/keputusan.py). The answer, for the requester."""
+    from datetime import UTC, datetime, timedelta
+
+    from klien.operasi import GagalOperasi, lengkapi
+    from store import db
+    from store import portal_pejabat as pj
+    from store.models import StepRecord
+
+    with db.session_scope(settings.store_url) as session:
+        step = session.get(StepRecord, step_id)
+        if step is None or step.finished_at is not None or not step.assignee_nip:
+            raise GagalOperasi("permohonan tidak sedang menunggu kelengkapan", 1)
+        nip = step.assignee_nip
+        kode = pj.buat_otorisasi(session, step.ticket_id, step_id, nip, "lacak",
+                                 timedelta(minutes=10), datetime.now(UTC))
+    return lengkapi(settings, nomor, nip, kode, catatan, wait)

@@ -330,8 +330,11 @@ def _daftar_terbuka(instansi: str | None, jenis: str | None, terlambat: bool,
 @app.command()
 def up(
     port: Annotated[int, typer.Option(help="Port server Prefect (127.0.0.1).")] = 4200,
+    portal_port: Annotated[int | None, typer.Option(
+        "--portal-port", help="Port portal (bawaan: LPA_PORTAL_PORT, 8080).")] = None,
 ) -> None:
-    """Nyalakan server Prefect (SQLite) dan sajikan semua deployment; Ctrl-C menghentikan."""
+    """Nyalakan server Prefect (SQLite), sajikan semua deployment, dan nyalakan portal;
+    Ctrl-C menghentikan."""
     import time
 
     from lpa import server
@@ -349,13 +352,17 @@ def up(
     with server.Kelompok() as kelompok:
         try:
             prefect, serve = server.nyalakan(kelompok, env, port, logs)
+            portal, portal_url = server.nyalakan_portal(kelompok, env, settings, logs,
+                                                        port=portal_port)
+            typer.echo(f"Portal     : {portal_url}")
             typer.echo(f"Prefect UI : {api.removesuffix('/api')}")
             typer.echo(f"Prefect API: {api}")
             typer.echo(f"Log        : {logs}")
             typer.echo("Siap menerima permohonan. Ctrl-C untuk berhenti.")
-            while prefect.alive() and serve.alive():
+            while prefect.alive() and serve.alive() and portal.alive():
                 time.sleep(1)
-            raise _fail("Server Prefect atau penyaji berhenti; lihat log di " + str(logs))
+            raise _fail("Server Prefect, penyaji atau portal berhenti; lihat log di "
+                        + str(logs))
         except KeyboardInterrupt:
             typer.echo("Berhenti...")
         except RuntimeError as exc:
@@ -416,6 +423,10 @@ from lpa.perintah_db import app as db_app  # noqa: E402 - own module
 
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
+
+from lpa.perintah_token import app as token_app  # noqa: E402 - own module
+
+app.add_typer(token_app, name="token")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -93,6 +93,19 @@ def formulir_contoh(url: str) -> dict[str, Any]:
     return data
 
 
+def _port_portal(settings: Settings) -> int:
+    """The configured portal port when it is free, else any free one (a running `lpa up`
+    keeps its own)."""
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind((settings.portal_host, settings.portal_port))
+        except OSError:
+            return server.free_port()
+    return settings.portal_port
+
+
 def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
     db.upgrade(settings.store_url)
     port = server.free_port()
@@ -110,6 +123,9 @@ def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
     # SIGTERM (lpa demo installs server.henti_pada_sinyal), descendants included
     with server.Kelompok() as kelompok, ContohAplikasi(aman=True) as aplikasi:
         prefect, serve = server.nyalakan(kelompok, env, port, logs, "demo-")
+        _, portal_url = server.nyalakan_portal(kelompok, env, settings, logs, "demo-",
+                                               port=_port_portal(settings))
+        console.print(f"[bold]Portal[/]: {portal_url}")
         console.print(f"Aplikasi contoh: {aplikasi.url}")
         nomor = operasi.submit(settings, formulir_contoh(aplikasi.url), "uji-kelayakan",
                                key=f"demo-{time.time_ns()}")
@@ -126,6 +142,7 @@ def run_demo(settings: Settings, console: Console, keep: bool = False) -> Path:
         if kelaikan.exists():
             console.print(f"Laporan uji kelaikan: {kelaikan.resolve()}")
         console.print(f"Prefect UI: {api.removesuffix('/api')}")
+        console.print(f"Portal    : {portal_url}")
         if keep:
             console.print("Ctrl-C untuk menghentikan.")
             while prefect.alive():

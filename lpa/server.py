@@ -242,6 +242,43 @@ def wait_deployments(api_url: str, names: list[str], proses: Proses, timeout: fl
         raise RuntimeError(f"Deployment {pending} tidak muncul; lihat {proses.log}")
 
 
+def start_portal(env: dict[str, str], host: str, port: int, log: Path) -> Proses:
+    """The portal (uvicorn, ``portal.app:buat_app``); it reaches Prefect through ``env``'s
+    ``PREFECT_API_URL`` like every process started here."""
+    return Proses([sys.executable, "-m", "uvicorn", "--factory", "portal.app:buat_app",
+                   "--host", host, "--port", str(port), "--no-server-header",
+                   "--log-level", "warning"], env, log)
+
+
+def wait_portal(url: str, proses: Proses, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not proses.alive():
+            raise RuntimeError(f"Portal berhenti; lihat {proses.log}")
+        try:
+            if httpx.get(url + "/", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"Portal tidak menjawab di {url}; lihat {proses.log}")
+
+
+def nyalakan_portal(kelompok: Kelompok, env: dict[str, str], settings: Settings,
+                    log_dir: Path, awalan: str = "", port: int | None = None) -> tuple[Proses, str]:
+    """Start the portal in ``kelompok`` on ``settings.portal_host`` and ``port`` (default
+    ``settings.portal_port``) and wait until it answers; (process, its address)."""
+    port = port or settings.portal_port
+    host = settings.portal_host
+    url = f"http://{host}:{port}"
+    env = dict(env)
+    # mailed links point at this portal unless a public address was configured
+    env.setdefault("LPA_PORTAL_URL", url)
+    proses = kelompok.mulai(start_portal, env, host, port, log_dir / f"{awalan}portal.log")
+    wait_portal(url, proses)
+    return proses, url
+
+
 def nyalakan(kelompok: Kelompok, env: dict[str, str], port: int,
              log_dir: Path, awalan: str = "") -> tuple[Proses, Proses]:
     """Start the Prefect server and the deployment server in ``kelompok`` and wait until the

@@ -109,6 +109,11 @@ def daftar_token_api(session: Session) -> list[TokenApi]:
     return list(session.scalars(select(TokenApi).order_by(TokenApi.id)))
 
 
+def tiket_dengan_kunci(session: Session, kunci: str) -> Ticket | None:
+    """The ticket a submission with this idempotency key opened, if any."""
+    return session.scalars(select(Ticket).where(Ticket.idempotency_key == kunci)).one_or_none()
+
+
 # --- tracking links ----------------------------------------------------------------------
 
 def buat_tautan_lacak(session: Session, ticket_id: int, sumber: str, now: datetime,
@@ -174,3 +179,11 @@ def lampiran_kunci(session: Session, kunci: str) -> list[Lampiran]:
 def lampiran_tiket(session: Session, ticket_id: int) -> list[Lampiran]:
     return list(session.scalars(select(Lampiran).where(Lampiran.ticket_id == ticket_id)
                                 .order_by(Lampiran.id)))
+
+
+def lampiran_tiket_sesi(ticket: Ticket) -> list[Lampiran]:
+    """The attachments of a ticket loaded in a session (the ticket's own session)."""
+    from sqlalchemy.orm import object_session
+
+    session = object_session(ticket)
+    return lampiran_tiket(session, ticket.id) if session is not None else []
