@@ -166,3 +166,15 @@ def test_unexpected_error_is_a_page_without_internals_and_logged(tmp_path) -> No
     assert "Terjadi kesalahan" in r.text and "Traceback" not in r.text
     assert r.headers["content-security-policy"]
     assert "Traceback" in (tmp_path / "log" / "portal-galat.log").read_text()
+
+
+def test_submissions_are_rate_limited_per_address_and_audited(tmp_path) -> None:
+    client = portal(tmp_path, portal_batas_kirim="2/minute")
+    data = isian_browser("va", contoh("va") | {"ip_aplikasi": "bukan ip"})
+    assert [kirim(client, "va", data).status_code for _ in range(2)] == [422, 422]
+    r = kirim(client, "va", data)
+    assert r.status_code == 429 and "Terlalu banyak permintaan" in r.text
+    assert 1 <= int(r.headers["retry-after"]) <= 60
+    with db.session_scope(Settings(data_dir=tmp_path).store_url) as s:
+        assert any(d["alasan"] == "batas_kirim" for d in s.scalars(
+            select(AuditEvent.detail).where(AuditEvent.kind == "portal_ditolak")))

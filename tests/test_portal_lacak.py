@@ -115,3 +115,46 @@ def test_double_submit_opens_one_ticket_and_mails_the_link_once(stack) -> None:
     assert unduh.headers["content-type"] == "application/pdf"
     assert unduh.headers["content-disposition"].startswith("attachment")
     assert unduh.headers["x-content-type-options"] == "nosniff"
+
+
+def test_return_answered_from_the_tracking_page_and_reports_offered_when_done(stack) -> None:
+    from sop_bantu import wait_for_step
+
+    from klien import operasi
+    from lpa.demo import pejabat_memutus, tunggu_arsip
+
+    settings = stack.settings
+    nomor = operasi.submit(settings, contoh("va") | {"nama_aplikasi": "Lacak Kembali"}, "va")
+    with db.session_scope(settings.store_url) as s:
+        token = pp.buat_tautan_lacak(s, repo.get_ticket(s, nomor).id, "portal",
+                                     datetime.now(UTC))
+    pejabat_memutus(settings, nomor, keputusan="kembalikan",
+                    catatan="Lampirkan surat permohonan yang ditandatangani.")
+    wait_for_step(stack, nomor, "kelengkapan")
+    client = portal(settings.data_dir, **{k: v for k, v in settings.model_dump().items()
+                                          if k != "data_dir"})
+    html = client.get(f"/lacak/{token}").text
+    assert "Lampirkan surat permohonan yang ditandatangani." in html
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    r = client.post(f"/lacak/{token}/lengkapi",
+                    data={"csrf_token": csrf, "catatan": "Surat sudah dilampirkan"})
+    assert r.status_code == 200, r.text
+    assert 'id="formulir-lengkapi"' not in r.text
+    wait_for_step(stack, nomor, "disposisi_kadis")
+    with db.session_scope(settings.store_url) as s:
+        ticket = repo.get_ticket(s, nomor)
+        kelengkapan = next(x for x in ticket.steps if x.code == "kelengkapan")
+        assert kelengkapan.note == "Surat sudah dilampirkan"
+        assert s.scalar(select(func.count()).where(
+            AuditEvent.kind == "keputusan_via_portal", AuditEvent.ticket_id == ticket.id)) == 1
+    assert "Riwayat pengembalian" in client.get(f"/lacak/{token}").text
+    for _ in range(3):
+        pejabat_memutus(settings, nomor)
+    tunggu_arsip(settings, nomor)
+    html = client.get(f"/lacak/{token}").text
+    laporan = re.findall(rf'href="(/lacak/{re.escape(token)}/laporan/[^"]+)"', html)
+    assert any(u.endswith(".pdf") for u in laporan), html
+    unduh = client.get(next(u for u in laporan if u.endswith(".pdf")))
+    assert unduh.status_code == 200 and unduh.content.startswith(b"%PDF")
+    assert unduh.headers["content-disposition"].startswith("attachment")
+    assert client.get(f"/lacak/{token}/laporan/..%2Fkunci.portal").status_code == 404
