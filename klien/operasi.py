@@ -13,15 +13,13 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
-
 from domain.calendar import BusinessCalendar
 from domain.sla import persen_terpakai
 from domain.sop import Peran
 from domain.tiket import HasilTiket, Keputusan, StatusTiket
 from settings import Settings
-from store import db, repo
-from store.models import AuditEvent, StepRecord, Ticket
+from store import db, kueri, repo
+from store.models import StepRecord, Ticket
 
 INTAKE = "intake/intake"
 POLL_INTAKE = 0.2
@@ -77,7 +75,7 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
     key = key or kunci_idempoten(form.model_dump(mode="json"))
     db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
-        ada = session.scalars(select(Ticket).where(Ticket.idempotency_key == key)).one_or_none()
+        ada = kueri.ticket_by_key(session, key)
         if ada is not None:
             if sidik_formulir(ada.form) != sidik:
                 raise _kunci_bentrok(key, ada.number)
@@ -108,8 +106,7 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
     if state["type"] != "COMPLETED":
         raise GagalOperasi(f"Intake gagal: {state.get('message')} (run {run['id']})", 1)
     with db.session_scope(settings.store_url) as session:
-        ticket = session.scalars(
-            select(Ticket).where(Ticket.idempotency_key == key)).one_or_none()
+        ticket = kueri.ticket_by_key(session, key)
         if ticket is None:  # the intake refused the form: its state message says why
             raise GagalOperasi(
                 f"{state.get('message') or 'Formulir ditolak'} (run {run['id']})", 1)
@@ -319,9 +316,7 @@ def _tidak_menunggu(settings: Settings, nomor: str, flow_run_id: str) -> str:
         return f"Run {flow_run_id} tidak sedang menunggu keputusan"
     with db.session_scope(settings.store_url) as session:
         ticket = repo.get_ticket(session, nomor)
-        pemulihan = len(session.scalars(
-            select(AuditEvent.id).where(AuditEvent.ticket_id == ticket.id,
-                                        AuditEvent.kind == "tiket_dipulihkan")).all())
+        pemulihan = kueri.count_audit_events(session, ticket.id, "tiket_dipulihkan")
         nomor = ticket.number
     return pesan_run_berhenti(flow_run_id, state.type.value, state.name, state.message,
                               pemulihan, nomor)

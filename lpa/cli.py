@@ -214,11 +214,12 @@ def lanjutkan(
     operator: Annotated[str | None, typer.Option(help="Nama/NIP operator (untuk audit).")] = None,
 ) -> None:
     """Mulai lagi run tiket yang berhenti (dibatalkan operator, atau gagal dipulihkan)."""
-    from tasks.pemulihan import TidakDapatDilanjutkan
+    from tasks.pemulihan import TidakDapatDilanjutkan, tiket_dapat_dilanjutkan
     from tasks.pemulihan import lanjutkan as mulai_lagi
 
-    _prefect_api()
     try:
+        _run(lambda: tiket_dapat_dilanjutkan(tiket))  # the store first: Prefect may be down
+        _prefect_api()
         hasil = _run(lambda: mulai_lagi(tiket, operator))
     except TidakDapatDilanjutkan as exc:
         raise _fail(str(exc), 1) from None

@@ -15,7 +15,7 @@ from domain.calendar import WIB, BusinessCalendar, add_business_time
 from domain.nomor import nomor_agenda, nomor_tiket
 from domain.sop import JenisLayanan, LangkahSOP, langkah
 from domain.tiket import HasilTiket, StatusTiket
-from store import chain
+from store import chain, kueri
 from store.models import AgendaEntry, AuditEvent, Counter, Disposition, StepRecord, Ticket
 
 
@@ -163,9 +163,7 @@ def open_ticket(
     the first time instead of a second one.
     """
     if idempotency_key:
-        existing = session.scalars(
-            select(Ticket).where(Ticket.idempotency_key == idempotency_key)
-        ).one_or_none()
+        existing = kueri.ticket_by_key(session, idempotency_key)
         if existing is not None:
             return existing, False
     opened_at = opened_at or _now()
@@ -197,9 +195,9 @@ def open_ticket(
         if not idempotency_key:
             raise
         # A concurrent submission with the same key won the race: answer with its ticket.
-        existing = session.scalars(
-            select(Ticket).where(Ticket.idempotency_key == idempotency_key)
-        ).one()
+        existing = kueri.ticket_by_key(session, idempotency_key)
+        if existing is None:
+            raise
         return existing, False
     return ticket, True
 

@@ -26,11 +26,10 @@ from typing import Any
 import httpx
 from prefect import get_client, task
 from prefect.cache_policies import NONE
-from sqlalchemy import select, text
 
 from settings import get_settings
-from store import db
-from store.models import AppProbe, ProductionApp, ServiceHeartbeat
+from store import db, kueri
+from store.models import AppProbe, ServiceHeartbeat
 
 DEPLOYMENT_LAYANAN = ("intake/intake", "proses-tiket/proses-tiket")
 BATAS_HTTP_DETIK = 5.0
@@ -84,7 +83,7 @@ async def periksa_layanan(deployments: tuple[str, ...] = DEPLOYMENT_LAYANAN) -> 
     prefect_ok, serving_ok, detail = await _periksa_prefect(deployments)
     try:
         with db.session_scope(get_settings().store_url) as session:
-            store_ok = session.execute(text("SELECT 1")).scalar_one() == 1
+            store_ok = kueri.menjawab(session)
     except Exception as exc:  # noqa: BLE001
         store_ok = False
         detail["store"] = str(exc)
@@ -144,10 +143,8 @@ async def cek_http(production_id: int, url: str) -> HasilCekAplikasi:
 
 def aplikasi_produksi() -> list[tuple[int, str]]:
     with db.session_scope(get_settings().store_url) as session:
-        return [tuple(r) for r in session.execute(  # type: ignore[misc]
-            select(ProductionApp.id, ProductionApp.url)
-            .where(ProductionApp.active.is_(True)).order_by(ProductionApp.id)
-            .limit(MAKS_APLIKASI))]
+        return [(app.id, app.url)
+                for app, _ in kueri.active_production_apps(session, limit=MAKS_APLIKASI)]
 
 
 @task(name="cek-aplikasi-produksi", cache_policy=NONE)

@@ -17,7 +17,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
-from sqlalchemy import or_, select
 
 from domain import evaluasi as ev
 from domain.calendar import WIB, BusinessCalendar
@@ -27,15 +26,8 @@ from domain.ketersediaan import JANJI_KETERSEDIAAN, hitung_ketersediaan
 from domain.sop import JenisLayanan
 from domain.teks import md_aman, md_kode
 from settings import get_settings
-from store import db, repo
-from store.models import (
-    AppProbe,
-    KelaikanRerun,
-    ProductionApp,
-    ServiceHeartbeat,
-    StepRecord,
-    Ticket,
-)
+from store import db, kueri, repo
+from store.models import KelaikanRerun, ProductionApp
 from tasks.detak import cek_http
 from tasks.pelaporan import kelaikan_path
 
@@ -85,8 +77,7 @@ def tandai_produksi(nomor: str, url: str | None = None, aktif: bool = True) -> d
     now = datetime.now(UTC)
     with db.session_scope(get_settings().store_url) as session:
         ticket = repo.get_ticket(session, nomor)
-        app = session.scalars(select(ProductionApp).where(
-            ProductionApp.ticket_id == ticket.id)).one_or_none()
+        app = kueri.production_app(session, ticket.id)
         if app is None:
             if not aktif:
                 raise GagalProduksi(f"Tiket {ticket.number} tidak ditandai produksi")
@@ -110,11 +101,7 @@ def kumpulkan_prosedur(p: ev.Periode) -> dict[str, Any]:
     settings = get_settings()
     cal = BusinessCalendar.dari_pengaturan(settings)
     with db.session_scope(settings.store_url) as session:
-        rows = session.execute(
-            select(StepRecord, Ticket).join(Ticket, StepRecord.ticket_id == Ticket.id)
-            .where(StepRecord.started_at < p.selesai,
-                   or_(StepRecord.finished_at.is_(None), StepRecord.finished_at >= p.mulai))
-        ).all()
+        rows = kueri.steps_in_period(session, p.mulai, p.selesai)
         rekam = [ev.RekamLangkah(t.number, t.request_type, t.agency, s.code, s.started_at,
                                  s.due_at, s.finished_at, s.breached) for s, t in rows]
     jenis_label = {j.value: j.label for j in JenisLayanan}
@@ -135,13 +122,9 @@ def kumpulkan_prosedur(p: ev.Periode) -> dict[str, Any]:
 def kumpulkan_kelaikan(p: ev.Periode) -> dict[str, Any]:
     """Feasibility tests of tickets whose test step finished in the period."""
     with db.session_scope(get_settings().store_url) as session:
-        rows = session.execute(
-            select(Ticket.number, Ticket.agency).join(StepRecord, StepRecord.ticket_id == Ticket.id)
-            .where(StepRecord.code == "uji_kelaikan", StepRecord.finished_at >= p.mulai,
-                   StepRecord.finished_at < p.selesai).order_by(Ticket.number)
-        ).all()
+        rows = kueri.tested_in_period(session, p.mulai, p.selesai)
     hasil = []
-    for nomor, instansi in dict.fromkeys(tuple(r) for r in rows):
+    for nomor, instansi in rows:
         data = _baca_kelaikan(nomor)
         hasil.append(ev.HasilUji(nomor, instansi, (data or {}).get("verdict"), _temuan(data)))
     return {
@@ -156,16 +139,9 @@ def kumpulkan_kelaikan(p: ev.Periode) -> dict[str, Any]:
 def daftar_produksi() -> list[dict[str, Any]]:
     """Active production apps with the findings of their previous run (or of their test)."""
     with db.session_scope(get_settings().store_url) as session:
-        apps = session.execute(
-            select(ProductionApp, Ticket).join(Ticket, ProductionApp.ticket_id == Ticket.id)
-            .where(ProductionApp.active.is_(True)).order_by(ProductionApp.id)).all()
         daftar = []
-        for app, ticket in apps:
-            lalu = session.scalars(
-                select(KelaikanRerun).where(KelaikanRerun.production_id == app.id,
-                                            KelaikanRerun.verdict.is_not(None))
-                .order_by(KelaikanRerun.finished_at.desc(), KelaikanRerun.id.desc()).limit(1)
-            ).one_or_none()
+        for app, ticket in kueri.active_production_apps(session):
+            lalu = kueri.last_rerun(session, app.id)
             if lalu is not None:
                 sebelumnya, sumber = list(lalu.check_ids), f"uji ulang {lalu.period}"
             else:
@@ -203,19 +179,11 @@ async def hitung_ketersediaan_periode(p: ev.Periode) -> dict[str, Any]:
     cal = BusinessCalendar.dari_pengaturan(settings)
     sampai = min(p.selesai, datetime.now(UTC))
     with db.session_scope(settings.store_url) as session:
-        detak = session.execute(select(ServiceHeartbeat.at, ServiceHeartbeat.answered).where(
-            ServiceHeartbeat.at >= p.mulai, ServiceHeartbeat.at < p.selesai)).all()
-        apps = session.execute(
-            select(ProductionApp.id, ProductionApp.url, Ticket.number, Ticket.application_name)
-            .join(Ticket, ProductionApp.ticket_id == Ticket.id)
-            .where(ProductionApp.active.is_(True)).order_by(ProductionApp.id)).all()
-        probe: dict[int, list[tuple[datetime, bool]]] = {}
-        for pid, at, ok in session.execute(select(AppProbe.production_id, AppProbe.at,
-                                                  AppProbe.ok)
-                                           .where(AppProbe.at >= p.mulai,
-                                                  AppProbe.at < p.selesai)):
-            probe.setdefault(pid, []).append((at, ok))
-    layanan = hitung_ketersediaan([tuple(d) for d in detak], p.mulai, sampai, cal)  # type: ignore[misc]
+        detak = kueri.heartbeats(session, p.mulai, p.selesai)
+        apps = [(app.id, app.url, ticket.number, ticket.application_name)
+                for app, ticket in kueri.active_production_apps(session)]
+        probe = kueri.app_probes(session, p.mulai, p.selesai)
+    layanan = hitung_ketersediaan(detak, p.mulai, sampai, cal)
     import asyncio
 
     kini = await asyncio.gather(*(cek_http(pid, url) for pid, url, _, _ in apps))

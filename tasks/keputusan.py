@@ -36,7 +36,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.kode import buat_kode, hash_kode, kode_cocok
@@ -59,7 +58,7 @@ from domain.pesan import pesan_kode_keputusan, pesan_langkah_dialihkan, pesan_la
 from domain.roster import Pejabat, Roster, RosterTidakSah
 from domain.sop import LANGKAH, Peran, langkah
 from settings import Settings, get_settings
-from store import chain, db, portal_pejabat, repo
+from store import chain, db, kueri, portal_pejabat, repo
 from store.models import AuditEvent, StepRecord, Ticket
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan
 
@@ -142,11 +141,7 @@ def _now() -> datetime:
 
 
 def _penolakan(session: Session, ticket_id: int) -> list[AuditEvent]:
-    return list(session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.ticket_id == ticket_id, AuditEvent.kind == DITOLAK)
-        .order_by(AuditEvent.id)
-    ))
+    return kueri.audit_events(session, ticket_id, DITOLAK)
 
 
 def _riwayat(session: Session, ticket_id: int,
@@ -154,10 +149,7 @@ def _riwayat(session: Session, ticket_id: int,
     """The refusals charged to the step, and when its code was issued (if recorded)."""
     percobaan = [Percobaan(e.at, jenis_dari_catatan(e.detail))
                  for e in _penolakan(session, ticket_id) if e.detail.get("step_id") == step_id]
-    terbit = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.ticket_id == ticket_id, AuditEvent.kind == KODE_TERBIT)
-    )
+    terbit = kueri.audit_events(session, ticket_id, KODE_TERBIT)
     sejak = max((e.at for e in terbit if e.detail.get("step_id") == step_id), default=None)
     return percobaan, sejak
 
@@ -169,11 +161,8 @@ def _langkah_kode(step: StepRecord, mantan: frozenset[str] = frozenset()) -> Lan
 
 def _pengalihan(session: Session, ticket_id: int, step_id: int) -> list[AuditEvent]:
     """The step's handovers to a new holder, oldest first."""
-    return [e for e in session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.ticket_id == ticket_id, AuditEvent.kind == DIALIHKAN)
-        .order_by(AuditEvent.id)
-    ) if e.detail.get("step_id") == step_id]
+    return [e for e in kueri.audit_events(session, ticket_id, DIALIHKAN)
+            if e.detail.get("step_id") == step_id]
 
 
 def _mantan(session: Session, ticket_id: int, step_id: int) -> frozenset[str]:
@@ -622,11 +611,9 @@ def alihkan_yang_berganti(settings: Settings,
             alih = _pengalihan(session, ticket.id, step_id)
             if not alih:
                 continue  # its run is about to issue the first code
-            gagal = [e for e in session.scalars(
-                select(AuditEvent).where(AuditEvent.ticket_id == ticket.id,
-                                         AuditEvent.kind == GAGAL_KIRIM))
-                if e.detail.get("step_id") == step_id
-                and e.detail.get("jenis") == "kode_keputusan"]
+            gagal = [e for e in kueri.audit_events(session, ticket.id, GAGAL_KIRIM)
+                     if e.detail.get("step_id") == step_id
+                     and e.detail.get("jenis") == "kode_keputusan"]
             terakhir = max([alih[-1].at, *(e.at for e in gagal)])
             if len(gagal) >= MAKS_GAGAL_KIRIM or sekarang - terakhir < TENGGANG_TERBIT_ULANG:
                 continue

@@ -20,15 +20,14 @@ from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NONE
-from sqlalchemy import select
 
 from domain.forms import alamat_penanggung_jawab, baca_formulir
 from domain.pesan import pesan_hasil_layanan
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tiket import HasilTiket, Keputusan
 from settings import Settings, get_settings
-from store import db, repo
-from store.models import AuditEvent, Ticket
+from store import db, kueri, repo
+from store.models import Ticket
 from tasks.keputusan import roster_kini
 from tasks.notifikasi import Lampiran, Pesan, saluran_dari_pengaturan
 
@@ -111,8 +110,7 @@ def susun_pesan_hasil(settings: Settings, nomor: str) -> Pesan | None:
 def _sudah_dikirim(settings: Settings, nomor: str) -> bool:
     with db.session_scope(settings.store_url) as session:
         ticket = repo.get_ticket(session, nomor)
-        return session.scalars(select(AuditEvent.id).where(
-            AuditEvent.ticket_id == ticket.id, AuditEvent.kind == TERKIRIM)).first() is not None
+        return kueri.count_audit_events(session, ticket.id, TERKIRIM) > 0
 
 
 @task(name="kabari-pemohon", task_run_name="kabari-pemohon", cache_policy=NONE)

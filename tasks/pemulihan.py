@@ -28,7 +28,6 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.sorting import FlowRunSort
-from sqlalchemy import select
 
 from domain.pemulihan import (
     MAKS_PEMULIHAN,
@@ -38,8 +37,7 @@ from domain.pemulihan import (
     mati_tanpa_sengaja,
 )
 from settings import get_settings
-from store import db, repo
-from store.models import AuditEvent, StepRecord, Ticket
+from store import db, kueri, repo
 
 ALUR = PROSES_TIKET.split("/")[0]
 JENDELA = timedelta(days=30)
@@ -99,30 +97,14 @@ def _ganti(client: SyncPrefectClient, nomor: str, lama: FlowRun | None, alasan: 
 
 def _tiket_terbuka(session) -> dict[str, tuple[int, datetime]]:
     """Number → (id, opened) of every ticket not yet archived."""
-    rows = session.execute(
-        select(Ticket.number, Ticket.id, Ticket.created_at).where(Ticket.archived_at.is_(None))
-    )
-    return {number: (ticket_id, dibuka) for number, ticket_id, dibuka in rows}
-
-
-def _pemulihan_tercatat(session, ticket_ids: list[int]) -> dict[int, list[dict]]:
-    tercatat: dict[int, list[dict]] = {}
-    for ticket_id, detail in session.execute(
-        select(AuditEvent.ticket_id, AuditEvent.detail)
-        .where(AuditEvent.kind == "tiket_dipulihkan", AuditEvent.ticket_id.in_(ticket_ids))
-    ):
-        tercatat.setdefault(ticket_id, []).append(detail)
-    return tercatat
+    return {number: (ticket_id, dibuka)
+            for number, ticket_id, dibuka in kueri.unarchived_tickets(session)}
 
 
 def _run_tercatat(session, ticket_ids: list[int],
                   tercatat: dict[int, list[dict]]) -> set[UUID]:
     """Every run the store knows for these tickets: on their steps, or started to recover."""
-    ids = {r for r in session.scalars(
-        select(StepRecord.flow_run_id)
-        .where(StepRecord.ticket_id.in_(ticket_ids), StepRecord.flow_run_id.is_not(None))
-        .distinct()
-    )}
+    ids: set[str] = kueri.step_run_ids(session, ticket_ids)
     ids |= {d["run_baru"] for riwayat in tercatat.values() for d in riwayat if d.get("run_baru")}
     hasil: set[UUID] = set()
     for r in ids:
@@ -168,10 +150,7 @@ def _yatim(session, terbuka: dict[str, tuple[int, datetime]], sekarang: datetime
     ids = {i: n for n, (i, dibuka) in terbuka.items() if dibuka <= sekarang - YATIM_SETELAH}
     if not ids:
         return []
-    lanjut = set(session.scalars(
-        select(StepRecord.ticket_id)
-        .where(StepRecord.ticket_id.in_(list(ids)), StepRecord.code != "pengajuan")
-    ))
+    lanjut = kueri.tickets_past_intake(session, ids)
     return sorted(n for i, n in ids.items() if i not in lanjut)
 
 
@@ -184,7 +163,8 @@ def pulihkan_tiket_terhenti(sekarang: datetime) -> list[Pemulihan]:
         terbuka = _tiket_terbuka(session)
         if not terbuka:
             return []
-        tercatat = _pemulihan_tercatat(session, [i for i, _ in terbuka.values()])
+        tercatat = kueri.audit_details(session, "tiket_dipulihkan",
+                                       [i for i, _ in terbuka.values()])
         yatim = _yatim(session, terbuka, sekarang)
         ticket_ids = {n: i for n, (i, _) in terbuka.items()}
         dikenal = _run_tercatat(session, list(ticket_ids.values()), tercatat)
@@ -242,15 +222,21 @@ def pulihkan_tiket_terhenti(sekarang: datetime) -> list[Pemulihan]:
     return hasil
 
 
-def lanjutkan(nomor: str, operator: str | None = None) -> Pemulihan:
-    """An operator starts the ticket's run again (after a cancel, or past the automatic limit)."""
+def tiket_dapat_dilanjutkan(nomor: str) -> str:
+    """The ticket's number as stored, if it exists and is not archived (asked of the store
+    alone, so ``lpa lanjutkan`` refuses an unknown ticket whether or not Prefect is up)."""
     settings = get_settings()
     db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
         ticket = repo.get_ticket(session, nomor)
         if ticket.archived_at is not None:
             raise TidakDapatDilanjutkan(f"Tiket {ticket.number} sudah diarsipkan")
-        nomor = ticket.number
+        return ticket.number
+
+
+def lanjutkan(nomor: str, operator: str | None = None) -> Pemulihan:
+    """An operator starts the ticket's run again (after a cancel, or past the automatic limit)."""
+    nomor = tiket_dapat_dilanjutkan(nomor)
     with get_client(sync_client=True) as client:
         runs = run_tiket(client, nomor)
         if hidup := _hidup(runs):

@@ -17,7 +17,6 @@ from datetime import datetime
 from prefect import task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NONE
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from domain.calendar import WIB, BusinessCalendar
@@ -28,7 +27,7 @@ from domain.sla import AMBANG_PELANGGARAN, ambang_tercapai, persen_terpakai
 from domain.sop import Peran, langkah
 from domain.teks import md_aman
 from settings import get_settings
-from store import db, repo
+from store import db, kueri, repo
 from store.models import SlaWarning, StepRecord, Ticket
 from tasks.keputusan import alihkan_yang_berganti
 from tasks.notifikasi import Pesan, saluran_dari_pengaturan
@@ -91,20 +90,8 @@ def klaim_peringatan(sekarang: datetime) -> HasilKlaim:
     calendar = BusinessCalendar.dari_pengaturan(settings)
     hasil = HasilKlaim()
     with db.session_scope(settings.store_url) as session:
-        rows = session.execute(
-            select(StepRecord, Ticket)
-            .join(Ticket, StepRecord.ticket_id == Ticket.id)
-            .where(StepRecord.finished_at.is_(None), StepRecord.due_at.is_not(None),
-                   Ticket.archived_at.is_(None))
-            .order_by(StepRecord.id)
-        ).all()
-        ada: dict[int, set[int]] = {}
-        if rows:
-            for step_id, ambang in session.execute(
-                select(SlaWarning.step_id, SlaWarning.threshold)
-                .where(SlaWarning.step_id.in_([s.id for s, _ in rows]))
-            ):
-                ada.setdefault(step_id, set()).add(ambang)
+        rows = kueri.open_steps_due(session)
+        ada = kueri.sla_thresholds(session, [s.id for s, _ in rows])
         for step, ticket in rows:
             assert step.due_at is not None
             persen = persen_terpakai(step.started_at, step.due_at, sekarang, calendar) or 0.0
@@ -136,22 +123,8 @@ def klaim_peringatan(sekarang: datetime) -> HasilKlaim:
                 continue  # another watch claimed this step's threshold first
             hasil.kirim.append(_peringatan(klaim[-1], step, ticket))
         # Sends that failed earlier: claimed again (error cleared) by one watch only.
-        gagal = session.execute(
-            select(SlaWarning, StepRecord, Ticket)
-            .join(StepRecord, SlaWarning.step_id == StepRecord.id)
-            .join(Ticket, StepRecord.ticket_id == Ticket.id)
-            .where(SlaWarning.notify.is_(True), SlaWarning.sent_at.is_(None),
-                   SlaWarning.error.is_not(None), SlaWarning.attempts < MAKS_PERCOBAAN)
-        ).all()
-        for w, step, ticket in gagal:
-            diambil = session.execute(
-                update(SlaWarning)
-                .where(SlaWarning.id == w.id, SlaWarning.attempts == w.attempts,
-                       SlaWarning.error.is_not(None), SlaWarning.sent_at.is_(None))
-                .values(attempts=SlaWarning.attempts + 1, error=None)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if diambil == 1:
+        for w, step, ticket in kueri.failed_warnings(session, MAKS_PERCOBAAN):
+            if kueri.claim_failed_warning(session, w):
                 hasil.kirim.append(_peringatan(w, step, ticket))
     return hasil
 
@@ -213,10 +186,7 @@ def kirim_peringatan(item: Peringatan, sekarang: datetime) -> bool:
     except Exception as exc:  # noqa: BLE001 - recorded, retried by a later pass
         galat = str(exc) or type(exc).__name__
     with db.session_scope(settings.store_url) as session:
-        session.execute(
-            update(SlaWarning).where(SlaWarning.id == item.warning_id)
-            .values(sent_at=None if galat else sekarang, error=galat)
-        )
+        kueri.mark_warning_sent(session, item.warning_id, sekarang, galat)
     return galat is None
 
 
