@@ -100,7 +100,7 @@ def _konteks(settings: Settings, ticket: Ticket) -> dict[str, Any]:
     }
 
 
-@router.get("/lacak/{token}", response_class=HTMLResponse)
+@router.api_route("/lacak/{token}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def lacak(request: Request, token: str) -> HTMLResponse:
     settings: Settings = request.app.state.settings
     with db.session_scope(settings.store_url) as session:
@@ -110,7 +110,7 @@ def lacak(request: Request, token: str) -> HTMLResponse:
                                                "pesan": request.query_params.get("pesan")})
 
 
-@router.get("/lacak/{token}/lampiran/{lampiran_id}")
+@router.api_route("/lacak/{token}/lampiran/{lampiran_id}", methods=["GET", "HEAD"])
 def unduh_lampiran(request: Request, token: str, lampiran_id: int) -> Response:
     settings: Settings = request.app.state.settings
     with db.session_scope(settings.store_url) as session:
@@ -121,7 +121,7 @@ def unduh_lampiran(request: Request, token: str, lampiran_id: int) -> Response:
         return lampiran.unduhan(Path(berkas.path), berkas.nama_berkas, berkas.mime)
 
 
-@router.get("/lacak/{token}/laporan/{nama}")
+@router.api_route("/lacak/{token}/laporan/{nama}", methods=["GET", "HEAD"])
 def unduh_laporan(request: Request, token: str, nama: str) -> Response:
     settings: Settings = request.app.state.settings
     with db.session_scope(settings.store_url) as session:

@@ -34,7 +34,7 @@ FIELD_TOKEN = "token_formulir"
 _POLA_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def beranda(request: Request) -> HTMLResponse:
     return halaman(request, "beranda.html", {"jenis": list(JenisLayanan), "sop": SOP})
 
@@ -62,7 +62,7 @@ def _halaman_formulir(request: Request, jenis: JenisLayanan, token: str,
     }, status_code)
 
 
-@router.get("/permohonan/{jenis}", response_class=HTMLResponse)
+@router.api_route("/permohonan/{jenis}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def halaman_permohonan(request: Request, jenis: str) -> HTMLResponse:
     return _halaman_formulir(request, _jenis(jenis), secrets.token_urlsafe(24), {}, {}, {})
 

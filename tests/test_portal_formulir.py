@@ -151,6 +151,7 @@ def test_security_headers_and_indonesian_error_pages(client) -> None:
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "<script" not in r.text and "style=" not in r.text
     assert 'name="viewport"' in r.text
+    assert client.head("/permohonan/va").status_code == 200  # monitors and scanners ask HEAD
     r = client.get("/tidak/ada")
     assert r.status_code == 404 and "Halaman tidak ditemukan" in r.text
     assert r.headers["referrer-policy"] == "no-referrer"
