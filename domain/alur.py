@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.sop import LANGKAH_KELENGKAPAN, JenisLayanan, LangkahSOP, rencana_langkah
+from domain.sop import LANGKAH_KELENGKAPAN, JenisLangkah, JenisLayanan, LangkahSOP, rencana_langkah
 from domain.tiket import Keputusan
 
 
@@ -40,7 +40,8 @@ class Aksi:
     catatan_id: int | None = None
 
 
-_AKHIR = ("laporan", "arsip")
+_AKHIR = (JenisLangkah.LAPORAN, JenisLangkah.ARSIP)
+"""The kinds of step a refused ticket still goes through."""
 
 
 def ditolak(catatan: list[CatatanLangkah]) -> bool:
@@ -57,7 +58,7 @@ def aksi_berikutnya(jenis: JenisLayanan, catatan: list[CatatanLangkah]) -> Aksi:
     rekaman = sorted(catatan, key=lambda c: c.id)
     sudah_ditolak = ditolak(rekaman)
     for langkah in rencana_langkah(jenis):
-        if sudah_ditolak and langkah.kode not in _AKHIR and not _pernah(rekaman, langkah):
+        if sudah_ditolak and langkah.jenis not in _AKHIR and not _pernah(rekaman, langkah):
             continue
         milik = [c for c in rekaman if c.kode == langkah.kode]
         if not milik:

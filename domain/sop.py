@@ -9,7 +9,7 @@ WIB on working days, so one working day ("hari kerja") is eight hours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
@@ -76,6 +76,29 @@ class TindakLanjut(StrEnum):
     UJI_KELAIKAN = "uji_kelaikan"
 
 
+class JenisLangkah(StrEnum):
+    """What kind of work a step is: the ticket's run has one handler per kind
+    (flows/layanan.py), so the table, not the step's code, decides how a step is done."""
+
+    PENGAJUAN = "pengajuan"
+    """Step 1: the request comes in (the intake run, before the ticket's own run)."""
+    DISPOSISI = "disposisi"
+    """Steps 2-4: an official decides and disposes the request to the next post."""
+    KEPUTUSAN = "keputusan"
+    """An officer decides and writes a note (the recommendation, with the automatic check
+    of the attached requirements document)."""
+    CATATAN = "catatan"
+    """An officer decides and records what was done (domain, hosting, integration)."""
+    UJI = "uji"
+    """An automated follow-up: the feasibility test, no person waits."""
+    LAPORAN = "laporan"
+    """The ticket is closed and its working report rendered."""
+    ARSIP = "arsip"
+    """The final report goes into the agenda book."""
+    KELENGKAPAN = "kelengkapan"
+    """Not an SOP step: the requester completes a returned request."""
+
+
 @dataclass(frozen=True)
 class LangkahSOP:
     """One row of the SOP table."""
@@ -92,6 +115,8 @@ class LangkahSOP:
     mutu_baku_min: timedelta | None = None
     """Lower end of a range ("3-5 hari kerja"); the due time uses the upper end."""
     tindak_lanjut: TindakLanjut | None = None
+    jenis: JenisLangkah = field(kw_only=True)
+    """What kind of work the step is (:class:`JenisLangkah`)."""
 
     @property
     def label(self) -> str:
@@ -102,18 +127,19 @@ SOP: tuple[LangkahSOP, ...] = (
     LangkahSOP(
         1, "pengajuan", "User OPD melakukan pengajuan layanan", Peran.OPD,
         "", timedelta(hours=3), "Email, Surat, Telepon, Chat, Portal", menunggu_orang=False,
+        jenis=JenisLangkah.PENGAJUAN,
     ),
     LangkahSOP(
         2, "disposisi_kadis", "Kadis Kominfo melakukan disposisi kepada Kabid eGotik",
         Peran.KEPALA_DINAS, "Surat Permohonan", timedelta(minutes=30), "Disposisi",
-        menunggu_orang=True,
+        menunggu_orang=True, jenis=JenisLangkah.DISPOSISI,
     ),
     LangkahSOP(
         3, "disposisi_kabid",
         "Kabid eGotik melakukan disposisi kepada Pranata Komputer Fungsi Aplikasi dan "
         "Pemberdayaan TIK",
         Peran.KABID_EGOV, "Surat Permohonan dan disposisi kadis", timedelta(minutes=15),
-        "Disposisi", menunggu_orang=True,
+        "Disposisi", menunggu_orang=True, jenis=JenisLangkah.DISPOSISI,
     ),
     LangkahSOP(
         4, "perintah_prakom",
@@ -121,13 +147,14 @@ SOP: tuple[LangkahSOP, ...] = (
         "petugas service desk",
         Peran.PRANATA_KOMPUTER, "Surat Permohonan, disposisi kadis dan disposisi kabid eGotik",
         timedelta(minutes=15), "Disposisi", menunggu_orang=True,
+        jenis=JenisLangkah.DISPOSISI,
     ),
     LangkahSOP(
         5, TindakLanjut.REKOMENDASI.value,
         "Petugas service desk melakukan tindak lanjut: pembuatan rekomendasi",
         Peran.PETUGAS_SERVICE_DESK, "Pembuatan rekomendasi", 5 * HARI_KERJA, "Catatan",
         menunggu_orang=True, mutu_baku_min=3 * HARI_KERJA,
-        tindak_lanjut=TindakLanjut.REKOMENDASI,
+        tindak_lanjut=TindakLanjut.REKOMENDASI, jenis=JenisLangkah.KEPUTUSAN,
     ),
     LangkahSOP(
         5, TindakLanjut.HOSTING_INTEGRASI.value,
@@ -135,22 +162,23 @@ SOP: tuple[LangkahSOP, ...] = (
         "pengintegrasian",
         Peran.PETUGAS_SERVICE_DESK, "Pemberian hosting domain dan pengintegrasian",
         5 * HARI_KERJA, "Catatan", menunggu_orang=True, mutu_baku_min=1 * HARI_KERJA,
-        tindak_lanjut=TindakLanjut.HOSTING_INTEGRASI,
+        tindak_lanjut=TindakLanjut.HOSTING_INTEGRASI, jenis=JenisLangkah.CATATAN,
     ),
     LangkahSOP(
         5, TindakLanjut.UJI_KELAIKAN.value,
         "Petugas service desk melakukan tindak lanjut: pengujian kelaikan",
         Peran.PETUGAS_SERVICE_DESK, "Pengujian kelaikan", 5 * HARI_KERJA, "Catatan",
         menunggu_orang=False, mutu_baku_min=1 * HARI_KERJA,
-        tindak_lanjut=TindakLanjut.UJI_KELAIKAN,
+        tindak_lanjut=TindakLanjut.UJI_KELAIKAN, jenis=JenisLangkah.UJI,
     ),
     LangkahSOP(
         6, "laporan", "Membuat laporan", Peran.PETUGAS_SERVICE_DESK, "Catatan",
-        timedelta(hours=1), "Laporan", menunggu_orang=False,
+        timedelta(hours=1), "Laporan", menunggu_orang=False, jenis=JenisLangkah.LAPORAN,
     ),
     LangkahSOP(
         7, "arsip", "Menyimpan laporan sebagai bukti", Peran.PETUGAS_SERVICE_DESK,
         "Buku agenda", timedelta(minutes=15), "Arsip", menunggu_orang=False,
+        jenis=JenisLangkah.ARSIP,
     ),
 )
 
@@ -183,6 +211,16 @@ def langkah(kode: str) -> LangkahSOP:
         raise KeyError(f"Langkah SOP tidak dikenal: {kode!r}") from None
 
 
+def kepada(langkah: LangkahSOP) -> Peran | None:
+    """Whom a disposition step disposes the request to: who acts in the next row of the
+    table (step 2 → Kabid, 3 → Pranata Komputer, 4 → Petugas Service Desk); None for any
+    other kind of step."""
+    if langkah.jenis is not JenisLangkah.DISPOSISI:
+        return None
+    berikut = next(b for b in SOP if b.nomor > langkah.nomor)
+    return berikut.pelaksana
+
+
 def timeout_detik(kode: str) -> float:
     """Wall-clock bound of an automated step: its mutu baku as plain seconds.
 
@@ -196,6 +234,7 @@ LANGKAH_KELENGKAPAN = LangkahSOP(
     0, "kelengkapan",
     "Pemohon melengkapi berkas permohonan yang dikembalikan",
     Peran.OPD, "Catatan pengembalian", timedelta(0), "Berkas lengkap", menunggu_orang=True,
+    jenis=JenisLangkah.KELENGKAPAN,
 )
 """Not an SOP step: while the requester completes a returned request the clock is stopped.
 

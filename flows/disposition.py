@@ -17,18 +17,15 @@ its dialog saying why the last attempt was refused.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from prefect import get_run_logger, suspend_flow_run
 from prefect.input import RunInput
 from pydantic import Field
 
-from domain.calendar import WIB
+from domain.dialog import TiketDialog, uraian
 from domain.forms import alamat_penanggung_jawab
-from domain.pesan import format_waktu_wib
 from domain.sop import LangkahSOP, Peran
-from domain.teks import md_aman
 from settings import get_settings
 from tasks import tiket as t
 from tasks.keputusan import (
@@ -88,40 +85,6 @@ class KelengkapanPemohon(RunInput):
     kode: str = _KODE
 
 
-def uraian(tiket: t.TiketSnapshot, langkah: LangkahSOP, petugas: str,
-           jatuh_tempo: datetime | None, percobaan: str | None,
-           tambahan: str | None = None) -> str:
-    """The Markdown the official sees above the resume form in the Prefect UI.
-
-    Every value that comes from a form or the store is made inert (:func:`md_aman`): a name
-    holding line breaks, ``#`` or a link shows as its words, never as a heading or a link.
-    ``tambahan`` is Markdown built by the service itself; ``percobaan`` says how many
-    attempts were refused and why the last one was (``tasks.keputusan.ringkasan_dialog``).
-    """
-    tempo = format_waktu_wib(jatuh_tempo.astimezone(WIB)) if jatuh_tempo else \
-        "jam layanan berhenti selama menunggu pemohon"
-    baris = [
-        f"## {md_aman(tiket.nomor)}: {md_aman(langkah.aktivitas)}",
-        "",
-        f"- **Aplikasi:** {md_aman(tiket.nama_aplikasi)}",
-        f"- **Instansi pemohon:** {md_aman(tiket.instansi)}",
-        f"- **Jenis layanan:** {md_aman(tiket.jenis.label)}",
-        f"- **Yang memutus:** {md_aman(petugas)}",
-        f"- **Batas waktu (mutu baku):** {tempo}",
-        "",
-        "Isi keputusan, NIP Anda dan kode sekali pakai yang dikirim ke surel Anda.",
-    ]
-    if langkah.pelaksana is not Peran.OPD:
-        baris += ["", "Bila jabatan ini berganti pemegang (Plt./Plh.) selama langkah menunggu, "
-                      "langkah dialihkan kepada pemegang yang baru: kode baru dikirim ke "
-                      "surelnya dan kode lama tidak berlaku."]
-    if tambahan:
-        baris += ["", tambahan]
-    if percobaan:
-        baris += ["", f"> {md_aman(str(percobaan))}"]
-    return "\n".join(baris)
-
-
 async def tunggu_keputusan(
     tiket: t.TiketSnapshot,
     langkah: LangkahSOP,
@@ -157,8 +120,8 @@ async def tunggu_keputusan(
         kunci = f"langkah-{step_id}-{masukan_terpakai(tiket.nomor, step_id)}"
         masukan = await suspend_flow_run(
             wait_for_input=jenis_masukan.with_initial_data(
-                description=uraian(tiket, langkah, petugas, rekaman.due_at, percobaan,
-                                   tambahan)
+                description=uraian(_untuk_dialog(tiket), langkah, petugas, rekaman.due_at,
+                                   percobaan, tambahan)
             ),
             key=kunci,
             timeout=None,
@@ -168,6 +131,11 @@ async def tunggu_keputusan(
         if hasil.diterima:
             return masukan
         logger.warning("Keputusan untuk %s ditolak: %s", tiket.nomor, hasil.pesan)
+
+
+def _untuk_dialog(tiket: t.TiketSnapshot) -> TiketDialog:
+    return TiketDialog(nomor=tiket.nomor, nama_aplikasi=tiket.nama_aplikasi,
+                       instansi=tiket.instansi, jenis=tiket.jenis.label)
 
 
 def _alamat(langkah: LangkahSOP, rekaman: t.LangkahTersimpan,

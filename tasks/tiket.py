@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from prefect import task
-from sqlalchemy import select
 
 from domain.alur import CatatanLangkah
 from domain.calendar import BusinessCalendar
@@ -19,7 +18,7 @@ from domain.sop import JenisLayanan, LangkahSOP, Peran, timeout_detik
 from domain.tiket import HasilTiket, StatusTiket
 from settings import get_settings
 from store import db, repo, secrets
-from store.models import AuditEvent, StepRecord, Ticket
+from store.models import StepRecord, Ticket
 from tasks.keputusan import catat_kode_terbit
 from tasks.laporan import (
     AKHIRAN_ARSIP,
@@ -216,24 +215,6 @@ def simpan_hash_kode(step_id: int, code_hash: str) -> None:
         assert step is not None
         step.code_hash = code_hash
         catat_kode_terbit(session, step)  # wrong attempts on the step count from here
-
-
-def hash_kode_langkah(step_id: int) -> str | None:
-    with db.session_scope(_url()) as session:
-        step = session.get(StepRecord, step_id)
-        return step.code_hash if step else None
-
-
-def percobaan_ditolak(nomor: str, step_id: int) -> int:
-    """How many decisions on this step were refused (wrong NIP or code) so far."""
-    with db.session_scope(_url()) as session:
-        ticket = repo.get_ticket(session, nomor)
-        details = session.scalars(
-            select(AuditEvent.detail).where(
-                AuditEvent.ticket_id == ticket.id, AuditEvent.kind == "keputusan_ditolak"
-            )
-        ).all()
-        return sum(1 for d in details if d.get("step_id") == step_id)
 
 
 @task(name="tolak-keputusan-tidak-sah")

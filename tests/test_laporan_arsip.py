@@ -86,7 +86,7 @@ def _sampai_langkah_7() -> tuple[str, int, Path]:
     s6 = tiket.mulai_langkah.fn(nomor, langkah("laporan"), "run")
     tiket.tutup_tiket.fn(nomor, HasilTiket.DISETUJUI)
     kerja = render.tulis_laporan(susun_laporan(nomor), get_settings().laporan_dir)
-    tiket.selesaikan_langkah.fn(nomor, s6, "Laporan kerja dibuat", laporan=str(kerja))
+    tiket.selesaikan_langkah.fn(nomor, s6, "Laporan dibuat", laporan=str(kerja))
     s7 = tiket.mulai_langkah.fn(nomor, langkah("arsip"), "run")
     return nomor, s7, kerja
 
@@ -129,7 +129,7 @@ def test_archived_report_is_final_and_its_hash_is_in_the_agenda_book(store: str)
         assert entry.report_sha256 == _sha(kerja)
         # step 6 names its working report in its own column (0006), not in its note
         s6 = next(st for st in entry.ticket.steps if st.code == "laporan")
-        assert (s6.report_path, s6.note) == (str(kerja), "Laporan kerja dibuat")
+        assert (s6.report_path, s6.note) == (str(kerja), "Laporan dibuat")
     # the file the agenda book vouches for is the final report
     pdf = kerja.with_name("laporan.pdf")
     html = kerja.read_text(encoding="utf-8")

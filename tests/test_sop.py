@@ -81,3 +81,48 @@ def test_numbers_round_trip() -> None:
     for bad in ("LPA-26-000001", "XYZ-2026-000001", "LPA-2026-12", ""):
         with pytest.raises(ValueError, match="tidak dikenali"):
             urai_nomor(bad)
+
+
+# --- the table drives the ticket's run (issue 11) --------------------------------------------
+
+def test_the_table_says_what_kind_each_step_is_and_whom_a_disposition_goes_to() -> None:
+    from domain.sop import LANGKAH_KELENGKAPAN, JenisLangkah, kepada
+
+    jenis = {s.kode: s.jenis for s in SOP}
+    assert jenis == {
+        "pengajuan": JenisLangkah.PENGAJUAN, "disposisi_kadis": JenisLangkah.DISPOSISI,
+        "disposisi_kabid": JenisLangkah.DISPOSISI, "perintah_prakom": JenisLangkah.DISPOSISI,
+        "rekomendasi": JenisLangkah.KEPUTUSAN, "hosting_integrasi": JenisLangkah.CATATAN,
+        "uji_kelaikan": JenisLangkah.UJI, "laporan": JenisLangkah.LAPORAN,
+        "arsip": JenisLangkah.ARSIP}
+    assert LANGKAH_KELENGKAPAN.jenis is JenisLangkah.KELENGKAPAN
+    # "Kadis ... disposisi kepada Kabid eGotik", "Kabid ... kepada Pranata Komputer",
+    # "Pranata Komputer ... perintah kepada petugas service desk"
+    assert [kepada(s) for s in SOP if s.jenis is JenisLangkah.DISPOSISI] == [
+        Peran.KABID_EGOV, Peran.PRANATA_KOMPUTER, Peran.PETUGAS_SERVICE_DESK]
+    for s in SOP:
+        if s.jenis is JenisLangkah.DISPOSISI:
+            assert kepada(s).atasan is s.pelaksana  # the escalation chain, read upwards
+        else:
+            assert kepada(s) is None
+    # a person waits exactly on the kinds that ask one
+    orang = {JenisLangkah.DISPOSISI, JenisLangkah.KEPUTUSAN, JenisLangkah.CATATAN,
+             JenisLangkah.KELENGKAPAN}
+    for s in (*SOP, LANGKAH_KELENGKAPAN):
+        assert s.menunggu_orang == (s.jenis in orang), s.kode
+
+
+def test_the_ticket_run_has_one_handler_per_kind_and_names_no_step_code() -> None:
+    """flows/layanan.py dispatches on the table's kinds: every kind of step the run does has
+    a handler, and no step is recognised there by its code."""
+    import inspect
+
+    from domain.sop import LANGKAH_KELENGKAPAN, JenisLangkah
+    from flows import layanan
+
+    dijalankan = {s.jenis for s in (*SOP, LANGKAH_KELENGKAPAN)} - {JenisLangkah.PENGAJUAN}
+    assert set(layanan.PELAKSANA) == dijalankan
+    sumber = inspect.getsource(layanan)
+    for s in (*SOP, LANGKAH_KELENGKAPAN):
+        assert f'"{s.kode}"' not in sumber, s.kode
+    assert "_KEPADA" not in sumber

@@ -70,6 +70,9 @@ def test_feasibility_request_runs_to_the_archive(stack: Stack, aplikasi: ContohA
         assert entry is not None and entry.number == status["nomor_agenda"]
         assert entry.report_path == str(report)
         assert entry.report_sha256 == hashlib.sha256(report.read_bytes()).hexdigest()
+        # step 6 names the report it rendered in its own column, not in its note (0006)
+        [s6] = [st for st in entry.ticket.steps if st.code == "laporan"]
+        assert (s6.report_path, s6.note) == (str(report), "Laporan dibuat")
     kelaikan = json.loads((stack.settings.laporan_dir / nomor / "kelaikan.json").read_text())
     kategori = {k["id"]: k for k in kelaikan["categories"]}
     # the hardened twin, the form's test account and database host: every category tested,

@@ -151,15 +151,13 @@ def test_form_refuses_the_multi_line_name_but_a_one_line_one_passes() -> None:
 
 @pytest.mark.parametrize("nama", [JAHAT, " ".join(JAHAT.split())])
 def test_resume_form_description_shows_the_name_as_words(nama: str) -> None:
-    """What officials read above the Prefect Resume form (flows/disposition.uraian). The store
+    """What officials read above the Prefect Resume form (domain/dialog.uraian). The store
     may hold a name from before the form's rules, so the multi-line one is shown too."""
-    from flows.disposition import uraian
-    from tasks.tiket import TiketSnapshot
+    from domain.dialog import TiketDialog, uraian
 
-    tiket = TiketSnapshot(
-        nomor="LPA-2026-000001", jenis=JenisLayanan.UJI_KELAYAKAN, nama_aplikasi=nama,
-        instansi="Dinas <b>X</b>\n## Instansi palsu", status="berjalan", hasil=None,
-        formulir={}, langkah=(), diarsipkan=False)
+    tiket = TiketDialog(
+        nomor="LPA-2026-000001", jenis=JenisLayanan.UJI_KELAYAKAN.label, nama_aplikasi=nama,
+        instansi="Dinas <b>X</b>\n## Instansi palsu")
     md = uraian(tiket, langkah("disposisi_kadis"), "[Budi](http://phish.example/) (NIP 1)",
                 T0 + timedelta(hours=1), 0)
     for baris in md.splitlines():
