@@ -274,6 +274,8 @@ def nyalakan_portal(kelompok: Kelompok, env: dict[str, str], settings: Settings,
     env = dict(env)
     # mailed links point at this portal unless a public address was configured
     env.setdefault("LPA_PORTAL_URL", url)
+    # the portal's klien/ reaches the Prefect server started with it, whatever the shell says
+    env["LPA_PREFECT_API_URL"] = env["PREFECT_API_URL"]
     proses = kelompok.mulai(start_portal, env, host, port, log_dir / f"{awalan}portal.log")
     wait_portal(url, proses)
     return proses, url

@@ -75,6 +75,7 @@ def kunci_formulir(token: str) -> str:
 @router.post("/permohonan/{jenis}", response_class=HTMLResponse)
 async def kirim_permohonan(request: Request, jenis: str) -> HTMLResponse:
     layanan = _jenis(jenis)
+    _ukuran_wajar(request, layanan.value)
     await keamanan.periksa_csrf(request)
     keamanan.batasi(request, "kirim")
     settings: Settings = request.app.state.settings
@@ -124,6 +125,28 @@ async def kirim_permohonan(request: Request, jenis: str) -> HTMLResponse:
     return halaman(request, "diterima.html", {
         "nomor": nomor, "tautan": tautan_lacak(settings, tautan), "layanan": layanan,
         "aplikasi": data.get("nama_aplikasi")})
+
+
+_RUANG_ISIAN = 2_000_000
+"""Bytes a form's text fields may take besides its attachments (the longest text field is
+200,000 characters)."""
+
+
+def _ukuran_wajar(request: Request, jenis: str) -> None:
+    """Refuse (413) a body larger than the form's attachments and text can be, before it is
+    read; the attachments' own limit is checked one by one afterwards."""
+    settings: Settings = request.app.state.settings
+    batas = _RUANG_ISIAN + len(lampiran.LAMPIRAN_PER_JENIS[jenis]) * int(
+        settings.unggah_maks_mb * 1_000_000)
+    try:
+        panjang = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        panjang = 0
+    if panjang > batas:
+        raise keamanan.Ditolak(
+            413, "Kiriman terlalu besar. Setiap lampiran paling besar "
+                 + f"{settings.unggah_maks_mb:g}".replace(".", ",") + " MB.",
+            alasan="kiriman_terlalu_besar")
 
 
 def tautan_lacak(settings: Settings, raw: str) -> str:

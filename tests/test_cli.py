@@ -458,10 +458,13 @@ def test_demo_and_up_stop_every_process_they_start(tmp_path: Path) -> None:
     with ThreadPoolExecutor(2) as pool:
         demo = pool.submit(_start_and_stop, ["demo", "--keep"], tmp_path / "demo",
                            "Tiket dibuka", signal.SIGTERM)
-        up = pool.submit(_start_and_stop, ["up", "--port", str(free_port())], tmp_path / "up",
+        up = pool.submit(_start_and_stop, ["up", "--port", str(free_port()), "--portal-port",
+                                           str(free_port())], tmp_path / "up",
                          "Siap menerima permohonan", signal.SIGINT)
         (demo_code, demo_out, demo_left), (up_code, up_out, up_left) = demo.result(), up.result()
     assert demo_left == [], demo_out
     assert demo_code == 130 and "Demo dihentikan" in demo_out, demo_out
     assert up_left == [], up_out
     assert up_code == 0 and "Berhenti" in up_out, up_out
+    # both printed the portal's address (it answered before they went on)
+    assert "Portal     : http://127.0.0.1:" in up_out and "Portal: http://127.0.0.1:" in demo_out

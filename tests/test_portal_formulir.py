@@ -129,6 +129,14 @@ def test_attachment_too_large_is_refused(tmp_path) -> None:
         "lampiran.surat_permohonan"]
 
 
+def test_a_body_larger_than_the_form_can_be_is_refused_before_it_is_read(tmp_path) -> None:
+    client = portal(tmp_path, unggah_maks_mb=0.001)
+    besar = b"%PDF-" + b"0" * 2_100_000
+    r = kirim(client, "va", isian_browser("va", contoh("va")),
+              files={"lampiran.surat_permohonan": ("surat.pdf", besar, "application/pdf")})
+    assert r.status_code == 413 and "Kiriman terlalu besar" in r.text
+
+
 def test_pdf_docx_odt_recognised_and_kept_for_the_corrected_form(client) -> None:
     assert lampiran.kenali(PDF) == lampiran.PDF
     assert lampiran.kenali(_docx()) == lampiran.DOCX
