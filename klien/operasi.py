@@ -183,6 +183,8 @@ class Menunggu:
     flow_run_id: str | None
     kode_terbit: bool
     """Whether the one-time code has been sent (the step can be decided)."""
+    step_id: int | None = None
+    """The step record (the portal's decision page of a signed-in official)."""
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -201,7 +203,7 @@ def inbox(settings: Settings, nip: str | None = None) -> list[Menunggu]:
         items = [
             Menunggu(t.number, s.code, s.step_no, Peran(s.actor_role).label, s.assignee_nip,
                      s.assignee_name, s.due_at, s.breached, s.flow_run_id,
-                     s.code_hash is not None)
+                     s.code_hash is not None, s.id)
             for s, t in rows
         ]
     return sorted(items, key=lambda m: (m.jatuh_tempo is None, m.jatuh_tempo or datetime.max,

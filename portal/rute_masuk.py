@@ -192,17 +192,8 @@ def langkah_saya(settings: Settings, staf: sesi.Staf) -> list[dict[str, Any]]:
                           "peran": m.peran, "petugas": m.nama,
                           "jatuh_tempo": format_waktu_wib(m.jatuh_tempo) if m.jatuh_tempo
                           else None, "terlambat": m.terlambat, "siap": m.kode_terbit,
-                          "dialihkan": m.nip != staf.nip, "step_id": _step_id(settings, m)})
+                          "dialihkan": m.nip != staf.nip, "step_id": m.step_id})
     return hasil
-
-
-def _step_id(settings: Settings, m: Any) -> int | None:
-    with db.session_scope(settings.store_url) as session:
-        ticket = repo.find_ticket(session, m.tiket)
-        if ticket is None:
-            return None
-        terbuka = [s.id for s in ticket.steps if s.finished_at is None and s.code == m.langkah]
-        return terbuka[-1] if terbuka else None
 
 
 @router.get("/saya", response_class=HTMLResponse, include_in_schema=False)

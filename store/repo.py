@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from domain.calendar import WIB, BusinessCalendar, add_business_time
 from domain.nomor import nomor_agenda, nomor_tiket
@@ -111,7 +111,8 @@ def open_tickets(
         .subquery()
     )
     query = (
-        select(Ticket, StepRecord)
+        # the form (JSON, up to a 200 KB requirements document) is not shown in these lists
+        select(Ticket, StepRecord).options(defer(Ticket.form))
         .outerjoin(current, current.c.ticket_id == Ticket.id)
         .outerjoin(StepRecord, StepRecord.id == current.c.step_id)
         .where(Ticket.archived_at.is_(None))
