@@ -44,7 +44,9 @@ router = APIRouter()
 KEPUTUSAN = ("setuju", "tolak", "kembalikan")
 LABEL_KEPUTUSAN = {"setuju": "Setuju", "tolak": "Tolak", "kembalikan": "Kembalikan"}
 MAKS_CATATAN = 4000
-_HOSTING = ("domain", "hosting", "integrasi")
+_HOSTING = {"domain": ("Domain", 253), "hosting": ("Hosting", 500),
+            "integrasi": ("Integrasi", 2000)}
+"""Step 5b's fields (flows/disposition.CatatanHosting): label and longest value."""
 
 
 def _sekarang() -> datetime:
@@ -195,7 +197,8 @@ def konteks_langkah(settings: Settings, step_id: int) -> dict[str, Any]:
             "lampiran": _lampiran(session, ticket.id),
             "riwayat": _riwayat(ticket),
             "skpl": _skpl(ticket) if step.code == "rekomendasi" else None,
-            "hosting": step.code == "hosting_integrasi",
+            "hosting": [(k, label) for k, (label, _) in _HOSTING.items()]
+            if step.code == "hosting_integrasi" else [],
             "pilihan": [(k, LABEL_KEPUTUSAN[k]) for k in KEPUTUSAN],
         }
 
@@ -277,9 +280,11 @@ def _masukan(form: Any) -> tuple[dict[str, str], dict[str, str]]:
     """(the fields as typed, Indonesian errors by field)."""
     isian = {"keputusan": str(form.get("keputusan") or ""),
              "catatan": str(form.get("catatan") or "")}
-    for k in _HOSTING:
-        isian[k] = str(form.get(k) or "").strip()[:2000]
     galat: dict[str, str] = {}
+    for k, (label, maks) in _HOSTING.items():
+        isian[k] = str(form.get(k) or "").strip()
+        if len(isian[k]) > maks:
+            galat[k] = f"{label} paling panjang {maks} karakter."
     if isian["keputusan"] not in KEPUTUSAN:
         galat["keputusan"] = "Pilih salah satu keputusan: Setuju, Tolak atau Kembalikan."
     elif pesan := catatan_wajib(isian["keputusan"], isian["catatan"]):

@@ -280,3 +280,18 @@ def _step_id(st, nomor: str, kode: str) -> int:  # noqa: ANN001
 
     with db.session_scope(st.settings.store_url) as s:
         return [x.id for x in repo.get_ticket(s, nomor).steps if x.code == kode][-1]
+
+
+def test_hosting_step_asks_domain_hosting_integration_within_their_limits(tmp_path: Path) -> None:
+    settings = pengaturan(tmp_path)
+    t = buka_tiket(settings, "hosting_integrasi", PETUGAS)
+    client = klien(settings)
+    raw = tautan(settings, t, PETUGAS[0])
+    r = client.get(f"/keputusan/{raw}")
+    assert all(f'id="isian-{k}"' in r.text for k in ("domain", "hosting", "integrasi"))
+    r = client.post(f"/keputusan/{raw}", data={
+        "csrf_token": csrf(client, f"/keputusan/{raw}"), "keputusan": "setuju",
+        "domain": "a" * 254, "hosting": "VM-01"})
+    assert r.status_code == 422
+    assert re.search(r'data-galat-untuk="domain"[^>]*>Domain paling panjang 253', r.text)
+    assert 'value="VM-01"' in r.text  # what was typed stays
