@@ -12,10 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import bantu
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
+from settings import get_settings
 from store import db
 
 # Every flow run the tests start sends a heartbeat each 30 s (Prefect's minimum), and the
@@ -23,6 +25,28 @@ from store import db
 # marks a run Crashed 75 s after its last one: the same figures for every module.
 os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "30")
 os.environ.setdefault("LPA_BATAS_DETAK_RUN", "75")
+
+LAMBAT = frozenset({"prefect_api", "stack", "chromium", "aplikasi"})
+"""Fixtures whose tests are slow by nature (a Prefect server, a served stack, a browser, the
+sample application behind a stack): their tests get the ``lambat`` mark without saying so.
+Tests slow for another reason (``lpa`` in a subprocess, Locust) carry the mark themselves."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if LAMBAT & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.lambat)
+
+
+@pytest.fixture
+def pengaturan_uji(monkeypatch: pytest.MonkeyPatch) -> Iterator[bantu.Pengaturan]:
+    """``pengaturan_uji(data_dir=..., database_url=...)`` sets ``LPA_*`` variables for this
+    test and returns the settings they make; ``get_settings``' cache is cleared before, on
+    every call and after (tests/bantu.py)."""
+    get_settings.cache_clear()
+    yield bantu.Pengaturan(monkeypatch)
+    get_settings.cache_clear()
+
 
 PG_ADMIN_URL = os.environ.get(
     "LPA_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -185,7 +209,6 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """
     import subprocess
     import sys
-    import time
 
     import httpx
     from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
@@ -208,18 +231,19 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
          "--port", str(port)],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 120
-    while True:
+    def sehat() -> bool:
+        assert server.poll() is None, "Prefect server stopped"
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
+            return httpx.get(f"{url}/health", timeout=2).status_code == 200
         except httpx.HTTPError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            log.close()
-            pytest.fail(f"Prefect server did not start: {(home / 'server.log').read_text()}")
-        time.sleep(0.5)
+            return False
+
+    try:
+        bantu.tunggu(sehat, 120, jeda=0.5)
+    except AssertionError as exc:
+        server.kill()
+        log.close()
+        pytest.fail(f"Prefect server did not start ({exc}): {(home / 'server.log').read_text()}")
     saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME")}
     os.environ["PREFECT_API_URL"] = url
     os.environ["PREFECT_HOME"] = str(home)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import bantu
 import pytest
 
 from klien import operasi
 from lpa import server
 from lpa.contoh_aplikasi import ContohAplikasi
-from settings import Settings, get_settings
+from settings import Settings
 from store import db
 from tasks.notifikasi import baca_kotak_keluar
 
@@ -56,27 +55,18 @@ def buat_stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> It
         "LPA_UJI_BEBAN_DURASI_MAKS": "12",  # four 3-second load steps
         "LPA_KODE_KUNCI_MENIT": "0.2",  # a 12-second lockout after 5 wrong attempts
     }
-    saved = {k: os.environ.get(k) for k in overrides}
-    os.environ.update(overrides)
-    get_settings.cache_clear()
-    settings = get_settings()
-    db.upgrade(settings.store_url)
-    env = server.prefect_env(settings, prefect_api, poll_seconds=1)
-    serve = server.start_serve(env, data / "serve.log")
-    st = Stack(settings, env, serve, data)
-    try:
-        server.wait_deployments(prefect_api, ["intake/intake", "proses-tiket/proses-tiket"],
-                                serve)
-        yield st
-    finally:
-        st.serve.stop()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        get_settings.cache_clear()
-        db.dispose_all()
+    with bantu.lingkungan(**overrides) as settings:
+        db.upgrade(settings.store_url)
+        env = server.prefect_env(settings, prefect_api, poll_seconds=1)
+        serve = server.start_serve(env, data / "serve.log")
+        st = Stack(settings, env, serve, data)
+        try:
+            server.wait_deployments(prefect_api, ["intake/intake", "proses-tiket/proses-tiket"],
+                                    serve)
+            yield st
+        finally:
+            st.serve.stop()
+            db.dispose_all()
 
 
 def buat_aplikasi() -> Iterator[ContohAplikasi]:
@@ -97,13 +87,11 @@ def mails(st: Stack, nomor: str, jenis: str) -> list[dict[str, Any]]:
 
 
 def wait_for_step(st: Stack, nomor: str, code: str, timeout: float = 60) -> operasi.Menunggu:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for m in operasi.inbox(st.settings):
-            if m.tiket == nomor and m.langkah == code and m.kode_terbit:
-                return m
-        time.sleep(0.3)
-    raise AssertionError(f"{nomor} never waited on {code}: {operasi.status(st.settings, nomor)}")
+    return bantu.tunggu(
+        lambda: next((m for m in operasi.inbox(st.settings)
+                      if m.tiket == nomor and m.langkah == code and m.kode_terbit), None),
+        timeout, jeda=0.3,
+        pesan=lambda: f"{nomor} never waited on {code}: {operasi.status(st.settings, nomor)}")
 
 
 def wait_suspended(flow_run_id: str, timeout: float = 60) -> None:
@@ -111,11 +99,9 @@ def wait_suspended(flow_run_id: str, timeout: float = 60) -> None:
 
 
 def wait_no_run_processes(st: Stack, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
     # the fork server the runs start from is no run (deployments/serve.py)
-    while server.proses_run(st.serve.popen.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not server.proses_run(st.serve.popen.pid), "serve still runs flow-run processes"
+    bantu.tunggu(lambda: not server.proses_run(st.serve.popen.pid), timeout,
+                 pesan="serve still runs flow-run processes")
 
 
 def _run_state(flow_run_id: str) -> Any:
@@ -128,13 +114,13 @@ def _run_state(flow_run_id: str) -> Any:
 
 
 def _wait_run(flow_run_id: str, done: Any, what: str, timeout: float = 180) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def selesai() -> Any:
         state = _run_state(flow_run_id)
-        if state is not None and done(state):
-            return state
-        time.sleep(0.5)
-    raise AssertionError(f"run {flow_run_id} never {what}: {_run_state(flow_run_id)}")
+        return state if state is not None and done(state) else None
+
+    return bantu.tunggu(selesai, timeout, jeda=0.5,
+                        pesan=lambda: f"run {flow_run_id} never {what}: "
+                                      f"{_run_state(flow_run_id)}")
 
 def _watch_pass(st: Stack) -> None:
     """One pass of the served SLA watch (the two-minute schedule would do the same)."""

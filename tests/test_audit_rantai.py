@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import bantu
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, select, text
@@ -140,15 +141,11 @@ def _replace_sqlite(url: str, table: str, row_id: int, **changes: object) -> Non
 
 
 @pytest.fixture
-def settings_env(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                 ) -> Iterator[str]:
-    monkeypatch.setenv("LPA_DATABASE_URL", store_url)
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("LPA_DATABASE_URL_MIGRASI", raising=False)
-    monkeypatch.delenv("LPA_MIGRASI_OTOMATIS", raising=False)
-    get_settings.cache_clear()
-    yield store_url
-    get_settings.cache_clear()
+def settings_env(store_url: str, tmp_path: Path, pengaturan_uji: bantu.Pengaturan
+                 ) -> str:
+    pengaturan_uji(database_url=store_url, data_dir=tmp_path / "data", database_url_migrasi=None,
+                   migrasi_otomatis=None)
+    return store_url
 
 
 def _cli(*args: str):
@@ -442,9 +439,8 @@ def test_cli_verifikasi_exit_codes(settings_env: str) -> None:
 
 @SQLITE
 def test_cli_verifikasi_cannot_check(settings_env: str, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LPA_DATABASE_URL", f"sqlite:///{tmp_path / 'tidak-ada.db'}")
-    get_settings.cache_clear()
+                                     pengaturan_uji: bantu.Pengaturan) -> None:
+    pengaturan_uji(database_url=f"sqlite:///{tmp_path / 'tidak-ada.db'}")
     done = _cli("audit", "verifikasi")
     assert done.exit_code == 2 and "belum ada" in done.output
     assert not (tmp_path / "tidak-ada.db").exists()
@@ -486,101 +482,90 @@ def _sqlstate(exc: pytest.ExceptionInfo[DBAPIError]) -> str | None:
 @pytest.mark.postgres
 def test_service_role_may_only_add_to_audit_and_agenda(
         pg_roles: tuple[str, str, str, str], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        pengaturan_uji: bantu.Pengaturan) -> None:
     owner_url, service_url, _owner, service = pg_roles
-    monkeypatch.setenv("LPA_DATABASE_URL", service_url)
-    monkeypatch.setenv("LPA_DATABASE_URL_MIGRASI", owner_url)
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LPA_MIGRASI_OTOMATIS", "false")
-    get_settings.cache_clear()
-    try:
-        # An installation at 0004, its rows written before the chains existed.
-        cfg = db.alembic_config()
-        with db.engine(owner_url).begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0004")
-            conn.execute(text(
-                "INSERT INTO ticket (number, year, request_type, application_name, agency, "
-                "form, state, created_at, updated_at) VALUES ('LPA-2026-000042', 2026, 'va', "
-                "'Lama', 'Dinas', '{}', 'diproses', now(), now())"))
-            conn.execute(text("INSERT INTO audit_event (at, ticket_id, kind, detail) "
-                              "SELECT now(), id, 'tiket_dibuka', '{}' FROM ticket"))
-        granted = _cli("db", "hak-akses", service)
-        assert granted.exit_code == 0, granted.output
-        # The service never changes the schema: with migration off it refuses an old one,
-        # and even when asked to migrate its role has no right to.
-        with pytest.raises(db.SchemaError, match="LPA_MIGRASI_OTOMATIS=false"):
-            db.upgrade(service_url)
-        with pytest.raises(db.SchemaError, match="tidak berhak mengubah skema"):
-            db.upgrade(service_url, migrate=True)
-        # The owner migrates (0005 chains the row already there) and grants again.
-        migrated = _cli("db", "migrasi", "--peran-aplikasi", service)
-        assert migrated.exit_code == 0, migrated.output
-        assert "dari revisi 0004 ke 0005" in migrated.output
-        db.upgrade(service_url)  # at head: only read
-        assert _cli("db", "hak-akses", service, "--sql").output.count("GRANT") >= 10
+    pengaturan_uji(database_url=service_url, database_url_migrasi=owner_url,
+                   data_dir=tmp_path / "data", migrasi_otomatis="false")
+    # An installation at 0004, its rows written before the chains existed.
+    cfg = db.alembic_config()
+    with db.engine(owner_url).begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        conn.execute(text(
+            "INSERT INTO ticket (number, year, request_type, application_name, agency, "
+            "form, state, created_at, updated_at) VALUES ('LPA-2026-000042', 2026, 'va', "
+            "'Lama', 'Dinas', '{}', 'diproses', now(), now())"))
+        conn.execute(text("INSERT INTO audit_event (at, ticket_id, kind, detail) "
+                          "SELECT now(), id, 'tiket_dibuka', '{}' FROM ticket"))
+    granted = _cli("db", "hak-akses", service)
+    assert granted.exit_code == 0, granted.output
+    # The service never changes the schema: with migration off it refuses an old one,
+    # and even when asked to migrate its role has no right to.
+    with pytest.raises(db.SchemaError, match="LPA_MIGRASI_OTOMATIS=false"):
+        db.upgrade(service_url)
+    with pytest.raises(db.SchemaError, match="tidak berhak mengubah skema"):
+        db.upgrade(service_url, migrate=True)
+    # The owner migrates (0005 chains the row already there) and grants again.
+    migrated = _cli("db", "migrasi", "--peran-aplikasi", service)
+    assert migrated.exit_code == 0, migrated.output
+    assert f"dari revisi 0004 ke {db._head_tanpa_alembic()}" in migrated.output
+    db.upgrade(service_url)  # at head: only read
+    assert _cli("db", "hak-akses", service, "--sql").output.count("GRANT") >= 10
 
-        # The service works: it opens, audits and archives (INSERT and SELECT).
-        numbers = _fill(service_url, tickets=2, archived=1)
-        assert numbers == ["LPA-2026-000001", "LPA-2026-000002"]
-        reports = _verify(service_url)
-        assert reports["audit_event"].intact and reports["audit_event"].rows == 1 + 4 + 1
-        assert reports["agenda_entry"].intact and reports["agenda_entry"].rows == 1
+    # The service works: it opens, audits and archives (INSERT and SELECT).
+    numbers = _fill(service_url, tickets=2, archived=1)
+    assert numbers == ["LPA-2026-000001", "LPA-2026-000002"]
+    reports = _verify(service_url)
+    assert reports["audit_event"].intact and reports["audit_event"].rows == 1 + 4 + 1
+    assert reports["agenda_entry"].intact and reports["agenda_entry"].rows == 1
 
-        refused = []
-        for table in ("audit_event", "agenda_entry"):
-            refused += [f"UPDATE {table} SET chain_content = chain_content",
-                        f"DELETE FROM {table}",
-                        f"TRUNCATE {table}",
-                        f"ALTER TABLE {table} DISABLE TRIGGER USER",
-                        f"ALTER TABLE {table} DISABLE TRIGGER ALL",
-                        f"DROP TABLE {table}"]
-        refused += ["TRUNCATE chain_head", "DELETE FROM chain_head",
-                    "INSERT INTO chain_head (name, seq, hash) VALUES ('x', 0, 'x')",
-                    "ALTER TABLE ticket DISABLE TRIGGER USER",
-                    "CREATE TABLE bayangan (id int)",
-                    "CREATE TRIGGER t BEFORE INSERT ON audit_event FOR EACH ROW "
-                    "EXECUTE FUNCTION lpa_forbid('x')"]
-        for statement in refused:
-            with pytest.raises(DBAPIError) as exc, db.engine(service_url).begin() as conn:
-                conn.execute(text(statement))
-            assert _sqlstate(exc) == "42501", (statement, exc.value)  # insufficient privilege
-        # The head moves only by one, and the guards of archived tickets still hold.
-        for statement in ("UPDATE chain_head SET seq = seq + 2",
-                          "UPDATE chain_head SET hash = 'palsu'"):
-            with pytest.raises(DBAPIError, match="kepala rantai"), \
-                    db.engine(service_url).begin() as conn:
-                conn.execute(text(statement))
-        with pytest.raises(DBAPIError, match="diarsipkan"), \
+    refused = []
+    for table in ("audit_event", "agenda_entry"):
+        refused += [f"UPDATE {table} SET chain_content = chain_content",
+                    f"DELETE FROM {table}",
+                    f"TRUNCATE {table}",
+                    f"ALTER TABLE {table} DISABLE TRIGGER USER",
+                    f"ALTER TABLE {table} DISABLE TRIGGER ALL",
+                    f"DROP TABLE {table}"]
+    refused += ["TRUNCATE chain_head", "DELETE FROM chain_head",
+                "INSERT INTO chain_head (name, seq, hash) VALUES ('x', 0, 'x')",
+                "ALTER TABLE ticket DISABLE TRIGGER USER",
+                "CREATE TABLE bayangan (id int)",
+                "CREATE TRIGGER t BEFORE INSERT ON audit_event FOR EACH ROW "
+                "EXECUTE FUNCTION lpa_forbid('x')"]
+    for statement in refused:
+        with pytest.raises(DBAPIError) as exc, db.engine(service_url).begin() as conn:
+            conn.execute(text(statement))
+        assert _sqlstate(exc) == "42501", (statement, exc.value)  # insufficient privilege
+    # The head moves only by one, and the guards of archived tickets still hold.
+    for statement in ("UPDATE chain_head SET seq = seq + 2",
+                      "UPDATE chain_head SET hash = 'palsu'"):
+        with pytest.raises(DBAPIError, match="kepala rantai"), \
                 db.engine(service_url).begin() as conn:
-            conn.execute(text("UPDATE ticket SET outcome = 'ditolak' "
-                              "WHERE archived_at IS NOT NULL"))
-        with db.engine(service_url).connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one() == 6
-        assert _cli("audit", "verifikasi").exit_code == 0
+            conn.execute(text(statement))
+    with pytest.raises(DBAPIError, match="diarsipkan"), \
+            db.engine(service_url).begin() as conn:
+        conn.execute(text("UPDATE ticket SET outcome = 'ditolak' "
+                          "WHERE archived_at IS NOT NULL"))
+    with db.engine(service_url).connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one() == 6
+    assert _cli("audit", "verifikasi").exit_code == 0
 
-        # The owner, by contrast, can lift the guards: the chain is what tells.
-        _privileged(owner_url, "UPDATE ticket SET outcome = 'ditolak' "
-                               "WHERE archived_at IS NOT NULL")
-        broken = _cli("audit", "verifikasi")
-        assert broken.exit_code == 1
-        assert "Rantai agenda_entry: RUSAK" in broken.output and "ticket.outcome" in broken.output
-    finally:
-        get_settings.cache_clear()
+    # The owner, by contrast, can lift the guards: the chain is what tells.
+    _privileged(owner_url, "UPDATE ticket SET outcome = 'ditolak' "
+                           "WHERE archived_at IS NOT NULL")
+    broken = _cli("audit", "verifikasi")
+    assert broken.exit_code == 1
+    assert "Rantai agenda_entry: RUSAK" in broken.output and "ticket.outcome" in broken.output
 
 
 @pytest.mark.postgres
 def test_grants_refuse_an_owner_or_superuser(pg_roles: tuple[str, str, str, str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                             pengaturan_uji: bantu.Pengaturan) -> None:
     owner_url, _service_url, owner, _service = pg_roles
-    monkeypatch.setenv("LPA_DATABASE_URL", owner_url)
-    monkeypatch.delenv("LPA_DATABASE_URL_MIGRASI", raising=False)
-    get_settings.cache_clear()
-    try:
-        assert _cli("db", "migrasi").exit_code == 0
-        for role, message in ((owner, "pemilik tabel"), ("postgres", "superuser"),
-                              ("tidak_ada_peran_ini", "tidak ada")):
-            done = _cli("db", "hak-akses", role)
-            assert done.exit_code == 1 and message in done.output, done.output
-    finally:
-        get_settings.cache_clear()
+    pengaturan_uji(database_url=owner_url, database_url_migrasi=None)
+    assert _cli("db", "migrasi").exit_code == 0
+    for role, message in ((owner, "pemilik tabel"), ("postgres", "superuser"),
+                          ("tidak_ada_peran_ini", "tidak ada")):
+        done = _cli("db", "hak-akses", role)
+        assert done.exit_code == 1 and message in done.output, done.output

@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 import json
 import tarfile
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import bantu
 import pytest
 from sqlalchemy import MetaData, select, text
 from sqlalchemy.engine import make_url
@@ -35,14 +35,10 @@ NIP_PETUGAS = "199505052020121003"
 
 
 @pytest.fixture
-def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def store(store_url: str, tmp_path: Path, pengaturan_uji: bantu.Pengaturan) -> str:
     """The fresh store of ``store_url`` as the one the settings (and so the tasks) use."""
-    monkeypatch.setenv("LPA_DATABASE_URL", store_url)
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("LPA_KUNCI_ENKRIPSI", raising=False)
-    get_settings.cache_clear()
-    yield store_url
-    get_settings.cache_clear()
+    pengaturan_uji(database_url=store_url, data_dir=tmp_path / "data", kunci_enkripsi=None)
+    return store_url
 
 
 def _buka(nama: str, akun: tuple[str, str] | None = None) -> str:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import bantu
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -52,14 +52,10 @@ def test_period_percentiles_and_shares() -> None:
 
 
 @pytest.fixture
-def lingkungan(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-               ) -> Iterator[str]:
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LPA_DATABASE_URL", store_url)
-    monkeypatch.setenv("LPA_ROSTER_FILE", str(ROOT / "config" / "roster.yaml"))
-    get_settings.cache_clear()
-    yield store_url
-    get_settings.cache_clear()
+def lingkungan(store_url: str, tmp_path: Path, pengaturan_uji: bantu.Pengaturan) -> str:
+    pengaturan_uji(data_dir=tmp_path / "data", database_url=store_url,
+                   roster_file=ROOT / "config" / "roster.yaml")
+    return store_url
 
 
 def _tiket(s, nama: str, instansi: str, jenis: JenisLayanan, buka: datetime,

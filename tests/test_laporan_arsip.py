@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import bantu
 import pytest
 from sqlalchemy import select
 
@@ -48,16 +48,12 @@ PER_HOST = ("dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms
 
 
 @pytest.fixture
-def store(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("LPA_DATABASE_URL", store_url)
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("LPA_KUNCI_ENKRIPSI", raising=False)
-    get_settings.cache_clear()
-    yield store_url
-    get_settings.cache_clear()
+def store(store_url: str, tmp_path: Path, pengaturan_uji: bantu.Pengaturan) -> str:
+    pengaturan_uji(database_url=store_url, data_dir=tmp_path / "data", kunci_enkripsi=None)
+    return store_url
 
 
-def kelaikan_dbms_tidak_diuji() -> dict:
+def kelaikan_dbms_tidak_diuji() -> LaporanKelaikan:
     """The case of issue 11: every category passes, the DBMS host was not named."""
     mulai = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
     kategori = [hasil_kategori(k, [], [f"{k}.contoh"]) for k in KATEGORI_KEAMANAN
@@ -67,7 +63,7 @@ def kelaikan_dbms_tidak_diuji() -> dict:
     laporan = LaporanKelaikan.susun("http://127.0.0.1:8080/", mulai,
                                     mulai + timedelta(minutes=3), kategori)
     assert laporan.verdict == "LAYAK_DENGAN_CATATAN"
-    return laporan.model_dump(mode="json")
+    return laporan
 
 
 def _sampai_langkah_7() -> tuple[str, int, Path]:

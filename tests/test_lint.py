@@ -153,9 +153,7 @@ def test_the_exempted_task_modules_import_no_prefect_at_module_level() -> None:
 
 # --- queries live in store/ -------------------------------------------------------------
 
-SELECT_BELUM_PINDAH: dict[str, str] = {
-    "tasks/tiket.py": "the ticket-core helper (issue 11) moves these with its own changes",
-}
+SELECT_BELUM_PINDAH: dict[str, str] = {}
 """Modules still building queries, each with who moves them (empty when done)."""
 
 

@@ -14,6 +14,7 @@ import re
 import signal
 from pathlib import Path
 
+import bantu
 import pytest
 from typer.testing import CliRunner
 
@@ -160,7 +161,8 @@ class _Recorded:
 
 
 def test_lpa_up_binds_the_prefect_server_to_loopback(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        pengaturan_uji: bantu.Pengaturan) -> None:
     from lpa.cli import app
     from store import db
 
@@ -168,16 +170,12 @@ def test_lpa_up_binds_the_prefect_server_to_loopback(
         raise RuntimeError("only the command is checked")
 
     _Recorded.commands = []
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path))
+    pengaturan_uji(data_dir=tmp_path)
     monkeypatch.setattr(server, "Proses", _Recorded)
     monkeypatch.setattr(server, "wait_healthy", not_started)
     monkeypatch.setattr(db, "upgrade", lambda _url: None)
     monkeypatch.setattr(signal, "signal", lambda *_args: None)  # keep pytest's handlers
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["up", "--port", "4317"])
-    finally:
-        get_settings.cache_clear()
+    result = CliRunner().invoke(app, ["up", "--port", "4317"])
     assert "only the command is checked" in result.output, result.output
     [command] = _Recorded.commands
     assert command[command.index("server") + 1] == "start", command

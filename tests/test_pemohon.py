@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
+import bantu
 import pytest
 from sqlalchemy import select
 
 from domain.calendar import BusinessCalendar
 from domain.sop import JenisLayanan, langkah
 from domain.tiket import HasilTiket
-from settings import Settings, get_settings
+from settings import Settings
 from store import db, repo
 from store.models import AuditEvent
 from tasks.notifikasi import baca_kotak_keluar
@@ -35,15 +35,9 @@ PJ = ["fitriani@bkd.babelprov.go.id", "yoga.saputra@babelprov.go.id"]
 
 
 @pytest.fixture
-def pengaturan(store_url: str, tmp_path: Path,
-               monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LPA_DATABASE_URL", store_url)
-    monkeypatch.setenv("LPA_ROSTER_FILE", str(ROOT / "config" / "roster.yaml"))
-    monkeypatch.setenv("LPA_NOTIFIKASI", "berkas")
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+def pengaturan(store_url: str, tmp_path: Path, pengaturan_uji: bantu.Pengaturan) -> Settings:
+    return pengaturan_uji(data_dir=tmp_path / "data", database_url=store_url,
+                          roster_file=ROOT / "config" / "roster.yaml", notifikasi="berkas")
 
 
 def _form() -> dict[str, Any]:

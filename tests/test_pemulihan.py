@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import bantu
 import pytest
 
 from deployments.otomasi import NAMA, batas_detak, otomasi_zombie, pastikan_otomasi_zombie
 from domain.pemulihan import PESAN_RUNNER_BERHENTI, kunci_pemulihan, mati_tanpa_sengaja
-from settings import get_settings
 
 
 @pytest.mark.parametrize(("jenis", "pesan", "pulihkan"), [
@@ -36,21 +36,14 @@ def test_one_replacement_key_per_dead_run() -> None:
     assert kunci_pemulihan("abc") == kunci_pemulihan("abc") != kunci_pemulihan("abd")
 
 
-def test_heartbeat_limit_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LPA_BATAS_DETAK_RUN", raising=False)
-    get_settings.cache_clear()
-    try:
-        assert batas_detak(180) == timedelta(seconds=420)
-        assert batas_detak(30) == timedelta(seconds=120)
-        monkeypatch.setenv("LPA_BATAS_DETAK_RUN", "90")
-        get_settings.cache_clear()
-        assert batas_detak(30) == timedelta(seconds=90)
-        monkeypatch.setenv("LPA_BATAS_DETAK_RUN", "10")
-        get_settings.cache_clear()
-        with pytest.raises(ValueError, match="batas_detak_run"):
-            get_settings()
-    finally:
-        get_settings.cache_clear()
+def test_heartbeat_limit_follows_the_settings(pengaturan_uji: bantu.Pengaturan) -> None:
+    pengaturan_uji(batas_detak_run=None)
+    assert batas_detak(180) == timedelta(seconds=420)
+    assert batas_detak(30) == timedelta(seconds=120)
+    pengaturan_uji(batas_detak_run="90")
+    assert batas_detak(30) == timedelta(seconds=90)
+    with pytest.raises(ValueError, match="batas_detak_run"):
+        pengaturan_uji(batas_detak_run="10")
 
 
 def test_a_waiting_ticket_is_not_a_zombie() -> None:

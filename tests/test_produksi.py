@@ -31,7 +31,6 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import bantu
 import httpx
 import prefect_rest as rest
 import psutil
@@ -147,12 +147,8 @@ def produksi(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
             "LPA_ROSTER_FILE": str(ROOT / "config" / "roster.yaml"),
             "LPA_PREFECT_API_URL": api,
         }
-        for key, value in lpa_env.items():
-            mp.setenv(key, value)
-        mp.setenv("PREFECT_API_URL", api)
-        mp.setenv("PREFECT_API_AUTH_STRING", auth)
-        get_settings.cache_clear()
-        settings = get_settings()
+        settings = bantu.Pengaturan(mp)(**lpa_env, PREFECT_API_URL=api,
+                                        PREFECT_API_AUTH_STRING=auth)
         db.upgrade(settings.store_url)  # what every lpa process does on start
         env = server.prefect_env(settings, api)
         env.update(lpa_env)
@@ -199,27 +195,23 @@ def produksi(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def _wait_workers_online(st: Produksi, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
     online: set[str] = set()
-    while time.monotonic() < deadline:
+
+    def semua_online() -> bool:
+        nonlocal online
         for name, proc in st.workers.items():
             assert proc.alive(), f"worker {name} stopped:\n{st.logs()}"
         rows = st.post(f"/work_pools/{POOL}/workers/filter", {})
         online = {w["name"] for w in rows if w["status"] == "ONLINE"}
-        if online >= set(WORKERS):
-            return
-        time.sleep(1)
-    raise AssertionError(f"workers online: {online}\n{st.logs()}")
+        return online >= set(WORKERS)
+
+    bantu.tunggu(semua_online, timeout, jeda=1,
+                 pesan=lambda: f"workers online: {online}\n{st.logs()}")
 
 
 def _wait(what: str, check: Any, timeout: float, st: Produksi) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(1)
-    raise AssertionError(f"{what} within {timeout:.0f} s\n{st.logs()}")
+    return bantu.tunggu(check, timeout, jeda=1,
+                        pesan=lambda: f"{what} within {timeout:.0f} s\n{st.logs()}")
 
 
 def _submit_as_portal(st: Produksi, keys: list[str]) -> list[str]:

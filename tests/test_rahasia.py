@@ -17,13 +17,13 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import bantu
 import prefect_rest as rest
 import pytest
 
@@ -100,11 +100,12 @@ def pengguna(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pengguna]:
                           start_new_session=True)
     api = f"http://127.0.0.1:{port}/api"
     try:
-        deadline = time.monotonic() + 180
-        while b"Siap menerima permohonan" not in (tmp / "up.log").read_bytes():
-            if up.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("lpa up did not start: " + (tmp / "up.log").read_text())
-            time.sleep(0.5)
+        def siap() -> bool:
+            assert up.poll() is None, "lpa up stopped: " + (tmp / "up.log").read_text()
+            return b"Siap menerima permohonan" in (tmp / "up.log").read_bytes()
+
+        bantu.tunggu(siap, 180, jeda=0.5,
+                     pesan=lambda: "lpa up did not start: " + (tmp / "up.log").read_text())
         yield Pengguna(env, tmp / "var", tmp / "prefect-home", api, tmp / "jaringan.log", up)
     finally:
         import signal
@@ -163,8 +164,7 @@ def _berkas_memuat(folder: Path, rahasia: bytes) -> list[str]:
 
 def _kode(outbox: Path, nomor: str, sesudah: int) -> tuple[str, int]:
     """The newest code mailed for ``nomor`` after line ``sesudah``: (code, lines read)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    def kode_baru() -> tuple[str, int] | None:
         baris = (outbox / "outbox.jsonl").read_text(encoding="utf-8").splitlines() \
             if (outbox / "outbox.jsonl").exists() else []
         for line in reversed(baris[sesudah:]):
@@ -173,8 +173,9 @@ def _kode(outbox: Path, nomor: str, sesudah: int) -> tuple[str, int]:
                 kode = re.search(r"\b([A-Z0-9]{4}-[A-Z0-9]{4})\b", p["isi"])
                 if kode:
                     return kode.group(1), len(baris)
-        time.sleep(0.5)
-    raise AssertionError(f"no decision code mailed for {nomor}")
+        return None
+
+    return bantu.tunggu(kode_baru, 120, jeda=0.5, pesan=f"no decision code mailed for {nomor}")
 
 
 def test_new_user_path_with_a_canary_password(pengguna: Pengguna, tmp_path: Path) -> None:
@@ -224,16 +225,16 @@ def test_new_user_path_with_a_canary_password(pengguna: Pengguna, tmp_path: Path
             putus = pengguna.lpa("decide", nomor, "--nip", nip, "--code", kode,
                                  "--decision", "setuju", "--note", "Lanjut")
             assert putus.returncode == 0, putus.stderr
-        deadline = time.monotonic() + 420
-        while time.monotonic() < deadline:
+        status: dict[str, Any] = {}
+
+        def diarsipkan() -> bool:
+            nonlocal status
             st = pengguna.lpa("status", nomor, "--json")
             assert st.returncode == 0, st.stderr
             status = json.loads(st.stdout)
-            if status["nomor_agenda"]:
-                break
-            time.sleep(2)
-        else:
-            raise AssertionError(f"{nomor} not archived: {status}")
+            return bool(status["nomor_agenda"])
+
+        bantu.tunggu(diarsipkan, 420, jeda=2, pesan=lambda: f"{nomor} not archived: {status}")
         assert pengguna.lpa("status", nomor).returncode == 0
         # the scanner did log in with the password: the app saw a session for the account
         assert aplikasi.sesi, "the feasibility test never logged in with the test account"
@@ -331,13 +332,12 @@ def test_a_file_that_is_not_utf8_gets_an_indonesian_error(tmp_path: Path) -> Non
 
 
 def _tunggu_run(api: str, run_id: str, timeout: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def selesai() -> dict[str, Any] | None:
         run = rest.get(f"{api}/flow_runs/{run_id}", timeout=30).json()
-        if run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
-            return run
-        time.sleep(0.5)
-    raise AssertionError(f"run {run_id} did not finish")
+        final = run["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+        return run if final else None
+
+    return bantu.tunggu(selesai, timeout, jeda=0.5, pesan=f"run {run_id} did not finish")
 
 
 def test_an_invalid_form_is_a_completed_refusal_with_its_reasons(pengguna: Pengguna) -> None:

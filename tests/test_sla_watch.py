@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import bantu
 import pytest
 from sqlalchemy import select
 
@@ -75,46 +75,39 @@ def test_availability_counts_gaps_as_down_in_service_hours_only() -> None:
 
 
 def test_an_escalation_says_it_was_copied_only_when_it_was(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        pengaturan_uji: bantu.Pengaturan) -> None:
     """The Kepala Dinas has no superior in the roster: the breach mail goes to them alone
     and says nothing of a copy; the Kabid's goes with a copy to the Kepala Dinas, named."""
     from tasks.sla_watch import Peringatan, susun_pesan
 
-    monkeypatch.setenv("LPA_ROSTER_FILE", str(ROOT / "config" / "roster.yaml"))
-    get_settings.cache_clear()
-    try:
-        def pesan(kode: str, peran: Peran) -> object:
-            return susun_pesan(Peringatan(1, 100, "LPA-2026-000009", "SIPP", "DPMPTSP", kode,
-                                          peran.value, None, wib(0, 9, 30)))
+    pengaturan_uji(roster_file=ROOT / "config" / "roster.yaml")
 
-        kadis = pesan("disposisi_kadis", Peran.KEPALA_DINAS)
-        assert kadis is not None and kadis.tembusan == ()
-        assert "ditembuskan" not in kadis.isi and "atasan" not in kadis.isi, kadis.isi
-        kabid = pesan("disposisi_kabid", Peran.KABID_EGOV)
-        hendra = roster().pemegang(Peran.KEPALA_DINAS, "LPA-2026-000009")
-        assert kabid is not None and kabid.tembusan == (hendra.email,)
-        assert f"ditembuskan kepada atasan langsung, Bapak/Ibu {hendra.nama}" in kabid.isi
-        # the 50 % reminder to the Kepala Dinas promises no escalation to a superior either
-        awal = susun_pesan(Peringatan(1, 50, "LPA-2026-000009", "SIPP", "DPMPTSP",
-                                      "disposisi_kadis", Peran.KEPALA_DINAS.value, None,
-                                      wib(0, 9, 30)))
-        assert awal is not None and "atasan langsung" not in awal.isi
-    finally:
-        get_settings.cache_clear()
+    def pesan(kode: str, peran: Peran) -> object:
+        return susun_pesan(Peringatan(1, 100, "LPA-2026-000009", "SIPP", "DPMPTSP", kode,
+                                      peran.value, None, wib(0, 9, 30)))
+
+    kadis = pesan("disposisi_kadis", Peran.KEPALA_DINAS)
+    assert kadis is not None and kadis.tembusan == ()
+    assert "ditembuskan" not in kadis.isi and "atasan" not in kadis.isi, kadis.isi
+    kabid = pesan("disposisi_kabid", Peran.KABID_EGOV)
+    hendra = roster().pemegang(Peran.KEPALA_DINAS, "LPA-2026-000009")
+    assert kabid is not None and kabid.tembusan == (hendra.email,)
+    assert f"ditembuskan kepada atasan langsung, Bapak/Ibu {hendra.nama}" in kabid.isi
+    # the 50 % reminder to the Kepala Dinas promises no escalation to a superior either
+    awal = susun_pesan(Peringatan(1, 50, "LPA-2026-000009", "SIPP", "DPMPTSP",
+                                  "disposisi_kadis", Peran.KEPALA_DINAS.value, None,
+                                  wib(0, 9, 30)))
+    assert awal is not None and "atasan langsung" not in awal.isi
 
 
 # --- the watch against a real store and a real Prefect server ----------------------------
 
 @pytest.fixture
-def lingkungan(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-               prefect_api: str) -> Iterator[str]:
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("LPA_DATABASE_URL", store_url)
-    monkeypatch.setenv("LPA_ROSTER_FILE", str(ROOT / "config" / "roster.yaml"))
-    monkeypatch.setenv("LPA_NOTIFIKASI", "berkas")
-    get_settings.cache_clear()
-    yield store_url
-    get_settings.cache_clear()
+def lingkungan(store_url: str, tmp_path: Path, pengaturan_uji: bantu.Pengaturan,
+               prefect_api: str) -> str:
+    pengaturan_uji(data_dir=tmp_path / "data", database_url=store_url,
+                   roster_file=ROOT / "config" / "roster.yaml", notifikasi="berkas")
+    return store_url
 
 
 def buka_tiket(nama: str, mulai: datetime, kode: str, clock_stopped: bool = False,
@@ -233,18 +226,15 @@ def _port_tertutup() -> int:
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_failed_send_is_retried_once_later(lingkungan: str,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+                                          pengaturan_uji: bantu.Pengaturan) -> None:
     nomor, step_id = buka_tiket("SMTP Mati", wib(0, 9), "disposisi_kadis")
-    monkeypatch.setenv("LPA_NOTIFIKASI", "smtp")
-    monkeypatch.setenv("LPA_SMTP_PORT", str(_port_tertutup()))
-    get_settings.cache_clear()
+    pengaturan_uji(notifikasi="smtp", smtp_port=_port_tertutup())
     hasil = jalankan(wib(0, 9, 16))
     assert (hasil["diklaim"], hasil["terkirim"]) == (1, 0)
     with db.session_scope(lingkungan) as s:
         [w] = s.scalars(select(SlaWarning).where(SlaWarning.step_id == step_id)).all()
         assert w.sent_at is None and "koneksi ditolak" in (w.error or "")
-    monkeypatch.setenv("LPA_NOTIFIKASI", "berkas")
-    get_settings.cache_clear()
+    pengaturan_uji(notifikasi="berkas")
     assert jalankan(wib(0, 9, 17))["terkirim"] == 1
     assert jalankan(wib(0, 9, 18))["diklaim"] == 0
     assert [m["jenis"] for m in surel(nomor)] == ["peringatan_sla_50"]
@@ -254,19 +244,15 @@ def test_failed_send_is_retried_once_later(lingkungan: str,
 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
-def test_heartbeat_records_what_answered(lingkungan: str, monkeypatch: pytest.MonkeyPatch,
+def test_heartbeat_records_what_answered(lingkungan: str, pengaturan_uji: bantu.Pengaturan,
                                          ) -> None:
     from flows.detak import detak_layanan
 
     # outside service hours nothing is recorded; an all-day calendar makes "now" serve
-    monkeypatch.setenv("LPA_HARI_KERJA", "[]")
-    get_settings.cache_clear()
+    pengaturan_uji(hari_kerja="[]")
     with pytest.raises(ValueError):
         BusinessCalendar.dari_pengaturan(get_settings())
-    monkeypatch.setenv("LPA_HARI_KERJA", "[0,1,2,3,4,5,6]")
-    monkeypatch.setenv("LPA_JAM_BUKA", "00:00:00")
-    monkeypatch.setenv("LPA_JAM_TUTUP", "00:00:00")
-    get_settings.cache_clear()
+    pengaturan_uji(hari_kerja="[0,1,2,3,4,5,6]", jam_buka="00:00:00", jam_tutup="00:00:00")
     # no deployment is served in this test: Prefect and the store answer, serving does not
     hasil = asyncio.run(detak_layanan())
     assert hasil == {"dicatat": True, "menjawab": False, "aplikasi_ok": 0, "aplikasi": 0}

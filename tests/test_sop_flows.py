@@ -7,6 +7,7 @@ import json
 import socket
 import time
 
+import bantu
 import pytest
 from sop_bantu import (
     ROOT,
@@ -242,10 +243,8 @@ def test_the_requester_is_told_the_outcome_with_the_report_attached(stack: Stack
     pejabat_memutus(stack.settings, nomor, keputusan="tolak",
                     catatan="Sudah ada aplikasi sejenis di tingkat provinsi.")
     status = tunggu_arsip(stack.settings, nomor)
-    deadline = time.monotonic() + 60
-    while not mails(stack, nomor, "permohonan_ditolak") and time.monotonic() < deadline:
-        time.sleep(0.3)
-    [pesan] = mails(stack, nomor, "permohonan_ditolak")
+    [pesan] = bantu.tunggu(lambda: mails(stack, nomor, "permohonan_ditolak"), 60, jeda=0.3,
+                           pesan="no mail told the requester of the refusal")
     assert pesan["kepada"] == [data["penanggung_jawab_struktural"]["email"],
                                data["penanggung_jawab_teknis"]["email"]]
     for teks in ("DITOLAK", "Sudah ada aplikasi sejenis di tingkat provinsi.",

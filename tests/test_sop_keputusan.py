@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import bantu
 import pytest
 from sop_bantu import (
     ROOT,
@@ -170,12 +171,8 @@ def test_a_run_completed_by_hand_is_recovered_by_the_watch(stack: Stack) -> None
         operasi.decide(stack.settings, nomor, menunggu.nip, kode, "setuju", wait=2)
     [hasil] = [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor]
     assert hasil.run_lama == menunggu.flow_run_id and hasil.alasan.startswith("COMPLETED")
-    deadline = time.monotonic() + 60
-    lagi = wait_for_step(stack, nomor, "disposisi_kadis")
-    while lagi.flow_run_id != hasil.run_baru and time.monotonic() < deadline:
-        time.sleep(0.3)
-        lagi = wait_for_step(stack, nomor, "disposisi_kadis")
-    assert lagi.flow_run_id == hasil.run_baru
+    bantu.tunggu(lambda: wait_for_step(stack, nomor, "disposisi_kadis").flow_run_id ==
+                 hasil.run_baru, 60, jeda=0.3, pesan="the new run never took the step")
     assert [p for p in pulihkan_tiket_terhenti(datetime.now(UTC)) if p.nomor == nomor] == []
     assert len(mails(stack, nomor, "kode_keputusan")) == 1  # the mailed code still holds
     assert operasi.decide(stack.settings, nomor, menunggu.nip, kode, "setuju") == \
@@ -218,14 +215,14 @@ def _dialihkan(st: Stack, nomor: str) -> list[dict[str, Any]]:
 
 def _kode_untuk(st: Stack, nomor: str, email: str, timeout: float = 30) -> str:
     """The newest decision code mailed to ``email`` for the ticket."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def kode() -> str | None:
         for m in reversed(mails(st, nomor, "kode_keputusan")):
             found = _KODE_SUREL.search(m["isi"])
             if email in m["kepada"] and found:
                 return found.group(1)
-        time.sleep(0.3)
-    raise AssertionError(f"no code mailed to {email} for {nomor}")
+        return None
+
+    return bantu.tunggu(kode, timeout, jeda=0.3, pesan=f"no code mailed to {email} for {nomor}")
 
 
 def test_a_plh_appointed_while_a_step_waits_takes_it_over(stack: Stack) -> None:
@@ -295,9 +292,10 @@ def _tunggu_dialog(run_id: str, kunci: str, timeout: float = 90) -> tuple[str, s
     from prefect import get_client
     from prefect.input.run_input import keyset_from_paused_state
 
-    deadline = time.monotonic() + timeout
     terakhir: Any = None
-    while time.monotonic() < deadline:
+
+    def dialog() -> tuple[str, str] | None:
+        nonlocal terakhir
         with get_client(sync_client=True) as client:
             run = client.read_flow_run(UUID(run_id))
             terakhir = run.state
@@ -309,8 +307,10 @@ def _tunggu_dialog(run_id: str, kunci: str, timeout: float = 90) -> tuple[str, s
                     return run.name, str(teks)
                 except Exception:  # noqa: BLE001 - saved a moment after the state
                     pass
-        time.sleep(0.5)
-    raise AssertionError(f"run {run_id} never waited under {kunci}: {terakhir}")
+        return None
+
+    return bantu.tunggu(dialog, timeout, jeda=0.5,
+                        pesan=lambda: f"run {run_id} never waited under {kunci}: {terakhir}")
 
 
 def test_a_refused_attempt_keeps_the_runs_step_name_and_the_dialog_says_why(

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from datetime import UTC, datetime
 from typing import Any
 
+import bantu
 import pytest
 from sop_bantu import (
     FAKTOR,
@@ -44,27 +44,46 @@ def _recoveries(st: Stack, nomor: str) -> list[dict[str, Any]]:
 
 
 def _wait_recovered(st: Stack, nomor: str, count: int, timeout: float = 120) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def pulih() -> str | None:
         found = _recoveries(st, nomor)
         if len(found) >= count:
             return found[count - 1]["run_baru"]
         _watch_pass(st)
-    raise AssertionError(f"{nomor} not recovered {count}x: {_recoveries(st, nomor)}")
+        return None
+
+    return bantu.tunggu(pulih, timeout, jeda=0,
+                        pesan=lambda: f"{nomor} not recovered {count}x: "
+                                      f"{_recoveries(st, nomor)}")
 
 
 def _running_step(st: Stack, nomor: str, code: str, timeout: float = 120) -> str:
     """The run executing ``code`` for the ticket, once that step has started."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def run_langkah() -> str | None:
         with db.session_scope(st.settings.store_url) as s:
             ticket = repo.get_ticket(s, nomor)
             open_ = [x for x in ticket.steps if x.code == code and x.finished_at is None]
-            run_id = open_[-1].flow_run_id if open_ else None
-        if run_id:
-            return run_id
-        time.sleep(0.3)
-    raise AssertionError(f"{nomor} never started {code}: {operasi.status(st.settings, nomor)}")
+            return open_[-1].flow_run_id if open_ else None
+
+    return bantu.tunggu(run_langkah, timeout, jeda=0.3,
+                        pesan=lambda: f"{nomor} never started {code}: "
+                                      f"{operasi.status(st.settings, nomor)}")
+
+
+def _wait_test_running(run_id: str, timeout: float = 120) -> None:
+    """Step 5's feasibility test runs inside the ticket's run: a subflow of it is Running."""
+    from uuid import UUID
+
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
+    def berjalan() -> bool:
+        with get_client(sync_client=True) as client:
+            anak = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[UUID(run_id)])))
+        return any(r.state is not None and r.state.is_running() for r in anak)
+
+    bantu.tunggu(berjalan, timeout, jeda=0.3,
+                 pesan=f"run {run_id}: no feasibility subflow running")
 
 
 def test_a_run_that_dies_mid_step_is_continued_by_the_watch(
@@ -84,7 +103,7 @@ def test_a_run_that_dies_mid_step_is_continued_by_the_watch(
     # 1. `lpa up` stopped with Ctrl-C while step 5 runs: the runner cancels the run.
     pertama = _running_step(stack, nomor, "uji_kelaikan")
     _wait_run(pertama, lambda s: s.is_running(), "ran")
-    time.sleep(3)
+    _wait_test_running(pertama)
     stack.restart_serve()
     mati = _wait_run(pertama, lambda s: s.is_final(), "ended", timeout=60)
     assert mati.type.value in ("CANCELLED", "CRASHED"), mati
@@ -94,7 +113,7 @@ def test_a_run_that_dies_mid_step_is_continued_by_the_watch(
     # server until the heartbeat automation marks it Crashed; the watch goes on from there.
     _wait_run(kedua, lambda s: s.is_running(), "ran")
     assert _running_step(stack, nomor, "uji_kelaikan") == pertama  # the same open step
-    time.sleep(3)
+    _wait_test_running(kedua)
     os.killpg(stack.serve.popen.pid, signal.SIGKILL)
     stack.serve.popen.wait()
     stack.restart_serve()
@@ -139,12 +158,8 @@ def test_an_operator_cancel_stays_until_lpa_lanjutkan(stack: Stack) -> None:
     hasil = lanjutkan(nomor, operator="operator-uji")
     assert hasil.run_lama == menunggu.flow_run_id and hasil.run_baru != hasil.run_lama
     # the new run waits on the same step with the same code; decisions go to it
-    lagi = wait_for_step(stack, nomor, "disposisi_kadis")
-    deadline = time.monotonic() + 60
-    while lagi.flow_run_id != hasil.run_baru and time.monotonic() < deadline:
-        time.sleep(0.3)
-        lagi = wait_for_step(stack, nomor, "disposisi_kadis")
-    assert lagi.flow_run_id == hasil.run_baru
+    bantu.tunggu(lambda: wait_for_step(stack, nomor, "disposisi_kadis").flow_run_id ==
+                 hasil.run_baru, 60, jeda=0.3, pesan="the new run never took the step")
     # no second code went out for the step: the official's mail still holds
     assert len(mails(stack, nomor, "kode_keputusan")) == 1
     for _ in range(3):
