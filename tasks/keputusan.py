@@ -107,13 +107,11 @@ def roster_kini(settings: Settings) -> Roster | None:
 
 
 def ui_flow_run_url(flow_run_id: str | None) -> str | None:
-    """The Prefect UI page of a run, where an official can press Resume."""
-    from prefect.settings import PREFECT_UI_URL
+    """The Prefect UI page of a run, where an official can press Resume (the same address
+    the portal's operators' list links to: ``klien.lingkungan.url_ui_run``)."""
+    from klien.lingkungan import url_ui_run
 
-    base = PREFECT_UI_URL.value()
-    if not base or not flow_run_id:
-        return None
-    return f"{base.rstrip('/')}/flow-runs/flow-run/{flow_run_id}"
+    return url_ui_run(flow_run_id)
 
 
 @dataclass(frozen=True)
