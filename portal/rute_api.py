@@ -28,7 +28,7 @@ from portal import keamanan
 from portal.rute_permohonan import ajukan, tautan_lacak
 from portal.templating import halaman
 from settings import Settings
-from store import db, repo
+from store import db, kueri, repo
 from store import portal_pemohon as pp
 
 log = logging.getLogger("lpa.portal")
@@ -159,7 +159,7 @@ async def ajukan_permohonan(
         return JSONResponse({"errors": galat}, 422)
     kunci = kunci_api(token.instansi, idempotency_key)
     with db.session_scope(settings.store_url) as session:
-        ada = pp.tiket_dengan_kunci(session, kunci)
+        ada = kueri.ticket_by_key(session, kunci)
         if ada is not None and sidik_formulir(ada.form) != sidik_formulir(
                 form.model_dump(mode="json")):
             raise _bentrok(ada.number)

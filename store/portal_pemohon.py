@@ -109,11 +109,6 @@ def daftar_token_api(session: Session) -> list[TokenApi]:
     return list(session.scalars(select(TokenApi).order_by(TokenApi.id)))
 
 
-def tiket_dengan_kunci(session: Session, kunci: str) -> Ticket | None:
-    """The ticket a submission with this idempotency key opened, if any."""
-    return session.scalars(select(Ticket).where(Ticket.idempotency_key == kunci)).one_or_none()
-
-
 # --- tracking links ----------------------------------------------------------------------
 
 def buat_tautan_lacak(session: Session, ticket_id: int, sumber: str, now: datetime,
