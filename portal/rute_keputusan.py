@@ -135,13 +135,22 @@ def _lampiran(session: Any, ticket_id: int) -> list[dict[str, Any]]:
 
 
 def unduh_lampiran(settings: Settings, step_id: int, lampiran_id: int) -> Response:
-    """One attachment of the step's ticket, as a download (portal/lampiran.unduhan)."""
+    """One attachment of the step's ticket, as a download."""
+    with db.session_scope(settings.store_url) as session:
+        step = session.get(StepRecord, step_id)
+        if step is None:
+            raise HTTPException(404)
+        ticket_id = step.ticket_id
+    return unduh_lampiran_tiket(settings, ticket_id, lampiran_id)
+
+
+def unduh_lampiran_tiket(settings: Settings, ticket_id: int, lampiran_id: int) -> Response:
+    """One attachment of a ticket, as a download (portal/lampiran.unduhan)."""
     from portal import lampiran
 
     with db.session_scope(settings.store_url) as session:
-        step = session.get(StepRecord, step_id)
         lamp = session.get(portal_pemohon.Lampiran, lampiran_id)
-        if step is None or lamp is None or lamp.ticket_id != step.ticket_id:
+        if lamp is None or lamp.ticket_id != ticket_id:
             raise HTTPException(404)
         path = Path(lamp.path)
         nama, mime = lamp.nama_berkas, lamp.mime

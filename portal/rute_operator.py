@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from domain.pesan import format_waktu_wib
@@ -20,6 +20,8 @@ from portal import sesi
 from portal.rute_keputusan import audit_penolakan
 from portal.templating import halaman
 from settings import Settings
+from store import db, repo
+from store.models import Ticket
 
 router = APIRouter()
 
@@ -90,35 +92,50 @@ def operator(request: Request) -> Response:
 
 @router.get("/operator/tiket/{nomor}", response_class=HTMLResponse, include_in_schema=False)
 def operator_tiket(request: Request, nomor: str) -> Response:
-    """The ticket's timeline as the requester's tracking page shows it, for staff."""
+    """The ticket's tracking page (portal/rute_lacak.py, ``lacak.html``) for staff: the
+    same timeline, attachments and reports, without the requester's token or their form."""
     if sesi.pengguna_saat_ini(request) is None:
         return _tolak_tamu(request)
     from portal import rute_lacak
 
-    linimasa = getattr(rute_lacak, "halaman_linimasa", None)
-    if linimasa is not None:
-        return linimasa(request, nomor, untuk_staf=True)
-    return _linimasa_sederhana(request, nomor)
+    settings = _settings(request)
+    with db.session_scope(settings.store_url) as session:
+        ticket = _tiket(session, nomor)
+        konteks = rute_lacak._konteks(settings, ticket)
+        return halaman(request, "lacak.html", {**konteks, "token": None, "untuk_staf": True,
+                                               "dasar_url": f"/operator/tiket/{nomor}"})
 
 
-def _linimasa_sederhana(request: Request, nomor: str) -> Response:
-    """The ticket's steps from ``klien.operasi.status`` (until the tracking page's own
-    timeline is there to share)."""
-    from datetime import datetime
+def _tiket(session: Any, nomor: str) -> Ticket:
+    ticket = repo.find_ticket(session, nomor)
+    if ticket is None:
+        raise HTTPException(404)
+    return ticket
 
-    from fastapi import HTTPException
 
-    from klien import operasi
+@router.get("/operator/tiket/{nomor}/lampiran/{lampiran_id}", include_in_schema=False)
+def operator_lampiran(request: Request, nomor: str, lampiran_id: int) -> Response:
+    if sesi.pengguna_saat_ini(request) is None:
+        return _tolak_tamu(request)
+    from portal.rute_keputusan import unduh_lampiran_tiket
 
-    try:
-        data = operasi.status(_settings(request), nomor)
-    except Exception as exc:  # noqa: BLE001 - unknown number: a plain 404 page
-        raise HTTPException(404) from exc
+    settings = _settings(request)
+    with db.session_scope(settings.store_url) as session:
+        ticket_id = _tiket(session, nomor).id
+    return unduh_lampiran_tiket(settings, ticket_id, lampiran_id)
 
-    def wib(teks: str | None) -> str | None:
-        return format_waktu_wib(datetime.fromisoformat(teks)) if teks else None
 
-    langkah = [{**s, "aktivitas": LANGKAH[s["kode"]].aktivitas if s["kode"] in LANGKAH
-                else s["kode"], "mulai": wib(s["mulai"]), "jatuh_tempo": wib(s["jatuh_tempo"]),
-                "selesai": wib(s["selesai"])} for s in data["langkah"]]
-    return halaman(request, "operator_tiket.html", {"data": data, "langkah": langkah})
+@router.get("/operator/tiket/{nomor}/laporan/{nama}", include_in_schema=False)
+def operator_laporan(request: Request, nomor: str, nama: str) -> Response:
+    if sesi.pengguna_saat_ini(request) is None:
+        return _tolak_tamu(request)
+    from portal import lampiran, rute_lacak
+
+    settings = _settings(request)
+    with db.session_scope(settings.store_url) as session:
+        selesai = _tiket(session, nomor).agenda_entry is not None
+    berkas = {p.name: p for p in rute_lacak._laporan(settings, nomor)} if selesai else {}
+    if nama not in berkas:
+        raise HTTPException(404)
+    mime = lampiran.PDF if nama.endswith(".pdf") else "text/html"
+    return lampiran.unduhan(berkas[nama], nama, mime)

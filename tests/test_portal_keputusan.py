@@ -295,3 +295,37 @@ def test_hosting_step_asks_domain_hosting_integration_within_their_limits(tmp_pa
     assert r.status_code == 422
     assert re.search(r'data-galat-untuk="domain"[^>]*>Domain paling panjang 253', r.text)
     assert 'value="VM-01"' in r.text  # what was typed stays
+
+
+def test_attachments_are_listed_and_downloaded_through_the_link_and_by_staff(siap) -> None:
+    import hashlib
+
+    from portal_staf_bantu import masuk_sebagai
+
+    from store import portal_pemohon
+
+    settings, t, client = siap
+    isi = b"%PDF-1.4\n% surat permohonan\n"
+    sha = hashlib.sha256(isi).hexdigest()
+    (settings.data_dir / "lampiran").mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "lampiran" / sha).write_bytes(isi)
+    with db.session_scope(settings.store_url) as s:
+        lamp = portal_pemohon.Lampiran(
+            kunci="k-1", ticket_id=t.ticket_id, jenis="surat_permohonan",
+            nama_berkas="surat.pdf", mime="application/pdf", ukuran=len(isi), sha256=sha,
+            path=str(settings.data_dir / "lampiran" / sha), created_at=datetime.now(UTC))
+        s.add(lamp)
+        s.flush()
+        lamp_id = lamp.id
+    raw = tautan(settings, t, KABID[0])
+    assert f'id="lampiran-{lamp_id}"' in client.get(f"/keputusan/{raw}").text
+    r = client.get(f"/keputusan/{raw}/lampiran/{lamp_id}")
+    assert r.status_code == 200 and r.content == isi
+    assert r.headers["content-disposition"].startswith("attachment")
+    assert client.get(f"/keputusan/{raw}/lampiran/{lamp_id + 1}").status_code == 404
+    # staff, from the operators' view of the ticket; nobody else
+    assert client.get(f"/operator/tiket/{t.nomor}/lampiran/{lamp_id}").status_code == 303
+    masuk_sebagai(client, settings, KADIS)
+    halaman = client.get(f"/operator/tiket/{t.nomor}").text
+    assert f'href="/operator/tiket/{t.nomor}/lampiran/{lamp_id}"' in halaman
+    assert client.get(f"/operator/tiket/{t.nomor}/lampiran/{lamp_id}").content == isi

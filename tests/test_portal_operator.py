@@ -77,4 +77,6 @@ def test_operator_ticket_page_shows_the_timeline(tiket) -> None:
     masuk_sebagai(client, settings, KADIS)
     r = client.get(f"/operator/tiket/{t1.nomor}")
     assert r.status_code == 200 and t1.nomor in r.text and "melakukan disposisi" in r.text
+    assert 'id="tabel-tahapan"' in r.text  # the tracking page's own timeline
+    assert "formulir-lengkapi" not in r.text and "/lacak/" not in r.text
     assert client.get("/operator/tiket/LPA-2000-999999").status_code == 404
