@@ -45,8 +45,15 @@ PESAN_TERKIRIM = ("Bila NIP atau alamat surel tersebut terdaftar sebagai pegawai
                   "tautan masuk telah dikirim ke alamat surel yang tercatat. Periksa kotak "
                   "masuk Anda; tautan berlaku {menit} menit dan hanya sekali pakai.")
 _PERAN_DARI_LABEL = {p.label: p for p in Peran}
-_pembatas_sasaran = MovingWindowRateLimiter(MemoryStorage())
-"""Sign-in requests per name asked for (beside the per-address limit of keamanan)."""
+
+
+def _pembatas_sasaran(request: Request) -> MovingWindowRateLimiter:
+    """Sign-in requests per name asked for (beside the per-address limit of keamanan); one
+    per application, in its process's memory."""
+    pembatas = getattr(request.app.state, "pembatas_masuk", None)
+    if pembatas is None:
+        pembatas = request.app.state.pembatas_masuk = MovingWindowRateLimiter(MemoryStorage())
+    return pembatas
 
 
 def _settings(request: Request) -> Settings:
@@ -101,7 +108,7 @@ async def minta_tautan(request: Request) -> HTMLResponse:
                                                     "dinas Anda."},
                         "isian": {}}, 422)
     item = parse_batas(settings.portal_batas_masuk)
-    if not _pembatas_sasaran.hit(item, "masuk-sasaran", "".join(isian.lower().split())):
+    if not _pembatas_sasaran(request).hit(item, "masuk-sasaran", "".join(isian.lower().split())):
         raise keamanan.Ditolak(429, "Terlalu banyak permintaan tautan masuk untuk nama ini. "
                                     "Coba lagi nanti.", alasan="batas_masuk_sasaran",
                                header={"Retry-After": "900"})
