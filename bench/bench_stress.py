@@ -172,6 +172,7 @@ def jalankan_subflow(url: str, users: int, detik: float, pemanasan: float,
                      kerja: Path, pid_prefect: int) -> tuple[Any, float, dict[str, Any]]:
     from domain.forms import UjiBeban
     from domain.kelaikan import TargetUji
+    from domain.opsi_beban import OpsiUjiBeban
     from flows.stress import ringkasan_dari, uji_beban_flow
 
     # users/day chosen so the target is users/2 and the one step (2 × target) holds `users`
@@ -181,8 +182,8 @@ def jalankan_subflow(url: str, users: int, detik: float, pemanasan: float,
     mulai = time.monotonic()
     with PengukurCPU(str(kerja), {"flow": os.getpid(), "server_prefect": pid_prefect}) as cpu:
         hasil = asyncio.run(uji_beban_flow(
-            TargetUji(url=url), beban, jumlah_langkah=1, durasi_langkah=detik,
-            pemanasan=pemanasan, kerja=str(kerja)))
+            TargetUji(url=url), beban, OpsiUjiBeban(
+                jumlah_langkah=1, durasi_langkah=detik, pemanasan=pemanasan, kerja=str(kerja))))
     return ringkasan_dari(hasil), time.monotonic() - mulai, cpu.hasil(3)
 
 

@@ -11,19 +11,50 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from domain.forms import FORM_TERSIMPAN_BY_JENIS
 from domain.kelaikan import (
     CEK,
     LABEL_SEBAB,
     TINDAKAN_UMUM,
+    HasilKategori,
+    LaporanKelaikan,
     alasan_per_cek,
     nama_kategori,
     sebab_tidak_diuji,
     tindakan_pemohon,
 )
 from domain.sop import JenisLayanan
+
+# --- step 5's outcome, as the ticket keeps it ------------------------------------------------
+
+class UjiTidakJalan(BaseModel):
+    """Step 5's outcome when the feasibility test could not run at all: no verdict, why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    verdict: None = None
+    target: str
+    """The application URL only: never credentials."""
+    ringkasan: str
+    """Why the test could not run (target unreachable, timeout...)."""
+    categories: list[HasilKategori] = Field(default_factory=list, max_length=0)
+    """Always empty: kept so that ``kelaikan.json`` has one shape for every reader."""
+
+
+HasilKelaikan = LaporanKelaikan | UjiTidakJalan
+"""What a ticket keeps of its feasibility test (``kelaikan.json``): the report, or why
+there is none. Dumped once to the file (tasks/pelaporan.simpan_kelaikan), validated once when
+read (:func:`baca_hasil_kelaikan`); every reader uses the model."""
+
+_HASIL_KELAIKAN: TypeAdapter[HasilKelaikan] = TypeAdapter(HasilKelaikan)
+
+
+def baca_hasil_kelaikan(teks: str | bytes) -> HasilKelaikan:
+    """``kelaikan.json`` as the model it was dumped from."""
+    return _HASIL_KELAIKAN.validate_json(teks)
+
 
 # --- the form, labelled by its own titles ------------------------------------------------
 
@@ -129,8 +160,8 @@ class LaporanTiket:
     disposisi: list[BarisDisposisi]
     dibuat_pada: datetime
     """When this report was produced."""
-    kelaikan: dict[str, Any] | None = None
-    """The feasibility-test result (``laporan.json`` shape) for uji-kelayakan / VA tickets."""
+    kelaikan: HasilKelaikan | None = None
+    """The feasibility-test result for uji-kelayakan / VA tickets (``kelaikan.json``)."""
     catatan_tindak_lanjut: list[str] = field(default_factory=list)
     """Notes written by the officer; the feasibility result's own notes are added to them
     (:attr:`tindak_lanjut`)."""
@@ -151,11 +182,8 @@ class LaporanTiket:
         return [*self.catatan_tindak_lanjut, *catatan_kelaikan(self.kelaikan)]
 
 
-_TINGKAT_TINDAK_LANJUT = {
-    "tinggi": "tinggi", "high": "tinggi", "critical": "tinggi", "kritis": "tinggi",
-    "sedang": "sedang", "medium": "sedang", "rendah": "rendah", "low": "rendah",
-}
-"""Severities that call for a follow-up (``info`` does not), English spellings included."""
+_TINGKAT_TINDAK_LANJUT = frozenset({"tinggi", "sedang", "rendah"})
+"""Severities that call for a follow-up (``info`` does not)."""
 
 
 def _kalimat(teks: object) -> str:
@@ -163,14 +191,13 @@ def _kalimat(teks: object) -> str:
     return teks if not teks or teks.endswith((".", "!", "?")) else teks + "."
 
 
-def tidak_dijalankan(kategori: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
-    """What of one category (``laporan.json`` shape) did not run, in words: (reason, titles
-    of the checks it stopped), one entry per reason; no titles when the whole category was
-    not tested."""
-    per_cek, alasan_kategori = alasan_per_cek(kategori.get("reason"))
+def tidak_dijalankan(kategori: HasilKategori) -> list[tuple[str, list[str]]]:
+    """What of one category did not run, in words: (reason, titles of the checks it
+    stopped), one entry per reason; no titles when the whole category was not tested."""
+    per_cek, alasan_kategori = alasan_per_cek(kategori.reason)
     if alasan_kategori:
         return [(alasan_kategori, [])]
-    if not per_cek and str(kategori.get("status")) == "tidak_diuji":
+    if not per_cek and kategori.status == "tidak_diuji":
         return [("alasannya tidak tercatat", [])]
     kelompok: dict[str, list[str]] = {}
     for cid, sebab in per_cek.items():
@@ -178,7 +205,7 @@ def tidak_dijalankan(kategori: Mapping[str, Any]) -> list[tuple[str, list[str]]]
     return list(kelompok.items())
 
 
-def catatan_kelaikan(kelaikan: Mapping[str, Any] | None) -> list[str]:
+def catatan_kelaikan(kelaikan: HasilKelaikan | None) -> list[str]:
     """The follow-up notes a feasibility result calls for, in words, for the requester.
 
     Each finding above ``info`` (what, how bad, the fix), and each check that did not run:
@@ -189,22 +216,21 @@ def catatan_kelaikan(kelaikan: Mapping[str, Any] | None) -> list[str]:
     """
     if kelaikan is None:
         return []
-    verdict = str(kelaikan.get("verdict") or "").strip().upper().replace(" ", "_")
-    if not verdict:
-        sebab = kelaikan.get("ringkasan") or kelaikan.get("summary") or "sebabnya tidak tercatat"
+    if isinstance(kelaikan, UjiTidakJalan):
+        sebab = kelaikan.ringkasan or "sebabnya tidak tercatat"
         return [f"Uji kelaikan tidak dapat dijalankan: {_kalimat(sebab)} Yang perlu dilakukan "
                 f"pemohon: {TINDAKAN_UMUM}."]
+    verdict = kelaikan.verdict
     catatan: list[str] = []
     ada_temuan = False
-    for kat in kelaikan.get("categories") or []:
-        nama = nama_kategori(str(kat.get("id", "")))
-        for t in kat.get("findings") or []:
-            tingkat = _TINGKAT_TINDAK_LANJUT.get(str(t.get("severity") or "").lower())
-            if tingkat is None:
+    for kat in kelaikan.categories:
+        nama = nama_kategori(kat.id)
+        for t in kat.findings:
+            if t.severity not in _TINGKAT_TINDAK_LANJUT:
                 continue
             ada_temuan = True
-            saran = _kalimat(t.get("recommendation"))
-            catatan.append(f"{nama}: temuan tingkat {tingkat}, {_kalimat(t.get('title'))}"
+            saran = _kalimat(t.recommendation)
+            catatan.append(f"{nama}: temuan tingkat {t.severity}, {_kalimat(t.title)}"
                            + (f" Perbaikan: {saran}" if saran else ""))
         for sebab, judul in tidak_dijalankan(kat):
             # not requested (no data given) reads apart from could not be tested

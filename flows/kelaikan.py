@@ -37,6 +37,7 @@ from domain.kelaikan import (
     hasil_kategori,
     kategori_tidak_diuji,
 )
+from domain.opsi_beban import OpsiUjiBeban
 from flows.penamaan import nama_run
 from settings import get_settings
 from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_validasi
@@ -326,15 +327,15 @@ async def uji_lain_lain(target: TargetUji) -> HasilKategori:
 
 
 async def uji_beban(target: TargetUji, beban: UjiBeban | None = None,
-                    **opsi: Any) -> HasilKategori:
+                    opsi: OpsiUjiBeban | None = None) -> HasilKategori:
     """The stress-test category: the ``kelaikan-uji-beban`` subflow (flows/stress.py, Locust
     in subprocesses). ``beban``: the form's ``UjiBeban``; ``opsi``: the subflow's load
-    options (p95_ms, durasi_maks, paths, ...). Without ``beban`` it reports ``tidak_diuji``."""
+    options. Without ``beban`` it reports ``tidak_diuji``."""
     if beban is None:
         return kategori_tidak_diuji("uji_beban", ALASAN_TANPA_DATA_BEBAN)
     from flows.stress import uji_beban_flow
 
-    return await uji_beban_flow(target, beban, **opsi)
+    return await uji_beban_flow(target, beban, opsi)
 
 
 SUBFLOW_KATEGORI = {
@@ -350,16 +351,18 @@ SUBFLOW_KATEGORI = {
 @flow(name="kelaikan", flow_run_name=nama_run("kelaikan"),
       timeout_seconds=BATAS_WAKTU_KATEGORI + 5 * 60)
 async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | None = None,
-                   opsi_beban: dict[str, Any] | None = None) -> dict[str, Any]:
+                   opsi_beban: OpsiUjiBeban | None = None) -> dict[str, Any]:
     """The whole feasibility test; returns ``laporan.json``.
 
     ``stress``: run the stress test beside the six security categories, from the form's
     load data ``beban`` (without it the category is ``tidak_diuji``); ``opsi_beban``: the
-    stress subflow's options (``p95_ms``, ``durasi_maks``, ``locustfile``, ``paths``, ...).
+    stress subflow's options (:class:`domain.opsi_beban.OpsiUjiBeban`; a dict of its fields
+    is validated into one, as Prefect does with the parameters of a run).
     """
     logger = get_run_logger()
     mulai = datetime.now(UTC)
-    batas = batas_uji(stress and beban is not None, (opsi_beban or {}).get("durasi_maks"))
+    opsi_beban = OpsiUjiBeban.model_validate(opsi_beban or {})
+    batas = batas_uji(stress and beban is not None, opsi_beban.durasi_maks)
     akhir = time.monotonic() + batas
     await cek.periksa_target(target.url)
     logger.info("Uji kelaikan %s: enam kategori berjalan bersamaan%s (batas %g detik)",
@@ -368,7 +371,7 @@ async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | No
         lambda subflow=subflow: subflow(target) for subflow in SUBFLOW_KATEGORI.values()])
     ids = list(SUBFLOW_KATEGORI)
     if stress:
-        tugas.append(asyncio.ensure_future(uji_beban(target, beban, **(opsi_beban or {}))))
+        tugas.append(asyncio.ensure_future(uji_beban(target, beban, opsi_beban)))
         ids.append("uji_beban")
     hasil = await tunggu_dalam_batas(tugas, akhir - time.monotonic(), alasan_batas(batas))
     kategori: list[HasilKategori] = []

@@ -21,15 +21,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import acreate_markdown_artifact, acreate_progress_artifact
 
 from domain.beban import (
-    DURASI_LANGKAH_DEFAULT,
     DURASI_MAKS_BATAS,
-    DURASI_MAKS_DEFAULT,
-    FAKTOR_PUNCAK_DEFAULT,
-    JUMLAH_LANGKAH_DEFAULT,
-    MAKS_PENGGUNA_DEFAULT,
-    MAKS_PERMINTAAN_DEFAULT,
-    P95_DEFAULT_MS,
-    PEMANASAN_DEFAULT,
     LuarCakupan,
     RingkasanBeban,
     Skenario,
@@ -47,6 +39,7 @@ from domain.beban import (
 )
 from domain.forms import UjiBeban
 from domain.kelaikan import HasilKategori, TargetUji, kategori_tidak_diuji, sensor
+from domain.opsi_beban import OpsiUjiBeban
 from domain.teks import md_aman, md_kode
 from flows.penamaan import nama_run
 from tasks.kelaikan_artefak import kunci_artefak
@@ -91,35 +84,34 @@ def _markdown(r: RingkasanBeban, url: str) -> str:
 
 
 async def laksanakan_uji_beban(
-    target: TargetUji, beban: UjiBeban, *,
-    locustfile: str | None = None, paths: list[str] | None = None,
-    p95_ms: float = P95_DEFAULT_MS, faktor_puncak: float = FAKTOR_PUNCAK_DEFAULT,
-    durasi_maks: float = DURASI_MAKS_DEFAULT, jumlah_langkah: int = JUMLAH_LANGKAH_DEFAULT,
-    durasi_langkah: float = DURASI_LANGKAH_DEFAULT, pemanasan: float = PEMANASAN_DEFAULT,
-    maks_pengguna: int = MAKS_PENGGUNA_DEFAULT, maks_permintaan: int = MAKS_PERMINTAAN_DEFAULT,
-    processes: int = -1, master_bind: str | None = None, expect_workers: int = 0,
-    tunggu_workers: float = 60.0, kerja: str | None = None, prefect: bool = True,
+    target: TargetUji, beban: UjiBeban, opsi: OpsiUjiBeban | None = None, *,
+    prefect: bool = True,
 ) -> HasilKategori:
-    """The whole stress test; with ``prefect`` False it runs without a Prefect server
-    (no artifacts, the Locust task called as a plain function)."""
+    """The whole stress test with the options ``opsi`` (defaults when None); with
+    ``prefect`` False it runs without a Prefect server (no artifacts, the Locust task called
+    as a plain function)."""
+    opsi = opsi or OpsiUjiBeban()
     log = get_run_logger() if prefect else None
     rahasia = target.rahasia()
     catatan: list[str] = []
+    locustfile, kerja = opsi.locustfile, opsi.kerja
     try:
-        if not 0 < durasi_maks <= DURASI_MAKS_BATAS:
+        if not 0 < opsi.durasi_maks <= DURASI_MAKS_BATAS:
             raise ValueError(f"durasi maksimum harus lebih dari 0 dan paling lama "
                              f"{DURASI_MAKS_BATAS:g} detik")
-        if p95_ms <= 0:
+        if opsi.p95_ms <= 0:
             raise ValueError("ambang p95 harus lebih dari 0 ms")
         sasaran = target_konkurensi(beban.pengguna_per_hari, beban.jam_efektif_per_hari,
-                                    beban.durasi_transaksi_menit, faktor_puncak)
+                                    beban.durasi_transaksi_menit, opsi.faktor_puncak)
         rencana = rencana_beban(
-            sasaran.target, jumlah_langkah=jumlah_langkah, durasi_langkah=durasi_langkah,
-            pemanasan=pemanasan, durasi_maks=durasi_maks, maks_pengguna=maks_pengguna,
-            maks_permintaan=maks_permintaan)
-        distribusi = Distribusi(processes=processes, master_bind=master_bind,
-                                expect_workers=expect_workers, tunggu_workers=tunggu_workers)
-        skenario = None if locustfile else _skenario(beban, target, paths, catatan)
+            sasaran.target, jumlah_langkah=opsi.jumlah_langkah,
+            durasi_langkah=opsi.durasi_langkah, pemanasan=opsi.pemanasan,
+            durasi_maks=opsi.durasi_maks, maks_pengguna=opsi.maks_pengguna,
+            maks_permintaan=opsi.maks_permintaan)
+        distribusi = Distribusi(processes=opsi.processes, master_bind=opsi.master_bind,
+                                expect_workers=opsi.expect_workers,
+                                tunggu_workers=opsi.tunggu_workers)
+        skenario = None if locustfile else _skenario(beban, target, opsi.paths, catatan)
     except SkenarioTidakSah as exc:
         return kategori_tidak_diuji("uji_beban", sensor(str(exc), rahasia) or "")
     except ValueError as exc:
@@ -163,7 +155,7 @@ async def laksanakan_uji_beban(
         catatan.append("Locust dihentikan pada batas waktu uji")
     if mentah["peringatan_cpu"] and not any(s.generator_saturated for s in steps):
         catatan.append("Locust sempat memperingatkan CPU generator di atas 90 % (sesaat)")
-    ringkasan = ringkas(sasaran, rencana, steps, p95_ms,
+    ringkasan = ringkas(sasaran, rencana, steps, opsi.p95_ms,
                         selesai=bool(mentah.get("selesai")), catatan=catatan,
                         workers=mentah.get("workers"), load_seconds=mentah.get("detik_beban"),
                         cakupan=LuarCakupan.dari_hitungan(mentah.get("cakupan")))
@@ -179,29 +171,16 @@ async def laksanakan_uji_beban(
 @flow(name="kelaikan-uji-beban", flow_run_name=nama_run("uji_beban"),
       timeout_seconds=DURASI_MAKS_BATAS + 600)
 async def uji_beban_flow(
-    target: TargetUji, beban: UjiBeban, locustfile: str | None = None,
-    paths: list[str] | None = None, p95_ms: float = P95_DEFAULT_MS,
-    faktor_puncak: float = FAKTOR_PUNCAK_DEFAULT, durasi_maks: float = DURASI_MAKS_DEFAULT,
-    jumlah_langkah: int = JUMLAH_LANGKAH_DEFAULT,
-    durasi_langkah: float = DURASI_LANGKAH_DEFAULT, pemanasan: float = PEMANASAN_DEFAULT,
-    maks_pengguna: int = MAKS_PENGGUNA_DEFAULT, maks_permintaan: int = MAKS_PERMINTAAN_DEFAULT,
-    processes: int = -1, master_bind: str | None = None, expect_workers: int = 0,
-    tunggu_workers: float = 60.0, kerja: str | None = None,
+    target: TargetUji, beban: UjiBeban, opsi: OpsiUjiBeban | None = None,
 ) -> HasilKategori:
     """Stress-test the application named in an approved request.
 
     ``beban``: the form's load data (users per day, effective hours, transaction minutes,
-    optional scenario). ``locustfile``: a user-supplied locustfile instead of the scenario.
-    ``paths``: pages of the default browse when there is no scenario. ``processes``: -1 uses
-    every core; ``master_bind`` ("HOST:PORT") with ``expect_workers`` runs distributed.
-    ``kerja``: keep the locustfile, Locust's log and CSV statistics there.
+    optional scenario). ``opsi``: how hard, how long and where Locust runs
+    (:class:`domain.opsi_beban.OpsiUjiBeban`: a user-supplied locustfile, the pages of the
+    default browse, the thresholds, the distributed mode, a folder to keep Locust's files).
     """
-    return await laksanakan_uji_beban(
-        target, beban, locustfile=locustfile, paths=paths, p95_ms=p95_ms,
-        faktor_puncak=faktor_puncak, durasi_maks=durasi_maks, jumlah_langkah=jumlah_langkah,
-        durasi_langkah=durasi_langkah, pemanasan=pemanasan, maks_pengguna=maks_pengguna,
-        maks_permintaan=maks_permintaan, processes=processes, master_bind=master_bind,
-        expect_workers=expect_workers, tunggu_workers=tunggu_workers, kerja=kerja)
+    return await laksanakan_uji_beban(target, beban, opsi)
 
 
 def ringkasan_dari(hasil: HasilKategori) -> RingkasanBeban | None:

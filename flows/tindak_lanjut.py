@@ -6,6 +6,8 @@ from prefect import get_run_logger, tags
 
 from domain.forms import PermohonanPembangunan, PermohonanUjiKelayakan, PermohonanVA
 from domain.kelaikan import LaporanKelaikan, TargetUji
+from domain.laporan import HasilKelaikan, UjiTidakJalan
+from domain.opsi_beban import OpsiUjiBeban
 from domain.skpl import periksa_skpl
 from domain.sop import timeout_detik
 from flows.intake import tag_tiket
@@ -71,29 +73,31 @@ async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
     target = target_dari_formulir(tiket)
     stress = isinstance(form, PermohonanUjiKelayakan) and "stress_test" in form.jenis_pengujian
     beban = form.uji_beban if isinstance(form, PermohonanUjiKelayakan) and stress else None
-    opsi_beban = {"durasi_maks": settings.uji_beban_durasi_maks,
-                  "p95_ms": settings.uji_beban_p95_ms}
+    opsi_beban = OpsiUjiBeban(durasi_maks=settings.uji_beban_durasi_maks,
+                              p95_ms=settings.uji_beban_p95_ms)
     if stress:
         # the stress run must fit in the step's wall-clock bound, with room for the rest
         batas = max(batas, settings.uji_beban_durasi_maks + 300)
     try:
         # runs named after the ticket and tagged like it, so an operator finds them in the UI
         with untuk_tiket(tiket.nomor), tags(*tag_tiket(tiket.jenis, tiket.instansi)):
-            hasil = await kelaikan.with_options(timeout_seconds=max(batas, 60))(
-                target, stress=stress, beban=beban, opsi_beban=opsi_beban,
-            )
-        catatan = f"Hasil uji kelaikan: {hasil['verdict']}"
+            # the flow's result is laporan.json (its persisted result, `lpa kelaikan`'s
+            # file): validated into the model once, here, and kept as that model
+            laporan = LaporanKelaikan.model_validate(
+                await kelaikan.with_options(timeout_seconds=max(batas, 60))(
+                    target, stress=stress, beban=beban, opsi_beban=opsi_beban))
+        hasil: HasilKelaikan = laporan
+        catatan = f"Hasil uji kelaikan: {laporan.verdict}"
     except Exception as exc:  # noqa: BLE001 - any failure of the test is reported, not hidden
         # The test itself could not run (target unreachable, timeout...): the ticket still
         # gets its report saying so, with no verdict, and the officer follows up.
         alasan = f"Uji kelaikan tidak dapat dijalankan: {exc}"
-        hasil = {"verdict": None, "target": str(target.url), "ringkasan": alasan,
-                 "categories": []}
+        hasil = UjiTidakJalan(target=str(target.url), ringkasan=alasan)
         catatan = alasan
     simpan_kelaikan(tiket.nomor, hasil)
-    if hasil.get("verdict"):
+    if isinstance(hasil, LaporanKelaikan):
         # the full feasibility report the office hands the agency, beside the ticket's own
         folder = kelaikan_path(tiket.nomor).parent / "kelaikan"
-        tulis_laporan_kelaikan(LaporanKelaikan.model_validate(hasil), folder, target.rahasia())
+        tulis_laporan_kelaikan(hasil, folder, target.rahasia())
     logger.info("Uji kelaikan %s: %s", tiket.nomor, catatan)
     t.selesaikan_langkah(tiket.nomor, step_id, catatan=catatan)

@@ -43,6 +43,7 @@ from domain.beban import (
 from domain.errors import terjemahkan
 from domain.forms import UjiBeban
 from domain.kelaikan import TargetUji
+from domain.opsi_beban import OpsiUjiBeban
 
 KODE = {"lulus": 0, "gagal": 1, "tidak_valid": 2}
 
@@ -148,20 +149,21 @@ def stress(
     locustfile, beban = data_beban(pengguna_per_hari, jam_efektif, durasi_transaksi, skenario,
                                    ada_akun=target.username is not None)
     out.mkdir(parents=True, exist_ok=True)
-    opsi = dict(locustfile=locustfile, paths=path, p95_ms=p95_ms, faktor_puncak=faktor_puncak,
-                durasi_maks=durasi_maks, jumlah_langkah=jumlah_langkah,
-                durasi_langkah=durasi_langkah, pemanasan=pemanasan, processes=processes,
-                master_bind=master_bind, expect_workers=expect_workers,
-                tunggu_workers=tunggu_workers, kerja=str((out / "locust").resolve()))
+    opsi = OpsiUjiBeban(
+        locustfile=locustfile, paths=path, p95_ms=p95_ms, faktor_puncak=faktor_puncak,
+        durasi_maks=durasi_maks, jumlah_langkah=jumlah_langkah, durasi_langkah=durasi_langkah,
+        pemanasan=pemanasan, processes=processes, master_bind=master_bind,
+        expect_workers=expect_workers, tunggu_workers=tunggu_workers,
+        kerja=str((out / "locust").resolve()))
     if master_bind:
         host, _, port = master_bind.rpartition(":")
         typer.echo(f"Master Locust di {master_bind}; jalankan di tiap mesin worker:\n"
                    f"  python -m locust -f - --worker --master-host {host} --master-port {port}")
     if _prefect_tersedia():
-        hasil = asyncio.run(uji_beban_flow(target, beban, **opsi))
+        hasil = asyncio.run(uji_beban_flow(target, beban, opsi))
     else:
         typer.echo("Server Prefect tidak terjangkau; uji beban dijalankan tanpa orkestrasi.")
-        hasil = asyncio.run(laksanakan_uji_beban(target, beban, prefect=False, **opsi))
+        hasil = asyncio.run(laksanakan_uji_beban(target, beban, opsi, prefect=False))
     (out / "uji_beban.json").write_text(
         json.dumps(hasil.model_dump(mode="json"), ensure_ascii=False, indent=2),
         encoding="utf-8")

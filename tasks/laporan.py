@@ -23,7 +23,14 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from domain.kelaikan import nama_kategori
-from domain.laporan import BarisLangkah, LaporanTiket, formulir_berlabel, tidak_dijalankan
+from domain.laporan import (
+    BarisLangkah,
+    HasilKelaikan,
+    LaporanTiket,
+    UjiTidakJalan,
+    formulir_berlabel,
+    tidak_dijalankan,
+)
 from domain.teks import md_aman
 from tasks.laporan_kelaikan import id_cek
 
@@ -69,35 +76,15 @@ _LABEL_PUTUSAN = {
 
 _STATUS_KATEGORI = {
     "lulus": ("Lulus", "ok"),
-    "pass": ("Lulus", "ok"),
-    "passed": ("Lulus", "ok"),
-    "ok": ("Lulus", "ok"),
-    "catatan": ("Lulus dengan catatan", "warn"),
-    "lulus_dengan_catatan": ("Lulus dengan catatan", "warn"),
-    "warn": ("Lulus dengan catatan", "warn"),
-    "warning": ("Lulus dengan catatan", "warn"),
     "gagal": ("Tidak lulus", "fail"),
-    "tidak_lulus": ("Tidak lulus", "fail"),
-    "fail": ("Tidak lulus", "fail"),
-    "failed": ("Tidak lulus", "fail"),
-    "error": ("Galat pengujian", "fail"),
-    "galat": ("Galat pengujian", "fail"),
-    "skipped": ("Dilewati", "netral"),
-    "dilewati": ("Dilewati", "netral"),
     "tidak_diuji": ("Tidak diuji", "netral"),
 }
 
 _TINGKAT_TEMUAN = {
-    "critical": ("Kritis", "fail"),
-    "kritis": ("Kritis", "fail"),
-    "high": ("Tinggi", "fail"),
     "tinggi": ("Tinggi", "fail"),
-    "medium": ("Sedang", "warn"),
     "sedang": ("Sedang", "warn"),
-    "low": ("Rendah", "netral"),
     "rendah": ("Rendah", "netral"),
     "info": ("Informasi", "netral"),
-    "informasi": ("Informasi", "netral"),
 }
 
 # Step status shown in the steps table.
@@ -172,34 +159,28 @@ def _siapkan_formulir(laporan: LaporanTiket) -> tuple[list[tuple[str, Any]], dic
     return formulir_berlabel(laporan.jenis_layanan, samarkan(dict(laporan.formulir)))
 
 
-def _siapkan_kelaikan(kelaikan: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _siapkan_kelaikan(kelaikan: HasilKelaikan | None) -> dict[str, Any] | None:
     if kelaikan is None:
         return None
-    kode = str(kelaikan.get("verdict") or "").strip().upper().replace(" ", "_")
-    teks, keterangan, kelas = _LABEL_PUTUSAN.get(
-        kode, (kode.replace("_", " ") or "BELUM ADA PUTUSAN", "", "netral"))
+    kode = kelaikan.verdict or ""
+    teks, keterangan, kelas = _LABEL_PUTUSAN.get(kode, ("BELUM ADA PUTUSAN", "", "netral"))
     kategori = []
-    for kat in kelaikan.get("categories") or []:
-        ident = str(kat.get("id", ""))
-        status = str(kat.get("status") or "")
-        status_teks, status_kelas = _STATUS_KATEGORI.get(
-            status.lower(), (status or "—", "netral"))
+    for kat in kelaikan.categories:
+        status_teks, status_kelas = _STATUS_KATEGORI[kat.status]
         temuan = []
-        for t in kat.get("findings") or []:
-            tingkat = str(t.get("severity") or "")
-            tingkat_teks, tingkat_kelas = _TINGKAT_TEMUAN.get(
-                tingkat.lower(), (tingkat or "—", "netral"))
+        for t in kat.findings:
+            tingkat_teks, tingkat_kelas = _TINGKAT_TEMUAN[t.severity]
             temuan.append({
-                "check_id": t.get("check_id"),
-                "judul": t.get("title"),
+                "check_id": t.check_id,
+                "judul": t.title,
                 "tingkat": tingkat_teks,
                 "tingkat_kelas": tingkat_kelas,
-                "bukti": samarkan(t.get("evidence")),
-                "rekomendasi": t.get("recommendation"),
+                "bukti": samarkan(t.evidence),
+                "rekomendasi": t.recommendation,
             })
         kategori.append({
-            "id": ident,
-            "nama": nama_kategori(ident),  # never a title carried in the JSON
+            "id": kat.id,
+            "nama": nama_kategori(kat.id),  # the one table of category names
             "status": status_teks,
             "status_kelas": status_kelas,
             "temuan": temuan,
@@ -211,14 +192,14 @@ def _siapkan_kelaikan(kelaikan: Mapping[str, Any] | None) -> dict[str, Any] | No
         "teks": teks,
         "keterangan": keterangan,
         "kelas": kelas,
-        "ringkasan": kelaikan.get("summary") or kelaikan.get("ringkasan"),
+        "ringkasan": kelaikan.ringkasan if isinstance(kelaikan, UjiTidakJalan) else None,
         "kategori": kategori,
         "jumlah_temuan": sum(len(k["temuan"]) for k in kategori),
     }
 
 
 def hasil_layanan(laporan: LaporanTiket,
-                  kelaikan: Mapping[str, Any] | None) -> dict[str, str | None]:
+                  kelaikan: dict[str, Any] | None) -> dict[str, str | None]:
     """The outcome line: how the service ended and, beside it, the feasibility verdict, so
     that the two can never contradict each other ("SELESAI — uji kelaikan: LAYAK DENGAN
     CATATAN", not "DISETUJUI" beside "LAYAK DENGAN CATATAN")."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
-from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
+from domain.laporan import (
+    BarisDisposisi,
+    BarisLangkah,
+    HasilKelaikan,
+    LaporanTiket,
+    baca_hasil_kelaikan,
+)
 from domain.sop import JenisLayanan, Peran, langkah, timeout_detik
 from settings import get_settings
 from store import db, repo
@@ -26,11 +30,19 @@ def kelaikan_path(nomor: str) -> Path:
     return get_settings().laporan_dir / nomor / "kelaikan.json"
 
 
-def simpan_kelaikan(nomor: str, hasil: dict[str, Any]) -> Path:
+def simpan_kelaikan(nomor: str, hasil: HasilKelaikan) -> Path:
+    """Step 5's outcome as ``kelaikan.json``: the model dumped once (read back with
+    :func:`baca_kelaikan`)."""
     path = kelaikan_path(nomor)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(hasil, ensure_ascii=False, indent=2), encoding="utf-8")
+    path.write_text(hasil.model_dump_json(indent=2), encoding="utf-8")
     return path
+
+
+def baca_kelaikan(nomor: str) -> HasilKelaikan | None:
+    """The ticket's ``kelaikan.json`` as the model it was dumped from; None without one."""
+    path = kelaikan_path(nomor)
+    return baca_hasil_kelaikan(path.read_bytes()) if path.exists() else None
 
 
 def susun_laporan(nomor: str) -> LaporanTiket:
@@ -45,7 +57,6 @@ def laporan_dari_tiket(ticket: Ticket, dibuat_pada: datetime, *,
     """The report of ``ticket`` as loaded in an open session (step 7 passes the ticket of
     its own unit of work, with the agenda number it is about to store). An archived ticket's
     report carries its agenda entry's number and time unless they are given."""
-    kelaikan = kelaikan_path(ticket.number)
     if nomor_agenda is None and ticket.agenda_entry is not None:
         nomor_agenda, diarsipkan = ticket.agenda_entry.number, ticket.agenda_entry.archived_at
     return LaporanTiket(
@@ -77,8 +88,7 @@ def laporan_dari_tiket(ticket: Ticket, dibuat_pada: datetime, *,
             for d in ticket.dispositions
         ],
         dibuat_pada=dibuat_pada,
-        kelaikan=json.loads(kelaikan.read_text(encoding="utf-8"))
-        if kelaikan.exists() else None,
+        kelaikan=baca_kelaikan(ticket.number),
         nomor_agenda=nomor_agenda,
         diarsipkan=diarsipkan,
     )

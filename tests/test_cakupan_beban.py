@@ -164,6 +164,7 @@ def test_a_requesters_locustfile_stays_inside_the_origin(tmp_path: Path) -> None
     absolute URL through both Locust clients, and tries requests, urllib and a raw socket:
     nothing reaches the other server; Locust records the refused requests as failures
     under one clear name."""
+    from domain.opsi_beban import OpsiUjiBeban
     from flows.stress import laksanakan_uji_beban
 
     kerja = tmp_path / "kerja"
@@ -215,9 +216,9 @@ class Cepat(FastHttpUser):
         beban = UjiBeban(pengguna_per_hari=60, jam_efektif_per_hari=1,
                          durasi_transaksi_menit=2)
         hasil = asyncio.run(laksanakan_uji_beban(
-            TargetUji(url=url), beban, locustfile=str(lf), prefect=False,
-            jumlah_langkah=1, durasi_langkah=3.0, pemanasan=1.0, processes=0,
-            kerja=str(kerja)))
+            TargetUji(url=url), beban, OpsiUjiBeban(
+                locustfile=str(lf), jumlah_langkah=1, durasi_langkah=3.0, pemanasan=1.0,
+                processes=0, kerja=str(kerja)), prefect=False))
     assert luar.koneksi == 0 and luar.permintaan == 0, dict(luar.jalur)
     from tasks.stress import NAMA_DITOLAK
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from domain import evaluasi as ev
+from domain import kelaikan as kl
 from domain.calendar import WIB, BusinessCalendar
 from domain.ketersediaan import slot_layanan
 from domain.sop import JenisLayanan, langkah
@@ -70,12 +71,13 @@ def _tiket(s, nama: str, instansi: str, jenis: JenisLayanan, buka: datetime,
     return ticket.number
 
 
-def _hasil_uji(verdict: str, target: str, temuan: list[str]) -> dict:
-    from domain.kelaikan import CEK
+def _hasil_uji(verdict: str, target: str, temuan: list[str]) -> kl.LaporanKelaikan:
+    from domain.kelaikan import CEK, LaporanKelaikan, hasil_kategori
 
-    return {"verdict": verdict, "target": target, "categories": [
-        {"id": "lain_lain", "findings": [{"check_id": c, "title": CEK[c].judul}
-                                          for c in temuan]}]}
+    waktu = datetime(2026, 11, 30, 10, 0, tzinfo=WIB)
+    kategori = hasil_kategori("lain_lain", [CEK[c].temuan("bukti") for c in temuan], temuan)
+    return LaporanKelaikan(verdict=verdict, target=target, started=waktu, finished=waktu,
+                           categories=[kategori])
 
 
 def tanam(url: str) -> dict[str, str]:

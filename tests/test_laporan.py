@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from domain.errors import validasi
 from domain.forms import FORM_TERSIMPAN_BY_JENIS, baca_formulir, untuk_disimpan
 from domain.kelaikan import (
     ALASAN_TANPA_DATA_BEBAN,
     ALASAN_TANPA_DB,
+    CEK,
     KATEGORI,
     KATEGORI_KEAMANAN,
     LaporanKelaikan,
@@ -27,7 +28,13 @@ from domain.kelaikan import (
     hasil_kategori,
     kategori_tidak_diuji,
 )
-from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
+from domain.laporan import (
+    BarisDisposisi,
+    BarisLangkah,
+    LaporanTiket,
+    UjiTidakJalan,
+    baca_hasil_kelaikan,
+)
 from domain.sop import JenisLayanan, rencana_langkah
 from tasks import laporan as modul
 from tasks.laporan import (
@@ -115,22 +122,25 @@ def _disposisi() -> list[BarisDisposisi]:
     ]
 
 
-KELAIKAN = {
-    "verdict": "LAYAK_DENGAN_CATATAN",
+KELAIKAN = LaporanKelaikan.model_validate({
+    "verdict": "LAYAK_DENGAN_CATATAN", "target": "http://127.0.0.1:8000/",
+    "started": T0 + timedelta(days=2), "finished": T0 + timedelta(days=2, minutes=5),
     "categories": [
         {"id": "struktur", "status": "lulus", "findings": []},
-        {"id": "otentikasi_sesi", "status": "catatan", "findings": [
-            {"check_id": "AUTH-03", "title": "Cookie sesi tanpa atribut Secure",
-             "severity": "medium", "evidence": {"cookie": "laravel_session",
-                                                "url": "http://127.0.0.1:8000/login"},
+        {"id": "otentikasi_sesi", "status": "gagal", "findings": [
+            {"check_id": "otentikasi_sesi.cookie_secure",
+             "title": "Cookie sesi tanpa atribut Secure", "severity": "sedang",
+             "wstg": "WSTG-SESS-02", "cwe": "CWE-614",
+             "evidence": "cookie laravel_session di http://127.0.0.1:8000/login",
              "recommendation": "Aktifkan SESSION_SECURE_COOKIE."},
-            {"check_id": "AUTH-07", "title": "Tidak ada batas percobaan login",
-             "severity": "low", "evidence": "10 percobaan gagal tanpa penundaan",
+            {"check_id": "otentikasi_sesi.batas_login",
+             "title": "Tidak ada batas percobaan login", "severity": "rendah",
+             "wstg": "WSTG-ATHN-03", "cwe": "CWE-307",
+             "evidence": "10 percobaan gagal tanpa penundaan",
              "recommendation": "Batasi percobaan login."},
         ]},
-        {"id": "kategori_baru", "status": "pass", "findings": []},
     ],
-}
+})
 
 
 def _laporan(**ubah: Any) -> LaporanTiket:
@@ -244,18 +254,18 @@ def test_kelaikan_section_verdict_first_then_categories(disetujui: LaporanTiket)
     bagian = html[html.index('id="kelaikan"'):html.index('id="tindak-lanjut"')]
     teks = _teks(bagian)
     assert teks.index("LAYAK DENGAN CATATAN") < teks.index("Struktur folder atau file website")
-    for wajib in ("Otentikasi dan manajemen session", "Lulus dengan catatan", "AUTH-03",
+    for wajib in ("Otentikasi dan manajemen session", "Tidak lulus",
                   "Cookie sesi tanpa atribut Secure", "Sedang", "Rendah", "laravel_session",
-                  "Aktifkan SESSION_SECURE_COOKIE.", "Kategori baru", "Tidak ada temuan.",
+                  "Aktifkan SESSION_SECURE_COOKIE.", "Tidak ada temuan.",
                   "jumlah temuan: 2"):
         assert wajib in teks, wajib
 
 
 @pytest.mark.parametrize(("verdict", "tampil"), [
-    ("LAYAK", "LAYAK"), ("TIDAK_LAYAK", "TIDAK LAYAK"), ("layak_dengan_catatan",
+    ("LAYAK", "LAYAK"), ("TIDAK_LAYAK", "TIDAK LAYAK"), ("LAYAK_DENGAN_CATATAN",
                                                         "LAYAK DENGAN CATATAN")])
 def test_every_verdict_is_shown(verdict: str, tampil: str) -> None:
-    html = render_laporan_html(_laporan(kelaikan={**KELAIKAN, "verdict": verdict}))
+    html = render_laporan_html(_laporan(kelaikan=KELAIKAN.model_copy(update={"verdict": verdict})))
     assert f">{tampil}</span>" in html
 
 
@@ -342,11 +352,12 @@ def test_masking_leaves_the_original_untouched() -> None:
 
 
 def test_evidence_secrets_are_masked_too() -> None:
-    kelaikan = {"verdict": "TIDAK_LAYAK", "categories": [{"id": "dbms", "status": "gagal",
-        "findings": [{"check_id": "DB-1", "title": "Kredensial bawaan", "severity": "high",
-                      "evidence": {"username": "root", "password": "toor"},
-                      "recommendation": "Ganti kata sandi."}]}]}
-    html = render_laporan_html(_laporan(kelaikan=kelaikan))
+    """The feasibility result is cleaned of the test account's secrets before it is kept
+    (``LaporanKelaikan.tanpa_rahasia``, flows/kelaikan.py): the report never shows them."""
+    kotor = KELAIKAN.model_copy(update={"verdict": "TIDAK_LAYAK", "categories": [
+        hasil_kategori("dbms", [CEK["dbms.kredensial_bawaan"].temuan(
+            "login root dengan kata sandi toor berhasil")], ["dbms.kredensial_bawaan"])]})
+    html = render_laporan_html(_laporan(kelaikan=kotor.tanpa_rahasia(["toor"])))
     assert "toor" not in html
     assert "Tidak lulus" in html and "Tinggi" in html
 
@@ -401,7 +412,7 @@ def _teks_pdf(html: str) -> str:
 def test_outcome_agrees_with_the_verdict_and_every_note_is_listed() -> None:
     """Issue 11: "Hasil: DISETUJUI" beside "LAYAK DENGAN CATATAN — catatan perbaikan", zero
     findings, "Tidak ada catatan tindak lanjut", and the only reason shown as `tidak_diuji`."""
-    laporan = _laporan(kelaikan=_kelaikan_nyata().model_dump(mode="json"),
+    laporan = _laporan(kelaikan=_kelaikan_nyata(),
                        catatan_tindak_lanjut=[])
     html = render_laporan_html(laporan)
     _periksa_html(html)
@@ -435,7 +446,7 @@ def test_outcome_agrees_with_the_verdict_and_every_note_is_listed() -> None:
 def test_every_reason_for_notes_is_a_follow_up(kasus: str) -> None:
     hasil = _kelaikan_nyata(dbms_diuji=True, **{kasus: True})
     assert hasil.verdict == "LAYAK_DENGAN_CATATAN"
-    teks = _teks(render_laporan_html(_laporan(kelaikan=hasil.model_dump(mode="json"),
+    teks = _teks(render_laporan_html(_laporan(kelaikan=hasil,
                                               catatan_tindak_lanjut=[])))
     tindak = teks[teks.index("Catatan Tindak Lanjut", teks.index("Hasil Uji Kelaikan")):]
     if kasus == "beban":
@@ -451,12 +462,12 @@ def test_every_reason_for_notes_is_a_follow_up(kasus: str) -> None:
 def test_layak_has_no_notes_and_other_outcomes_read_right() -> None:
     layak = _kelaikan_nyata(dbms_diuji=True)
     assert layak.verdict == "LAYAK"
-    teks = _teks(render_laporan_html(_laporan(kelaikan=layak.model_dump(mode="json"),
+    teks = _teks(render_laporan_html(_laporan(kelaikan=layak,
                                               catatan_tindak_lanjut=[])))
     assert "Hasil layanan SELESAI — uji kelaikan: LAYAK" in teks
     assert "Tidak ada catatan tindak lanjut." in teks
-    gagal = {"verdict": None, "target": "http://127.0.0.1:8080/", "categories": [],
-             "ringkasan": "Uji kelaikan tidak dapat dijalankan: tidak dapat terhubung"}
+    gagal = UjiTidakJalan(target="http://127.0.0.1:8080/",
+                          ringkasan="Uji kelaikan tidak dapat dijalankan: tidak dapat terhubung")
     teks = _teks(render_laporan_html(_laporan(kelaikan=gagal, catatan_tindak_lanjut=[])))
     assert "Hasil layanan SELESAI — uji kelaikan tidak dapat dijalankan" in teks
     assert "Tidak ada catatan tindak lanjut" not in teks
@@ -478,11 +489,12 @@ def test_one_name_per_category_in_every_report() -> None:
     from tasks.laporan_kelaikan import render_laporan_kelaikan_html
 
     hasil = _kelaikan_nyata(beban=True)
-    data = hasil.model_dump(mode="json")
-    for kat in data["categories"]:
-        kat["title"] = "Judul lama dari JSON"  # a stored result's own titles are not used
-    tiket = _teks(render_laporan_html(_laporan(kelaikan=data)))
-    tiket_md = render_laporan_markdown(_laporan(kelaikan=data))
+    # a stored result carries no titles of its own: the model has none (extra="forbid")
+    with pytest.raises(ValidationError, match="title"):
+        baca_hasil_kelaikan(json.dumps({**hasil.model_dump(mode="json"), "categories": [
+            {**hasil.categories[0].model_dump(mode="json"), "title": "Judul lama dari JSON"}]}))
+    tiket = _teks(render_laporan_html(_laporan(kelaikan=hasil)))
+    tiket_md = render_laporan_markdown(_laporan(kelaikan=hasil))
     kelaikan = _teks(render_laporan_kelaikan_html(hasil))
     artefak = ringkasan_markdown(hasil)
     for nama in KATEGORI.values():
@@ -535,7 +547,7 @@ def test_markdown_has_the_steps_table(terlambat: LaporanTiket) -> None:
 def test_markdown_kelaikan_counts_findings(disetujui: LaporanTiket) -> None:
     md = render_laporan_markdown(disetujui)
     assert "## Hasil uji kelaikan: **LAYAK DENGAN CATATAN**" in md
-    assert "| Otentikasi dan manajemen session | Lulus dengan catatan | 2 |" in md
+    assert "| Otentikasi dan manajemen session | Tidak lulus | 2 |" in md
     assert "| Struktur folder atau file website | Lulus | 0 |" in md
     assert "| Hasil layanan | **SELESAI** — uji kelaikan: **LAYAK DENGAN CATATAN** |" in md
     assert "- Ajukan uji ulang setelah perbaikan." in md
@@ -679,3 +691,16 @@ def test_templates_dir_and_no_prefect_in_the_module() -> None:
     impor |= {n.module.split(".")[0] for n in ast.walk(sumber)
               if isinstance(n, ast.ImportFrom) and n.module}
     assert "prefect" not in impor
+
+
+def test_the_feasibility_result_round_trips_as_one_model() -> None:
+    """Step 5's outcome is dumped once to ``kelaikan.json`` and validated once when read
+    (issue 11: no model → dict → JSON → model → dict): the report, or why there is none."""
+    for hasil in (_kelaikan_nyata(beban=True), KELAIKAN,
+                  UjiTidakJalan(target="http://127.0.0.1:8080/", ringkasan="tidak terhubung")):
+        dibaca = baca_hasil_kelaikan(hasil.model_dump_json(indent=2))
+        assert dibaca == hasil and type(dibaca) is type(hasil)
+    # the file of a test that could not run, as written before the model, still reads
+    lama = {"verdict": None, "target": "http://127.0.0.1:8080/", "ringkasan": "x",
+            "categories": []}
+    assert isinstance(baca_hasil_kelaikan(json.dumps(lama)), UjiTidakJalan)

@@ -75,7 +75,7 @@ def _tiket(kelaikan: LaporanKelaikan) -> LaporanTiket:
         disposisi=[BarisDisposisi(T0, "Kepala Dinas Kominfo", "197001011990031001",
                                   "kembalikan", "Lengkapi berkas permohonan.",
                                   "Kepala Bidang e-Government")],
-        dibuat_pada=T0 + timedelta(hours=2), kelaikan=kelaikan.model_dump(mode="json"),
+        dibuat_pada=T0 + timedelta(hours=2), kelaikan=kelaikan,
         nomor_agenda="AGD-2026-000045", diarsipkan=T0 + timedelta(hours=2))
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from domain.beban import (
     BATAS_GALAT,
@@ -47,6 +48,7 @@ from domain.beban import (
 )
 from domain.forms import UjiBeban
 from domain.kelaikan import LaporanKelaikan, TargetUji
+from domain.opsi_beban import OpsiUjiBeban
 from tasks.stress import (
     Distribusi,
     grafik_uji_beban,
@@ -393,15 +395,17 @@ def _jalankan(target: TargetUji, beban: UjiBeban, lewat_kelaikan: bool = False,
     from flows.kelaikan import uji_beban
     from flows.stress import uji_beban_flow
 
+    opsi_beban = OpsiUjiBeban(**opsi)
+
     @flow(name="uji-beban-induk")
     async def induk() -> Any:
-        return await uji_beban(target, beban, **opsi)
+        return await uji_beban(target, beban, opsi_beban)
 
     async def jalan() -> Any:
         if lewat_kelaikan:
             state = await induk(return_state=True)
         else:
-            state = await uji_beban_flow(target, beban, return_state=True, **opsi)
+            state = await uji_beban_flow(target, beban, opsi_beban, return_state=True)
         return await state.aresult(), state.state_details.flow_run_id
 
     from prefect.events.worker import EventsWorker
@@ -450,6 +454,32 @@ def test_capacity_of_a_server_with_known_capacity(prefect_api: str, tmp_path: Pa
     jenis = {a.type for a in artefak}
     assert {"progress", "markdown"} <= jenis
     assert any(a.type == "progress" and a.data == 100.0 for a in artefak)
+    # the options travel as one parameter, stored by Prefect as the model's JSON (issue 11)
+    run = asyncio.run(_run(run_id))
+    assert set(run.parameters) == {"target", "beban", "opsi"}
+    opsi = OpsiUjiBeban.model_validate(run.parameters["opsi"])
+    assert (opsi.p95_ms, opsi.jumlah_langkah, opsi.pemanasan) == (300, 8, 2.5)
+
+
+def test_the_stress_options_are_one_parameter() -> None:
+    """Two 17-parameter signatures became one model (domain/opsi_beban.py): the flow and
+    its Prefect-less twin take the target, the form's load data and the options."""
+    import inspect
+
+    from flows.stress import laksanakan_uji_beban, uji_beban_flow
+
+    assert list(inspect.signature(uji_beban_flow.fn).parameters) == ["target", "beban", "opsi"]
+    assert list(inspect.signature(laksanakan_uji_beban).parameters) == [
+        "target", "beban", "opsi", "prefect"]
+    with pytest.raises(ValidationError, match="tidak_ada"):
+        OpsiUjiBeban(tidak_ada=1)  # type: ignore[call-arg]
+
+
+async def _run(run_id: Any) -> Any:
+    from prefect import get_client
+
+    async with get_client() as client:
+        return await client.read_flow_run(run_id)
 
 
 async def _anak(run_id: Any) -> list[Any]:
@@ -587,8 +617,9 @@ def test_a_scenario_that_breaks_is_not_a_capacity_of_zero(tmp_path: Path) -> Non
     beban = UjiBeban(pengguna_per_hari=60, jam_efektif_per_hari=1, durasi_transaksi_menit=2)
     with server_beban("--slots", "0") as url:
         hasil = asyncio.run(laksanakan_uji_beban(
-            TargetUji(url=url + "/"), beban, locustfile=str(lf), prefect=False,
-            jumlah_langkah=1, durasi_langkah=3.0, pemanasan=1.0, processes=0))
+            TargetUji(url=url + "/"), beban, OpsiUjiBeban(
+                locustfile=str(lf), jumlah_langkah=1, durasi_langkah=3.0, pemanasan=1.0,
+                processes=0), prefect=False))
     assert hasil.status == "tidak_diuji" and hasil.beban is None
     assert "skenario tidak dapat dijalankan" in (hasil.reason or "")
     assert "langkah skenario rusak" in (hasil.reason or "")
