@@ -181,7 +181,8 @@ def catat_galat(settings: Settings, exc: BaseException, request: Request) -> Pat
     folder = settings.data_dir / "log"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "portal-galat.log"
-    kepala = f"--- {datetime.now(UTC).isoformat()} {request.method} {request.url.path}\n"
+    jalur = getattr(request.state, "jalur_audit", None) or request.url.path  # no token
+    kepala = f"--- {datetime.now(UTC).isoformat()} {request.method} {jalur}\n"
     rinci = samarkan("".join(traceback.format_exception(exc)))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as f:

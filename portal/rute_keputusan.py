@@ -242,6 +242,7 @@ def _halaman_mati(request: Request, alasan: TautanMati, jalur: str,
 
 @router.get("/keputusan/{token}", response_class=HTMLResponse, include_in_schema=False)
 def buka_tautan(request: Request, token: str) -> HTMLResponse:
+    request.state.jalur_audit = "/keputusan/…"
     settings = _settings(request)
     sasaran, mati = periksa_tautan(settings, token)
     if sasaran is None:
@@ -252,6 +253,7 @@ def buka_tautan(request: Request, token: str) -> HTMLResponse:
 
 @router.get("/keputusan/{token}/lampiran/{lampiran_id}", include_in_schema=False)
 def lampiran_tautan(request: Request, token: str, lampiran_id: int) -> Response:
+    request.state.jalur_audit = "/keputusan/…/lampiran"
     settings = _settings(request)
     sasaran, mati = periksa_tautan(settings, token)
     if sasaran is None:
@@ -352,6 +354,10 @@ async def putuskan(request: Request, sasaran: Sasaran, aksi: str,
                                 isian["keputusan"], isian["catatan"].strip(), tambahan)
     except operasi.GagalOperasi as exc:
         alasan = str(exc)
+    except Exception as exc:  # noqa: BLE001 - Prefect or the store unreachable: say so
+        keamanan.catat_galat(settings, exc, request)
+        alasan = ("Layanan keputusan sedang tidak dapat dihubungi; keputusan belum terkirim. "
+                  "Coba lagi beberapa saat lagi.")
     tercatat = await run_in_threadpool(_tercatat, settings, sasaran.step_id)
     diterima = alasan is None and tercatat is not None
     if not diterima:

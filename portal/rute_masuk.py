@@ -119,6 +119,7 @@ async def minta_tautan(request: Request) -> HTMLResponse:
 
 @router.get("/masuk/{token}", response_class=HTMLResponse, include_in_schema=False)
 def konfirmasi_masuk(request: Request, token: str) -> HTMLResponse:
+    request.state.jalur_audit = "/masuk/…"
     return halaman(request, "masuk_konfirmasi.html", {"aksi": f"/masuk/{token}"})
 
 

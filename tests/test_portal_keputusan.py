@@ -329,3 +329,25 @@ def test_attachments_are_listed_and_downloaded_through_the_link_and_by_staff(sia
     halaman = client.get(f"/operator/tiket/{t.nomor}").text
     assert f'href="/operator/tiket/{t.nomor}/lampiran/{lamp_id}"' in halaman
     assert client.get(f"/operator/tiket/{t.nomor}/lampiran/{lamp_id}").content == isi
+
+
+def test_when_the_run_cannot_be_reached_the_official_is_told_and_keeps_the_link(
+        siap, monkeypatch) -> None:
+    from klien import operasi
+
+    settings, t, client = siap
+
+    def tidak_terjangkau(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        raise ConnectionRefusedError("127.0.0.1:4200")
+    monkeypatch.setattr(operasi, "_lanjutkan_run", tidak_terjangkau)
+    raw = tautan(settings, t, KABID[0])
+    r = client.post(f"/keputusan/{raw}", data={"csrf_token": csrf(client, f"/keputusan/{raw}"),
+                                               "keputusan": "setuju"})
+    assert r.status_code == 409 and 'data-hasil="tidak-tercatat"' in r.text
+    assert "tidak dapat dihubungi" in r.text and "Traceback" not in r.text
+    with db.session_scope(settings.store_url) as s:
+        assert portal_pejabat.cari_tautan_keputusan(s, raw).used_at is None  # given back
+    log = (settings.data_dir / "log" / "portal-galat.log").read_text()
+    assert "ConnectionRefusedError" in log and raw not in log
+    assert audit(settings, "portal_ditolak")[-1].detail["alasan"] == "keputusan_tidak_tercatat"
+    assert client.get(f"/keputusan/{raw}").status_code == 200
