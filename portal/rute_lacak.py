@@ -106,8 +106,9 @@ def lacak(request: Request, token: str) -> HTMLResponse:
     with db.session_scope(settings.store_url) as session:
         ticket = _tiket(request, session, token)
         konteks = _konteks(settings, ticket)
-        return halaman(request, "lacak.html", {**konteks, "token": token,
-                                               "pesan": request.query_params.get("pesan")})
+        # no message from the query string: a crafted link would show its text in the
+        # portal's own green box
+        return halaman(request, "lacak.html", {**konteks, "token": token, "pesan": None})
 
 
 @router.api_route("/lacak/{token}/lampiran/{lampiran_id}", methods=["GET", "HEAD"])
@@ -132,6 +133,9 @@ def unduh_laporan(request: Request, token: str, nama: str) -> Response:
         raise keamanan.Ditolak(404, "Laporan tidak ditemukan.", alasan="laporan_tidak_ada")
     mime = lampiran.PDF if nama.endswith(".pdf") else "text/html"
     return lampiran.unduhan(berkas[nama], nama, mime)
+
+
+PESAN_DILENGKAPI = "Jawaban kelengkapan Anda tercatat; permohonan diproses kembali."
 
 
 @router.post("/lacak/{token}/lengkapi", response_class=HTMLResponse)
@@ -160,11 +164,11 @@ async def lengkapi(request: Request, token: str) -> Response:
     from klien.pemohon import lengkapi_dari_lacak
 
     try:
-        pesan = await run_in_threadpool(lengkapi_dari_lacak, settings, nomor, step_id, catatan)
+        await run_in_threadpool(lengkapi_dari_lacak, settings, nomor, step_id, catatan)
     except GagalOperasi as exc:
         raise keamanan.Ditolak(409, f"Jawaban belum tercatat: {exc}",
                                alasan="lengkapi_ditolak") from None
     with db.session_scope(settings.store_url) as session:
         ticket = _tiket(request, session, token)
         return halaman(request, "lacak.html", {**_konteks(settings, ticket), "token": token,
-                                               "pesan": pesan})
+                                               "pesan": PESAN_DILENGKAPI})
