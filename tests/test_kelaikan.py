@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+import bantu
 import pytest
 from pydantic import ValidationError
 
@@ -46,12 +46,6 @@ from tasks.laporan_kelaikan import render_laporan_kelaikan_html
 SANDI = "RahasiaSekali123!"
 AKUN = ("penguji", SANDI)
 PG = ("127.0.0.1", 5432)
-
-
-def _port_tertutup() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _temuan(check_id: str, severity: str = "sedang") -> Temuan:
@@ -310,7 +304,7 @@ def test_official_email_is_under_go_id() -> None:
 
 class _Pengalih(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
-        tujuan = "/akhir" if self.path == "/dalam" else f"http://127.0.0.1:{_port_tertutup()}/"
+        tujuan = "/akhir" if self.path == "/dalam" else f"http://127.0.0.1:{bantu.port_bebas()}/"
         if self.path == "/akhir":
             self.send_response(200)
             self.send_header("Content-Length", "2")
@@ -327,33 +321,24 @@ class _Pengalih(BaseHTTPRequestHandler):
 
 
 def test_client_stays_in_scope() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pengalih)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-
-    async def uji() -> None:
+    async def uji(url: str) -> None:
         async with KlienUji(url) as klien:
             dalam = await klien.get("/dalam")
             assert (dalam.status, dalam.path, len(dalam.pengalihan)) == (200, "/akhir", 1)
             luar = await klien.get("/luar")
             assert luar.status == 302 and luar.keluar_cakupan is not None
             with pytest.raises(DiluarCakupan):
-                await klien.get(f"http://127.0.0.1:{_port_tertutup()}/")
+                await klien.get(f"http://127.0.0.1:{bantu.port_bebas()}/")
             with pytest.raises(DiluarCakupan):
                 await klien.get(url.replace("http://", "https://"))
 
-    try:
-        asyncio.run(uji())
-    finally:
-        server.shutdown()
-        server.server_close()
+    with bantu.server_web(_Pengalih) as url:
+        asyncio.run(uji(url))
 
 
 def test_page_without_forms_is_not_tested_rather_than_passed() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pengalih)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/akhir"
-    try:
+    with bantu.server_web(_Pengalih) as dasar:
+        url = dasar + "akhir"
         with pytest.raises(cek.TidakDapatDiuji, match="tidak ada formulir"):
             halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(url))
             asyncio.run(cek_validasi.cek_batasan_form.fn(url, halaman))
@@ -361,9 +346,6 @@ def test_page_without_forms_is_not_tested_rather_than_passed() -> None:
         with pytest.raises(cek.TidakDapatDiuji, match="formulir login tidak ditemukan"):
             asyncio.run(cek_sesi.cek_login_http.fn(obs))
         assert cek.alasan_galat(cek.TidakDapatDiuji("x")) == "x"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_rate_limiter_spaces_requests() -> None:
@@ -488,7 +470,7 @@ def test_flow_on_vulnerable_twin(prefect_api: str) -> None:
 def test_flow_on_hardened_twin(prefect_api: str) -> None:
     with ContohAplikasi(aman=True, akun=AKUN) as app:
         lengkap = TargetUji(url=app.url, username=AKUN[0], password=SANDI,
-                            db_host="127.0.0.1", db_port=_port_tertutup())
+                            db_host="127.0.0.1", db_port=bantu.port_bebas())
         hasil, run_id, detik = _jalankan_kelaikan(lengkap)
         print(f"\nkelaikan twin aman (dbms diuji): {detik:.1f} s, {hasil['verdict']}")
         tanpa_db = TargetUji(url=app.url, username=AKUN[0], password=SANDI)
@@ -532,7 +514,7 @@ def test_flow_on_hardened_twin(prefect_api: str) -> None:
 def test_check_that_cannot_connect_marks_its_category(prefect_api: str) -> None:
     from flows.kelaikan import uji_struktur
 
-    hasil = asyncio.run(uji_struktur(TargetUji(url=f"http://127.0.0.1:{_port_tertutup()}/")))
+    hasil = asyncio.run(uji_struktur(TargetUji(url=f"http://127.0.0.1:{bantu.port_bebas()}/")))
     _kirim_log()
     assert hasil.status == "tidak_diuji"
     assert "tidak dapat terhubung" in (hasil.reason or "")
@@ -563,6 +545,6 @@ def test_unreachable_target_stops_the_test(prefect_api: str) -> None:
 
     try:
         with pytest.raises(cek.TargetTidakTerjangkau, match="tidak dapat dihubungi"):
-            asyncio.run(kelaikan(TargetUji(url=f"http://127.0.0.1:{_port_tertutup()}/")))
+            asyncio.run(kelaikan(TargetUji(url=f"http://127.0.0.1:{bantu.port_bebas()}/")))
     finally:
         _kirim_log()

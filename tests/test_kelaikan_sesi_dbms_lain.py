@@ -20,10 +20,12 @@ import subprocess
 import sys
 import threading
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import bantu
 import pytest
 from conftest import LayananLokal
 
@@ -57,18 +59,6 @@ HANYA_HTTPS = {"otentikasi_sesi.tanpa_hsts"}
 DB_LOKAL = {3306: ("mysql", "mariadb_server"), 5432: ("postgresql", "pg_layanan"),
             6379: ("redis", "redis_server")}
 """Port -> (protocol the probe must recognise, the conftest fixture of that server)."""
-
-
-def _port_tertutup() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 # --- every web check on the twins (task functions, no orchestration) ----------------------
@@ -258,12 +248,8 @@ class _WordPress(BaseHTTPRequestHandler):
 
 
 def test_framework_user_listing_is_enumeration() -> None:
-    server, url = _server(_WordPress)
-    try:
+    with bantu.server_web(_WordPress) as url:
         temuan = asyncio.run(cek_sesi.cek_enumerasi_pengguna.fn(TargetUji(url=url)))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert [t.check_id for t in temuan] == ["otentikasi_sesi.enumerasi_pengguna"]
     assert "daftar 2 pengguna (admin, redaksi)" in temuan[0].evidence
     assert "/author/admin/" in temuan[0].evidence
@@ -447,7 +433,7 @@ def test_one_given_port_is_probed_alone(request: pytest.FixtureRequest, port: in
 
 
 def test_closed_port_gives_no_finding() -> None:
-    obs = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", _port_tertutup()))
+    obs = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", bantu.port_bebas()))
     assert obs.layanan == []
     target = TargetUji(url="http://127.0.0.1:8080/", db_host="127.0.0.1")
     for tugas in (cek_dbms.cek_port_db, cek_dbms.cek_banner_versi, cek_dbms.cek_versi_eol,
@@ -506,14 +492,12 @@ class _Elastic(BaseHTTPRequestHandler):
 def test_services_on_unusual_ports_are_identified() -> None:
     memcached = _FakeMemcached()
     memcached.start()
-    elastic, url = _server(_Elastic)
     try:
-        m = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", memcached.port)).layanan[0]
-        e = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", elastic.server_address[1]))
+        with bantu.server_web(_Elastic) as url:
+            m = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", memcached.port)).layanan[0]
+            e = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", urlsplit(url).port))
     finally:
         memcached.sock.close()
-        elastic.shutdown()
-        elastic.server_close()
     assert (m.jenis, m.versi, m.tls) == ("memcached", "1.6.21", False) and m.tanpa_otentikasi
     es = e.layanan[0]
     assert (es.jenis, es.produk, es.versi) == ("elasticsearch", "Elasticsearch", "6.8.23")
@@ -660,12 +644,12 @@ def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None
     # temporary one instead
     env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "LPA_UJI_PASSWORD": SANDI,
             "PREFECT_LOGGING_LEVEL": "WARNING",
-            "LPA_PREFECT_API_URL": f"http://127.0.0.1:{_port_tertutup()}/api"}
+            "LPA_PREFECT_API_URL": f"http://127.0.0.1:{bantu.port_bebas()}/api"}
     with ContohAplikasi(aman=True, akun=AKUN) as app:
         assert app.url is not None
         proses = subprocess.run(
             [sys.executable, "-m", "lpa.cli", "kelaikan", "--url", app.url, "--username",
-             AKUN[0], "--db-host", "127.0.0.1", "--db-port", str(_port_tertutup()),
+             AKUN[0], "--db-host", "127.0.0.1", "--db-port", str(bantu.port_bebas()),
              "--no-stress", "--out", str(keluar)],
             capture_output=True, text=True, timeout=420, env=env)
     assert proses.returncode == 0, proses.stdout[-2000:] + proses.stderr[-3000:]
@@ -697,7 +681,7 @@ def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None
 def test_cli_cannot_run_exits_2_without_report(tmp_path: Path, argumen: list[str],
                                                pesan: str) -> None:
     keluar = tmp_path / "keluar"
-    argumen = [a.replace("{tertutup}", str(_port_tertutup())) for a in argumen]
+    argumen = [a.replace("{tertutup}", str(bantu.port_bebas())) for a in argumen]
     proses = _lpa(*argumen, "--out", str(keluar), env={"PREFECT_API_URL": ""}, timeout=120)
     assert proses.returncode == 2, proses.stdout + proses.stderr
     assert pesan in proses.stderr and proses.stdout == ""

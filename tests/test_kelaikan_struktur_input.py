@@ -17,13 +17,13 @@ import gzip
 import io
 import re
 import tarfile
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+import bantu
 import pytest
 
 from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori
@@ -234,10 +234,7 @@ class _Jebakan(BaseHTTPRequestHandler):
 
 
 def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Jebakan)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with bantu.server_web(_Jebakan) as url:
         dasar = asyncio.run(cek_struktur.amati_dasar.fn(url))
         for cid, tugas in cek_struktur.TUGAS.items():
             assert asyncio.run(tugas.fn(url, dasar)) == [], cid
@@ -247,9 +244,6 @@ def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
                     "validasi_data.pengalihan_terbuka", "validasi_data.tipe_dimanipulasi"):
             assert asyncio.run(cek_input.TUGAS.get(cid, cek_validasi.TUGAS.get(cid)).fn(
                 url, halaman)) == [], cid
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- one check that hangs does not take the others down -----------------------------------------
@@ -281,17 +275,10 @@ def test_a_hanging_probe_marks_only_its_check(
 
     # 3 s: generous for every other probe even while Prefect keeps the event loop busy
     monkeypatch.setattr(kelaikan_http, "BATAS_WAKTU_PERMINTAAN", 3.0)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Lambat)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        hasil = asyncio.run(uji_struktur(
-            TargetUji(url=f"http://127.0.0.1:{server.server_address[1]}/")))
-    finally:
-        server.shutdown()
-        server.server_close()
-        APILogWorker.drain_all(timeout=15)
-        EventsWorker.drain_all(timeout=15)
+    with bantu.server_web(_Lambat) as dasar:
+        hasil = asyncio.run(uji_struktur(TargetUji(url=dasar)))
+    APILogWorker.drain_all(timeout=15)
+    EventsWorker.drain_all(timeout=15)
     assert hasil.status == "tidak_diuji"
     assert hasil.reason == "struktur.halaman_diagnostik: melewati batas waktu"
     assert set(hasil.checks_run) == set(cek_struktur.TUGAS) - {"struktur.halaman_diagnostik"}
@@ -498,14 +485,8 @@ def test_crawl_is_bounded_and_avoids_logout(cepat: None) -> None:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Situs)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(
-            f"http://127.0.0.1:{server.server_address[1]}/"))
-    finally:
-        server.shutdown()
-        server.server_close()
+    with bantu.server_web(Situs) as dasar:
+        halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(dasar))
     assert len(Situs.diminta) == cek_validasi.MAKS_HALAMAN == len(halaman)
     assert not [p for p in Situs.diminta if "keluar" in p or p.endswith(".png")]
     assert max(len(re.sub(r"\D", "", p)) for p in Situs.diminta) <= cek_validasi.MAKS_KEDALAMAN
@@ -582,18 +563,12 @@ class _Pengalih(BaseHTTPRequestHandler):
 def test_header_injection_on_a_malformed_head_and_protocol_relative_redirects(
     cepat: None,
 ) -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pengalih)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with bantu.server_web(_Pengalih) as url:
         halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(url))
         sebelum = kelaikan_http.jumlah_permintaan(url)
         sisipan = asyncio.run(cek_input.cek_injeksi_header.fn(url, halaman))
         assert kelaikan_http.jumlah_permintaan(url) - sebelum == 3  # one probe per parameter
         pengalihan = asyncio.run(cek_validasi.cek_pengalihan_terbuka.fn(url, halaman))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert len(sisipan) == 1
     assert "GET /rusak parameter 'kembali'" in sisipan[0].evidence
     assert "/gema" not in sisipan[0].evidence and "/pergi" not in sisipan[0].evidence

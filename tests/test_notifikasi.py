@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from types import SimpleNamespace
 
+import bantu
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
@@ -277,14 +277,8 @@ class _Kotak:
         return "250 OK"
 
 
-def _port_bebas() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _mulai(handler: _Kotak, **lain: object) -> Controller:
-    controller = Controller(handler, hostname="127.0.0.1", port=_port_bebas(), **lain)
+    controller = Controller(handler, hostname="127.0.0.1", port=bantu.port_bebas(), **lain)
     controller.start()
     return controller
 
@@ -353,7 +347,7 @@ def test_smtp_login_is_used_when_a_username_is_set() -> None:
 
 
 def test_smtp_closed_port_is_an_indonesian_error() -> None:
-    port = _port_bebas()
+    port = bantu.port_bebas()
     saluran = SaluranSMTP("127.0.0.1", port, PENGIRIM, timeout=5)
     with pytest.raises(GagalMengirimPesan, match=f"Gagal mengirim surel melalui server SMTP "
                                                  f"127.0.0.1:{port}: koneksi ditolak"):
@@ -362,7 +356,7 @@ def test_smtp_closed_port_is_an_indonesian_error() -> None:
 
 def test_smtp_without_recipients_is_refused_before_connecting() -> None:
     with pytest.raises(GagalMengirimPesan, match="tidak mempunyai penerima"):
-        SaluranSMTP("127.0.0.1", _port_bebas(), PENGIRIM).kirim(_pesan(kepada=(), tembusan=()))
+        SaluranSMTP("127.0.0.1", bantu.port_bebas(), PENGIRIM).kirim(_pesan(kepada=(), tembusan=()))
 
 
 # --- Choosing the channel -------------------------------------------------------------------

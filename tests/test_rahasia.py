@@ -45,12 +45,6 @@ def _bebas(port: int) -> bool:
     return True
 
 
-def _port_bebas() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Pengguna:
     """A new user's shell: its environment, data dir and Prefect home."""
@@ -91,7 +85,7 @@ def _shell_baru(tmp: Path) -> dict[str, str]:
 def pengguna(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pengguna]:
     tmp = tmp_path_factory.mktemp("pengguna-baru")
     env = _shell_baru(tmp)
-    port = PORT_BAWAAN if _bebas(PORT_BAWAAN) else _port_bebas()
+    port = PORT_BAWAAN if _bebas(PORT_BAWAAN) else bantu.port_bebas()
     if port != PORT_BAWAAN:  # another lpa up holds 4200 here: point the verbs explicitly
         env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
     log = open(tmp / "up.log", "wb")  # noqa: SIM115 - closed below
@@ -280,7 +274,7 @@ def test_new_user_path_with_a_canary_password(pengguna: Pengguna, tmp_path: Path
 
 def test_verbs_say_in_indonesian_when_no_server_answers(tmp_path: Path) -> None:
     env = _shell_baru(tmp_path)
-    env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{_port_bebas()}/api"
+    env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{bantu.port_bebas()}/api"
     berkas = tmp_path / "va.json"
     berkas.write_text((FORMS / "va.json").read_text(encoding="utf-8"))
     for args in (["submit", str(berkas)],
@@ -305,7 +299,7 @@ def test_unexpected_error_is_one_sentence_and_a_masked_log(tmp_path: Path) -> No
     # The store URL points at a database that cannot be opened: an unexpected error after
     # the form (and its password) were read.
     env["LPA_DATABASE_URL"] = "postgresql+psycopg://nobody@127.0.0.1:1/tidak_ada"
-    env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{_port_bebas()}/api"
+    env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{bantu.port_bebas()}/api"
     hasil = subprocess.run([sys.executable, "-c", (
         "import sys; from klien import lingkungan; "
         "lingkungan.periksa_server = lambda *a, **k: None; "

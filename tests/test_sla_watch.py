@@ -8,7 +8,6 @@ calendar (08:00-16:00 WIB): no waiting for the clock. Store on SQLite and Postgr
 from __future__ import annotations
 
 import asyncio
-import socket
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -218,17 +217,11 @@ def test_escalation_copies_the_superior_skipped_thresholds_and_stopped_clock(
     assert nomor in str(terbaru.data) and "TERLAMBAT" in str(terbaru.data)
 
 
-def _port_tertutup() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
 def test_failed_send_is_retried_once_later(lingkungan: str,
                                           pengaturan_uji: bantu.Pengaturan) -> None:
     nomor, step_id = buka_tiket("SMTP Mati", wib(0, 9), "disposisi_kadis")
-    pengaturan_uji(notifikasi="smtp", smtp_port=_port_tertutup())
+    pengaturan_uji(notifikasi="smtp", smtp_port=bantu.port_bebas())
     hasil = jalankan(wib(0, 9, 16))
     assert (hasil["diklaim"], hasil["terkirim"]) == (1, 0)
     with db.session_scope(lingkungan) as s:
