@@ -267,3 +267,8 @@ class KelaikanRerun(Base):
     new_check_ids: Mapped[list[str]] = mapped_column(JSON)
     """Findings not present in the previous run (or in the ticket's own test)."""
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# The portal's tables are declared beside their queries (migrations 0007 and 0008); imported
+# here so that Base.metadata holds every table (Alembic's comparison, the schema docs).
+from store import portal_pejabat, portal_pemohon  # noqa: E402, F401
