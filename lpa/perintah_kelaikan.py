@@ -35,6 +35,7 @@ from domain.kelaikan import (
     UjiTidakDapatDinilai,
     alasan_verdict,
 )
+from domain.opsi_beban import OpsiUjiBeban
 from lpa.perintah_stress import data_beban
 
 LABEL_VERDICT = {
@@ -160,7 +161,7 @@ def kelaikan(
         locustfile, beban = data_beban(pengguna_per_hari or 0, jam_efektif or 0,
                                        durasi_transaksi or 0, skenario,
                                        ada_akun=target.username is not None)
-        opsi_beban = {"locustfile": locustfile, "p95_ms": p95_ms, "durasi_maks": durasi_maks}
+        opsi_beban = OpsiUjiBeban(locustfile=locustfile, p95_ms=p95_ms, durasi_maks=durasi_maks)
     elif skenario is not None and not no_stress:
         raise _gagal("--skenario hanya berlaku bersama data uji beban (--pengguna-per-hari, "
                      "--jam-efektif, --durasi-transaksi).")

@@ -14,7 +14,6 @@ comes back after the archive sends nothing twice. A mail that fails is audited
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from domain.forms import alamat_penanggung_jawab, baca_formulir
+from domain.laporan import baca_hasil_kelaikan
 from domain.pesan import pesan_hasil_layanan
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tiket import HasilTiket, Keputusan
@@ -62,11 +62,11 @@ def _verdict(settings: Settings, ticket: Ticket) -> tuple[bool, str | None]:
     if not any(s.code == "uji_kelaikan" and s.finished_at for s in ticket.steps):
         return False, None
     try:
-        data = json.loads((settings.laporan_dir / ticket.number / "kelaikan.json")
-                          .read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        hasil = baca_hasil_kelaikan(
+            (settings.laporan_dir / ticket.number / "kelaikan.json").read_bytes())
+    except (OSError, ValueError):  # no file, or not step 5's outcome (ValidationError)
         return True, None
-    return True, data.get("verdict") if isinstance(data, dict) else None
+    return True, hasil.verdict
 
 
 def _penolak(settings: Settings, ticket: Ticket) -> tuple[str | None, str | None, str | None]:
