@@ -365,7 +365,7 @@ async def putuskan(request: Request, sasaran: Sasaran, aksi: str,
         audit_penolakan(settings, request, "keputusan_tidak_tercatat", jalur_audit,
                         sasaran.nomor, step_id=sasaran.step_id, via=sasaran.via,
                         sebab=(alasan or "langkah belum tercatat selesai")[:500])
-    konteks = konteks_langkah(settings, sasaran.step_id)
+    konteks = await run_in_threadpool(konteks_langkah, settings, sasaran.step_id)
     konteks.update({"diterima": diterima, "alasan": alasan, "tercatat": tercatat,
                     "dikirim": LABEL_KEPUTUSAN.get(isian["keputusan"]), "via": sasaran.via})
     return halaman(request, "pejabat_hasil.html", konteks, 200 if diterima else 409)
