@@ -163,3 +163,20 @@ def test_saya_needs_a_session(tmp_path: Path) -> None:
     client.cookies.set(COOKIE_SESI, "bukan-sesi")
     assert client.get("/saya").headers["location"] == "/masuk"
     assert client.get("/saya/langkah/1").headers["location"] == "/masuk"
+
+
+def test_sign_in_requests_for_one_name_are_limited_whatever_the_address(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from portal.app import buat_app
+
+    settings = pengaturan(tmp_path, portal_batas_masuk="2/15minute")
+    app = buat_app(settings)
+    kode = []
+    for i in range(3):  # three addresses, each under its own limit, one name asked for
+        client = TestClient(app, base_url="http://127.0.0.1:8080", follow_redirects=False,
+                            client=(f"127.0.0.{i + 2}", 50000))
+        kode.append(_minta(client, KADIS[0]).status_code)
+    assert kode == [200, 200, 429]
+    assert audit(settings, "portal_ditolak")[-1].detail["alasan"] == "batas_masuk_sasaran"
+    assert len(baca_kotak_keluar(settings.outbox_dir)) == 2
