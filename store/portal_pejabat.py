@@ -20,10 +20,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, select, update
+from sqlalchemy import ForeignKey, String, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from store.models import Base
+
+SIMPAN_KEDALUWARSA = timedelta(days=1)
+"""Sign-in links and sessions are deleted this long after they ended (the audit trail keeps
+who signed in and out)."""
 
 AWALAN_OTORISASI = "portal:"
 """How a run input's ``kode`` says it is a portal authorisation, not a mailed code (codes are
@@ -165,6 +169,8 @@ def cari_otorisasi(session: Session, kode: str) -> OtorisasiPortal | None:
 # --- sign-in links and sessions ---------------------------------------------------------
 
 def buat_tautan_masuk(session: Session, nip: str, berlaku: timedelta, now: datetime) -> str:
+    session.execute(delete(TautanMasuk).where(
+        TautanMasuk.expires_at < now - SIMPAN_KEDALUWARSA))
     raw = token_baru()
     session.add(TautanMasuk(token_hash=hash_token(raw), nip=nip, created_at=now,
                             expires_at=now + berlaku))
@@ -192,6 +198,9 @@ def pakai_tautan_masuk(session: Session, raw: str, now: datetime) -> tuple[str |
 
 def buat_sesi(session: Session, nip: str, nama: str, absolut: timedelta,
               now: datetime) -> str:
+    session.execute(delete(SesiStaf).where(or_(
+        SesiStaf.expires_at < now - SIMPAN_KEDALUWARSA,
+        SesiStaf.ended_at < now - SIMPAN_KEDALUWARSA)))
     raw = token_baru()
     session.add(SesiStaf(sesi_hash=hash_token(raw), nip=nip, nama=nama, created_at=now,
                          last_seen_at=now, expires_at=now + absolut))

@@ -180,3 +180,19 @@ def test_sign_in_requests_for_one_name_are_limited_whatever_the_address(tmp_path
     assert kode == [200, 200, 429]
     assert audit(settings, "portal_ditolak")[-1].detail["alasan"] == "batas_masuk_sasaran"
     assert len(baca_kotak_keluar(settings.outbox_dir)) == 2
+
+
+def test_old_sign_in_links_and_sessions_are_deleted(tmp_path: Path) -> None:
+    settings = pengaturan(tmp_path)
+    db.upgrade(settings.store_url)
+    lama = datetime.now(UTC) - timedelta(days=3)
+    with db.session_scope(settings.store_url) as s:
+        portal_pejabat.buat_tautan_masuk(s, KADIS[0], timedelta(minutes=15), lama)
+        portal_pejabat.buat_sesi(s, KADIS[0], KADIS[1], timedelta(hours=8), lama)
+        hidup = portal_pejabat.buat_sesi(s, KABID[0], KABID[1], timedelta(hours=8),
+                                         datetime.now(UTC))
+        portal_pejabat.buat_tautan_masuk(s, KABID[0], timedelta(minutes=15), datetime.now(UTC))
+    with db.session_scope(settings.store_url) as s:
+        assert [t.nip for t in s.query(portal_pejabat.TautanMasuk)] == [KABID[0]]
+        assert [x.sesi_hash for x in s.query(portal_pejabat.SesiStaf)] == [
+            portal_pejabat.hash_token(hidup)]
