@@ -194,6 +194,7 @@ def main() -> None:
     args = parser.parse_args()
     pekerja = [int(p) for p in args.pekerja.split(",")]
     args.bagian = [b for b in BAGIAN if b in args.bagian.split(",")]
+    args.beban = os.getloadavg()[0]
 
     from portal_staf_bantu import pengaturan
 
@@ -250,10 +251,13 @@ def main() -> None:
 
 def cetak(hasil: dict[tuple[str, int], Hasil], pekerja: list[int],
           args: argparse.Namespace) -> None:
-    print(f"\nPortal under Locust on 127.0.0.1, {args.detik} s a measure: {args.pengguna} "
-          f"browsing users, {args.operator} operators with {args.tiket} open tickets, "
-          f"{args.pengaju} submitting users. n requests, fail failures, med/p95 ms, rps "
-          f"requests per second; ok: p95 under the target and no failure.\n")
+    siapa = {"browsing": f"{args.pengguna} browsing users",
+             "operators": f"{args.operator} operators with {args.tiket} open tickets",
+             "submission": f"{args.pengaju} submitting users"}
+    print(f"\nPortal under Locust on 127.0.0.1, {args.detik} s a measure: "
+          f"{', '.join(siapa[b] for b in args.bagian)}; the machine's load average "
+          f"{args.beban:.1f} at the start. n requests, fail failures, med/p95 ms, rps requests per "
+          f"second; ok: p95 under the target and no failure.\n")
     lebar = 36
     kolom = "".join(f" | {f'{n} worker(s)':^{lebar}}" for n in pekerja)
     print(f"{'measure':<32} {'target':>6}{kolom}")

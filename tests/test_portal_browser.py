@@ -25,13 +25,15 @@ from typing import Any
 
 import pytest
 from portal_hidup import ROOT, TumpukanPortal, folder_artefak, tumpukan_portal
-from portal_staf_bantu import KABID, KADIS, PRAKOM
+from portal_staf_bantu import KABID, KADIS, PETUGAS, PRAKOM
 from sop_bantu import form, mails, wait_for_step, wait_suspended
 
+from klien import operasi
 from lpa.contoh_aplikasi import ContohAplikasi
 from lpa.demo import tunggu_arsip
 from portal import formulir
 from portal.rute_lacak import PESAN_DILENGKAPI
+from tasks.notifikasi import baca_kotak_keluar
 
 pytestmark = pytest.mark.lambat
 
@@ -301,3 +303,53 @@ def test_request_returned_answered_decided_and_archived_in_a_browser(
     assert ditolak == ["422 POST /permohonan/uji-kelayakan",
                        *["410 GET /keputusan/…"] * 4], pb.masalah
     assert len(pb.halaman_dilihat) == 15, pb.halaman_dilihat
+
+
+def test_officer_signs_in_by_mailed_link_and_finds_the_ticket_on_the_operators_list(
+        tumpukan: TumpukanPortal, peramban: Peramban) -> None:
+    """A service-desk officer without a session is sent to sign in; the mailed one-time link
+    signs her in; ``/operator`` lists a waiting ticket with its step; signing out ends it."""
+    tp, pb = tumpukan, peramban
+    pb.url, awal = tp.url, len(pb.masalah)
+    nomor = operasi.submit(tp.settings, form("va.json", nama_aplikasi="Antre di Operator"),
+                           "va")
+    wait_for_step(tp.stack, nomor, "disposisi_kadis")
+
+    page = pb.orang()
+    page.goto(tp.url + "/operator")
+    assert page.url == tp.url + "/masuk"
+    pb.lihat(page, "masuk")
+    page.fill("#isian-nip_atau_surel", PETUGAS[0])
+    page.click("#tombol-kirim-tautan")
+    assert page.locator("#pesan-terkirim").is_visible()
+    pb.lihat(page, "masuk-terkirim")
+    [surel] = [p for p in baca_kotak_keluar(tp.settings.outbox_dir)
+               if p.get("jenis") == "tautan_masuk" and PETUGAS[2] in p["kepada"]]
+    cocok = re.search(rf"{re.escape(tp.url)}/masuk/[A-Za-z0-9_-]+", surel["isi"])
+    assert cocok, surel["isi"]
+    page.goto(cocok.group(0))  # a mail scanner opening it signs nobody in: a button first
+    assert page.locator("#nav-saya").count() == 0
+    pb.lihat(page, "masuk-konfirmasi")
+    page.click("#tombol-masuk")
+    assert page.url == tp.url + "/saya"
+    assert page.locator("#nav-saya").inner_text() == PETUGAS[1]
+    pb.lihat(page, "saya")
+
+    page.goto(tp.url + "/operator")
+    baris = page.locator(f'#tabel-operator tr[data-tiket="{nomor}"]')
+    assert baris.get_attribute("data-langkah") == "disposisi_kadis"
+    assert "Antre di Operator" in baris.inner_text()
+    pb.lihat(page, "operator")
+    page.click("#tombol-keluar")
+    assert page.locator("#nav-masuk").is_visible()
+    assert page.locator("#pesan-keluar").is_visible()
+    page.goto(tp.url + "/operator")
+    assert page.url == tp.url + "/masuk"
+    # the used sign-in link is dead: pressed again it signs nobody in (410)
+    page.goto(cocok.group(0))
+    page.click("#tombol-masuk")
+    assert "sudah dipakai" in page.locator("main").inner_text()
+    assert page.locator("#nav-masuk").is_visible()
+    pb.lihat(page, "masuk-tautan-terpakai")
+    ditolak = [re.sub(r"/masuk/[A-Za-z0-9_-]+", "/masuk/…", m) for m in pb.masalah[awal:]]
+    assert ditolak == ["410 POST /masuk/…"], pb.masalah[awal:]
