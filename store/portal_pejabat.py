@@ -29,6 +29,9 @@ SIMPAN_KEDALUWARSA = timedelta(days=1)
 """Sign-in links and sessions are deleted this long after they ended (the audit trail keeps
 who signed in and out)."""
 
+SENTUH_SESI = timedelta(seconds=60)
+"""A session's idle clock restarts at most this often (its idle limit is minutes)."""
+
 AWALAN_OTORISASI = "portal:"
 """How a run input's ``kode`` says it is a portal authorisation, not a mailed code (codes are
 eight characters from an alphabet without ':')."""
@@ -217,7 +220,8 @@ def baca_sesi(session: Session, raw: str, idle: timedelta, now: datetime) -> Ses
     if sesi is None or sesi.ended_at is not None or now >= sesi.expires_at \
             or now >= sesi.last_seen_at + idle:
         return None
-    sesi.last_seen_at = now
+    if now - sesi.last_seen_at >= SENTUH_SESI:  # not a write on every page view
+        sesi.last_seen_at = now
     return sesi
 
 
