@@ -117,6 +117,7 @@ def test_the_scoped_client_has_a_total_deadline(pengaturan_uji: bantu.Pengaturan
     assert alasan_galat(info.value) == "batas waktu total permintaan (1.5 detik) terlampaui"
 
 
+@pytest.mark.lambat
 def test_lpa_kelaikan_pre_flight_gives_up_at_the_deadline(tmp_path: Path) -> None:
     """The pre-flight request of ``lpa kelaikan`` against the slow server: exit 2 ("could
     not test") with the reason, within a bound, and no report."""

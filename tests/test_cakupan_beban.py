@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from pydantic import SecretStr
 
 from domain.forms import UjiBeban
@@ -35,6 +36,7 @@ from domain.kelaikan import TargetUji
 from tasks.stress import Distribusi, lingkungan_locust, perintah_locust
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.lambat  # Locust in a subprocess
 
 
 @dataclass

@@ -31,6 +31,7 @@ def run(*args: str, tmp_path: Path,
     [("pembangunan.json", "pembangunan"), ("uji_kelayakan.json", "uji-kelayakan"),
      ("va.json", "va")],
 )
+@pytest.mark.lambat
 def test_validate_accepts_the_sample_forms(name: str, jenis: str, tmp_path: Path) -> None:
     for extra in ([], ["--jenis", jenis]):
         result = run("validate", str(FIXTURES / name), *extra, tmp_path=tmp_path)
@@ -38,6 +39,7 @@ def test_validate_accepts_the_sample_forms(name: str, jenis: str, tmp_path: Path
         assert json.loads(result.stdout) == {"valid": True, "errors": []}
 
 
+@pytest.mark.lambat
 def test_validate_reports_each_bad_field(tmp_path: Path) -> None:
     form = json.loads((FIXTURES / "va.json").read_text())
     form["pemohon"]["eselon"] = "IV.a"
@@ -54,6 +56,7 @@ def test_validate_reports_each_bad_field(tmp_path: Path) -> None:
     assert any("eselon III" in e["message"] for e in out["errors"])
 
 
+@pytest.mark.lambat
 def test_validate_refuses_a_file_that_is_not_json(tmp_path: Path) -> None:
     bad = tmp_path / "rusak.json"
     bad.write_text("{ ini bukan json")
@@ -73,12 +76,14 @@ def test_validate_refuses_a_file_that_is_not_json(tmp_path: Path) -> None:
         ("2026-11-30T01:00:00+00:00", "5d", "2026-12-04T16:00:00+07:00"),
     ],
 )
+@pytest.mark.lambat
 def test_due(start: str, duration: str, expected: str, tmp_path: Path) -> None:
     result = run("due", "--start", start, "--duration", duration, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
 
 
+@pytest.mark.lambat
 def test_due_refuses_naive_start_and_bad_duration(tmp_path: Path) -> None:
     naive = run("due", "--start", "2026-11-30T09:00", "--duration", "1h", tmp_path=tmp_path)
     assert naive.returncode == 2
@@ -89,6 +94,7 @@ def test_due_refuses_naive_start_and_bad_duration(tmp_path: Path) -> None:
     assert "Durasi" in bad.stderr
 
 
+@pytest.mark.lambat
 def test_lanjutkan_refuses_an_unknown_ticket(tmp_path: Path) -> None:
     # Asked of the store first: the same answer whether a Prefect server is up or not (here
     # it is not, whatever tests ran before in this process).
@@ -328,6 +334,7 @@ def test_every_mistake_is_told_in_indonesian(tmp_path: Path, in_process) -> None
         assert "Traceback" not in said
 
 
+@pytest.mark.lambat
 def test_typer_errors_name_the_parameter_and_the_fix(tmp_path: Path) -> None:
     bad = run("validate", str(FIXTURES / "va.json"), "--jenis", "xyz", tmp_path=tmp_path)
     assert bad.returncode == 2
@@ -362,6 +369,7 @@ def _diimpor(tmp_path: Path, *argv: str) -> set[str]:
     return set(json.loads(hasil.stdout.strip().splitlines()[-1].replace("'", '"')))
 
 
+@pytest.mark.lambat
 def test_the_command_and_its_reading_verbs_import_no_heavy_library(tmp_path: Path) -> None:
     assert _diimpor(tmp_path, "--help") == set()
     assert _diimpor(tmp_path, "status") == {"alembic"}  # a new store is migrated, once
@@ -448,6 +456,7 @@ def _start_and_stop(argv: list[str], data: Path, ready: str,
     return code, "".join(lines), survivors
 
 
+@pytest.mark.lambat
 def test_demo_and_up_stop_every_process_they_start(tmp_path: Path) -> None:
     """SIGTERM to ``lpa demo`` mid-run and SIGINT to ``lpa up`` leave no process behind:
     not the Prefect server, the deployment server nor the flow runs it started. Both run

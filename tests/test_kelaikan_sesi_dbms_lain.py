@@ -604,6 +604,7 @@ def _tanpa_rahasia(proses: subprocess.CompletedProcess[str], folder: Path) -> No
 
 
 @pytest.mark.usefixtures("pg_server", "redis_server")  # default credentials, no AUTH
+@pytest.mark.lambat
 def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> None:
     """The whole test with the stress part beside it: the form's load figures (60 users a
     day, 1 effective hour, 2-minute transactions: target 4) and a scenario file."""
@@ -637,6 +638,7 @@ def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> N
     _tanpa_rahasia(proses, keluar)
 
 
+@pytest.mark.lambat
 def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None:
     keluar = tmp_path / "aman"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
@@ -678,6 +680,7 @@ def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None
      "--skenario hanya berlaku bersama data uji beban"),
 ], ids=["url", "akun", "port", "tidak-terjangkau", "beban-sebagian", "beban-mustahil",
         "durasi-maks", "skenario-saja"])
+@pytest.mark.lambat
 def test_cli_cannot_run_exits_2_without_report(tmp_path: Path, argumen: list[str],
                                                pesan: str) -> None:
     keluar = tmp_path / "keluar"

@@ -12,6 +12,7 @@ import ast
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +69,11 @@ PENGECUALIAN = {
 named import no Prefect at module level (test below), so the portal never loads it."""
 
 
+@cache
+def _pohon(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def _modul(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
 
@@ -77,7 +83,7 @@ def _impor(path: Path, root: Path) -> list[tuple[int, str]]:
     imports resolved against the module's package."""
     paket = path.relative_to(root).parent.parts
     hasil = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_pohon(path)):
         if isinstance(node, ast.Import):
             hasil += [(node.lineno, a.name) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -162,14 +168,14 @@ def _select_di(path: Path) -> list[int]:
     of the imported library)."""
     baris = []
     pustaka = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_pohon(path)):
         if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == \
                 "sqlalchemy" and any(a.name == "select" for a in node.names):
             baris.append(node.lineno)
         elif isinstance(node, ast.Import):
             pustaka |= {a.asname or a.name for a in node.names
                         if a.name.split(".")[0] == "sqlalchemy"}
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_pohon(path)):
         if isinstance(node, ast.Attribute) and node.attr == "select" and \
                 ast.unparse(node.value) in pustaka:
             baris.append(node.lineno)

@@ -7,26 +7,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
+import bantu
 from portal_bantu import contoh, portal
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from lpa.cli import app as cli
-from settings import Settings, get_settings
+from settings import Settings
 from store import db
 from store.models import AuditEvent, Ticket
 
 runner = CliRunner()
 
 
-def _token(monkeypatch: pytest.MonkeyPatch, data_dir: Path, instansi: str) -> tuple[int, str]:
-    monkeypatch.setenv("LPA_DATA_DIR", str(data_dir))
-    get_settings.cache_clear()
-    try:
-        hasil = runner.invoke(cli, ["token", "buat", "--instansi", instansi])
-    finally:
-        get_settings.cache_clear()
+def _token(pengaturan_uji: bantu.Pengaturan, data_dir: Path,
+           instansi: str) -> tuple[int, str]:
+    pengaturan_uji(data_dir=data_dir)
+    hasil = runner.invoke(cli, ["token", "buat", "--instansi", instansi])
     assert hasil.exit_code == 0, hasil.output
     nomor = int(re.search(r"#(\d+)", hasil.output).group(1))
     return nomor, hasil.output.strip().splitlines()[-1]
@@ -37,8 +34,8 @@ def _jumlah_tiket(data_dir: Path) -> int:
         return s.scalar(select(func.count()).select_from(Ticket))
 
 
-def test_token_cli_auth_and_revocation(tmp_path, monkeypatch) -> None:
-    nomor, raw = _token(monkeypatch, tmp_path, "Dinas Kesehatan")
+def test_token_cli_auth_and_revocation(tmp_path, pengaturan_uji) -> None:
+    nomor, raw = _token(pengaturan_uji, tmp_path, "Dinas Kesehatan")
     client = portal(tmp_path)
     kepala = {"Authorization": f"Bearer {raw}"}
     assert client.get("/api/v1/tiket/LPA-2026-000001", headers=kepala).status_code == 404
@@ -47,16 +44,12 @@ def test_token_cli_auth_and_revocation(tmp_path, monkeypatch) -> None:
     assert r.headers["www-authenticate"] == "Bearer"
     assert client.get("/api/v1/tiket/X", headers={"Authorization": "Bearer salah"}
                       ).status_code == 401
-    monkeypatch.setenv("LPA_DATA_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    try:
-        daftar = runner.invoke(cli, ["token", "daftar"])
-        assert "Dinas Kesehatan" in daftar.output and "aktif" in daftar.output
-        assert raw not in daftar.output
-        assert runner.invoke(cli, ["token", "cabut", str(nomor)]).exit_code == 0
-        assert "dicabut" in runner.invoke(cli, ["token", "daftar"]).output
-    finally:
-        get_settings.cache_clear()
+    pengaturan_uji(data_dir=tmp_path)
+    daftar = runner.invoke(cli, ["token", "daftar"])
+    assert "Dinas Kesehatan" in daftar.output and "aktif" in daftar.output
+    assert raw not in daftar.output
+    assert runner.invoke(cli, ["token", "cabut", str(nomor)]).exit_code == 0
+    assert "dicabut" in runner.invoke(cli, ["token", "daftar"]).output
     assert client.get("/api/v1/tiket/LPA-2026-000001", headers=kepala).status_code == 401
     with db.session_scope(Settings(data_dir=tmp_path).store_url) as s:
         alasan = [d["alasan"] for d in s.scalars(
@@ -67,8 +60,8 @@ def test_token_cli_auth_and_revocation(tmp_path, monkeypatch) -> None:
 
 
 def test_invalid_form_is_422_with_indonesian_messages_and_no_ticket(tmp_path,
-                                                                    monkeypatch) -> None:
-    _, raw = _token(monkeypatch, tmp_path, "DPMPTSP")
+                                                                    pengaturan_uji) -> None:
+    _, raw = _token(pengaturan_uji, tmp_path, "DPMPTSP")
     client = portal(tmp_path)
     data = contoh("uji-kelayakan")
     data["pemohon"]["nip"] = "123"
@@ -105,10 +98,10 @@ def test_openapi_in_indonesian_and_a_docs_page_without_script(tmp_path) -> None:
 # --- against a real Prefect stack --------------------------------------------------------
 
 def test_submit_201_same_key_same_ticket_other_form_409_and_only_own_agency(
-        stack, monkeypatch) -> None:
+        stack, pengaturan_uji) -> None:
     data_dir = stack.settings.data_dir
-    _, raw = _token(monkeypatch, data_dir, "DPMPTSP")
-    _, lain = _token(monkeypatch, data_dir, "Dinas Lain")
+    _, raw = _token(pengaturan_uji, data_dir, "DPMPTSP")
+    _, lain = _token(pengaturan_uji, data_dir, "Dinas Lain")
     client = portal(data_dir, **{k: v for k, v in stack.settings.model_dump().items()
                                  if k != "data_dir"})
     kepala = {"Authorization": f"Bearer {raw}", "Idempotency-Key": "sipo-2026-001"}

@@ -56,7 +56,7 @@ from settings import Settings, get_settings
 from store import db
 from store.models import Ticket
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.lambat]  # a production stack
 
 ROOT = Path(__file__).resolve().parents[1]
 """The checkout: LPA_HOME of the workers (a fresh clone in CI, never a fixed path)."""

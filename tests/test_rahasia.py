@@ -172,6 +172,7 @@ def _kode(outbox: Path, nomor: str, sesudah: int) -> tuple[str, int]:
     return bantu.tunggu(kode_baru, 120, jeda=0.5, pesan=f"no decision code mailed for {nomor}")
 
 
+@pytest.mark.lambat
 def test_new_user_path_with_a_canary_password(pengguna: Pengguna, tmp_path: Path) -> None:
     kanari = f"KANARI-{uuid.uuid4().hex}"
     with ContohAplikasi(aman=True, akun=("penguji", kanari)) as aplikasi:
@@ -272,6 +273,7 @@ def test_new_user_path_with_a_canary_password(pengguna: Pengguna, tmp_path: Path
     assert catatan == "", catatan
 
 
+@pytest.mark.lambat
 def test_verbs_say_in_indonesian_when_no_server_answers(tmp_path: Path) -> None:
     env = _shell_baru(tmp_path)
     env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{bantu.port_bebas()}/api"
@@ -290,6 +292,7 @@ def test_verbs_say_in_indonesian_when_no_server_answers(tmp_path: Path) -> None:
     assert not (tmp_path / "jaringan.log").exists()
 
 
+@pytest.mark.lambat
 def test_unexpected_error_is_one_sentence_and_a_masked_log(tmp_path: Path) -> None:
     env = _shell_baru(tmp_path)
     kanari = f"KANARI-{uuid.uuid4().hex}"
@@ -314,6 +317,7 @@ def test_unexpected_error_is_one_sentence_and_a_masked_log(tmp_path: Path) -> No
     assert kanari not in teks
 
 
+@pytest.mark.lambat
 def test_a_file_that_is_not_utf8_gets_an_indonesian_error(tmp_path: Path) -> None:
     berkas = tmp_path / "form.json"
     berkas.write_bytes('{"nama_aplikasi": "Aplikasi \u00e9"}'.encode("latin-1"))
@@ -334,6 +338,7 @@ def _tunggu_run(api: str, run_id: str, timeout: float = 120) -> dict[str, Any]:
     return bantu.tunggu(selesai, timeout, jeda=0.5, pesan=f"run {run_id} did not finish")
 
 
+@pytest.mark.lambat
 def test_an_invalid_form_is_a_completed_refusal_with_its_reasons(pengguna: Pengguna) -> None:
     """Issue 11: a form the schema admits but our rules refuse completes the intake run with
     the Indonesian errors (state message, artifact, result) and opens nothing."""
@@ -375,6 +380,7 @@ def test_an_invalid_form_is_a_completed_refusal_with_its_reasons(pengguna: Pengg
     engine.dispose()
 
 
+@pytest.mark.lambat
 def test_lpa_rahasia_bersihkan_masks_passwords_of_old_intake_runs(pengguna: Pengguna) -> None:
     """An installation from before the deposit: its intake runs hold the password."""
     kanari = f"KANARI-LAMA-{uuid.uuid4().hex}"
@@ -433,6 +439,7 @@ def test_the_outside_call_detector_itself_records(tmp_path: Path, monkeypatch) -
     assert len(baris) == 2 and "api.amplitude.com" in baris[0] and "192.0.2.7" in baris[1]
 
 
+@pytest.mark.lambat
 def test_prefect_settings_follow_the_environment_we_set_even_after_import(
         tmp_path: Path) -> None:
     """`lpa demo` sets its server's address after Prefect was imported (by klien.operasi); with

@@ -579,6 +579,7 @@ def test_master_with_two_workers_on_loopback(prefect_api: str, tmp_path: Path) -
     assert [s.users for s in r.steps] == [4, 8]
 
 
+@pytest.mark.lambat
 def test_locust_is_killed_at_its_time_bound(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """No start-up allowance: the deadline falls inside the last step, the whole process
@@ -604,6 +605,7 @@ def test_locust_is_killed_at_its_time_bound(tmp_path: Path,
     assert sisa == []
 
 
+@pytest.mark.lambat
 def test_a_scenario_that_breaks_is_not_a_capacity_of_zero(tmp_path: Path) -> None:
     """Every simulated user raises before its first request: that is the scenario's fault,
     never the application's, so no capacity is claimed. The target URL ends with a slash
@@ -633,6 +635,7 @@ def test_bad_scenario_is_reported_not_raised(prefect_api: str) -> None:
     assert hasil.beban is None
 
 
+@pytest.mark.lambat
 def test_cli_writes_json_and_html_and_exits_by_verdict(tmp_path: Path) -> None:
     """``lpa stress`` without a Prefect server: the same code, no orchestration."""
     out = tmp_path / "hasil"
