@@ -174,6 +174,25 @@ def form_va() -> list[tuple[str, str]]:
     return isian_browser("va", contoh("va") | {"nama_aplikasi": "Aplikasi Uji Beban Portal"})
 
 
+def run_intake(api: str, sejak: datetime) -> dict[str, float]:
+    """The intake runs created since ``sejak``, create → Completed, from the Prefect server's
+    own timestamps: how much of a submission's answer is the run it waits for."""
+    import httpx
+
+    jawab = httpx.post(f"{api}/flow_runs/filter", timeout=30, json={
+        "flow_runs": {"start_time": {"after_": sejak.isoformat()},
+                      "state": {"type": {"any_": ["COMPLETED"]}}},
+        "deployments": {"name": {"any_": ["intake"]}}, "limit": 200})
+    jawab.raise_for_status()
+    waktu = sorted(
+        (datetime.fromisoformat(r["end_time"]) - datetime.fromisoformat(r["created"]))
+        .total_seconds() * 1000 for r in jawab.json() if r.get("end_time"))
+    if not waktu:
+        return {"n": 0, "gagal": 0, "median": 0, "p95": 0, "rps": 0}
+    return {"n": len(waktu), "gagal": 0, "median": waktu[len(waktu) // 2],
+            "p95": waktu[min(len(waktu) - 1, int(0.95 * len(waktu)))], "rps": 0}
+
+
 def tunggu_tenang(serve: server.Proses, batas: float = 120) -> None:
     """Until the served stack runs no flow (the tickets sent wait for the Kepala Dinas)."""
     akhir = time.monotonic() + batas
@@ -241,10 +260,12 @@ def main() -> None:
                     continue
                 with portal(kirim, env_kirim, n, akar / "log") as (proses, url):
                     log(f"submission: {args.pengaju} users, {args.detik} s, {n} worker(s)")
+                    sejak = datetime.now(UTC)
                     with PemantauRSS(proses.popen.pid) as rss:
                         baris = locust(url, "Pengaju", args.pengaju, args.detik, berkas_data,
                                        akar / f"submission-{n}")
                     hasil["submission", n] = Hasil(baris, rss.puncak / 2**20)
+                    baris["… its intake run"] = run_intake(api, sejak)
                     tunggu_tenang(serve)
     cetak(hasil, pekerja, args)
 
