@@ -148,13 +148,16 @@ def test_the_check_sees_nested_and_relative_imports(tmp_path: Path) -> None:
 
 
 def test_the_exempted_task_modules_import_no_prefect_at_module_level() -> None:
-    # klien/ (and so the portal) imports them: Prefect only inside the functions that need it.
-    for rel in sorted({modul.replace(".", "/") + ".py" for _, modul in PENGECUALIAN}):
-        tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
+    # klien/ (and so the portal) imports them: Prefect only inside the functions that need it,
+    # and no other task module at module level (which could bring Prefect in).
+    dikecualikan = {modul for _, modul in PENGECUALIAN}
+    for modul in sorted(dikecualikan):
+        tree = _pohon(ROOT / (modul.replace(".", "/") + ".py"))
         atas = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
         nama = [a.name for n in atas if isinstance(n, ast.Import) for a in n.names] + \
             [n.module or "" for n in atas if isinstance(n, ast.ImportFrom)]
-        assert not [n for n in nama if n.split(".")[0] == "prefect"], rel
+        assert [n for n in nama if n.split(".")[0] == "prefect"] == [], modul
+        assert {n for n in nama if n.split(".")[0] == "tasks"} <= dikecualikan, modul
 
 
 # --- queries live in store/ -------------------------------------------------------------
