@@ -169,9 +169,9 @@ def _tautan_keputusan(tp: TumpukanPortal, nomor: str, pejabat: tuple[str, str, s
 def _putuskan(pb: Peramban, tp: TumpukanPortal, nomor: str, kode: str,
               pejabat: tuple[str, str, str], keputusan: str, catatan: str) -> None:
     """``pejabat`` opens the link mailed for step ``kode`` and presses ``keputusan``."""
-    menunggu = wait_for_step(tp.stack, nomor, kode)
+    menunggu = wait_for_step(tp.stack, nomor, kode, timeout=180)
     assert menunggu.nip == pejabat[0] and menunggu.flow_run_id
-    wait_suspended(menunggu.flow_run_id)
+    wait_suspended(menunggu.flow_run_id, timeout=180)
     tautan = _tautan_keputusan(tp, nomor, pejabat)
     page = pb.orang()
     page.goto(tautan)
@@ -249,7 +249,7 @@ def test_request_returned_answered_decided_and_archived_in_a_browser(
     # --- the Kepala Dinas returns it; the requester answers from the tracking page ----------
     catatan_kembali = "Lampirkan manual pengguna versi terbaru sebelum pengujian."
     _putuskan(pb, tp, nomor, "disposisi_kadis", KADIS, "kembalikan", catatan_kembali)
-    wait_for_step(tp.stack, nomor, "kelengkapan")
+    wait_for_step(tp.stack, nomor, "kelengkapan", timeout=180)
     pemohon.goto(tautan_lacak)
     assert pemohon.locator("#catatan-pengembalian").inner_text() == catatan_kembali
     pb.lihat(pemohon, "lacak-dikembalikan")
@@ -313,7 +313,7 @@ def test_officer_signs_in_by_mailed_link_and_finds_the_ticket_on_the_operators_l
     pb.url, awal = tp.url, len(pb.masalah)
     nomor = operasi.submit(tp.settings, form("va.json", nama_aplikasi="Antre di Operator"),
                            "va")
-    wait_for_step(tp.stack, nomor, "disposisi_kadis")
+    wait_for_step(tp.stack, nomor, "disposisi_kadis", timeout=180)
 
     page = pb.orang()
     page.goto(tp.url + "/operator")
