@@ -372,3 +372,12 @@ def archive_ticket(
 def _refuse_if_archived(ticket: Ticket) -> None:
     if ticket.archived_at is not None:
         raise StoreError(f"Tiket {ticket.number} sudah diarsipkan dan tidak dapat diubah")
+
+
+def get_step(session: Session, ticket: Ticket, step_id: int) -> StepRecord:
+    """Step record ``step_id`` of ``ticket``; a refusal naming both when it is not one of
+    the ticket's steps (never a step of another ticket by a wrong id)."""
+    step = session.get(StepRecord, step_id)
+    if step is None or step.ticket_id != ticket.id:
+        raise StoreError(f"Langkah {step_id} bukan langkah tiket {ticket.number}")
+    return step

@@ -201,8 +201,7 @@ def pindahkan_run(nomor: str, step_id: int, flow_run_id: str) -> None:
     """A step started by a run that died now waits in ``flow_run_id`` (its replacement)."""
     with db.session_scope(_url()) as session:
         ticket = repo.get_ticket(session, nomor)
-        step = session.get(StepRecord, step_id)
-        assert step is not None and step.ticket_id == ticket.id
+        step = repo.get_step(session, ticket, step_id)
         lama, step.flow_run_id = step.flow_run_id, flow_run_id
         repo.audit(session, "langkah_pindah_run", ticket=ticket, step_id=step_id,
                    langkah=step.code, run_lama=lama, run_baru=flow_run_id)
@@ -238,8 +237,7 @@ def catat_keputusan(
     """Finish the step with the official's decision (and a disposisi for steps 2-4)."""
     with db.session_scope(_url()) as session:
         ticket = repo.get_ticket(session, nomor)
-        step = session.get(StepRecord, step_id)
-        assert step is not None and step.ticket_id == ticket.id
+        step = repo.get_step(session, ticket, step_id)
         at = now()
         repo.finish_step(session, step, at, decision=keputusan, note=catatan or None)
         if disposisi:
@@ -257,8 +255,7 @@ def selesaikan_langkah(nomor: str, step_id: int, catatan: str | None = None,
     """Finish a step; ``laporan`` is the path of the report it rendered (step 6)."""
     with db.session_scope(_url()) as session:
         ticket = repo.get_ticket(session, nomor)
-        step = session.get(StepRecord, step_id)
-        assert step is not None and step.ticket_id == ticket.id
+        step = repo.get_step(session, ticket, step_id)
         at = now()
         repo.finish_step(session, step, at, decision=keputusan, note=catatan)
         if laporan is not None:
@@ -296,8 +293,7 @@ def arsipkan_tiket(nomor: str, step_id: int, ringkasan: str) -> str:
     try:
         with db.session_scope(settings.store_url) as session:
             ticket = repo.get_ticket(session, nomor)
-            step = session.get(StepRecord, step_id)
-            assert step is not None and step.ticket_id == ticket.id
+            step = repo.get_step(session, ticket, step_id)
             at = now()
             secrets.delete_credential(session, ticket.id)
             repo.finish_step(session, step, at, note="Diarsipkan di buku agenda")

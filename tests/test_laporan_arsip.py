@@ -154,6 +154,18 @@ def test_archived_report_is_final_and_its_hash_is_in_the_agenda_book(store: str)
 
 
 @SQLITE
+def test_a_step_id_of_another_ticket_is_refused(store: str) -> None:
+    """A step is finished only as a step of its own ticket (store.repo.get_step), with an
+    error that names both, not an assert that ``python -O`` would drop."""
+    nomor, s7, _ = _sampai_langkah_7()
+    lain, _ = tiket.buka_tiket.fn(JenisLayanan.VA, {"nama_aplikasi": "Lain"}, "Lain", "Dinas",
+                                  datetime.now(UTC), "kunci-lain", None)
+    with pytest.raises(repo.StoreError, match=f"bukan langkah tiket {lain}"):
+        tiket.selesaikan_langkah.fn(lain, s7, "salah tiket")
+    tiket.selesaikan_langkah.fn(nomor, s7, "tiket sendiri")
+
+
+@SQLITE
 def test_a_report_that_cannot_be_rendered_leaves_nothing_half_stored(
         store: str, monkeypatch: pytest.MonkeyPatch) -> None:
     nomor, s7, kerja = _sampai_langkah_7()
