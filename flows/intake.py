@@ -98,7 +98,10 @@ async def intake(
         return await _tolak([{"field": "akun_uji.rahasia", "message": (
             "titipan kata sandi tidak ditemukan, sudah dipakai, atau kedaluwarsa; ajukan "
             "permohonan lagi melalui portal atau `lpa submit`")}])
-    logger.info("Tiket %s %s", nomor, "dibuka" if dibuat else "sudah ada (permohonan ulang)")
+    # Not opened here: the client (portal, ``lpa submit``) opened it in the store as soon as
+    # this run existed (decision 24), or this is a repeat of an earlier request.
+    logger.info("Tiket %s %s", nomor, "dibuka" if dibuat else
+                "sudah dibuka oleh portal/`lpa submit` atau oleh permohonan yang sama")
     tags = tag_tiket(jenis_layanan, instansi)
     if run is not None:
         # Named and tagged after the ticket, so an operator finds it in the UI.
@@ -117,7 +120,7 @@ async def intake(
         as_subflow=False,
     )
     hasil = HasilIntake(nomor_tiket=nomor, dibuka=dibuat,
-                        pesan=f"Tiket {nomor} {'dibuka' if dibuat else 'sudah ada'}")
+                        pesan=f"Tiket {nomor} {'dibuka' if dibuat else 'sudah dibuka'}")
     return Completed(message=hasil.pesan, data=hasil)
 
 

@@ -22,8 +22,6 @@ from store import db, kueri, repo
 from store.models import StepRecord, Ticket
 
 INTAKE = "intake/intake"
-POLL_INTAKE = 0.2
-"""Seconds between ``lpa submit``'s looks at its intake run (the run takes a second or more)."""
 POLL_KEPUTUSAN = 0.1
 """Seconds between ``lpa decide``'s looks at the step it decided (a read of our store)."""
 _LANGKAH_KEPUTUSAN = {"disposisi_kadis", "disposisi_kabid", "perintah_prakom", "rekomendasi",
@@ -51,15 +49,30 @@ def kunci_idempoten(data: dict[str, Any]) -> str:
 
 def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
            key: str | None = None, timeout: float = 180) -> str:
-    """Create an intake run (as the portal does) and return the ticket number.
+    """Submit a request (as the portal does) and return its ticket number.
 
     What is sent is exactly what ``lpa validate`` accepted, normalised; a feasibility form's
     password is first deposited encrypted in our store and the run receives its reference.
     A key already used for a different form is refused; the same form again returns the
     ticket it opened.
+
+    The answer does not wait for the intake run (decision 24): the intake run is created with
+    the idempotency key, then the ticket is opened in our store here, exactly as the intake
+    would open it (same key, same stored form, the deposit moved to the ticket), and the
+    number is returned. Whichever of the two opens it first, the other finds it by the key;
+    the intake run then starts the ticket's run. A ticket whose intake run never starts is
+    started by the recovery (``lpa lanjutkan``, the SLA watch's pass), as for any intake
+    that died before its run.
     """
     from domain.errors import validasi
-    from domain.forms import PermohonanUjiKelayakan, detect_jenis, sidik_formulir, tanpa_rahasia
+    from domain.forms import (
+        PermohonanUjiKelayakan,
+        detect_jenis,
+        sidik_formulir,
+        tanpa_rahasia,
+        untuk_disimpan,
+    )
+    from domain.sop import JenisLayanan
     from store import secrets
 
     jenis = jenis or detect_jenis(data)
@@ -87,43 +100,42 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
                                        datetime.now(UTC))
     parameters = {"permohonan": tanpa_rahasia(form, rujukan), "jenis": jenis}
     try:
-        run = _jalankan_intake(parameters, key, timeout)
+        run = _buat_run_intake(parameters, key, timeout)
     except GagalOperasi:
         _buang(settings, rujukan)
         raise
-    state = run.get("state") or {}
-    final = state.get("type") in _STATE_AKHIR
     dikirim = (run.get("parameters") or {}).get("permohonan")
     if isinstance(dikirim, dict) and sidik_formulir(dikirim) != sidik:
         # Prefect answered with the run an earlier, different form made under this key.
         _buang(settings, rujukan)
         raise _kunci_bentrok(key, None)
-    if rujukan and isinstance(dikirim, dict) and \
-            (dikirim.get("akun_uji") or {}).get("rahasia") != rujukan:
-        _buang(settings, rujukan)  # a repeat: the first submission's deposit is the one used
-    if not final:
-        raise GagalOperasi(f"Intake belum selesai dalam {timeout:.0f} detik (run {run['id']})")
-    if state["type"] != "COMPLETED":
-        raise GagalOperasi(f"Intake gagal: {state.get('message')} (run {run['id']})", 1)
+    sekarang = datetime.now(UTC)
     with db.session_scope(settings.store_url) as session:
-        ticket = kueri.ticket_by_key(session, key)
-        if ticket is None:  # the intake refused the form: its state message says why
-            raise GagalOperasi(
-                f"{state.get('message') or 'Formulir ditolak'} (run {run['id']})", 1)
-        return ticket.number
+        ticket, dibuat = repo.open_ticket(
+            session,
+            request_type=JenisLayanan(jenis),
+            form=untuk_disimpan(form).model_dump(mode="json"),
+            application_name=form.nama_aplikasi,
+            agency=form.penanggung_jawab_struktural.unit_kerja,
+            received_at=sekarang,
+            calendar=BusinessCalendar.dari_pengaturan(settings),
+            idempotency_key=key,
+            budget_factor=settings.mutu_baku_faktor,
+        )
+        if rujukan and dibuat:
+            secrets.klaim_titipan(session, rujukan, ticket.id, form.akun_uji.username, sekarang)
+        nomor = ticket.number
+    if rujukan and not dibuat:
+        _buang(settings, rujukan)  # the intake run opened it first and used its own copy
+    return nomor
 
 
-_STATE_AKHIR = {"COMPLETED", "FAILED", "CANCELLED", "CRASHED"}
-
-
-def _jalankan_intake(parameters: dict[str, Any], key: str, timeout: float) -> dict[str, Any]:
-    """What ``run_deployment`` does for us, through the REST API without importing Prefect:
-    the intake run with the idempotency key (the same key returns the run it made), then
-    its state every :data:`POLL_INTAKE` seconds until final or ``timeout``. The flow run,
-    as the API returns it."""
+def _buat_run_intake(parameters: dict[str, Any], key: str, timeout: float) -> dict[str, Any]:
+    """The intake run with the idempotency key (the same key returns the run it made),
+    through the REST API without importing Prefect. The flow run, as the API returns it."""
     from klien.lingkungan import KlienPrefect
 
-    with KlienPrefect() as api:
+    with KlienPrefect(timeout=min(timeout, 30.0)) as api:
         jawab = api.minta("GET", f"deployments/name/{INTAKE}")
         if jawab.status_code == 404:
             raise GagalOperasi("Deployment intake tidak ada di server Prefect yang dituju; "
@@ -136,15 +148,7 @@ def _jalankan_intake(parameters: dict[str, Any], key: str, timeout: float) -> di
             raise GagalOperasi(
                 f"Server Prefect menolak permohonan (HTTP {jawab.status_code}); rinciannya "
                 "di log. Periksa bahwa server dan lpa berasal dari versi yang sama.")
-        run = jawab.json()
-        deadline = time.monotonic() + timeout
-        while (run.get("state") or {}).get("type") not in _STATE_AKHIR \
-                and time.monotonic() < deadline:
-            time.sleep(POLL_INTAKE)
-            jawab = api.minta("GET", f"flow_runs/{run['id']}")
-            jawab.raise_for_status()
-            run = jawab.json()
-    return run
+        return jawab.json()
 
 
 class KunciBentrok(GagalOperasi):

@@ -134,8 +134,8 @@ def submit(
     """Ajukan permohonan (seperti portal): buat run intake, cetak nomor tiket."""
     from klien import operasi
 
+    data = _read_json(form)  # the file's own faults first, before any server is asked
     _prefect_api()
-    data = _read_json(form)
     nomor = _run(lambda: operasi.submit(get_settings(), data, jenis.value if jenis else None,
                                         key))
     typer.echo(nomor)
