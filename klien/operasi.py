@@ -6,7 +6,6 @@ use them: ``lpa status`` and ``lpa inbox`` read our store and never import Prefe
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -532,12 +531,14 @@ def _verdict_kelaikan(settings: Settings, ticket: Ticket) -> str | None:
     TIDAK_DAPAT_DIUJI when the test ran but could not judge; None without a test."""
     if not any(s.code == "uji_kelaikan" and s.finished_at for s in ticket.steps):
         return None
+    from domain.laporan import baca_hasil_kelaikan
+
     path = settings.laporan_dir / ticket.number / "kelaikan.json"
     try:
-        hasil = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        hasil = baca_hasil_kelaikan(path.read_bytes())
+    except (OSError, ValueError):  # pydantic's ValidationError is a ValueError
         return None
-    return (hasil.get("verdict") if isinstance(hasil, dict) else None) or "TIDAK_DAPAT_DIUJI"
+    return hasil.verdict or "TIDAK_DAPAT_DIUJI"
 
 
 def _uraian_hasil(ticket: Ticket) -> str:

@@ -216,6 +216,7 @@ def test_status_of_a_ticket_says_its_outcome(tmp_path: Path, in_process,
     from datetime import UTC, datetime, timedelta
 
     from domain.calendar import BusinessCalendar
+    from domain.kelaikan import LaporanKelaikan
     from domain.sop import JenisLayanan, langkah
     from domain.tiket import HasilTiket, StatusTiket
     from store import db, repo
@@ -252,7 +253,9 @@ def test_status_of_a_ticket_says_its_outcome(tmp_path: Path, in_process,
         numbers = (ditolak.number, lulus.number, balik.number)
     verdict = tmp_path / "laporan" / numbers[1] / "kelaikan.json"
     verdict.parent.mkdir(parents=True)
-    verdict.write_text(json.dumps({"verdict": "LAYAK_DENGAN_CATATAN", "categories": []}))
+    verdict.write_text(LaporanKelaikan(  # the model step 5 keeps, as the file holds it
+        verdict="LAYAK_DENGAN_CATATAN", target="http://127.0.0.1:9/", started=t0,
+        finished=t0 + timedelta(minutes=30), categories=[]).model_dump_json())
 
     monkeypatch.setenv("COLUMNS", "200")
     code, out, err = in_process("status", numbers[0])
