@@ -123,6 +123,8 @@ class Layanan:
             "PREFECT_HOME": str(tmp / "prefect-home"),
             "LPA_DATA_DIR": str(self.data),
             "LPA_PREFECT_API_URL": self.api,
+            # each column's portal on a port of its own (an older tree ignores it)
+            "LPA_PORTAL_PORT": str(_port_bebas()),
             "PYTHONPATH": str(pohon),
             **tambahan,
         })

@@ -344,6 +344,14 @@ def up(
     # started in the background, where SIGINT would otherwise be ignored)
     server.henti_pada_sinyal()
     settings = get_settings()
+    for alamat, nomor, apa, pilihan in (
+            ("127.0.0.1", port, "server Prefect", "--port"),
+            (settings.portal_host, portal_port or settings.portal_port, "portal",
+             "--portal-port atau LPA_PORTAL_PORT")):
+        if server.port_dipakai(alamat, nomor):
+            raise _fail(f"Port {nomor} di {alamat} (untuk {apa}) sudah dipakai proses lain "
+                        f"(mungkin `lpa up` yang lain). Hentikan proses itu, atau pilih port "
+                        f"lain dengan {pilihan}.")
     from store import db
 
     db.upgrade(settings.store_url)

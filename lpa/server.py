@@ -28,6 +28,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def port_dipakai(host: str, port: int) -> bool:
+    """Whether something already listens on ``host:port`` (then a server we start there would
+    die at once, while the other one answers our readiness checks in its place)."""
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex((host, port)) == 0
+
+
 def prefect_env(settings: Settings, api_url: str, *, poll_seconds: float = 2) -> dict[str, str]:
     """The environment every Prefect process we start shares.
 

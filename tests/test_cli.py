@@ -481,3 +481,26 @@ def test_demo_and_up_stop_every_process_they_start(tmp_path: Path) -> None:
     assert up_code == 0 and "Berhenti" in up_out, up_out
     # both printed the portal's address (it answered before they went on)
     assert "Portal     : http://127.0.0.1:" in up_out and "Portal: http://127.0.0.1:" in demo_out
+
+
+def test_up_refuses_a_port_another_process_holds(in_process) -> None:  # type: ignore[no-untyped-def]
+    """A second `lpa up` (or anything else) on the Prefect or the portal port: refused at once
+    in Indonesian, naming the port and the option, before anything is started (a server
+    started there would die while the other one answered the readiness checks)."""
+    import socket
+
+    from lpa import server
+
+    with socket.socket() as dipegang:
+        dipegang.bind(("127.0.0.1", 0))
+        dipegang.listen()
+        port = dipegang.getsockname()[1]
+        code, _out, err = in_process("up", "--port", str(port),
+                                     "--portal-port", str(server.free_port()))
+        assert code != 0
+        assert f"Port {port}" in err and "sudah dipakai" in err and "--port" in err, err
+        code, _out, err = in_process("up", "--port", str(server.free_port()),
+                                     "--portal-port", str(port))
+        assert code != 0
+        assert f"Port {port}" in err and "--portal-port" in err, err
+        assert "Traceback" not in err

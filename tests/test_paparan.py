@@ -175,10 +175,12 @@ def test_lpa_up_binds_the_prefect_server_to_loopback(
     monkeypatch.setattr(server, "wait_healthy", not_started)
     monkeypatch.setattr(db, "upgrade", lambda _url: None)
     monkeypatch.setattr(signal, "signal", lambda *_args: None)  # keep pytest's handlers
-    result = CliRunner().invoke(app, ["up", "--port", "4317"])
+    port = server.free_port()
+    result = CliRunner().invoke(app, ["up", "--port", str(port),
+                                      "--portal-port", str(server.free_port())])
     assert "only the command is checked" in result.output, result.output
     [command] = _Recorded.commands
     assert command[command.index("server") + 1] == "start", command
     assert command[command.index("--host") + 1] == "127.0.0.1", command
-    assert command[command.index("--port") + 1] == "4317", command
+    assert command[command.index("--port") + 1] == str(port), command
     assert "0.0.0.0" not in command

@@ -88,6 +88,7 @@ def pengguna(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pengguna]:
     port = PORT_BAWAAN if _bebas(PORT_BAWAAN) else bantu.port_bebas()
     if port != PORT_BAWAAN:  # another lpa up holds 4200 here: point the verbs explicitly
         env["LPA_PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+    env["LPA_PORTAL_PORT"] = str(bantu.port_bebas())  # 8080 may be another test's portal
     log = open(tmp / "up.log", "wb")  # noqa: SIM115 - closed below
     up = subprocess.Popen([sys.executable, "-m", "lpa.cli", "up", "--port", str(port)],
                           env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
