@@ -9,6 +9,7 @@ validate, and each error of ``domain.errors.validasi`` is placed beside its fiel
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -42,6 +43,14 @@ class Isian:
     wajib: bool
     pilihan: tuple[str, ...] = ()
     maks: int | None = None
+    """The model's ``max_length`` (HTML ``maxlength``)."""
+    minimal: int | None = None
+    """The model's ``min_length`` when above 1 (HTML ``minlength``; 1 is ``required``)."""
+    pola: str | None = None
+    """The model's ``pattern`` (HTML ``pattern``)."""
+    selalu_wajib: bool = False
+    """Required whatever else is filled in (HTML ``required``): required, and so is every
+    fieldset around it (``uji_beban.pengguna_per_hari`` is required only with ``uji_beban``)."""
 
     @property
     def id(self) -> str:
@@ -78,25 +87,47 @@ def _inti(anotasi: Any) -> Any:
     return anotasi
 
 
-def _maks(info: FieldInfo) -> int | None:
-    return next((m.max_length for m in info.metadata if hasattr(m, "max_length")), None)
+def _metadata(info: FieldInfo) -> list[Any]:
+    """The field's constraints: its own metadata, those of an ``Annotated`` type it names
+    (also inside ``X | None``, where pydantic leaves them in the annotation) and a URL type's
+    (``HttpUrl``: ``max_length`` 2083)."""
+    hasil = list(info.metadata)
+    anotasi, _ = _tanpa_none(info.annotation)
+    while typing.get_origin(anotasi) is typing.Annotated:
+        anotasi, *lain = typing.get_args(anotasi)
+        hasil += lain
+    if (kendala := getattr(anotasi, "_constraints", None)) is not None:
+        hasil.append(kendala)
+    return hasil
 
 
-def _isian(path: str, nama: str, info: FieldInfo) -> Isian | Kelompok:
+def _batasan(info: FieldInfo) -> tuple[int | None, int | None, str | None]:
+    """(max_length, min_length, pattern) the model declares for a field; each the first
+    found (pydantic applies the field's own before its type's)."""
+    meta = _metadata(info)
+
+    def cari(nama: str) -> Any:
+        return next((v for m in meta if (v := getattr(m, nama, None)) is not None), None)
+
+    pola = cari("pattern")
+    return cari("max_length"), cari("min_length"), pola if isinstance(pola, str) else None
+
+
+def _isian(path: str, nama: str, info: FieldInfo, induk_wajib: bool) -> Isian | Kelompok:
     anotasi, boleh_kosong = _tanpa_none(info.annotation)
     anotasi = _inti(anotasi)
     wajib = info.is_required() and not boleh_kosong
     label = info.title or nama
     if isinstance(anotasi, type) and issubclass(anotasi, BaseModel):
-        return _kelompok(anotasi, path, label, info.description, wajib)
-    maks = _maks(info)
+        return _kelompok(anotasi, path, label, info.description, wajib, induk_wajib)
+    maks, minimal, pola = _batasan(info)
     asal = typing.get_origin(anotasi)
     if asal in (set, frozenset, list):
         pilihan = typing.get_args(_inti(typing.get_args(anotasi)[0]))
         return Isian(path, label, info.description, "centang", wajib, tuple(pilihan))
     if asal is Literal:
         return Isian(path, label, info.description, "pilihan", wajib,
-                     tuple(typing.get_args(anotasi)))
+                     tuple(typing.get_args(anotasi)), selalu_wajib=wajib and induk_wajib)
     jenis: JenisIsian = "teks"
     if anotasi is SecretStr:
         jenis = "sandi"
@@ -114,12 +145,28 @@ def _isian(path: str, nama: str, info: FieldInfo) -> Isian | Kelompok:
         jenis = "telepon"
     elif maks is not None and maks > TEKS_PANJANG:
         jenis = "teksarea"
-    return Isian(path, label, info.description, jenis, wajib, maks=maks)
+    return Isian(path, label, info.description, jenis, wajib, maks=maks,
+                 selalu_wajib=wajib and induk_wajib,
+                 minimal=minimal if minimal and minimal > 1 else None,
+                 pola=_pola_html(pola))
+
+
+def _pola_html(pola: str | None) -> str | None:
+    """A model's regex as an HTML ``pattern``. pydantic searches (``re.search``), HTML matches
+    the whole value (``^(?:…)$``, ``v`` flag): only a pattern anchored at both ends and
+    written in the plain subset both dialects read alike (no ``(?`` construct, no ``|``, no escapes
+    beyond ``\\d``/``\\s``/``\\w``/``\\.``, no ``-`` at a class's edge) is given; any other
+    stays a server check alone."""
+    if pola is None or not (pola.startswith("^") and pola.endswith("$")) \
+            or pola.endswith("\\$") or "(?" in pola or "|" in pola \
+            or re.search(r"\\[^dswDSW.]|\[-|-\]", pola):
+        return None
+    return pola[1:-1]
 
 
 def _kelompok(model: type[BaseModel], path: str, judul: str, bantuan: str | None,
-              wajib: bool) -> Kelompok:
-    isi = tuple(_isian(f"{path}.{nama}" if path else nama, nama, info)
+              wajib: bool, induk_wajib: bool = True) -> Kelompok:
+    isi = tuple(_isian(f"{path}.{nama}" if path else nama, nama, info, wajib and induk_wajib)
                 for nama, info in model.model_fields.items()
                 if not (not path and nama in DILEWATI))
     return Kelompok(path, judul, bantuan, wajib, isi)

@@ -11,6 +11,7 @@ the same decision page as a mailed link (``/saya/langkah/<id>``), deciding witho
 
 from __future__ import annotations
 
+import typing
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 
+from domain.identitas import Email
 from domain.pesan import format_waktu_wib, pesan_tautan_masuk
 from domain.sop import Peran
 from portal import keamanan, sesi
@@ -45,6 +47,10 @@ PESAN_TERKIRIM = ("Bila NIP atau alamat surel tersebut terdaftar sebagai pegawai
                   "tautan masuk telah dikirim ke alamat surel yang tercatat. Periksa kotak "
                   "masuk Anda; tautan berlaku {menit} menit dan hanya sekali pakai.")
 _PERAN_DARI_LABEL = {p.label: p for p in Peran}
+MAKS_NIP_ATAU_SUREL = next(m.max_length for m in typing.get_args(Email)[1:]
+                           if getattr(m, "max_length", None))
+"""The longest ``nip_atau_surel``: the longest address the forms take (domain.identitas.Email,
+320); an 18-digit NIP, spaced, is far shorter. On the page (maxlength) and on the server."""
 
 
 def _pembatas_sasaran(request: Request) -> MovingWindowRateLimiter:
@@ -66,7 +72,8 @@ def _sekarang() -> datetime:
 
 @router.get("/masuk", response_class=HTMLResponse, include_in_schema=False)
 def formulir_masuk(request: Request) -> HTMLResponse:
-    return halaman(request, "masuk_formulir.html", {"galat": {}, "isian": {}})
+    return halaman(request, "masuk_formulir.html", {"galat": {}, "isian": {},
+                                                     "maks": MAKS_NIP_ATAU_SUREL})
 
 
 def _kirim_tautan(settings: Settings, request: Request, nip_atau_surel: str) -> None:
@@ -100,13 +107,17 @@ async def minta_tautan(request: Request) -> HTMLResponse:
     settings = _settings(request)
     keamanan.batasi(request, "masuk", settings.portal_batas_masuk)
     form = await request.form()
-    isian = str(form.get("nip_atau_surel") or "").strip()[:200]
-    if not isian:
-        audit_penolakan(settings, request, "masuk_tanpa_isian", "/masuk")
+    isian = str(form.get("nip_atau_surel") or "").strip()
+    if not isian or len(isian) > MAKS_NIP_ATAU_SUREL:
+        kosong = not isian
+        audit_penolakan(settings, request,
+                        "masuk_tanpa_isian" if kosong else "masuk_terlalu_panjang", "/masuk")
+        pesan = "Isi NIP (18 angka) atau alamat surel dinas Anda." if kosong else \
+            ("NIP atau alamat surel (nip_atau_surel): terlalu panjang; maksimal "
+             f"{MAKS_NIP_ATAU_SUREL} karakter")
         return halaman(request, "masuk_formulir.html",
-                       {"galat": {"nip_atau_surel": "Isi NIP (18 angka) atau alamat surel "
-                                                    "dinas Anda."},
-                        "isian": {}}, 422)
+                       {"galat": {"nip_atau_surel": pesan}, "isian": {},
+                        "maks": MAKS_NIP_ATAU_SUREL}, 422)
     item = parse_batas(settings.portal_batas_masuk)
     if not _pembatas_sasaran(request).hit(item, "masuk-sasaran", "".join(isian.lower().split())):
         raise keamanan.Ditolak(429, "Terlalu banyak permintaan tautan masuk untuk nama ini. "
