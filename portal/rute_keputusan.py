@@ -34,6 +34,7 @@ from domain.skpl import periksa_skpl
 from domain.sop import JenisLayanan, Peran, langkah
 from domain.tautan import PESAN_TAUTAN, TautanMati, catatan_wajib, tautan_mati
 from portal import keamanan
+from portal.batas import MAKS_CATATAN
 from portal.templating import halaman
 from settings import Settings
 from store import db, portal_pejabat, portal_pemohon, repo
@@ -43,7 +44,6 @@ router = APIRouter()
 
 KEPUTUSAN = ("setuju", "tolak", "kembalikan")
 LABEL_KEPUTUSAN = {"setuju": "Setuju", "tolak": "Tolak", "kembalikan": "Kembalikan"}
-MAKS_CATATAN = 4000
 _HOSTING = {"domain": ("Domain", 253), "hosting": ("Hosting", 500),
             "integrasi": ("Integrasi", 2000)}
 """Step 5b's fields (flows/disposition.CatatanHosting): label and longest value."""
@@ -206,7 +206,7 @@ def konteks_langkah(settings: Settings, step_id: int) -> dict[str, Any]:
             "lampiran": _lampiran(session, ticket.id),
             "riwayat": _riwayat(ticket),
             "skpl": _skpl(ticket) if step.code == "rekomendasi" else None,
-            "hosting": [(k, label) for k, (label, _) in _HOSTING.items()]
+            "hosting": [(k, label, maks) for k, (label, maks) in _HOSTING.items()]
             if step.code == "hosting_integrasi" else [],
             "pilihan": [(k, LABEL_KEPUTUSAN[k]) for k in KEPUTUSAN],
         }
@@ -295,13 +295,14 @@ def _masukan(form: Any) -> tuple[dict[str, str], dict[str, str]]:
     for k, (label, maks) in _HOSTING.items():
         isian[k] = str(form.get(k) or "").strip()
         if len(isian[k]) > maks:
-            galat[k] = f"{label} paling panjang {maks} karakter."
+            galat[k] = f"{label} ({k}): terlalu panjang; maksimal {maks} karakter"
     if isian["keputusan"] not in KEPUTUSAN:
         galat["keputusan"] = "Pilih salah satu keputusan: Setuju, Tolak atau Kembalikan."
     elif pesan := catatan_wajib(isian["keputusan"], isian["catatan"]):
         galat["catatan"] = pesan
     if len(isian["catatan"]) > MAKS_CATATAN:
-        galat["catatan"] = f"Catatan paling panjang {MAKS_CATATAN} karakter."
+        galat["catatan"] = (f"Instruksi / catatan (catatan): terlalu panjang; maksimal "
+                            f"{MAKS_CATATAN} karakter")
     return isian, galat
 
 

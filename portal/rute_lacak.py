@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.sop import JenisLayanan, LangkahSOP, rencana_langkah
 from domain.tiket import Keputusan
 from portal import keamanan, lampiran
+from portal.batas import MAKS_CATATAN
 from portal.templating import halaman
 from settings import Settings
 from store import db
@@ -156,10 +157,17 @@ async def lengkapi(request: Request, token: str) -> Response:
     if step_id is None:
         raise keamanan.Ditolak(409, "Permohonan ini tidak sedang menunggu kelengkapan dari "
                                     "Anda.", alasan="lengkapi_tidak_menunggu")
-    if not catatan or len(catatan) > 4000:
-        raise keamanan.Ditolak(422, "Catatan kelengkapan (catatan): wajib diisi, paling "
-                                    "banyak 4000 karakter. Kembali dan tuliskan apa yang "
-                                    "telah dilengkapi.", alasan="lengkapi_catatan_tidak_sah")
+    if not catatan or len(catatan) > MAKS_CATATAN:
+        keamanan.audit_penolakan(request, "lengkapi_catatan_tidak_sah", status=422,
+                                 panjang=len(catatan))
+        pesan = ("Catatan kelengkapan (catatan): wajib diisi; tuliskan apa yang telah "
+                 "dilengkapi atau diperbaiki") if not catatan else \
+            f"Catatan kelengkapan (catatan): terlalu panjang; maksimal {MAKS_CATATAN} karakter"
+        with db.session_scope(settings.store_url) as session:
+            ticket = _tiket(request, session, token)
+            return halaman(request, "lacak.html", {
+                **_konteks(settings, ticket), "token": token, "pesan": None,
+                "galat": {"catatan": pesan}, "isian": {"catatan": catatan}}, 422)
     from klien.operasi import GagalOperasi
     from klien.pemohon import lengkapi_dari_lacak
 

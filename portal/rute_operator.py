@@ -3,13 +3,16 @@
 Every open ticket with its agency, request type, current step, assignee, due time (WIB),
 share of the mutu baku used and late flag: ``klien.operasi.tiket_terbuka``, the figures of
 ``lpa status`` and the SLA watch. Filters are GET parameters of a plain form (agency, type,
-step, late only). Each row links to the ticket's timeline for staff
-(``/operator/tiket/<nomor>``, no requester's token needed) and to its run in Prefect's UI.
+step, late only); the list is paged (:data:`PER_HALAMAN` rows, ``?halaman=N``, plain links
+that keep the filters), the counts are of the whole filtered list. Each row links to the
+ticket's timeline for staff (``/operator/tiket/<nomor>``, no requester's token needed) and
+to its run in Prefect's UI.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from domain.pesan import format_waktu_wib
 from domain.sop import LANGKAH, JenisLayanan
 from portal import sesi
+from portal.batas import MAKS_INSTANSI
 from portal.rute_keputusan import audit_penolakan
 from portal.templating import halaman
 from settings import Settings
@@ -27,6 +31,9 @@ router = APIRouter()
 
 PILIHAN_JENIS = [(j.value, j.label) for j in JenisLayanan]
 PILIHAN_LANGKAH = [(kode, f"{sop.nomor}. {sop.aktivitas}") for kode, sop in LANGKAH.items()]
+PER_HALAMAN = 50
+"""Rows per page of ``/operator``; ``?halaman=N`` picks the page, the filters kept in the
+links."""
 
 
 def _settings(request: Request) -> Settings:
@@ -39,29 +46,47 @@ def _tolak_tamu(request: Request) -> Response:
     return RedirectResponse("/masuk", status_code=303)
 
 
-def _saring(request: Request) -> dict[str, Any]:
+def _saring(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the filters as given, Indonesian errors by field). A filter that breaks its limit
+    is not applied; one naming no type or step the portal knows is ignored."""
     q = request.query_params
     jenis = q.get("jenis") or ""
     langkah = q.get("langkah") or ""
+    instansi = (q.get("instansi") or "").strip()
+    galat = {}
+    if len(instansi) > MAKS_INSTANSI:
+        galat["instansi"] = (f"Instansi (instansi): terlalu panjang; maksimal {MAKS_INSTANSI} "
+                             "karakter")
+        instansi = ""
     return {
-        "instansi": (q.get("instansi") or "").strip()[:200],
+        "instansi": instansi,
         "jenis": jenis if jenis in dict(PILIHAN_JENIS) else "",
         "langkah": langkah if langkah in LANGKAH else "",
         "terlambat": q.get("terlambat") in ("1", "on", "ya"),
-    }
+    }, galat
 
 
-def baris_operator(settings: Settings, saring: dict[str, Any]) -> list[dict[str, Any]]:
+def _nomor_halaman(request: Request) -> int:
+    nilai = request.query_params.get("halaman") or ""
+    return int(nilai) if nilai.isdigit() and 0 < len(nilai) < 7 and int(nilai) > 0 else 1
+
+
+def tiket_tersaring(settings: Settings, saring: dict[str, Any]) -> list[Any]:
+    """Every open ticket passing the filters, soonest due first (``klien.operasi``)."""
     from klien import operasi
-    from klien.lingkungan import url_ui_run
 
     daftar = operasi.tiket_terbuka(settings, instansi=saring["instansi"] or None,
                                    jenis=saring["jenis"] or None,
                                    hanya_terlambat=saring["terlambat"])
+    return [t for t in daftar if not saring["langkah"] or t.langkah == saring["langkah"]]
+
+
+def baris_operator(daftar: list[Any]) -> list[dict[str, Any]]:
+    """The table's rows of ``daftar`` (one page of it)."""
+    from klien.lingkungan import url_ui_run
+
     hasil = []
     for t in daftar:
-        if saring["langkah"] and t.langkah != saring["langkah"]:
-            continue
         sop = LANGKAH.get(t.langkah) if t.langkah else None
         hasil.append({
             "tiket": t.tiket, "aplikasi": t.aplikasi, "instansi": t.instansi,
@@ -78,16 +103,42 @@ def baris_operator(settings: Settings, saring: dict[str, Any]) -> list[dict[str,
     return hasil
 
 
+def _tautan_halaman(saring: dict[str, Any], nomor: int) -> str:
+    """``/operator`` with the filters in force and page ``nomor``."""
+    q = {k: v for k, v in (("instansi", saring["instansi"]), ("jenis", saring["jenis"]),
+                           ("langkah", saring["langkah"])) if v}
+    if saring["terlambat"]:
+        q["terlambat"] = "1"
+    if nomor > 1:
+        q["halaman"] = str(nomor)
+    return "/operator" + ("?" + urlencode(q) if q else "")
+
+
 @router.get("/operator", response_class=HTMLResponse, include_in_schema=False)
 def operator(request: Request) -> Response:
     if sesi.pengguna_saat_ini(request) is None:
         return _tolak_tamu(request)
-    saring = _saring(request)
-    baris = baris_operator(_settings(request), saring)
+    saring, galat = _saring(request)
+    if galat:
+        audit_penolakan(_settings(request), request, "saringan_operator_tidak_sah",
+                        request.url.path, medan=sorted(galat))
+    daftar = tiket_tersaring(_settings(request), saring)
+    jumlah_halaman = max(1, -(-len(daftar) // PER_HALAMAN))
+    nomor = min(_nomor_halaman(request), jumlah_halaman)
+    awal = (nomor - 1) * PER_HALAMAN
     return halaman(request, "operator.html", {
-        "baris": baris, "saring": saring, "pilihan_jenis": PILIHAN_JENIS,
-        "pilihan_langkah": PILIHAN_LANGKAH, "jumlah_terlambat": sum(b["terlambat"]
-                                                                  for b in baris)})
+        "baris": baris_operator(daftar[awal:awal + PER_HALAMAN]), "saring": saring,
+        "galat": galat, "pilihan_jenis": PILIHAN_JENIS, "pilihan_langkah": PILIHAN_LANGKAH,
+        "jumlah": len(daftar), "jumlah_terlambat": sum(t.terlambat for t in daftar),
+        "halaman": {"nomor": nomor, "jumlah": jumlah_halaman, "dari": awal + 1,
+                    "sampai": min(awal + PER_HALAMAN, len(daftar)),
+                    "pertama": _tautan_halaman(saring, 1) if nomor > 1 else None,
+                    "sebelum": _tautan_halaman(saring, nomor - 1) if nomor > 1 else None,
+                    "sesudah": _tautan_halaman(saring, nomor + 1)
+                    if nomor < jumlah_halaman else None,
+                    "terakhir": _tautan_halaman(saring, jumlah_halaman)
+                    if nomor < jumlah_halaman else None}},
+        422 if galat else 200)
 
 
 @router.get("/operator/tiket/{nomor}", response_class=HTMLResponse, include_in_schema=False)

@@ -12,12 +12,15 @@ from fastapi.templating import Jinja2Templates
 
 from domain.calendar import format_business_duration
 from domain.pesan import format_waktu_wib
+from portal.batas import MAKS_CATATAN, MAKS_INSTANSI
 
 FOLDER = Path(__file__).resolve().parent / "templates"
 
 templates = Jinja2Templates(directory=str(FOLDER))
 templates.env.filters["wib"] = format_waktu_wib
 templates.env.filters["durasi"] = format_business_duration
+templates.env.globals["maks_catatan"] = MAKS_CATATAN
+templates.env.globals["maks_instansi"] = MAKS_INSTANSI
 
 
 def halaman(request: Request, nama_template: str, konteks: dict[str, Any],

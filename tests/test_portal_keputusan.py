@@ -23,6 +23,7 @@ from portal_staf_bantu import (
     tautan,
 )
 
+from portal.batas import MAKS_CATATAN
 from store import db, portal_pejabat
 from store.models import StepRecord
 
@@ -288,12 +289,18 @@ def test_hosting_step_asks_domain_hosting_integration_within_their_limits(tmp_pa
     client = klien(settings)
     raw = tautan(settings, t, PETUGAS[0])
     r = client.get(f"/keputusan/{raw}")
-    assert all(f'id="isian-{k}"' in r.text for k in ("domain", "hosting", "integrasi"))
+    # each field carries its limit on the page (the server's, below)
+    for k, maks in (("domain", 253), ("hosting", 500), ("integrasi", 2000)):
+        assert f'id="isian-{k}" maxlength="{maks}"' in r.text, k
+    assert f'id="isian-catatan" maxlength="{MAKS_CATATAN}"' in r.text
     r = client.post(f"/keputusan/{raw}", data={
         "csrf_token": csrf(client, f"/keputusan/{raw}"), "keputusan": "setuju",
-        "domain": "a" * 254, "hosting": "VM-01"})
+        "domain": "a" * 254, "hosting": "VM-01", "catatan": "c" * (MAKS_CATATAN + 1)})
     assert r.status_code == 422
-    assert re.search(r'data-galat-untuk="domain"[^>]*>Domain paling panjang 253', r.text)
+    assert re.search(r'data-galat-untuk="domain"[^>]*>Domain \(domain\): terlalu panjang; '
+                     r'maksimal 253 karakter<', r.text)
+    assert re.search(r'data-galat-untuk="catatan"[^>]*>Instruksi / catatan \(catatan\): '
+                     rf'terlalu panjang; maksimal {MAKS_CATATAN} karakter<', r.text)
     assert 'value="VM-01"' in r.text  # what was typed stays
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from domain.calendar import BusinessCalendar
 from domain.sop import JenisLayanan, langkah
+from portal.batas import MAKS_CATATAN
 from settings import Settings
 from store import db, repo
 from store import portal_pemohon as pp
@@ -67,7 +68,18 @@ def test_answer_without_note_or_csrf_is_refused(tmp_path) -> None:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"',
                      client.get(f"/lacak/{token}").text).group(1)
     r = client.post(f"/lacak/{token}/lengkapi", data={"csrf_token": csrf, "catatan": " "})
-    assert r.status_code == 422 and "Catatan kelengkapan (catatan): wajib diisi" in r.text
+    assert r.status_code == 422
+    assert re.search(r'data-galat-untuk="catatan"[^>]*>Catatan kelengkapan \(catatan\): '
+                     r'wajib diisi', r.text)
+    # the page's limit is the server's; one character over is refused beside the field,
+    # what was typed kept
+    assert f'maxlength="{MAKS_CATATAN}"' in r.text
+    panjang = "sudah dilengkapi " + "x" * MAKS_CATATAN
+    r = client.post(f"/lacak/{token}/lengkapi", data={"csrf_token": csrf, "catatan": panjang})
+    assert r.status_code == 422
+    assert re.search(r'data-galat-untuk="catatan"[^>]*>Catatan kelengkapan \(catatan\): '
+                     rf'terlalu panjang; maksimal {MAKS_CATATAN} karakter<', r.text)
+    assert panjang + "</textarea>" in r.text
 
 
 def test_unknown_tracking_link_is_404_and_audited_without_the_token(tmp_path) -> None:

@@ -91,3 +91,54 @@ def test_operator_ticket_page_shows_the_timeline(tiket) -> None:
     assert 'id="tabel-tahapan"' in r.text  # the tracking page's own timeline
     assert "formulir-lengkapi" not in r.text and "/lacak/" not in r.text
     assert client.get("/operator/tiket/LPA-2000-999999").status_code == 404
+
+
+def test_operator_list_is_paged_with_the_filters_kept_in_plain_links(
+        tiket, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal import rute_operator
+
+    settings, (t1, t2, t3) = tiket
+    assert rute_operator.PER_HALAMAN == 50
+    monkeypatch.setattr(rute_operator, "PER_HALAMAN", 2)
+    client = klien(settings)
+    masuk_sebagai(client, settings, PETUGAS)
+    r = client.get("/operator")
+    assert _nomor(r.text) == [t1.nomor, t2.nomor]
+    assert "3 tiket terbuka, 1 terlambat" in r.text  # counts of the whole list
+    assert "Halaman 1 dari 2" in r.text
+    assert 'href="/operator?halaman=2" rel="next"' in r.text and 'rel="prev"' not in r.text
+    r = client.get("/operator?halaman=2")
+    assert _nomor(r.text) == [t3.nomor] and "Halaman 2 dari 2" in r.text
+    assert 'href="/operator" rel="prev"' in r.text and 'rel="next"' not in r.text
+    # past the end: the last page; not a number: the first
+    assert _nomor(client.get("/operator?halaman=99").text) == [t3.nomor]
+    for salah in ("abc", "0", "-1", "1e9", "9" * 40):
+        assert _nomor(client.get(f"/operator?halaman={salah}").text) == [t1.nomor, t2.nomor]
+    # filters stay in the page links, with the page
+    r = client.get("/operator?instansi=dinas")
+    assert _nomor(r.text) == [t1.nomor, t3.nomor] and "Halaman" not in r.text
+    r = client.get("/operator?jenis=pembangunan")
+    assert _nomor(r.text) == [t2.nomor, t3.nomor]
+    monkeypatch.setattr(rute_operator, "PER_HALAMAN", 1)
+    r = client.get("/operator?jenis=pembangunan&terlambat=&instansi=+Dinas+")
+    assert _nomor(r.text) == [t3.nomor] and "Halaman 1 dari 1" not in r.text
+    r = client.get("/operator?instansi=Badan&jenis=pembangunan&halaman=1")
+    assert _nomor(r.text) == [t2.nomor]
+    r = client.get("/operator?jenis=pembangunan")
+    assert 'href="/operator?jenis=pembangunan&amp;halaman=2" rel="next"' in r.text
+
+
+def test_operator_agency_filter_is_limited_on_the_page_and_the_server(tiket) -> None:
+    from portal.batas import MAKS_INSTANSI
+
+    settings, (t1, t2, t3) = tiket
+    client = klien(settings)
+    masuk_sebagai(client, settings, PETUGAS)
+    assert f'id="saring-instansi" maxlength="{MAKS_INSTANSI}"' in client.get("/operator").text
+    r = client.get("/operator", params={"instansi": "x" * (MAKS_INSTANSI + 1)})
+    assert r.status_code == 422
+    assert re.search(r'data-galat-untuk="instansi"[^>]*>Instansi \(instansi\): terlalu '
+                     rf'panjang; maksimal {MAKS_INSTANSI} karakter<', r.text)
+    assert _nomor(r.text) == [t1.nomor, t2.nomor, t3.nomor]  # the filter not applied
+    assert audit(settings, "portal_ditolak")[-1].detail["alasan"] == \
+        "saringan_operator_tidak_sah"
