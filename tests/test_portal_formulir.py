@@ -165,6 +165,25 @@ def test_security_headers_and_indonesian_error_pages(client) -> None:
     assert r.headers["referrer-policy"] == "no-referrer"
 
 
+def test_favicon_is_served_and_linked_from_every_page(client) -> None:
+    """Every browser asks /favicon.ico on its first page: an icon, not a 404 page."""
+    for path in ("/", "/permohonan/va", "/masuk", "/tidak/ada"):
+        html = client.get(path).text
+        assert '<link rel="icon" href="/favicon.ico"' in html, path
+        assert '<link rel="icon" href="/static/ikon.svg" type="image/svg+xml">' in html, path
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
+    # an ICO directory with one 16x16 image, small, cached a day, with the portal's headers
+    assert r.content[:4] == b"\0\0\1\0" and r.content[6:8] == b"\x10\x10"
+    assert len(r.content) < 4096
+    assert "max-age=86400" in r.headers["cache-control"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert client.head("/favicon.ico").status_code == 200
+    r = client.get("/static/ikon.svg")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    assert b"<script" not in r.content
+
+
 def test_unexpected_error_is_a_page_without_internals_and_logged(tmp_path) -> None:
     client = portal(tmp_path)
     client.app.state.settings = client.app.state.settings.model_copy(
