@@ -3,8 +3,7 @@ both penanggung jawab, through the same channel (outbox or SMTP) as every other 
 
 from __future__ import annotations
 
-from typing import Any
-
+from domain.forms import PermohonanTersimpan, alamat_penanggung_jawab
 from settings import Settings
 
 
@@ -26,19 +25,16 @@ def isi_tautan_lacak(nomor: str, aplikasi: str, layanan: str, tautan: str) -> tu
     return subjek, isi
 
 
-def kirim_tautan_lacak(settings: Settings, nomor: str, form: dict[str, Any], layanan: str,
-                       tautan: str) -> list[str]:
-    """Mail the tracking link to both penanggung jawab of ``form``; their addresses."""
+def kirim_tautan_lacak(settings: Settings, nomor: str, form: PermohonanTersimpan,
+                       layanan: str, tautan: str) -> list[str]:
+    """Mail the tracking link to both penanggung jawab of the ticket's typed ``form``
+    (``domain.forms.baca_formulir``); their addresses."""
     from tasks.notifikasi import Pesan, saluran_dari_pengaturan
 
-    kepada = []
-    for kunci in ("penanggung_jawab_struktural", "penanggung_jawab_teknis"):
-        alamat = (form.get(kunci) or {}).get("email")
-        if alamat and alamat not in kepada:
-            kepada.append(alamat)
+    kepada = list(alamat_penanggung_jawab(form))
     if not kepada:
         return []
-    subjek, isi = isi_tautan_lacak(nomor, str(form.get("nama_aplikasi") or ""), layanan, tautan)
+    subjek, isi = isi_tautan_lacak(nomor, form.nama_aplikasi, layanan, tautan)
     saluran_dari_pengaturan(settings).kirim(
         Pesan(kepada=tuple(kepada), subjek=subjek, isi=isi, jenis="tautan_lacak", tiket=nomor))
     return kepada

@@ -26,9 +26,10 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from domain.forms import FORM_BY_JENIS
+from domain.forms import baca_formulir
 from domain.pesan import format_waktu_wib
 from domain.skpl import periksa_skpl
 from domain.sop import JenisLayanan, Peran, langkah
@@ -85,7 +86,9 @@ def audit_penolakan(settings: Settings, request: Request, alasan: str, jalur: st
 # --- what the page shows ------------------------------------------------------------------
 
 def _nilai(v: Any) -> str:
-    if isinstance(v, list | tuple | set | frozenset):
+    if isinstance(v, set | frozenset):
+        return _nilai(sorted(v, key=str))
+    if isinstance(v, list | tuple):
         return ", ".join(_nilai(x) for x in v) or "-"
     if isinstance(v, bool):
         return "Ya" if v else "Tidak"
@@ -94,33 +97,34 @@ def _nilai(v: Any) -> str:
     return str(v)
 
 
-def _judul_medan(model: Any, nama: str) -> tuple[str, Any]:
-    """(title, nested model or None) of field ``nama`` of a pydantic model class."""
-    info = getattr(model, "model_fields", {}).get(nama) if model is not None else None
-    if info is None:
-        return nama.replace("_", " ").capitalize(), None
-    anotasi = info.annotation
-    bersarang = anotasi if isinstance(anotasi, type) and hasattr(anotasi, "model_fields") \
-        else None
-    return info.title or nama.replace("_", " ").capitalize(), bersarang
-
-
-def rincian_formulir(jenis: str, form: dict[str, Any]) -> list[dict[str, Any]]:
-    """The form as rows (label, value, long text?), titles from the pydantic models."""
+def rincian_formulir(form: BaseModel) -> list[dict[str, Any]]:
+    """The ticket's typed form (``domain.forms.baca_formulir``) as rows (label, value, long
+    text?), in the model's (the catalog's) order, labels from its fields' titles."""
     baris: list[dict[str, Any]] = []
 
-    def jalan(data: dict[str, Any], model: Any, awalan: str) -> None:
-        for nama, nilai in data.items():
-            judul, anak = _judul_medan(model, nama)
-            if isinstance(nilai, dict):
-                jalan(nilai, anak, f"{awalan}{judul} › ")
+    def jalan(model: BaseModel, awalan: str) -> None:
+        for nama, info in type(model).model_fields.items():
+            nilai = getattr(model, nama)
+            judul = info.title or nama.replace("_", " ").capitalize()
+            if isinstance(nilai, BaseModel):
+                jalan(nilai, f"{awalan}{judul} › ")
                 continue
             teks = _nilai(nilai)
             baris.append({"medan": nama, "label": awalan + judul, "nilai": teks,
                           "panjang": len(teks) > 200 or "\n" in teks})
 
-    jalan(form or {}, FORM_BY_JENIS.get(jenis), "")
+    jalan(form, "")
     return baris
+
+
+def formulir_tiket(ticket: Ticket) -> BaseModel | None:
+    """The ticket's form as its model; None (logged) when the stored JSON no longer
+    validates: the page then says so instead of failing."""
+    try:
+        return baca_formulir(ticket.request_type, ticket.form or {})
+    except ValidationError:
+        keamanan.log.exception("stored form of %s does not validate", ticket.number)
+        return None
 
 
 def _ukuran(n: int) -> str:
@@ -172,8 +176,8 @@ def _riwayat(ticket: Ticket) -> list[dict[str, Any]]:
     ]
 
 
-def _skpl(ticket: Ticket) -> dict[str, Any]:
-    teks = (ticket.form or {}).get("dokumen_spesifikasi") or ""
+def _skpl(form: BaseModel | None) -> dict[str, Any]:
+    teks = getattr(form, "dokumen_spesifikasi", None) or ""
     if not teks.strip():
         return {"ada": False}
     hasil = periksa_skpl(teks)
@@ -190,6 +194,7 @@ def konteks_langkah(settings: Settings, step_id: int) -> dict[str, Any]:
         assert step is not None
         ticket = step.ticket
         sop = langkah(step.code)
+        form = formulir_tiket(ticket)
         return {
             "tiket": {"nomor": ticket.number, "aplikasi": ticket.application_name,
                       "instansi": ticket.agency,
@@ -202,10 +207,10 @@ def konteks_langkah(settings: Settings, step_id: int) -> dict[str, Any]:
                         "jatuh_tempo": format_waktu_wib(step.due_at) if step.due_at else None,
                         "terlambat": step.breached or (step.due_at is not None
                                                        and _sekarang() >= step.due_at)},
-            "formulir": rincian_formulir(ticket.request_type, ticket.form),
+            "formulir": rincian_formulir(form) if form is not None else None,
             "lampiran": _lampiran(session, ticket.id),
             "riwayat": _riwayat(ticket),
-            "skpl": _skpl(ticket) if step.code == "rekomendasi" else None,
+            "skpl": _skpl(form) if step.code == "rekomendasi" else None,
             "hosting": [(k, label, maks) for k, (label, maks) in _HOSTING.items()]
             if step.code == "hosting_integrasi" else [],
             "pilihan": [(k, LABEL_KEPUTUSAN[k]) for k in KEPUTUSAN],

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from domain.errors import GalatValidasi, validasi
+from domain.forms import baca_formulir
 from domain.sop import SOP, JenisLayanan
 from portal import formulir, keamanan, lampiran
 from portal.templating import halaman
@@ -197,10 +198,11 @@ def ajukan(settings: Settings, jenis: str, data: dict[str, Any], kunci: str, sum
         pp.ikat_lampiran(session, kunci, ticket.id)
         raw = pp.buat_tautan_lacak(session, ticket.id, sumber, datetime.now(UTC),
                                    token_api_id, instansi_api)
-        form = dict(ticket.form)
+        tersimpan = ticket.form
     if pertama:
-        try:
-            kirim_tautan_lacak(settings, nomor, form, JenisLayanan(jenis).label,
+        try:  # the typed form (a stored form that no longer validates: logged, not mailed)
+            kirim_tautan_lacak(settings, nomor, baca_formulir(jenis, tersimpan),
+                               JenisLayanan(jenis).label,
                                tautan_lacak(settings, raw))
         except Exception:  # noqa: BLE001 - the ticket is open; the page shows the link
             log.exception("tracking link of %s not mailed", nomor)

@@ -79,8 +79,19 @@ def test_every_security_category_was_tested(laporan: dict) -> None:
                      "lain_lain"):
         assert jalan[kategori] > 0, (kategori, jalan)
     status = {k["id"]: k["status"] for k in laporan["categories"]}
-    for kategori in ("struktur", "input_error", "lain_lain"):
+    for kategori in ("struktur", "validasi_data", "input_error", "lain_lain"):
         assert status[kategori] == "lulus", (kategori, status)
+
+
+def test_form_constraints_are_declared_and_kept_by_the_server(laporan: dict) -> None:
+    """The forms carry their limits (maxlength, required: portal/formulir.py, portal/batas.py),
+    so the scanner's form-constraint check runs, breaks each limit past the page and finds
+    every submission refused; a 10,000-character sign-in name is refused too."""
+    validasi = next(k for k in laporan["categories"] if k["id"] == "validasi_data")
+    assert "validasi_data.batasan_form" in validasi["checks_run"], validasi
+    assert "validasi_data.masukan_panjang" in validasi["checks_run"], validasi
+    assert not validasi["reason"], validasi["reason"]
+    assert validasi["findings"] == [], validasi["findings"]
 
 
 def test_plain_http_is_reported_and_explained(laporan: dict, portal_uji: str) -> None:

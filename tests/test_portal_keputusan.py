@@ -23,6 +23,7 @@ from portal_staf_bantu import (
     tautan,
 )
 
+from domain.sop import JenisLayanan
 from portal.batas import MAKS_CATATAN
 from store import db, portal_pejabat
 from store.models import StepRecord
@@ -63,6 +64,40 @@ def test_recommendation_page_shows_the_skpl_outline_check(tmp_path: Path) -> Non
     r = klien(settings).get(f"/keputusan/{tautan(settings, t, PETUGAS[0])}")
     assert r.status_code == 200
     assert 'id="pemeriksaan-skpl"' in r.text and "tidak ditemukan" in r.text
+
+
+def test_the_form_is_read_as_its_model_in_the_catalog_order(tmp_path: Path) -> None:
+    """The decision page reads the ticket's form through domain.forms.baca_formulir: rows in
+    the model's order whatever the stored JSON's, a set sorted; a stored form that no longer
+    validates is said to be unreadable on the page (and logged), not a failed page."""
+    import json
+
+    from portal_bantu import contoh
+
+    settings = pengaturan(tmp_path)
+    form = contoh("uji-kelayakan")
+    form.pop("akun_uji")["password"]
+    form["akun_uji"] = {"username": "penguji"}  # as the ticket keeps it: no password
+    form["jenis_pengujian"] = ["uji_kerentanan", "stress_test"]
+    form["uji_beban"] = {"pengguna_per_hari": 1000, "jam_efektif_per_hari": 8,
+                         "durasi_transaksi_menit": 5}
+    terbalik = dict(reversed(list(json.loads(json.dumps(form)).items())))
+    t = buka_tiket(settings, "disposisi_kadis", KADIS, jenis=JenisLayanan.UJI_KELAYAKAN,
+                   form=terbalik)
+    html = klien(settings).get(f"/keputusan/{tautan(settings, t, KADIS[0])}").text
+    medan = re.findall(r'<tr data-medan="([^"]+)"', html)
+    assert medan.index("nama_aplikasi") < medan.index("url_aplikasi") < \
+        medan.index("pengguna_per_hari") < medan.index("nip")
+    baris = html.split('data-medan="jenis_pengujian"')[1].split("</tr>")[0]
+    assert "stress_test, uji_kerentanan" in baris
+    assert "Akun uji › Nama pengguna" in html and "password" not in medan
+
+    rusak = {k: v for k, v in form.items() if k != "nama_aplikasi"}
+    t2 = buka_tiket(settings, "disposisi_kadis", KADIS, jenis=JenisLayanan.UJI_KELAYAKAN,
+                    form=rusak)
+    r = klien(settings).get(f"/keputusan/{tautan(settings, t2, KADIS[0])}")
+    assert r.status_code == 200 and 'id="formulir-tak-terbaca"' in r.text
+    assert 'id="tombol-setuju"' in r.text and "Traceback" not in r.text
 
 
 def test_unknown_and_expired_links_are_refused_in_indonesian_and_audited(siap) -> None:
