@@ -5,7 +5,8 @@
 A temporary SQLite store gets ``--tiket`` open tickets, each waiting at one of the
 officials' steps (a third of them late), and a signed-in staff session. Then ``--n`` times
 each: ``klien.operasi.tiket_terbuka`` (the query and SLA figures ``lpa status`` shows),
-``GET /operator``, ``GET /operator?terlambat=1`` and ``GET /saya``, through FastAPI's
+``GET /operator`` (its first page of 50 rows), its last page, ``GET /operator?terlambat=1``
+and ``GET /saya``, through FastAPI's
 TestClient (no network, no uvicorn: the portal's own cost). Prints median and p95 in ms and
 the page's size; the ratio of the page to the bare query says what rendering adds. The
 Locust benchmark measures the same page over HTTP under concurrent users.
@@ -86,8 +87,12 @@ def main() -> None:
 
         baris = [("tiket_terbuka (query + SLA figures)",
                   lambda: operasi.tiket_terbuka(settings), None)]
+        from portal.rute_operator import PER_HALAMAN
+
+        terakhir = max(1, -(-args.tiket // PER_HALAMAN))
         baris += [(f"GET {p}", halaman(p), p) for p in
-                  ("/operator", "/operator?terlambat=1", "/saya")]
+                  ("/operator", f"/operator?halaman={terakhir}", "/operator?terlambat=1",
+                   "/saya")]
         hasil = []
         for nama, fungsi, path in baris:
             fungsi()  # warm
