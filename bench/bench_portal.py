@@ -163,8 +163,12 @@ def isi_tiket(settings: Settings, jumlah: int) -> dict[str, object]:
 
         tiket = list(s.scalars(select(Ticket).order_by(Ticket.id).limit(50)))
         lacak = [pp.buat_tautan_lacak(s, t.id, "portal", sekarang) for t in tiket]
-        contoh = tiket[-1].number
         sesi = pj.buat_sesi(s, PETUGAS[0], PETUGAS[1], timedelta(hours=8), sekarang)
+    # a ticket the operators' first page shows (the list is paged, soonest due first)
+    from portal.rute_operator import tiket_tersaring
+
+    contoh = tiket_tersaring(settings, {"instansi": "", "jenis": "", "langkah": "",
+                                        "terlambat": False})[0].tiket
     return {"lacak": lacak, "sesi": sesi, "cookie_sesi": COOKIE_SESI, "tiket_contoh": contoh}
 
 
