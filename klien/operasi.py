@@ -55,13 +55,13 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
     A key already used for a different form is refused; the same form again returns the
     ticket it opened.
 
-    The answer does not wait for the intake run (decision 24): the intake run is created with
-    the idempotency key, then the ticket is opened in our store here, exactly as the intake
-    would open it (same key, same stored form, the deposit moved to the ticket), and the
-    number is returned. Whichever of the two opens it first, the other finds it by the key;
-    the intake run then starts the ticket's run. A ticket whose intake run never starts is
-    started by the recovery (``lpa lanjutkan``, the SLA watch's pass), as for any intake
-    that died before its run.
+    The answer does not wait for the intake run (decision 24): the ticket is opened in our
+    store here, exactly as the intake would open it (same key, same stored form, the deposit
+    moved to the ticket), then the intake run is created with the idempotency key and the
+    number returned. The intake run finds the ticket by its key and starts the ticket's run.
+    Opening first means the run never races us for the same row. If the run cannot be
+    created after the ticket was opened, the error names the ticket: the recovery starts its
+    run (the SLA watch's pass, or ``lpa lanjutkan``), as for an intake that died before it.
     """
     from domain.errors import validasi
     from domain.forms import (
@@ -92,24 +92,14 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
             if sidik_formulir(ada.form) != sidik:
                 raise _kunci_bentrok(key, ada.number)
             return ada.number
+    deployment = _deployment_intake(timeout)  # nothing is stored when the server is away
+    sekarang = datetime.now(UTC)
+    with db.session_scope(settings.store_url) as session:
         rujukan = None
         if isinstance(form, PermohonanUjiKelayakan):
             box = secrets.fernet(_rahasia(settings.kunci_enkripsi), settings.key_file)
             rujukan = secrets.titipkan(session, box, form.akun_uji.password.get_secret_value(),
-                                       datetime.now(UTC))
-    parameters = {"permohonan": tanpa_rahasia(form, rujukan), "jenis": jenis}
-    try:
-        run = _buat_run_intake(parameters, key, timeout)
-    except GagalOperasi:
-        _buang(settings, rujukan)
-        raise
-    dikirim = (run.get("parameters") or {}).get("permohonan")
-    if isinstance(dikirim, dict) and sidik_formulir(dikirim) != sidik:
-        # Prefect answered with the run an earlier, different form made under this key.
-        _buang(settings, rujukan)
-        raise _kunci_bentrok(key, None)
-    sekarang = datetime.now(UTC)
-    with db.session_scope(settings.store_url) as session:
+                                       sekarang)
         ticket, dibuat = repo.open_ticket(
             session,
             request_type=JenisLayanan(jenis),
@@ -121,33 +111,60 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
             idempotency_key=key,
             budget_factor=settings.mutu_baku_faktor,
         )
-        if rujukan and dibuat:
-            secrets.klaim_titipan(session, rujukan, ticket.id, form.akun_uji.username, sekarang)
+        if not dibuat and sidik_formulir(ticket.form) != sidik:
+            raise _kunci_bentrok(key, ticket.number)  # a concurrent submission won the key
+        if rujukan:
+            if dibuat:
+                # the run gets the reference (the form's schema asks for one); the intake
+                # finds the ticket open and never looks the deposit up
+                secrets.klaim_titipan(session, rujukan, ticket.id, form.akun_uji.username,
+                                      sekarang)
+            else:
+                secrets.buang_titipan(session, rujukan)
         nomor = ticket.number
-    if rujukan and not dibuat:
-        _buang(settings, rujukan)  # the intake run opened it first and used its own copy
+    parameters = {"permohonan": tanpa_rahasia(form, rujukan), "jenis": jenis}
+    belum = (f"Tiket {nomor} sudah dibuka, tetapi prosesnya belum dimulai: {{}}. Pemantau "
+             f"SLA akan memulainya; atau jalankan `lpa lanjutkan {nomor}`.")
+    try:
+        run = _buat_run_intake(deployment, parameters, key, timeout)
+    except GagalOperasi as exc:
+        raise GagalOperasi(belum.format(exc), exc.code) from None
+    dikirim = (run.get("parameters") or {}).get("permohonan")
+    if isinstance(dikirim, dict) and sidik_formulir(dikirim) != sidik:
+        # Prefect holds a run an earlier, different form made under this key (a raw call).
+        raise GagalOperasi(belum.format(f"kunci idempoten {key!r} sudah dipakai run lain"), 1)
     return nomor
 
 
-def _buat_run_intake(parameters: dict[str, Any], key: str, timeout: float) -> dict[str, Any]:
+def _deployment_intake(timeout: float) -> str:
+    """The intake deployment's id on the server this process is pointed at."""
+    from klien.lingkungan import KlienPrefect
+
+    with KlienPrefect(timeout=min(timeout, 30.0)) as api:
+        jawab = api.minta("GET", f"deployments/name/{INTAKE}")
+    if jawab.status_code == 404:
+        raise GagalOperasi("Deployment intake tidak ada di server Prefect yang dituju; "
+                           "jalankan `lpa up` (atau periksa LPA_PREFECT_API_URL)")
+    if not jawab.is_success:
+        raise GagalOperasi(
+            f"Server Prefect menolak permohonan (HTTP {jawab.status_code}); rinciannya "
+            "di log. Periksa bahwa server dan lpa berasal dari versi yang sama.")
+    return str(jawab.json()["id"])
+
+
+def _buat_run_intake(deployment: str, parameters: dict[str, Any], key: str,
+                     timeout: float) -> dict[str, Any]:
     """The intake run with the idempotency key (the same key returns the run it made),
     through the REST API without importing Prefect. The flow run, as the API returns it."""
     from klien.lingkungan import KlienPrefect
 
     with KlienPrefect(timeout=min(timeout, 30.0)) as api:
-        jawab = api.minta("GET", f"deployments/name/{INTAKE}")
-        if jawab.status_code == 404:
-            raise GagalOperasi("Deployment intake tidak ada di server Prefect yang dituju; "
-                               "jalankan `lpa up` (atau periksa LPA_PREFECT_API_URL)")
-        if jawab.is_success:
-            jawab = api.minta("POST", f"deployments/{jawab.json()['id']}/create_flow_run",
-                              json={"parameters": parameters, "idempotency_key": key,
-                                    "state": {"type": "SCHEDULED"}})
-        if not jawab.is_success:
-            raise GagalOperasi(
-                f"Server Prefect menolak permohonan (HTTP {jawab.status_code}); rinciannya "
-                "di log. Periksa bahwa server dan lpa berasal dari versi yang sama.")
-        return jawab.json()
+        jawab = api.minta("POST", f"deployments/{deployment}/create_flow_run",
+                          json={"parameters": parameters, "idempotency_key": key,
+                                "state": {"type": "SCHEDULED"}})
+    if not jawab.is_success:
+        raise GagalOperasi(f"server Prefect menjawab HTTP {jawab.status_code}")
+    return jawab.json()
 
 
 class KunciBentrok(GagalOperasi):
