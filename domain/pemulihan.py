@@ -13,6 +13,8 @@ own code gave up on it) is left for a person; ``lpa lanjutkan`` starts either on
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 PESAN_RUNNER_BERHENTI = "Runner is shutting down."
 """The state message Prefect's runner gives the runs it cancels when it stops."""
 
@@ -60,9 +62,17 @@ PROSES_TIKET = "proses-tiket/proses-tiket"
 started again by the recovery (tasks/pemulihan.py)."""
 
 
-def kunci_run_tiket(nomor: str) -> str:
-    """The idempotency key of a ticket's first run (the intake's, and a lost one's)."""
-    return f"proses-{nomor}"
+def kunci_run_tiket(nomor: str, dibuka: datetime) -> str:
+    """The idempotency key of a ticket's first run (the intake's, and a lost one's).
+
+    With the moment the ticket was opened, as the store holds it: a number alone is not
+    unique on a Prefect server that outlives a store (a store restored or started afresh
+    numbers from 1 again), and the server would answer a new ticket with an old ticket's
+    finished run, so the new one would never start.
+    """
+    if dibuka.tzinfo is not None:  # PostgreSQL answers in its session's zone, SQLite naive UTC
+        dibuka = dibuka.astimezone(UTC).replace(tzinfo=None)
+    return f"proses-{nomor}-{dibuka:%Y%m%d%H%M%S%f}"
 
 
 def kunci_pemulihan(run_lama: str) -> str:

@@ -29,11 +29,11 @@ from domain.forms import (
     detect_jenis,
     untuk_disimpan,
 )
-from domain.pemulihan import PROSES_TIKET, kunci_run_tiket
+from domain.pemulihan import PROSES_TIKET
 from domain.sop import JenisLayanan
 from domain.teks import md_aman
 from store.secrets import TitipanTidakAda
-from tasks.tiket import buka_tiket
+from tasks.tiket import buka_tiket, kunci_run_proses
 
 
 class HasilIntake(BaseModel):
@@ -115,7 +115,7 @@ async def intake(
         parameters={"nomor_tiket": nomor},
         flow_run_name=nomor,
         tags=tags,
-        idempotency_key=kunci_run_tiket(nomor),
+        idempotency_key=kunci_run_proses(nomor),
         timeout=0,
         as_subflow=False,
     )

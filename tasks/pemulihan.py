@@ -81,7 +81,11 @@ def _hidup(runs: list[FlowRun]) -> list[FlowRun]:
 def _ganti(client: SyncPrefectClient, nomor: str, lama: FlowRun | None, alasan: str,
            actor: str | None = None) -> Pemulihan:
     """Create the ticket's replacement run (once per dead run: its key) and audit it."""
-    kunci = kunci_pemulihan(str(lama.id)) if lama else kunci_run_tiket(nomor)
+    if lama:
+        kunci = kunci_pemulihan(str(lama.id))
+    else:
+        with db.session_scope(get_settings().store_url) as session:
+            kunci = kunci_run_tiket(nomor, repo.get_ticket(session, nomor).created_at)
     deployment = client.read_deployment_by_name(PROSES_TIKET)
     baru = client.create_flow_run_from_deployment(
         deployment.id, parameters={"nomor_tiket": nomor}, name=nomor,

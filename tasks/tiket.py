@@ -154,6 +154,16 @@ def _secret(value: Any) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
+def kunci_run_proses(nomor: str) -> str:
+    """The idempotency key of ticket ``nomor``'s first run (domain.pemulihan.kunci_run_tiket),
+    from the moment the store says it was opened."""
+    from domain.pemulihan import kunci_run_tiket
+
+    settings = get_settings()
+    with db.session_scope(settings.store_url) as session:
+        return kunci_run_tiket(nomor, repo.get_ticket(session, nomor).created_at)
+
+
 def akun_uji(nomor: str) -> tuple[str, str] | None:
     settings = get_settings()
     with db.session_scope(settings.store_url) as session:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import bantu
 import pytest
 
+from domain.calendar import WIB
 from klien import operasi
 from lpa import server
 from lpa.contoh_aplikasi import ContohAplikasi
@@ -40,6 +44,23 @@ class Stack:
                                 ["intake/intake", "proses-tiket/proses-tiket"], self.serve)
 
 
+_STACK_KE = itertools.count()
+
+
+def _nomor_tiket_sendiri(settings: Settings) -> None:
+    """Start this stack's ticket numbers where no other stack of this worker's Prefect server
+    starts them. The stores are one per module and the server one per worker, so without it
+    every module's first ticket would be LPA-YYYY-000001, and the recovery, which finds a
+    ticket's runs on the server by number, would take another module's runs for its own (in
+    production one store and one server number together)."""
+    from store.models import Counter
+
+    slot = (os.getpid() % 90) * 100 + next(_STACK_KE) % 100
+    tahun = datetime.now(UTC).astimezone(WIB).year
+    with db.session_scope(settings.store_url) as session:
+        session.add(Counter(name="tiket", year=tahun, value=slot * 100))
+
+
 def buat_stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The served stack of one test module (the `stack` fixture in conftest.py)."""
     data = tmp_path_factory.mktemp("lpa-data")
@@ -57,6 +78,7 @@ def buat_stack(prefect_api: str, tmp_path_factory: pytest.TempPathFactory) -> It
     }
     with bantu.lingkungan(**overrides) as settings:
         db.upgrade(settings.store_url)
+        _nomor_tiket_sendiri(settings)
         env = server.prefect_env(settings, prefect_api, poll_seconds=1)
         serve = server.start_serve(env, data / "serve.log")
         st = Stack(settings, env, serve, data)

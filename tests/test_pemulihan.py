@@ -72,3 +72,22 @@ def test_the_automation_is_created_once_and_kept_up_to_date(prefect_api: str) ->
     with get_client(sync_client=True) as client:
         [tersimpan] = client.read_automations_by_name(NAMA)
         assert tersimpan.trigger.within == batas_detak()
+
+
+def test_the_first_runs_key_tells_two_tickets_of_the_same_number_apart() -> None:
+    """A store started afresh (or restored) numbers from 1 again while the Prefect server
+    remembers the old runs: the new LPA-…-000001 must not be answered with the old one's run
+    (seen when test modules with stores of their own shared one Prefect server)."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from domain.pemulihan import kunci_run_tiket
+
+    pertama = datetime(2026, 12, 6, 2, 54, 28, 331737)
+    kedua = pertama + timedelta(minutes=3)
+    assert kunci_run_tiket("LPA-2026-000001", pertama) != kunci_run_tiket("LPA-2026-000001",
+                                                                         kedua)
+    # the same moment read back naive (SQLite) or aware in another zone (PostgreSQL)
+    wib = timezone(timedelta(hours=7))
+    sadar = pertama.replace(tzinfo=UTC).astimezone(wib)
+    assert kunci_run_tiket("LPA-2026-000001", sadar) == kunci_run_tiket("LPA-2026-000001",
+                                                                       pertama)
