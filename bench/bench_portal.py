@@ -168,7 +168,7 @@ def isi_tiket(settings: Settings, jumlah: int) -> dict[str, object]:
     from portal.rute_operator import tiket_tersaring
 
     contoh = tiket_tersaring(settings, {"instansi": "", "jenis": "", "langkah": "",
-                                        "terlambat": False})[0].tiket
+                                        "terlambat": False}).tiket[0].tiket
     return {"lacak": lacak, "sesi": sesi, "cookie_sesi": COOKIE_SESI, "tiket_contoh": contoh}
 
 

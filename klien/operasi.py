@@ -279,27 +279,59 @@ def tiket_terbuka(settings: Settings, *, instansi: str | None = None,
                   sekarang: datetime | None = None) -> list[TiketTerbuka]:
     """Open tickets with the step each is at, its assignee, due time and the share of its
     mutu baku used (business time, as the SLA watch counts it); soonest due first."""
+    return halaman_tiket_terbuka(settings, instansi=instansi, jenis=jenis, nip=nip,
+                                 hanya_terlambat=hanya_terlambat, sekarang=sekarang).tiket
+
+
+@dataclass(frozen=True)
+class HalamanTiket:
+    """One page of the open tickets, with the counts of the whole filtered list."""
+
+    tiket: list[TiketTerbuka]
+    jumlah: int
+    jumlah_terlambat: int
+
+
+def halaman_tiket_terbuka(settings: Settings, *, instansi: str | None = None,
+                          jenis: str | None = None, nip: str | None = None,
+                          langkah: str | None = None, hanya_terlambat: bool = False,
+                          batas: int | None = None, mulai: int = 0,
+                          sekarang: datetime | None = None) -> HalamanTiket:
+    """:func:`tiket_terbuka` paged in the query (``batas`` rows from row ``mulai``; all
+    when ``batas`` is None), with the filtered list's size and late count: the SLA figures
+    are computed for the page's rows only (``/operator`` with 1,000 open tickets)."""
     nip = _nip(nip)
     sekarang = sekarang or datetime.now(UTC)
     calendar = BusinessCalendar.dari_pengaturan(settings)
+    saringan = {"agency": instansi, "request_type": jenis, "assignee_nip": nip,
+                "step_code": langkah}
     db.upgrade(settings.store_url)
     with db.session_scope(settings.store_url) as session:
-        rows = repo.open_tickets(session, agency=instansi, request_type=jenis,
-                                 assignee_nip=nip,
-                                 late_at=sekarang if hanya_terlambat else None)
-        hasil = []
-        for t, s in rows:
-            persen = persen_terpakai(s.started_at, s.due_at, sekarang, calendar) if s else None
-            terlambat = bool(s and (s.breached or (s.due_at is not None
-                                                   and sekarang >= s.due_at)))
-            hasil.append(TiketTerbuka(
-                t.number, t.application_name, t.agency, t.request_type, t.state,
-                s.step_no if s else None, s.code if s else None,
-                Peran(s.actor_role).label if s else None,
-                s.assignee_nip if s else None, s.assignee_name if s else None,
-                s.started_at if s else None, s.due_at if s else None, persen, terlambat,
-                (s.flow_run_id if s else None) or t.flow_run_id))
-    return hasil
+        rows = repo.open_tickets(session, **saringan,
+                                 late_at=sekarang if hanya_terlambat else None,
+                                 limit=batas, offset=mulai)
+        if batas is None:
+            jumlah, terlambat = len(rows), None
+        else:
+            jumlah, terlambat = repo.count_open_tickets(session, sekarang, **saringan,
+                                                        late_only=hanya_terlambat)
+        hasil = [_baris_terbuka(t, s, sekarang, calendar) for t, s in rows]
+    if terlambat is None:
+        terlambat = sum(i.terlambat for i in hasil)
+    return HalamanTiket(hasil, jumlah, terlambat)
+
+
+def _baris_terbuka(t: Ticket, s: StepRecord | None, sekarang: datetime,
+                   calendar: BusinessCalendar) -> TiketTerbuka:
+    persen = persen_terpakai(s.started_at, s.due_at, sekarang, calendar) if s else None
+    terlambat = bool(s and (s.breached or (s.due_at is not None and sekarang >= s.due_at)))
+    return TiketTerbuka(
+        t.number, t.application_name, t.agency, t.request_type, t.state,
+        s.step_no if s else None, s.code if s else None,
+        Peran(s.actor_role).label if s else None,
+        s.assignee_nip if s else None, s.assignee_name if s else None,
+        s.started_at if s else None, s.due_at if s else None, persen, terlambat,
+        (s.flow_run_id if s else None) or t.flow_run_id)
 
 
 def _open_step(settings: Settings, nomor: str, codes: set[str]) -> tuple[int, str, str]:

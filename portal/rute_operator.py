@@ -71,14 +71,15 @@ def _nomor_halaman(request: Request) -> int:
     return int(nilai) if nilai.isdigit() and 0 < len(nilai) < 7 and int(nilai) > 0 else 1
 
 
-def tiket_tersaring(settings: Settings, saring: dict[str, Any]) -> list[Any]:
-    """Every open ticket passing the filters, soonest due first (``klien.operasi``)."""
+def tiket_tersaring(settings: Settings, saring: dict[str, Any], halaman: int = 1) -> Any:
+    """Page ``halaman`` of the open tickets passing the filters, soonest due first, with the
+    filtered list's counts (``klien.operasi.halaman_tiket_terbuka``: paged in the query)."""
     from klien import operasi
 
-    daftar = operasi.tiket_terbuka(settings, instansi=saring["instansi"] or None,
-                                   jenis=saring["jenis"] or None,
-                                   hanya_terlambat=saring["terlambat"])
-    return [t for t in daftar if not saring["langkah"] or t.langkah == saring["langkah"]]
+    return operasi.halaman_tiket_terbuka(
+        settings, instansi=saring["instansi"] or None, jenis=saring["jenis"] or None,
+        langkah=saring["langkah"] or None, hanya_terlambat=saring["terlambat"],
+        batas=PER_HALAMAN, mulai=(halaman - 1) * PER_HALAMAN)
 
 
 def baris_operator(daftar: list[Any]) -> list[dict[str, Any]]:
@@ -122,16 +123,19 @@ def operator(request: Request) -> Response:
     if galat:
         audit_penolakan(_settings(request), request, "saringan_operator_tidak_sah",
                         request.url.path, medan=sorted(galat))
-    daftar = tiket_tersaring(_settings(request), saring)
-    jumlah_halaman = max(1, -(-len(daftar) // PER_HALAMAN))
-    nomor = min(_nomor_halaman(request), jumlah_halaman)
+    nomor = _nomor_halaman(request)
+    hasil = tiket_tersaring(_settings(request), saring, nomor)
+    jumlah_halaman = max(1, -(-hasil.jumlah // PER_HALAMAN))
+    if nomor > jumlah_halaman:  # past the end (the list shrank): its last page
+        nomor = jumlah_halaman
+        hasil = tiket_tersaring(_settings(request), saring, nomor)
     awal = (nomor - 1) * PER_HALAMAN
     return halaman(request, "operator.html", {
-        "baris": baris_operator(daftar[awal:awal + PER_HALAMAN]), "saring": saring,
+        "baris": baris_operator(hasil.tiket), "saring": saring,
         "galat": galat, "pilihan_jenis": PILIHAN_JENIS, "pilihan_langkah": PILIHAN_LANGKAH,
-        "jumlah": len(daftar), "jumlah_terlambat": sum(t.terlambat for t in daftar),
+        "jumlah": hasil.jumlah, "jumlah_terlambat": hasil.jumlah_terlambat,
         "halaman": {"nomor": nomor, "jumlah": jumlah_halaman, "dari": awal + 1,
-                    "sampai": min(awal + PER_HALAMAN, len(daftar)),
+                    "sampai": min(awal + PER_HALAMAN, hasil.jumlah),
                     "pertama": _tautan_halaman(saring, 1) if nomor > 1 else None,
                     "sebelum": _tautan_halaman(saring, nomor - 1) if nomor > 1 else None,
                     "sesudah": _tautan_halaman(saring, nomor + 1)

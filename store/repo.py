@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, selectinload
 
@@ -90,20 +90,17 @@ def get_ticket(session: Session, number: str) -> Ticket:
     return ticket
 
 
-def open_tickets(
-    session: Session,
+def _open_tickets_query(
+    columns: tuple[Any, ...],
     *,
-    agency: str | None = None,
-    request_type: str | None = None,
-    assignee_nip: str | None = None,
-    late_at: datetime | None = None,
-) -> list[tuple[Ticket, StepRecord | None]]:
-    """Tickets not yet archived, each with the step it is at: its newest unfinished step
-    (None for the moment between two steps). Due first, a stopped clock last.
-
-    ``agency`` matches part of the agency's name, case aside; ``assignee_nip`` the open
-    step's assignee (18 digits); ``late_at`` keeps only steps breached or due by then.
-    """
+    agency: str | None,
+    request_type: str | None,
+    assignee_nip: str | None,
+    step_code: str | None,
+    late_at: datetime | None,
+) -> Any:
+    """``select(*columns)`` of the tickets not yet archived joined to the step each is at:
+    its newest unfinished step (none for the moment between two steps), filtered."""
     current = (
         select(StepRecord.ticket_id, func.max(StepRecord.id).label("step_id"))
         .where(StepRecord.finished_at.is_(None))
@@ -111,8 +108,8 @@ def open_tickets(
         .subquery()
     )
     query = (
-        # the form (JSON, up to a 200 KB requirements document) is not shown in these lists
-        select(Ticket, StepRecord).options(defer(Ticket.form))
+        select(*columns)
+        .select_from(Ticket)
         .outerjoin(current, current.c.ticket_id == Ticket.id)
         .outerjoin(StepRecord, StepRecord.id == current.c.step_id)
         .where(Ticket.archived_at.is_(None))
@@ -124,10 +121,66 @@ def open_tickets(
         query = query.where(Ticket.request_type == request_type)
     if assignee_nip:
         query = query.where(StepRecord.assignee_nip == assignee_nip)
+    if step_code:
+        query = query.where(StepRecord.code == step_code)
     if late_at is not None:
-        query = query.where(or_(StepRecord.breached.is_(True), StepRecord.due_at <= late_at))
+        query = query.where(_late(late_at))
+    return query
+
+
+def _late(at: datetime) -> Any:
+    """The step is late at ``at``: breached, or due by then."""
+    return or_(StepRecord.breached.is_(True), StepRecord.due_at <= at)
+
+
+def open_tickets(
+    session: Session,
+    *,
+    agency: str | None = None,
+    request_type: str | None = None,
+    assignee_nip: str | None = None,
+    step_code: str | None = None,
+    late_at: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[tuple[Ticket, StepRecord | None]]:
+    """Tickets not yet archived, each with the step it is at: its newest unfinished step
+    (None for the moment between two steps). Due first, a stopped clock last.
+
+    ``agency`` matches part of the agency's name, case aside; ``assignee_nip`` the open
+    step's assignee (18 digits); ``step_code`` the open step's code; ``late_at`` keeps only
+    steps breached or due by then. ``limit``/``offset`` page the list in the query.
+    """
+    query = _open_tickets_query(
+        # the form (JSON, up to a 200 KB requirements document) is not shown in these lists
+        (Ticket, StepRecord), agency=agency, request_type=request_type,
+        assignee_nip=assignee_nip, step_code=step_code, late_at=late_at,
+    ).options(defer(Ticket.form))
     query = query.order_by(StepRecord.due_at.is_(None), StepRecord.due_at, Ticket.number)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [(ticket, step) for ticket, step in session.execute(query).all()]
+
+
+def count_open_tickets(
+    session: Session,
+    now: datetime,
+    *,
+    agency: str | None = None,
+    request_type: str | None = None,
+    assignee_nip: str | None = None,
+    step_code: str | None = None,
+    late_only: bool = False,
+) -> tuple[int, int]:
+    """(open tickets, of which late at ``now``) under the filters of :func:`open_tickets`;
+    one query, whatever the number of tickets."""
+    late = func.coalesce(func.sum(case((_late(now), 1), else_=0)), 0)
+    query = _open_tickets_query(
+        (func.count(Ticket.id), late), agency=agency, request_type=request_type,
+        assignee_nip=assignee_nip, step_code=step_code, late_at=now if late_only else None,
+    )
+    total, late_count = session.execute(query).one()
+    return int(total), int(late_count)
 
 
 def waiting_steps(

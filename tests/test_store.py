@@ -278,5 +278,14 @@ def test_open_tickets_and_waiting_steps_queries(store_url: str) -> None:
         assert [st.id for _, st in repo.open_tickets(
             s, assignee_nip="197203151998031002")] == [late.id]
         assert [t.number for t, _ in repo.open_tickets(s, late_at=later)] == [numbers[0]]
+        # paged in the query, in the same order; the counts are of the whole filtered list
+        assert [t.number for t, _ in repo.open_tickets(s, limit=2)] == numbers[:2]
+        assert [t.number for t, _ in repo.open_tickets(s, limit=2, offset=2)] == numbers[2:]
+        assert [t.number for t, _ in repo.open_tickets(s, step_code="kelengkapan")] == [
+            numbers[2]]
+        assert repo.count_open_tickets(s, later) == (3, 1)
+        assert repo.count_open_tickets(s, later, late_only=True) == (1, 1)
+        assert repo.count_open_tickets(s, later, step_code="disposisi_kadis") == (2, 1)
+        assert repo.count_open_tickets(s, later, agency="dinas") == (0, 0)
         waiting = repo.waiting_steps(s, {"disposisi_kadis"}, "197203151998031002")
         assert [(st.id, t.number) for st, t in waiting] == [(late.id, numbers[0])]
