@@ -409,6 +409,10 @@ from lpa.perintah_kelaikan import kelaikan  # noqa: E402 - the command lives in 
 
 app.command(name="kelaikan")(kelaikan)
 
+from lpa.perintah_va import va  # noqa: E402 - the command lives in its own module
+
+app.command(name="va")(va)
+
 from lpa.perintah_backup import backup, restore  # noqa: E402 - the commands live in their own module
 
 app.command(name="backup")(backup)

@@ -91,6 +91,26 @@ class Settings(BaseSettings):
         description="Upper bound (seconds) of one whole feasibility test; a stress test "
                     "that needs longer stretches it to its own duration plus 300 s.",
     )
+    va_top_ports: int = Field(
+        default=1000, ge=1, le=65535,
+        description="Vulnerability assessment: how many of nmap's most common TCP ports "
+                    "discovery scans on each host (nmap --top-ports).",
+    )
+    va_port: str | None = Field(
+        default=None, pattern=r"^[0-9,\-]{1,2000}$",
+        description="Vulnerability assessment: an explicit port list (nmap -p, e.g. "
+                    "'22,80,443,8000-8100') instead of the top ports.",
+    )
+    va_max_rate: float = Field(
+        default=100.0, gt=0, le=10000,
+        description="Vulnerability assessment: the most connection attempts per second "
+                    "nmap may make (nmap --max-rate).",
+    )
+    va_host_timeout: int = Field(
+        default=600, ge=10, le=7200,
+        description="Vulnerability assessment: seconds nmap may spend on one host before it "
+                    "gives up on it (nmap --host-timeout).",
+    )
     batas_detak_run: float | None = Field(
         default=None, ge=45,
         description="Seconds after a flow run's heartbeat without news before the zombie "
