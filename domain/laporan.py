@@ -26,6 +26,7 @@ from domain.kelaikan import (
     tindakan_pemohon,
 )
 from domain.sop import JenisLayanan
+from domain.va.laporan import LaporanVA
 
 # --- step 5's outcome, as the ticket keeps it ------------------------------------------------
 
@@ -43,10 +44,11 @@ class UjiTidakJalan(BaseModel):
     """Always empty: kept so that ``kelaikan.json`` has one shape for every reader."""
 
 
-HasilKelaikan = LaporanKelaikan | UjiTidakJalan
-"""What a ticket keeps of its feasibility test (``kelaikan.json``): the report, or why
-there is none. Dumped once to the file (tasks/pelaporan.simpan_kelaikan), validated once when
-read (:func:`baca_hasil_kelaikan`); every reader uses the model."""
+HasilKelaikan = LaporanKelaikan | LaporanVA | UjiTidakJalan
+"""What a ticket keeps of its feasibility test (``kelaikan.json``): the report (a VA
+ticket's: :class:`domain.va.laporan.LaporanVA`, the same schema with hosts and services), or
+why there is none. Dumped once to the file (tasks/pelaporan.simpan_kelaikan), validated once
+when read (:func:`baca_hasil_kelaikan`); every reader uses the model."""
 
 _HASIL_KELAIKAN: TypeAdapter[HasilKelaikan] = TypeAdapter(HasilKelaikan)
 

@@ -70,6 +70,12 @@ async def uji_kelaikan(tiket: t.TiketSnapshot, step_id: int) -> None:
     settings = get_settings()
     batas = timeout_detik("uji_kelaikan") * settings.mutu_baku_faktor
     form = tiket.permohonan
+    if isinstance(form, PermohonanVA):
+        # the VA form's hosts and services, then the web checks on every HTTP(S) service
+        from flows.va import va_untuk_tiket
+
+        await va_untuk_tiket(tiket, step_id, batas)
+        return
     target = target_dari_formulir(tiket)
     stress = isinstance(form, PermohonanUjiKelayakan) and "stress_test" in form.jenis_pengujian
     beban = form.uji_beban if isinstance(form, PermohonanUjiKelayakan) and stress else None

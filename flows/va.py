@@ -244,3 +244,44 @@ async def va(cakupan: CakupanVA, opsi: OpsiPindai | None = None, web: bool = Tru
     await terbitkan_artefak_va(laporan)
     logger.info("VA %s selesai: %s", laporan.target, laporan.verdict)
     return laporan.model_dump(mode="json")
+
+
+async def va_untuk_tiket(tiket: Any, step_id: int, batas: float) -> None:
+    """Step 5 of a VA ticket: the assessment of the form's addresses (``ip_jaringan`` the
+    scope, no sweep), kept as the ticket's ``kelaikan.json`` and, when it ran, the full VA
+    report beside it (``va/laporan.{json,html,pdf}``)."""
+    from prefect import tags
+
+    from domain.laporan import HasilKelaikan, UjiTidakJalan
+    from flows.intake import tag_tiket
+    from flows.penamaan import untuk_tiket
+    from tasks import tiket as t
+    from tasks.pelaporan import kelaikan_path, simpan_kelaikan
+    from tasks.va.laporan import tulis_laporan_va
+
+    logger = get_run_logger()
+    form = tiket.permohonan
+    cakupan = CakupanVA(ip_aplikasi=form.ip_aplikasi, ip_database=form.ip_database,
+                        ip_jaringan=form.ip_jaringan)
+    akun = t.akun_uji(tiket.nomor)
+    rahasia = [akun[1]] if akun else []
+    hasil: HasilKelaikan
+    try:
+        with untuk_tiket(tiket.nomor), tags(*tag_tiket(tiket.jenis, tiket.instansi)):
+            laporan = LaporanVA.model_validate(await va.with_options(
+                timeout_seconds=max(batas, 600))(
+                cakupan, username=akun[0] if akun else None,
+                password=SecretStr(akun[1]) if akun else None))
+        hasil = laporan
+        catatan = f"Hasil vulnerability assessment: {laporan.verdict}"
+    except Exception as exc:  # noqa: BLE001 - reported on the ticket, not hidden
+        alasan = f"Vulnerability assessment tidak dapat dijalankan: {ringkas_galat(exc)}"
+        for r in rahasia:
+            alasan = alasan.replace(r, "[disensor]")
+        hasil = UjiTidakJalan(target=", ".join(cakupan.host_bernama()), ringkasan=alasan)
+        catatan = alasan
+    simpan_kelaikan(tiket.nomor, hasil)
+    if isinstance(hasil, LaporanVA):
+        tulis_laporan_va(hasil, kelaikan_path(tiket.nomor).parent / "va", rahasia)
+    logger.info("Vulnerability assessment %s: %s", tiket.nomor, catatan)
+    t.selesaikan_langkah(tiket.nomor, step_id, catatan=catatan)
