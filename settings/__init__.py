@@ -111,6 +111,11 @@ class Settings(BaseSettings):
         description="Vulnerability assessment: seconds nmap may spend on one host before it "
                     "gives up on it (nmap --host-timeout).",
     )
+    va_ca_tambahan: Path | None = Field(
+        default=None,
+        description="Vulnerability assessment: a PEM file of extra root certificates the TLS "
+                    "check trusts beside the public stores (e.g. the government's own CA).",
+    )
     batas_detak_run: float | None = Field(
         default=None, ge=45,
         description="Seconds after a flow run's heartbeat without news before the zombie "

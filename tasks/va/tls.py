@@ -11,11 +11,13 @@ import asyncio
 import re
 import warnings
 from datetime import UTC
+from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NONE
 
 from domain.va.cek import ObservasiTLS
+from settings import get_settings
 
 PROTOKOL = {
     "ssl_2_0_cipher_suites": "SSL 2.0", "ssl_3_0_cipher_suites": "SSL 3.0",
@@ -52,7 +54,9 @@ def _nama_sertifikat(sertifikat: object) -> tuple[str, ...]:
 
 def amati_tls_sinkron(host: str, port: int) -> ObservasiTLS:
     from sslyze import (
+        CertificateInfoExtraArgument,
         ScanCommand,
+        ScanCommandsExtraArguments,
         Scanner,
         ServerNetworkLocation,
         ServerScanRequest,
@@ -64,9 +68,13 @@ def amati_tls_sinkron(host: str, port: int) -> ObservasiTLS:
                 ScanCommand.TLS_1_1_CIPHER_SUITES, ScanCommand.TLS_1_2_CIPHER_SUITES,
                 ScanCommand.TLS_1_3_CIPHER_SUITES}
     lokasi = ServerNetworkLocation(hostname=host, port=port, ip_address=host)
+    ca = get_settings().va_ca_tambahan
+    tambahan = (ScanCommandsExtraArguments(certificate_info=CertificateInfoExtraArgument(
+        custom_ca_file=Path(ca))) if ca else ScanCommandsExtraArguments())
     pemindai = Scanner(per_server_concurrent_connections_limit=2,
                        concurrent_server_scans_limit=1)
-    pemindai.queue_scans([ServerScanRequest(server_location=lokasi, scan_commands=perintah)])
+    pemindai.queue_scans([ServerScanRequest(server_location=lokasi, scan_commands=perintah,
+                                                          scan_commands_extra_arguments=tambahan)])
     hasil = next(iter(pemindai.get_results()))
     if hasil.scan_status != ServerScanStatusEnum.COMPLETED or hasil.scan_result is None:
         galat = getattr(hasil.connectivity_error_trace, "exc_value", None) or \
