@@ -233,7 +233,7 @@ async def va(cakupan: CakupanVA, opsi: OpsiPindai | None = None, web: bool = Tru
                     status="diuji" if h.layanan else "tidak ada port terbuka",
                     port=[PortTerbuka(port=s.port, protokol=s.protokol, layanan=s.label,
                                       tls=s.tls, http=s.http) for s in h.layanan])
-             for h in pindaian.host]
+             for h in pindaian.host if h.layanan or h.ip in cakupan.host_bernama()]
     laporan = LaporanVA.susun(
         target=", ".join(cakupan.host_bernama()), cakupan=str(cakupan.jaringan),
         started=mulai, finished=datetime.now(UTC), categories=kategori, hosts=hosts,

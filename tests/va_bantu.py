@@ -15,7 +15,7 @@ import socket
 import ssl
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -200,10 +200,6 @@ def tls(alamat: str, folder: Path, *, lemah: bool, port: int = 993) -> Iterator[
     else:
         konteks.minimum_version = ssl.TLSVersion.TLSv1_2
         konteks.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
-    dengar = socket.create_server((alamat, port))
-    dengar.settimeout(0.2)
-    berhenti = threading.Event()
-
     def layani(sambungan: socket.socket) -> None:
         try:
             sambungan.settimeout(5)
@@ -214,24 +210,9 @@ def tls(alamat: str, folder: Path, *, lemah: bool, port: int = 993) -> Iterator[
         finally:
             sambungan.close()
 
-    def jalan() -> None:
-        while not berhenti.is_set():
-            try:
-                sambungan, _ = dengar.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=layani, args=(sambungan,), daemon=True).start()
-
-    benang = threading.Thread(target=jalan, daemon=True)
-    benang.start()
-    try:
+    with _pendengar([(alamat, port)], lambda s: threading.Thread(
+            target=layani, args=(s,), daemon=True).start()):
         yield ca
-    finally:
-        berhenti.set()
-        benang.join(timeout=5)
-        dengar.close()
 
 
 @contextmanager
@@ -247,6 +228,37 @@ def redis(alamat: str, folder: Path, *, sandi: str | None, port: int = 6379) -> 
         yield
 
 
+@contextmanager
+def _pendengar(alamat: list[tuple[str, int]],
+               terima: Callable[[socket.socket], None]) -> Iterator[None]:
+    """Listen on every (address, port), hand each accepted connection to ``terima``."""
+    soket = [socket.create_server(a) for a in alamat]
+    berhenti = threading.Event()
+
+    def jalan(dengar: socket.socket) -> None:
+        dengar.settimeout(0.2)
+        while not berhenti.is_set():
+            try:
+                sambungan, _ = dengar.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            terima(sambungan)
+
+    benang = [threading.Thread(target=jalan, args=(s,), daemon=True) for s in soket]
+    for b in benang:
+        b.start()
+    try:
+        yield
+    finally:
+        berhenti.set()
+        for b in benang:
+            b.join(timeout=5)
+        for s in soket:
+            s.close()
+
+
 class Umpan:
     """A decoy listening on (address, ports) that counts every connection it accepts."""
 
@@ -254,32 +266,16 @@ class Umpan:
         self.alamat = alamat
         self.jumlah = 0
         self._kunci = threading.Lock()
-        self._soket = [socket.create_server((alamat, p)) for p in ports]
-        self._berhenti = threading.Event()
-        self._benang = [threading.Thread(target=self._jalan, args=(s,), daemon=True)
-                        for s in self._soket]
+        self._dengar = _pendengar([(alamat, p) for p in ports], self._terima)
 
-    def _jalan(self, dengar: socket.socket) -> None:
-        dengar.settimeout(0.2)
-        while not self._berhenti.is_set():
-            try:
-                sambungan, _ = dengar.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._kunci:
-                self.jumlah += 1
-            sambungan.close()
+    def _terima(self, sambungan: socket.socket) -> None:
+        with self._kunci:
+            self.jumlah += 1
+        sambungan.close()
 
     def __enter__(self) -> Umpan:
-        for b in self._benang:
-            b.start()
+        self._dengar.__enter__()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self._berhenti.set()
-        for b in self._benang:
-            b.join(timeout=5)
-        for s in self._soket:
-            s.close()
+        self._dengar.__exit__(None, None, None)
