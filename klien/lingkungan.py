@@ -135,6 +135,8 @@ class KlienPrefect:
             import ssl
 
             verify = ssl.create_default_context(cafile=sertifikat)
+        self.alamat = url.rstrip("/")
+        """The API's address this client calls."""
         self._klien = httpx.Client(base_url=url.rstrip("/") + "/", timeout=timeout,
                                    headers=_kepala_auth(auth), verify=verify)
 

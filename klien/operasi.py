@@ -48,7 +48,31 @@ def kunci_idempoten(data: dict[str, Any]) -> str:
 
 def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
            key: str | None = None, timeout: float = 180) -> str:
-    """Submit a request (as the portal does) and return its ticket number.
+    """Submit a request (as ``lpa submit`` does) and return its ticket number: the ticket
+    opened (:func:`buka_tiket`), then its intake run created (:func:`mulai_intake`)."""
+    pembukaan = buka_tiket(settings, data, jenis, key, timeout)
+    if isinstance(pembukaan, Pembukaan):
+        mulai_intake(pembukaan, timeout)
+        return pembukaan.nomor
+    return pembukaan
+
+
+@dataclass(frozen=True)
+class Pembukaan:
+    """A ticket just opened in the store whose intake run is still to be created."""
+
+    nomor: str
+    deployment: str
+    parameters: dict[str, Any]
+    key: str
+    sidik: str
+
+
+def buka_tiket(settings: Settings, data: dict[str, Any], jenis: str | None = None,
+               key: str | None = None, timeout: float = 180) -> Pembukaan | str:
+    """Validate a request and open its ticket in the store: the :class:`Pembukaan` whose
+    intake run :func:`mulai_intake` creates, or the number of the ticket the same form
+    already opened under this key (its run was created then).
 
     What is sent is exactly what ``lpa validate`` accepted, normalised; a feasibility form's
     password is first deposited encrypted in our store and the run receives its reference.
@@ -122,25 +146,50 @@ def submit(settings: Settings, data: dict[str, Any], jenis: str | None = None,
             else:
                 secrets.buang_titipan(session, rujukan)
         nomor = ticket.number
-    parameters = {"permohonan": tanpa_rahasia(form, rujukan), "jenis": jenis}
+    return Pembukaan(nomor, deployment,
+                     {"permohonan": tanpa_rahasia(form, rujukan), "jenis": jenis}, key, sidik)
+
+
+def mulai_intake(pembukaan: Pembukaan, timeout: float = 180) -> None:
+    """Create the intake run of a ticket :func:`buka_tiket` opened, with its idempotency key
+    (the same key returns the run it made). If it cannot be created, the error names the
+    ticket: the recovery starts its run (the SLA watch's pass, or ``lpa lanjutkan``)."""
+    from domain.forms import sidik_formulir
+
+    nomor = pembukaan.nomor
     belum = (f"Tiket {nomor} sudah dibuka, tetapi prosesnya belum dimulai: {{}}. Pemantau "
              f"SLA akan memulainya; atau jalankan `lpa lanjutkan {nomor}`.")
     try:
-        run = _buat_run_intake(deployment, parameters, key, timeout)
+        run = _buat_run_intake(pembukaan.deployment, pembukaan.parameters, pembukaan.key,
+                               timeout)
     except GagalOperasi as exc:
         raise GagalOperasi(belum.format(exc), exc.code) from None
     dikirim = (run.get("parameters") or {}).get("permohonan")
-    if isinstance(dikirim, dict) and sidik_formulir(dikirim) != sidik:
+    if isinstance(dikirim, dict) and sidik_formulir(dikirim) != pembukaan.sidik:
         # Prefect holds a run an earlier, different form made under this key (a raw call).
-        raise GagalOperasi(belum.format(f"kunci idempoten {key!r} sudah dipakai run lain"), 1)
-    return nomor
+        raise GagalOperasi(
+            belum.format(f"kunci idempoten {pembukaan.key!r} sudah dipakai run lain"), 1)
+
+
+DEPLOYMENT_INGAT_DETIK = 60.0
+"""How long a process (the portal) reuses the intake deployment's id it looked up."""
+_deployment_diingat: dict[str, tuple[str, float]] = {}
 
 
 def _deployment_intake(timeout: float) -> str:
-    """The intake deployment's id on the server this process is pointed at."""
+    """The intake deployment's id on the server this process is pointed at; looked up at
+    most once a minute per server (decision 26: under load the lookup was most of a portal
+    submission's answer). A server that went away meanwhile is found when the run is
+    created, and the recovery starts the run of the ticket opened."""
+    import time
+
     from klien.lingkungan import KlienPrefect
 
     with KlienPrefect(timeout=min(timeout, 30.0)) as api:
+        alamat = api.alamat
+        ingat = _deployment_diingat.get(alamat)
+        if ingat is not None and time.monotonic() < ingat[1]:
+            return ingat[0]
         jawab = api.minta("GET", f"deployments/name/{INTAKE}")
     if jawab.status_code == 404:
         raise GagalOperasi("Deployment intake tidak ada di server Prefect yang dituju; "
@@ -149,7 +198,9 @@ def _deployment_intake(timeout: float) -> str:
         raise GagalOperasi(
             f"Server Prefect menolak permohonan (HTTP {jawab.status_code}); rinciannya "
             "di log. Periksa bahwa server dan lpa berasal dari versi yang sama.")
-    return str(jawab.json()["id"])
+    deployment = str(jawab.json()["id"])
+    _deployment_diingat[alamat] = (deployment, time.monotonic() + DEPLOYMENT_INGAT_DETIK)
+    return deployment
 
 
 def _buat_run_intake(deployment: str, parameters: dict[str, Any], key: str,

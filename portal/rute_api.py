@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import validasi
@@ -167,8 +168,8 @@ async def ajukan_permohonan(
     from klien.operasi import GagalOperasi, KunciBentrok
 
     try:
-        nomor, raw, _ = await run_in_threadpool(ajukan, settings, jenis, formulir, kunci, "api",
-                                                token.id, token.instansi)
+        nomor, raw, sesudahnya = await run_in_threadpool(
+            ajukan, settings, jenis, formulir, kunci, "api", token.id, token.instansi)
     except KunciBentrok:
         raise _bentrok(None) from None
     except GagalOperasi as exc:
@@ -176,7 +177,8 @@ async def ajukan_permohonan(
         return JSONResponse({"detail": "Permohonan belum dapat diproses; kirim lagi dengan "
                                        "kunci yang sama beberapa saat lagi."}, 503)
     return JSONResponse({"nomor_tiket": nomor, "tautan_status": tautan_lacak(settings, raw)},
-                        200 if sudah else 201)
+                        200 if sudah else 201,
+                        background=BackgroundTask(sesudahnya))  # the run, after the answer
 
 
 def _bentrok(nomor: str | None) -> keamanan.Ditolak:

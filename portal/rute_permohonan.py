@@ -12,10 +12,13 @@ import logging
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -27,6 +30,9 @@ from portal.templating import halaman
 from settings import Settings
 from store import db, repo
 from store import portal_pemohon as pp
+
+if TYPE_CHECKING:
+    from klien.operasi import Pembukaan
 
 log = logging.getLogger("lpa.portal")
 router = APIRouter(include_in_schema=False)
@@ -109,7 +115,7 @@ async def kirim_permohonan(request: Request, jenis: str) -> HTMLResponse:
     from klien.operasi import GagalOperasi, KunciBentrok
 
     try:
-        nomor, tautan, _ = await run_in_threadpool(
+        nomor, tautan, sesudahnya = await run_in_threadpool(
             ajukan, settings, layanan.value, data, kunci, "portal")
     except KunciBentrok:
         raise keamanan.Ditolak(
@@ -123,9 +129,11 @@ async def kirim_permohonan(request: Request, jenis: str) -> HTMLResponse:
             "pesan": "Permohonan Anda belum tercatat karena layanan sedang tidak dapat "
                      "memprosesnya. Tekan tombol kirim sekali lagi beberapa saat lagi: "
                      "permohonan yang sama tidak akan tercatat dua kali."}, 503)
-    return halaman(request, "diterima.html", {
+    respons = halaman(request, "diterima.html", {
         "nomor": nomor, "tautan": tautan_lacak(settings, tautan), "layanan": layanan,
         "aplikasi": data.get("nama_aplikasi")})
+    respons.background = BackgroundTask(sesudahnya)  # the run and the mail, after the answer
+    return respons
 
 
 _RUANG_ISIAN = 2_000_000
@@ -184,26 +192,44 @@ def _terima_lampiran(settings: Settings, jenis: str, kunci: str,
 
 def ajukan(settings: Settings, jenis: str, data: dict[str, Any], kunci: str, sumber: str,
            token_api_id: int | None = None,
-           instansi_api: str | None = None) -> tuple[str, str, bool]:
+           instansi_api: str | None = None) -> tuple[str, str, Callable[[], None]]:
     """Open the ticket (or find the one this key opened), bind the attachments, make a
-    tracking link; mail it to both penanggung jawab the first time. (number, raw tracking
-    token, whether this call made the ticket's first link)."""
-    from klien.operasi import submit
-    from klien.pemohon import kirim_tautan_lacak
+    tracking link. (number, raw tracking token, what follows the answer): the ticket's
+    intake run and, the first time, the tracking link mailed to both penanggung jawab
+    (:func:`susulan`), run after the answer is sent (decision 26)."""
+    from klien.operasi import Pembukaan, buka_tiket
 
-    nomor = submit(settings, data, jenis, key=kunci)
+    pembukaan = buka_tiket(settings, data, jenis, key=kunci)
+    baru = pembukaan if isinstance(pembukaan, Pembukaan) else None
+    nomor = baru.nomor if baru else str(pembukaan)
     with db.session_scope(settings.store_url) as session:
         ticket = repo.get_ticket(session, nomor)
         pertama = not pp.sudah_ada_tautan(session, ticket.id)
         pp.ikat_lampiran(session, kunci, ticket.id)
         raw = pp.buat_tautan_lacak(session, ticket.id, sumber, datetime.now(UTC),
                                    token_api_id, instansi_api)
-        tersimpan = ticket.form
-    if pertama:
+        tersimpan = ticket.form if pertama else None
+    return nomor, raw, partial(susulan, settings, jenis, nomor, baru, tersimpan,
+                               tautan_lacak(settings, raw))
+
+
+def susulan(settings: Settings, jenis: str, nomor: str, pembukaan: Pembukaan | None,
+            tersimpan: dict[str, Any] | None, tautan: str) -> None:
+    """After the answer: create the intake run of a ticket just opened, then mail the
+    tracking link (the first link only). Neither failure touches the ticket: a run not
+    created is started by the recovery (the SLA watch's pass, ``lpa lanjutkan``), a mail not
+    sent is logged; the requester's page already shows the number and the link."""
+    from klien.operasi import GagalOperasi, mulai_intake
+    from klien.pemohon import kirim_tautan_lacak
+
+    if pembukaan is not None:
+        try:
+            mulai_intake(pembukaan)
+        except GagalOperasi as exc:
+            log.warning("intake run of %s not created: %s", nomor, exc)
+    if tersimpan is not None:
         try:  # the typed form (a stored form that no longer validates: logged, not mailed)
             kirim_tautan_lacak(settings, nomor, baca_formulir(jenis, tersimpan),
-                               JenisLayanan(jenis).label,
-                               tautan_lacak(settings, raw))
+                               JenisLayanan(jenis).label, tautan)
         except Exception:  # noqa: BLE001 - the ticket is open; the page shows the link
             log.exception("tracking link of %s not mailed", nomor)
-    return nomor, raw, pertama

@@ -330,11 +330,15 @@ def _surat_terkunci(settings: Settings, ticket: Ticket, step: StepRecord, percob
     tembusan: tuple[str, ...] = ()
     nama_atasan = None
     if peran is Peran.OPD:
-        form = ticket.form or {}
-        kepada = tuple(a for a in (
-            (form.get("penanggung_jawab_struktural") or {}).get("email"),
-            (form.get("penanggung_jawab_teknis") or {}).get("email"),
-        ) if a)
+        from pydantic import ValidationError
+
+        from domain.forms import alamat_penanggung_jawab, baca_formulir
+
+        try:  # the stored form, typed (domain.forms.baca_formulir)
+            kepada = alamat_penanggung_jawab(baca_formulir(ticket.request_type, ticket.form))
+        except ValidationError:  # a stored form that no longer validates: nobody to mail
+            log.warning("lockout mail of %s: the stored form does not validate", ticket.number)
+            kepada = ()
         nama = step.assignee_name or "Pemohon"
     else:
         roster = Roster.from_yaml_text(settings.roster_file.read_text(encoding="utf-8"))

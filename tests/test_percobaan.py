@@ -315,6 +315,40 @@ def test_fifteen_wrong_codes_then_the_right_one_is_refused_until_the_lockout_end
                 if m["tiket"] == nomor]) == 2
 
 
+def test_a_requesters_lockout_is_mailed_to_both_penanggung_jawab_of_the_typed_form(
+        pengaturan: Settings) -> None:
+    """A return for completion answered with wrong codes locks the requester's step; the
+    mail goes to both penanggung jawab read from the ticket's typed form."""
+    import json
+
+    from domain.errors import validasi
+    from domain.forms import untuk_disimpan
+
+    data = json.loads((Path(__file__).parent / "fixtures" / "forms" / "va.json").read_text())
+    form, galat = validasi("va", data)
+    assert form is not None, galat
+    with db.session_scope(pengaturan.store_url) as s:
+        ticket, _ = repo.open_ticket(
+            s, request_type=JenisLayanan.VA,
+            form=untuk_disimpan(form).model_dump(mode="json"),
+            application_name=form.nama_aplikasi, agency="Dinas Uji", received_at=T0,
+            calendar=_kal(pengaturan), opened_at=T0)
+        record = repo.start_step(s, ticket, langkah("kelengkapan"), T0, _kal(pengaturan),
+                                 assignee_nip=form.pemohon.nip, assignee_name="Pemohon Uji")
+        record.code_hash = hash_kode("K7M2-QX9P")
+        catat_kode_terbit(s, record)
+        nomor, step_id = ticket.number, record.id
+    mulai = datetime.now(UTC)
+    hasil = [coba(pengaturan, nomor, step_id, form.pemohon.nip, f"AAAA-AAA{c}", mulai)
+             for c in "23456"]
+    assert hasil[-1].jenis is Penolakan.TERKUNCI or "dikunci sampai" in hasil[-1].pesan, \
+        [h.pesan for h in hasil]
+    [surat] = [m for m in baca_kotak_keluar(pengaturan.outbox_dir) if m["tiket"] == nomor]
+    assert surat["jenis"] == "langkah_dikunci"
+    assert set(surat["kepada"]) == {form.penanggung_jawab_struktural.email,
+                                    form.penanggung_jawab_teknis.email}
+
+
 def test_lockout_limits_are_settings(pengaturan: Settings) -> None:
     settings = pengaturan.model_copy(update={"kode_percobaan_maks": 2,
                                              "kode_kunci_menit": 0.5})

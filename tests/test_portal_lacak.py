@@ -170,3 +170,33 @@ def test_return_answered_from_the_tracking_page_and_reports_offered_when_done(st
     assert unduh.status_code == 200 and unduh.content.startswith(b"%PDF")
     assert unduh.headers["content-disposition"].startswith("attachment")
     assert client.get(f"/lacak/{token}/laporan/..%2Fkunci.portal").status_code == 404
+
+
+def test_a_run_not_created_after_the_answer_leaves_the_ticket_open_and_named(stack,
+                                                                            caplog) -> None:
+    """The intake run is created after the answer is sent (decision 26). When the Prefect
+    server refuses it, the ticket the answer named stays open with its tracking link mailed,
+    and the log names the ticket and the recovery (``lpa lanjutkan``)."""
+    import logging
+    import uuid
+    from dataclasses import replace
+
+    from portal.rute_permohonan import ajukan
+
+    settings = stack.settings
+    data = contoh("va") | {"nama_aplikasi": "Portal Tanpa Run"}
+    nomor, _, sesudahnya = ajukan(settings, "va", data, "portal-uji-tanpa-run", "portal")
+    pengaturan, jenis, _, pembukaan, tersimpan, tautan = sesudahnya.args
+    assert pembukaan is not None and pembukaan.nomor == nomor
+    # a deployment the server does not have: create_flow_run answers 404
+    hilang = replace(pembukaan, deployment=str(uuid.uuid4()))
+    with caplog.at_level(logging.WARNING, logger="lpa.portal"):
+        sesudahnya.func(pengaturan, jenis, nomor, hilang, tersimpan, tautan)
+    pesan = [r.getMessage() for r in caplog.records if r.name == "lpa.portal"]
+    assert any(nomor in p and f"lpa lanjutkan {nomor}" in p for p in pesan), pesan
+    with db.session_scope(settings.store_url) as s:
+        ticket = repo.get_ticket(s, nomor)
+        assert ticket.archived_at is None and ticket.flow_run_id is None
+    surat = [p for p in baca_kotak_keluar(settings.outbox_dir)
+             if p.get("tiket") == nomor and p.get("jenis") == "tautan_lacak"]
+    assert len(surat) == 1
