@@ -33,11 +33,11 @@ from domain.pemulihan import (
     MAKS_PEMULIHAN,
     PROSES_TIKET,
     kunci_pemulihan,
-    kunci_run_tiket,
     mati_tanpa_sengaja,
 )
 from settings import get_settings
 from store import db, kueri, repo
+from tasks.tiket import kunci_run_proses
 
 ALUR = PROSES_TIKET.split("/")[0]
 JENDELA = timedelta(days=30)
@@ -81,11 +81,7 @@ def _hidup(runs: list[FlowRun]) -> list[FlowRun]:
 def _ganti(client: SyncPrefectClient, nomor: str, lama: FlowRun | None, alasan: str,
            actor: str | None = None) -> Pemulihan:
     """Create the ticket's replacement run (once per dead run: its key) and audit it."""
-    if lama:
-        kunci = kunci_pemulihan(str(lama.id))
-    else:
-        with db.session_scope(get_settings().store_url) as session:
-            kunci = kunci_run_tiket(nomor, repo.get_ticket(session, nomor).created_at)
+    kunci = kunci_pemulihan(str(lama.id)) if lama else kunci_run_proses(nomor)
     deployment = client.read_deployment_by_name(PROSES_TIKET)
     baru = client.create_flow_run_from_deployment(
         deployment.id, parameters={"nomor_tiket": nomor}, name=nomor,
