@@ -9,10 +9,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -45,31 +41,6 @@ def _temuan(laporan: LaporanVA) -> dict[tuple[str, int | None], set[str]]:
     return hasil
 
 
-@contextmanager
-def _halaman_web(alamat: str, port: int, folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html").write_text("<html><head><title>Aplikasi uji</title></head>"
-                                       "<body><p>Selamat datang</p></body></html>")
-
-    class Handler(SimpleHTTPRequestHandler):
-        def __init__(self, *a: object, **kw: object) -> None:
-            super().__init__(*a, directory=str(folder), **kw)  # type: ignore[arg-type]
-
-        def log_message(self, *_: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer((alamat, port), Handler)
-    server.daemon_threads = True
-    benang = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    benang.start()
-    try:
-        yield
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_weak_services_are_found_with_evidence_and_nothing_leaves_the_scope(
         prefect_api: str, pengaturan_uji, tmp_path: Path) -> None:
     pengaturan_uji(data_dir=tmp_path / "data", va_port=PORT_UJI, va_max_rate=2000,
@@ -78,7 +49,7 @@ def test_weak_services_are_found_with_evidence_and_nothing_leaves_the_scope(
     with va_bantu.Umpan("127.0.15.9", [21, 22, 993, 6379, 8080]) as umpan, \
             va_bantu.sshd(app, tmp_path / "ssh", keras=False), \
             va_bantu.ftp(app, tmp_path / "ftp", anonim=True), \
-            _halaman_web(app, 8080, tmp_path / "web"), \
+            va_bantu.halaman_web(app, 8080, tmp_path / "web"), \
             va_bantu.tls(db, tmp_path / "tls", lemah=True), \
             va_bantu.redis(db, tmp_path / "redis", sandi=None):
         laporan = _jalankan(CakupanVA(ip_aplikasi=app, ip_database=db,

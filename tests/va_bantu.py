@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import bantu
@@ -257,6 +258,33 @@ def _pendengar(alamat: list[tuple[str, int]],
             b.join(timeout=5)
         for s in soket:
             s.close()
+
+
+@contextmanager
+def halaman_web(alamat: str, port: int, folder: Path) -> Iterator[None]:
+    """A static page (Python's http.server) on ``alamat``: the HTTP service the web checks
+    run on."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text("<html><head><title>Aplikasi uji</title></head>"
+                                       "<body><p>Selamat datang</p></body></html>")
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *a: object, **kw: object) -> None:
+            super().__init__(*a, directory=str(folder), **kw)  # type: ignore[arg-type]
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((alamat, port), Handler)
+    server.daemon_threads = True
+    benang = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              daemon=True)
+    benang.start()
+    try:
+        yield
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 class Umpan:
