@@ -110,18 +110,47 @@ async def intake(
                 run.id, name=f"{nomor} · langkah 1 pengajuan",
                 tags=sorted(set(run.tags) | set(tags)),
             )
-    await run_deployment(
-        PROSES_TIKET,
-        parameters={"nomor_tiket": nomor},
-        flow_run_name=nomor,
-        tags=tags,
-        idempotency_key=kunci_run_proses(nomor),
-        timeout=0,
-        as_subflow=False,
-    )
+    await _mulai_proses(nomor, tags)
     hasil = HasilIntake(nomor_tiket=nomor, dibuka=dibuat,
                         pesan=f"Tiket {nomor} {'dibuka' if dibuat else 'sudah dibuka'}")
     return Completed(message=hasil.pesan, data=hasil)
+
+
+JEDA_ULANG_PROSES = (5.0, 15.0, 30.0)
+"""Seconds between the attempts to create the ticket's run while the server answers 5xx."""
+
+
+async def _mulai_proses(nomor: str, tags: list[str]) -> None:
+    """The ticket's ``proses-tiket`` run, with the ticket's first-run key (one run however
+    often it is asked). A server too busy to answer (SQLite locked: 503 after the client's
+    own retries) is asked again after :data:`JEDA_ULANG_PROSES`; a ticket whose run still
+    could not be created is started by the recovery (the SLA watch's pass)."""
+    import asyncio
+
+    import httpx
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    for jeda in (*JEDA_ULANG_PROSES, None):
+        try:
+            await run_deployment(
+                PROSES_TIKET,
+                parameters={"nomor_tiket": nomor},
+                flow_run_name=nomor,
+                tags=tags,
+                idempotency_key=kunci_run_proses(nomor),
+                timeout=0,
+                as_subflow=False,
+            )
+            return
+        except (PrefectHTTPStatusError, httpx.TransportError) as exc:
+            sementara = not isinstance(exc, PrefectHTTPStatusError) or \
+                exc.response.status_code >= 500
+            if jeda is None or not sementara:
+                raise
+            get_run_logger().warning(
+                "Run proses tiket %s belum dapat dibuat (%s); dicoba lagi dalam %g detik",
+                nomor, type(exc).__name__, jeda)
+            await asyncio.sleep(jeda)
 
 
 async def _tolak(galat: list[dict[str, str]]) -> State:
