@@ -7,7 +7,7 @@ MariaDB 127.0.0.1:3306 when PostgreSQL does not answer):
 1. **concurrent** (the headline): the ``kelaikan`` flow (stress=False), six category
    subflows started together, on a real Prefect server; first flow run of this process, so
    its cold start counts. Wall time (around the call), requests received by the twin,
-   requests our client counted (``tasks.kelaikan_http.jumlah_permintaan``), and per category
+   requests our client counted (``tasks.kelaikan.klien.jumlah_permintaan``), and per category
    the subflow run's start offset and duration from the server's start/end times;
 2. **sequential**: a flow of this module (``bench-kelaikan-berurutan``) that does what
    ``kelaikan`` does but awaits the same six subflows one after another;
@@ -71,11 +71,11 @@ from domain.kelaikan import (  # noqa: E402
     TargetUji,
     kategori_tidak_diuji,
 )
-from flows.kelaikan import SUBFLOW_KATEGORI, kelaikan  # noqa: E402
+from flows.kelaikan import kelaikan, uji_kategori  # noqa: E402
 from lpa import contoh_aplikasi, server  # noqa: E402
-from tasks import kelaikan_cek as cek  # noqa: E402
-from tasks import kelaikan_http  # noqa: E402
-from tasks.kelaikan_artefak import terbitkan_artefak  # noqa: E402
+from tasks.kelaikan import klien as kelaikan_http  # noqa: E402
+from tasks.kelaikan import umum as cek  # noqa: E402
+from tasks.kelaikan.artefak import terbitkan_artefak  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 AKUN = ("penguji", "BenchRahasia-2026!")
@@ -275,9 +275,9 @@ async def kelaikan_berurutan(target: TargetUji) -> dict[str, Any]:
     mulai = datetime.now(UTC)
     await cek.periksa_target(target.url)
     kategori = []
-    for kid, subflow in SUBFLOW_KATEGORI.items():
+    for kid in KATEGORI_KEAMANAN:
         try:
-            kategori.append(await subflow(target))
+            kategori.append(await uji_kategori(kid, target))
         except Exception as exc:  # noqa: BLE001 - as kelaikan does
             kategori.append(kategori_tidak_diuji(kid, f"subflow gagal: {cek.alasan_galat(exc)}"))
     laporan = LaporanKelaikan.susun(target, mulai, datetime.now(UTC), kategori)
@@ -321,6 +321,8 @@ def jalankan_kami(nama: str, panggil: Callable[[], Awaitable[Any]], url: str,
         "klien": kelaikan_http.jumlah_permintaan(url) - klien0,
     }
     laporan = state.result() if state.is_completed() else None
+    if isinstance(laporan, LaporanKelaikan):  # the kelaikan flow returns the typed report
+        laporan = laporan.model_dump(mode="json")
     hasil["laporan"] = laporan
     hasil["server"] = asyncio.run(_waktu_server(state.state_details.flow_run_id))
     print(f"[{datetime.now():%H:%M:%S}] {nama}: {dinding:.1f} s, {hasil['twin']} requests, "

@@ -1,9 +1,10 @@
 """Uji kelaikan: six security categories as concurrent subflows, one report, one verdict.
 
-``kelaikan`` checks that the application answers, starts the six category subflows together
-(each visible in the Prefect UI, each made of check tasks), adds the stress-test slot when
-asked, aggregates a :class:`domain.kelaikan.LaporanKelaikan`, publishes a Markdown summary
-and a findings table, and returns ``laporan.json`` as a dict.
+``kelaikan`` checks that the application answers, starts one generic category subflow
+(:func:`uji_kategori`) per security category together (each visible in the Prefect UI,
+each made of check tasks read from the registry :data:`domain.kelaikan.registri.CEK`), adds
+the stress-test slot when asked, aggregates a :class:`domain.kelaikan.LaporanKelaikan`,
+publishes a Markdown summary and a findings table, and returns the report (typed).
 
 A check that fails or times out is recorded in its category (``reason``) and never stops the
 others; a category subflow that crashes is reported ``tidak_diuji`` with the reason. The
@@ -27,22 +28,26 @@ from prefect import flow, get_run_logger
 from domain.beban import DURASI_MAKS_DEFAULT
 from domain.forms import UjiBeban
 from domain.kelaikan import (
+    ALASAN_TANPA_AKUN,
     ALASAN_TANPA_DATA_BEBAN,
     ALASAN_TANPA_DB,
+    KATEGORI_KEAMANAN,
+    Cek,
     HasilKategori,
     LaporanKelaikan,
     TargetUji,
     Temuan,
     UjiTidakDapatDinilai,
+    cek_kategori,
     hasil_kategori,
     kategori_tidak_diuji,
 )
 from domain.opsi_beban import OpsiUjiBeban
 from flows.penamaan import nama_run
 from settings import get_settings
-from tasks import cek_dbms, cek_input, cek_lain, cek_sesi, cek_struktur, cek_validasi
-from tasks import kelaikan_cek as cek
-from tasks.kelaikan_artefak import terbitkan_artefak
+from tasks.kelaikan import umum as cek
+from tasks.kelaikan.artefak import terbitkan_artefak
+from tasks.kelaikan.registri import PENGAMAT, jalankan
 
 BATAS_WAKTU_KATEGORI = 15 * 60
 """Wall-clock bound of one category subflow, seconds (each check has its own, shorter)."""
@@ -98,10 +103,6 @@ async def tunggu_dalam_batas(tugas: Sequence[asyncio.Future[Any]], sisa: float,
         else:
             hasil.append(t.exception() or t.result())
     return hasil
-
-
-Langkah = tuple[Sequence[str], Awaitable[list[Temuan]]]
-"""The check ids one task covers, and the awaitable task call."""
 
 
 @dataclass(frozen=True)
@@ -162,168 +163,66 @@ async def _mulai_bergiliran(
     return tugas
 
 
-async def _kumpulkan(kategori: str, langkah: Sequence[Langkah],
-                     tidak_jalan: dict[str, str] | None = None) -> HasilKategori:
-    """Run the check tasks of one category together; failures become reasons."""
+def nama_run_kategori() -> str:
+    """The run name of a category subflow: ``LPA-2026-000001 · struktur`` inside a ticket's
+    step 5, ``struktur · https://…`` on its own (as :func:`flows.penamaan.nama_run`)."""
+    from prefect.runtime import flow_run
+
+    return nama_run(str(flow_run.parameters.get("kategori", "kategori")))()
+
+
+async def _amati(nama: str, target: TargetUji) -> Any:
+    return await PENGAMAT[nama].amati(target)
+
+
+@flow(name="kelaikan-kategori", flow_run_name=nama_run_kategori,
+      timeout_seconds=BATAS_WAKTU_KATEGORI)
+async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
+    """One security category, read from the registry (:data:`domain.kelaikan.registri.CEK`).
+
+    A check whose need the request does not meet (``Cek.butuh``: no database address, no
+    test account) is not run, with the reason that says what to give. The observations its
+    checks start from are made once each, together; a check whose observation failed is not
+    run (the reason says which observation and why), unless it runs without it
+    (``amatan_wajib=False``). Then every check runs as a task: its pure judge on the
+    observation, or its probe. A check that raises is recorded with its reason; the others
+    go on.
+    """
+    await _sudah_mulai()
+    tidak_jalan: dict[str, str] = {}
+    jalan: list[Cek] = []
+    for c in cek_kategori(kategori):
+        if "db" in c.butuh and target.host_db is None:
+            tidak_jalan[c.id] = ALASAN_TANPA_DB
+        elif "akun" in c.butuh and target.username is None:
+            tidak_jalan[c.id] = ALASAN_TANPA_AKUN
+        else:
+            jalan.append(c)
+    nama = list(dict.fromkeys(c.amatan for c in jalan if c.amatan))
+    hasil_amatan = await asyncio.gather(*(_amati(n, target) for n in nama),
+                                        return_exceptions=True)
+    amatan = dict(zip(nama, hasil_amatan, strict=True))
+    langkah: list[tuple[str, Awaitable[list[Temuan]]]] = []
+    for c in jalan:
+        obs = amatan.get(c.amatan) if c.amatan else None
+        if isinstance(obs, BaseException):
+            if c.amatan_wajib:
+                tidak_jalan[c.id] = f"{PENGAMAT[c.amatan].apa} gagal: {cek.alasan_galat(obs)}"
+                continue
+            obs = PENGAMAT[c.amatan].kosong
+        langkah.append((c.id, jalankan(c.id, target, obs)))
     hasil = await asyncio.gather(*(aw for _, aw in langkah), return_exceptions=True)
     temuan: list[Temuan] = []
-    jalan: list[str] = []
-    tidak_jalan = dict(tidak_jalan or {})
-    for (ids, _), h in zip(langkah, hasil, strict=True):
+    selesai: list[str] = []
+    for (cid, _), h in zip(langkah, hasil, strict=True):
         if isinstance(h, BaseException):
-            tidak_jalan.update({i: cek.alasan_galat(h) for i in ids})
+            tidak_jalan[cid] = cek.alasan_galat(h)
         else:
             temuan += h
-            jalan += ids
-    return hasil_kategori(kategori, temuan, jalan, tidak_jalan)
-
-
-def _prasyarat_gagal(kategori: str, ids: Sequence[str], exc: BaseException,
-                           apa: str) -> HasilKategori:
-    alasan = f"{apa} gagal: {cek.alasan_galat(exc)}"
-    return hasil_kategori(kategori, [], [], {i: alasan for i in ids})
-
-
-@flow(name="kelaikan-struktur", flow_run_name=nama_run("struktur"),
-      timeout_seconds=BATAS_WAKTU_KATEGORI)
-async def uji_struktur(target: TargetUji) -> HasilKategori:
-    await _sudah_mulai()
-    ids = tuple(cek_struktur.TUGAS)
-    try:
-        dasar = await cek_struktur.amati_dasar(target.url)
-    except Exception as exc:  # noqa: BLE001 - recorded as the reason
-        return _prasyarat_gagal("struktur", ids, exc, "pembanding soft-404")
-    return await _kumpulkan("struktur", [
-        ((cid,), tugas(target.url, dasar)) for cid, tugas in cek_struktur.TUGAS.items()
-    ])
-
-
-@flow(name="kelaikan-validasi-data", flow_run_name=nama_run("validasi_data"),
-      timeout_seconds=BATAS_WAKTU_KATEGORI)
-async def uji_validasi_data(target: TargetUji) -> HasilKategori:
-    await _sudah_mulai()
-    ids = tuple(cek_validasi.TUGAS)
-    try:
-        halaman = await cek_validasi.jelajahi_situs(target.url)
-    except Exception as exc:  # noqa: BLE001 - recorded as the reason
-        return _prasyarat_gagal("validasi_data", ids, exc, "penjelajahan halaman")
-    return await _kumpulkan("validasi_data", [
-        ((cid,), tugas(target.url, halaman)) for cid, tugas in cek_validasi.TUGAS.items()
-    ])
-
-
-@flow(name="kelaikan-otentikasi-sesi", flow_run_name=nama_run("otentikasi_sesi"),
-      timeout_seconds=BATAS_WAKTU_KATEGORI)
-async def uji_otentikasi_sesi(target: TargetUji) -> HasilKategori:
-    """One observation (start page, login page, the test account's login journey), judged by
-    one task per check; then the failed-login checks, after the journey so that nothing they
-    send can disturb it."""
-    await _sudah_mulai()
-    pengamatan = {
-        "otentikasi_sesi.login_http": cek_sesi.cek_login_http,
-        "otentikasi_sesi.tanpa_https": cek_sesi.cek_tanpa_https,
-        "otentikasi_sesi.tanpa_hsts": cek_sesi.cek_tanpa_hsts,
-        "otentikasi_sesi.cookie_httponly": cek_sesi.cek_cookie_httponly,
-        "otentikasi_sesi.cookie_secure": cek_sesi.cek_cookie_secure,
-        "otentikasi_sesi.cookie_samesite": cek_sesi.cek_cookie_samesite,
-        "otentikasi_sesi.id_sesi_di_url": cek_sesi.cek_id_sesi_di_url,
-        "otentikasi_sesi.fiksasi_sesi": cek_sesi.cek_fiksasi_sesi,
-        "otentikasi_sesi.sesi_setelah_logout": cek_sesi.cek_sesi_setelah_logout,
-        "otentikasi_sesi.tanpa_csrf": cek_sesi.cek_tanpa_csrf,
-        "otentikasi_sesi.cache_halaman_terotentikasi": cek_sesi.cek_cache_halaman,
-    }
-    langkah: list[Langkah] = []
-    tidak_jalan: dict[str, str] = {}
-    try:
-        obs = await cek_sesi.amati_sesi(target)
-    except Exception as exc:  # noqa: BLE001 - recorded as the reason
-        alasan = f"pengamatan sesi gagal: {cek.alasan_galat(exc)}"
-        tidak_jalan = {i: alasan for i in pengamatan}
-    else:
-        langkah = [((i,), fungsi(obs)) for i, fungsi in pengamatan.items()]
-    langkah += [
-        (("otentikasi_sesi.enumerasi_pengguna",), cek_sesi.cek_enumerasi_pengguna(target)),
-        (("otentikasi_sesi.tanpa_penguncian",), cek_sesi.cek_tanpa_penguncian(target.url)),
-    ]
-    return await _kumpulkan("otentikasi_sesi", langkah, tidak_jalan)
-
-
-@flow(name="kelaikan-input-error", flow_run_name=nama_run("input_error"),
-      timeout_seconds=BATAS_WAKTU_KATEGORI)
-async def uji_input_error(target: TargetUji) -> HasilKategori:
-    """Checks that need the crawl wait for it; the debug and error-page checks run even
-    when the crawl failed."""
-    await _sudah_mulai()
-    halaman: list[Any] = []
-    tidak_jalan: dict[str, str] = {}
-    try:
-        halaman = await cek_validasi.jelajahi_situs(target.url)
-    except Exception as exc:  # noqa: BLE001 - recorded as the reason
-        alasan = f"penjelajahan halaman gagal: {cek.alasan_galat(exc)}"
-        tidak_jalan = {cid: alasan for cid in cek_input.BUTUH_JELAJAH}
-    return await _kumpulkan("input_error", [
-        ((cid,), tugas(target.url, halaman)) for cid, tugas in cek_input.TUGAS.items()
-        if cid not in tidak_jalan
-    ], tidak_jalan)
-
-
-@flow(name="kelaikan-dbms", flow_run_name=nama_run("dbms"),
-      timeout_seconds=BATAS_WAKTU_KATEGORI)
-async def uji_dbms(target: TargetUji) -> HasilKategori:
-    """The database host's ports and protocols (when the request names a host), and what
-    the web side shows of the database (always)."""
-    await _sudah_mulai()
-    per_host = ("dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms.tanpa_tls",
-                "dbms.kredensial_bawaan", "dbms.tanpa_otentikasi", "dbms.satu_host")
-    host = target.host_db
-    tidak_jalan: dict[str, str] = {}
-    langkah: list[Langkah] = []
-    if host is None:
-        tidak_jalan = {i: ALASAN_TANPA_DB for i in per_host}
-    else:
-        try:
-            obs = await cek_dbms.amati_dbms(host, target.db_port)
-        except Exception as exc:  # noqa: BLE001 - recorded as the reason
-            alasan = f"pengamatan port basis data gagal: {cek.alasan_galat(exc)}"
-            tidak_jalan = {i: alasan for i in per_host}
-        else:
-            langkah = [
-                (per_host[:1], cek_dbms.cek_port_db(obs)),
-                (per_host[1:2], cek_dbms.cek_banner_versi(obs)),
-                (per_host[2:3], cek_dbms.cek_versi_eol(obs)),
-                (per_host[3:4], cek_dbms.cek_tanpa_tls(obs)),
-                (per_host[4:5], cek_dbms.cek_kredensial_bawaan(obs)),
-                (per_host[5:6], cek_dbms.cek_tanpa_otentikasi(obs)),
-                (per_host[6:], cek_dbms.cek_satu_host(target, obs)),
-            ]
-    langkah += [
-        (("dbms.galat_db_web",), cek_dbms.cek_galat_db_web(target.url)),
-        (("dbms.dump_terbuka",), cek_dbms.cek_dump_terbuka(target.url)),
-    ]
-    return await _kumpulkan("dbms", langkah, tidak_jalan)
-
-
-@flow(name="kelaikan-lain-lain", flow_run_name=nama_run("lain_lain"),
-      timeout_seconds=BATAS_WAKTU_KATEGORI)
-async def uji_lain_lain(target: TargetUji) -> HasilKategori:
-    """One observation (start page, contact pages, readme files, Wappalyzer fingerprint),
-    judged by one task per check."""
-    await _sudah_mulai()
-    ids = ("lain_lain.framework_tidak_dikenali", "lain_lain.versi_eol",
-           "lain_lain.versi_terungkap", "lain_lain.header_keamanan",
-           "lain_lain.anti_clickjacking", "lain_lain.email_non_kedinasan")
-    try:
-        obs = await cek_lain.amati_lain(target.url)
-    except Exception as exc:  # noqa: BLE001 - recorded as the reason
-        return _prasyarat_gagal("lain_lain", ids, exc, "pengamatan halaman awal")
-    return await _kumpulkan("lain_lain", [
-        (ids[:1], cek_lain.cek_framework(obs)),
-        (ids[1:2], cek_lain.cek_versi_eol(obs)),
-        (ids[2:3], cek_lain.cek_versi_terungkap(obs)),
-        (ids[3:4], cek_lain.cek_header_keamanan(obs)),
-        (ids[4:5], cek_lain.cek_anti_clickjacking(obs)),
-        (ids[5:], cek_lain.cek_email_non_kedinasan(obs, target)),
-    ])
+            selesai.append(cid)
+    urutan = [c.id for c in cek_kategori(kategori)]
+    tidak_jalan = dict(sorted(tidak_jalan.items(), key=lambda p: urutan.index(p[0])))
+    return hasil_kategori(kategori, temuan, selesai, tidak_jalan)
 
 
 async def uji_beban(target: TargetUji, beban: UjiBeban | None = None,
@@ -338,21 +237,11 @@ async def uji_beban(target: TargetUji, beban: UjiBeban | None = None,
     return await uji_beban_flow(target, beban, opsi)
 
 
-SUBFLOW_KATEGORI = {
-    "struktur": uji_struktur,
-    "validasi_data": uji_validasi_data,
-    "otentikasi_sesi": uji_otentikasi_sesi,
-    "input_error": uji_input_error,
-    "dbms": uji_dbms,
-    "lain_lain": uji_lain_lain,
-}
-
-
 @flow(name="kelaikan", flow_run_name=nama_run("kelaikan"),
       timeout_seconds=BATAS_WAKTU_KATEGORI + 5 * 60)
 async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | None = None,
-                   opsi_beban: OpsiUjiBeban | None = None) -> dict[str, Any]:
-    """The whole feasibility test; returns ``laporan.json``.
+                   opsi_beban: OpsiUjiBeban | None = None) -> LaporanKelaikan:
+    """The whole feasibility test; returns the report (``laporan.json`` is its JSON dump).
 
     ``stress``: run the stress test beside the six security categories, from the form's
     load data ``beban`` (without it the category is ``tidak_diuji``); ``opsi_beban``: the
@@ -368,8 +257,8 @@ async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | No
     logger.info("Uji kelaikan %s: enam kategori berjalan bersamaan%s (batas %g detik)",
                 target.url, ", dengan uji beban" if stress else "", batas)
     tugas = await _mulai_bergiliran([
-        lambda subflow=subflow: subflow(target) for subflow in SUBFLOW_KATEGORI.values()])
-    ids = list(SUBFLOW_KATEGORI)
+        lambda k=k: uji_kategori(k, target) for k in KATEGORI_KEAMANAN])
+    ids = list(KATEGORI_KEAMANAN)
     if stress:
         tugas.append(asyncio.ensure_future(uji_beban(target, beban, opsi_beban)))
         ids.append("uji_beban")
@@ -392,4 +281,4 @@ async def kelaikan(target: TargetUji, stress: bool = False, beban: UjiBeban | No
     laporan = laporan.tanpa_rahasia(target.rahasia())
     await terbitkan_artefak(laporan)
     logger.info("Uji kelaikan %s selesai: %s", target.url, laporan.verdict)
-    return laporan.model_dump(mode="json")
+    return laporan

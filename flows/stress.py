@@ -42,7 +42,7 @@ from domain.kelaikan import HasilKategori, TargetUji, kategori_tidak_diuji, sens
 from domain.opsi_beban import OpsiUjiBeban
 from domain.teks import md_aman, md_kode
 from flows.penamaan import nama_run
-from tasks.kelaikan_artefak import kunci_artefak
+from tasks.kelaikan.artefak import kunci_artefak
 from tasks.stress import Distribusi, GagalUjiBeban, jalankan_locust, siapkan_locustfile
 
 

@@ -15,7 +15,7 @@ from flows.kelaikan import kelaikan
 from flows.penamaan import untuk_tiket
 from settings import get_settings
 from tasks import tiket as t
-from tasks.laporan_kelaikan import tulis_laporan_kelaikan
+from tasks.kelaikan.laporan import tulis_laporan_kelaikan
 from tasks.pelaporan import (
     buat_laporan,
     kelaikan_path,

@@ -167,7 +167,7 @@ def kelaikan(
                      "--jam-efektif, --durasi-transaksi).")
 
     server = _siapkan_prefect()
-    from tasks.kelaikan_cek import TargetTidakTerjangkau, periksa_target
+    from tasks.kelaikan.umum import TargetTidakTerjangkau, periksa_target
 
     # the cheap question first: without an answering application there is nothing to test
     try:
@@ -178,7 +178,7 @@ def kelaikan(
     typer.echo(f"Menguji {target.url} (Prefect: {server}) ...", err=True)
     from flows.kelaikan import TENGGANG_LAPORAN, alasan_batas, batas_uji
     from flows.kelaikan import kelaikan as alur_kelaikan
-    from tasks.laporan_kelaikan import RahasiaBocor, tulis_laporan_kelaikan
+    from tasks.kelaikan.laporan import RahasiaBocor, tulis_laporan_kelaikan
 
     # the flow's own bound (LPA_UJI_BATAS_TOTAL) cuts what still runs and reports it; the
     # wall-clock timeout behind it only catches what that could not stop

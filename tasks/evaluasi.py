@@ -21,8 +21,9 @@ from prefect.cache_policies import NONE
 from domain import evaluasi as ev
 from domain.calendar import WIB, BusinessCalendar
 from domain.grafik import batang_horizontal
-from domain.kelaikan import TargetUji
+from domain.kelaikan import LaporanKelaikan, TargetUji
 from domain.ketersediaan import JANJI_KETERSEDIAAN, hitung_ketersediaan
+from domain.laporan import HasilKelaikan, baca_hasil_kelaikan
 from domain.sop import JenisLayanan
 from domain.teks import md_aman, md_kode
 from settings import get_settings
@@ -41,16 +42,16 @@ class GagalProduksi(ValueError):
     """Marking an application in production was refused; the text is for people."""
 
 
-def _baca_kelaikan(nomor: str) -> dict[str, Any] | None:
+def _baca_kelaikan(nomor: str) -> HasilKelaikan | None:
+    """The ticket's ``kelaikan.json`` as the model step 5 dumped, or None."""
     path = kelaikan_path(nomor)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    return baca_hasil_kelaikan(path.read_bytes()) if path.exists() else None
 
 
-def _temuan(hasil: dict[str, Any] | None) -> dict[str, str]:
-    if not hasil:
+def _temuan(hasil: HasilKelaikan | None) -> dict[str, str]:
+    if hasil is None:
         return {}
-    return {t["check_id"]: t["title"] for k in hasil.get("categories", [])
-            for t in k.get("findings", [])}
+    return {t.check_id: t.title for k in hasil.categories for t in k.findings}
 
 
 # --- marking applications in production -------------------------------------------------
@@ -62,12 +63,12 @@ def tandai_produksi(nomor: str, url: str | None = None, aktif: bool = True) -> d
     marked; its URL defaults to the one tested.
     """
     hasil = _baca_kelaikan(nomor.strip().upper())
-    if aktif and (not hasil or hasil.get("verdict") not in VERDICT_LULUS):
-        verdict = (hasil or {}).get("verdict") or "belum ada"
+    if aktif and (hasil is None or hasil.verdict not in VERDICT_LULUS):
+        verdict = (hasil.verdict if hasil is not None else None) or "belum ada"
         raise GagalProduksi(
             f"Tiket {nomor}: hanya aplikasi yang lulus uji kelaikan (LAYAK atau LAYAK DENGAN "
             f"CATATAN) dapat ditandai produksi; hasil uji tiket ini: {verdict}")
-    alamat = url or (hasil or {}).get("target")
+    alamat = url or (hasil.target if hasil is not None else None)
     if aktif:
         try:
             alamat = TargetUji(url=alamat or "").url
@@ -126,7 +127,8 @@ def kumpulkan_kelaikan(p: ev.Periode) -> dict[str, Any]:
     hasil = []
     for nomor, instansi in rows:
         data = _baca_kelaikan(nomor)
-        hasil.append(ev.HasilUji(nomor, instansi, (data or {}).get("verdict"), _temuan(data)))
+        hasil.append(ev.HasilUji(nomor, instansi, data.verdict if data is not None else None,
+                                 _temuan(data)))
     return {
         "uji": [{"nomor": h.nomor, "instansi": h.instansi, "verdict": h.verdict,
                  "temuan": len(h.temuan)} for h in hasil],
@@ -155,17 +157,17 @@ def daftar_produksi() -> list[dict[str, Any]]:
 
 @task(name="simpan-uji-ulang", cache_policy=NONE)
 def simpan_uji_ulang(app: dict[str, Any], periode_label: str, mulai: datetime,
-                     hasil: dict[str, Any] | None, galat: str | None) -> dict[str, Any]:
+                     hasil: LaporanKelaikan | None, galat: str | None) -> dict[str, Any]:
     kini = sorted(_temuan(hasil))
     baru, hilang = ev.temuan_baru(kini, app["sebelumnya"]) if hasil else ([], [])
     judul = _temuan(hasil)
     with db.session_scope(get_settings().store_url) as session:
         session.add(KelaikanRerun(
             production_id=app["production_id"], period=periode_label, started_at=mulai,
-            finished_at=datetime.now(UTC), verdict=(hasil or {}).get("verdict"),
+            finished_at=datetime.now(UTC), verdict=hasil.verdict if hasil else None,
             check_ids=kini, new_check_ids=baru, error=galat))
     return {"nomor": app["nomor"], "aplikasi": app["aplikasi"], "url": app["url"],
-            "verdict": (hasil or {}).get("verdict"), "dibanding": app["sumber"],
+            "verdict": hasil.verdict if hasil else None, "dibanding": app["sumber"],
             "temuan": kini, "baru": [{"check_id": c, "judul": judul[c]} for c in baru],
             "hilang": hilang, "galat": galat}
 

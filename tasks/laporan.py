@@ -32,7 +32,7 @@ from domain.laporan import (
     tidak_dijalankan,
 )
 from domain.teks import md_aman
-from tasks.laporan_kelaikan import id_cek
+from tasks.kelaikan.laporan import id_cek
 
 WIB = ZoneInfo("Asia/Jakarta")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

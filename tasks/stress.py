@@ -55,7 +55,7 @@ from pydantic import SecretStr
 
 from domain.beban import RencanaBeban, RingkasanBeban, Skenario
 from domain.grafik import sumbu_bulat
-from tasks.kelaikan_http import origin
+from tasks.kelaikan.klien import origin
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 ENV_USERNAME = "LPA_UJI_USERNAME"
@@ -133,7 +133,7 @@ def render_locustfile(rencana: RencanaBeban, skenario: Skenario | None) -> str:
 
 def render_penjaga(url: str) -> str:
     """The scope guard for the target ``url`` (see the module docstring); the origin rule is
-    the security checks' (:func:`tasks.kelaikan_http.origin`)."""
+    the security checks' (:func:`tasks.kelaikan.klien.origin`)."""
     skema, host, port = origin(url)
     return _ENV.get_template("locust_cakupan.py.j2").render(
         # repr() of a str is an inert Python literal

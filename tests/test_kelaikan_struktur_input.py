@@ -26,11 +26,16 @@ from typing import Any
 import bantu
 import pytest
 
-from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori
+from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori, galat
+from domain.kelaikan import struktur as aturan_struktur
+from domain.kelaikan.halaman import Formulir, Halaman, Isian
 from lpa.contoh_aplikasi import ContohAplikasi
-from tasks import cek_input, cek_struktur, cek_validasi, kelaikan_http
-from tasks.kelaikan_cek import PENANDA_UJI
-from tasks.kelaikan_http import Formulir, Halaman, Isian, PembatasLaju
+from tasks.kelaikan import input as input_error
+from tasks.kelaikan import jelajah, struktur, validasi
+from tasks.kelaikan import klien as kelaikan_http
+from tasks.kelaikan.klien import PembatasLaju
+from tasks.kelaikan.registri import PEMERIKSA
+from tasks.kelaikan.umum import PENANDA_UJI
 
 KATEGORI_SAYA = ("struktur", "validasi_data", "input_error")
 CEK_SAYA = [c.id for k in KATEGORI_SAYA for c in cek_kategori(k)]
@@ -51,16 +56,21 @@ def cepat() -> Iterator[None]:
         yield
 
 
+TUGAS_STRUKTUR = {c.id: PEMERIKSA[c.id] for c in cek_kategori("struktur")}
+TUGAS_VALIDASI = {c.id: PEMERIKSA[c.id] for c in cek_kategori("validasi_data")}
+TUGAS_INPUT = {c.id: PEMERIKSA[c.id] for c in cek_kategori("input_error")}
+"""Each category's probes, from the registry, in catalog order."""
+
 async def _semua(url: str) -> dict[str, list[Temuan]]:
     """Every check of the three categories, as the flow runs them (one crawl each for
     validasi_data and input_error)."""
-    dasar = await cek_struktur.amati_dasar.fn(url)
-    halaman_v = await cek_validasi.jelajahi_situs.fn(url)
-    halaman_i = await cek_validasi.jelajahi_situs.fn(url)
+    dasar = await struktur.amati_dasar.fn(url)
+    halaman_v = await jelajah.jelajahi_situs.fn(url)
+    halaman_i = await jelajah.jelajahi_situs.fn(url)
     hasil = await asyncio.gather(
-        *(t.fn(url, dasar) for t in cek_struktur.TUGAS.values()),
-        *(t.fn(url, halaman_v) for t in cek_validasi.TUGAS.values()),
-        *(t.fn(url, halaman_i) for t in cek_input.TUGAS.values()),
+        *(t.fn(TargetUji(url=url), dasar) for t in TUGAS_STRUKTUR.values()),
+        *(t.fn(TargetUji(url=url), halaman_v) for t in TUGAS_VALIDASI.values()),
+        *(t.fn(TargetUji(url=url), halaman_i) for t in TUGAS_INPUT.values()),
     )
     per_cek: dict[str, list[Temuan]] = {c: [] for c in CEK_SAYA}
     for temuan in hasil:
@@ -94,10 +104,11 @@ def aman(request: pytest.FixtureRequest, cepat: None) -> Iterator[Any]:
 # --- the catalog ----------------------------------------------------------------------------
 
 def test_every_check_is_registered_with_a_task() -> None:
-    assert list(cek_struktur.TUGAS) == [c.id for c in cek_kategori("struktur")]
-    assert list(cek_validasi.TUGAS) == [c.id for c in cek_kategori("validasi_data")]
-    assert list(cek_input.TUGAS) == [c.id for c in cek_kategori("input_error")]
-    assert cek_input.BUTUH_JELAJAH < set(cek_input.TUGAS)
+    for kategori in ("struktur", "validasi_data", "input_error"):
+        for c in cek_kategori(kategori):
+            assert c.nilai is None and PEMERIKSA[c.id].name == c.id
+    assert {c.id for c in cek_kategori("input_error") if not c.amatan_wajib} == {
+        "input_error.mode_debug", "input_error.jejak_galat"}
     for cid in CEK_SAYA:
         c = CEK[cid]
         assert re.fullmatch(r"WSTG-[A-Z]{4}-\d{2}", c.wstg) and re.fullmatch(r"CWE-\d+", c.cwe)
@@ -177,12 +188,12 @@ def test_soft_404_changes_no_struktur_evidence(cepat: None) -> None:
     for soft in (False, True):
         with ContohAplikasi(aman=False, soft_404=soft) as app:
             assert app.url is not None
-            dasar = asyncio.run(cek_struktur.amati_dasar.fn(app.url))
+            dasar = asyncio.run(struktur.amati_dasar.fn(app.url))
             assert (dasar.pembanding.berkas.status == 200) is soft
             port = str(app.port)
             hasil[soft] = {cid: [t.evidence.replace(port, "PORT") for t in
-                                 asyncio.run(tugas.fn(app.url, dasar))]
-                           for cid, tugas in cek_struktur.TUGAS.items()}
+                                 asyncio.run(tugas.fn(TargetUji(url=app.url), dasar))]
+                           for cid, tugas in TUGAS_STRUKTUR.items()}
     assert hasil[True] == hasil[False]
 
 
@@ -235,15 +246,14 @@ class _Jebakan(BaseHTTPRequestHandler):
 
 def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
     with bantu.server_web(_Jebakan) as url:
-        dasar = asyncio.run(cek_struktur.amati_dasar.fn(url))
-        for cid, tugas in cek_struktur.TUGAS.items():
-            assert asyncio.run(tugas.fn(url, dasar)) == [], cid
-        halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(url))
+        dasar = asyncio.run(struktur.amati_dasar.fn(url))
+        for cid, tugas in TUGAS_STRUKTUR.items():
+            assert asyncio.run(tugas.fn(TargetUji(url=url), dasar)) == [], cid
+        halaman = asyncio.run(jelajah.jelajahi_situs.fn(url))
         for cid in ("input_error.mode_debug", "input_error.jejak_galat",
                     "input_error.evaluasi_templat", "input_error.galat_sql",
                     "validasi_data.pengalihan_terbuka", "validasi_data.tipe_dimanipulasi"):
-            assert asyncio.run(cek_input.TUGAS.get(cid, cek_validasi.TUGAS.get(cid)).fn(
-                url, halaman)) == [], cid
+            assert asyncio.run(PEMERIKSA[cid].fn(TargetUji(url=url), halaman)) == [], cid
 
 
 # --- one check that hangs does not take the others down -----------------------------------------
@@ -271,17 +281,17 @@ def test_a_hanging_probe_marks_only_its_check(
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
 
-    from flows.kelaikan import uji_struktur
+    from flows.kelaikan import uji_kategori
 
     # 3 s: generous for every other probe even while Prefect keeps the event loop busy
     monkeypatch.setattr(kelaikan_http, "BATAS_WAKTU_PERMINTAAN", 3.0)
     with bantu.server_web(_Lambat) as dasar:
-        hasil = asyncio.run(uji_struktur(TargetUji(url=dasar)))
+        hasil = asyncio.run(uji_kategori("struktur", TargetUji(url=dasar)))
     APILogWorker.drain_all(timeout=15)
     EventsWorker.drain_all(timeout=15)
     assert hasil.status == "tidak_diuji"
     assert hasil.reason == "struktur.halaman_diagnostik: melewati batas waktu"
-    assert set(hasil.checks_run) == set(cek_struktur.TUGAS) - {"struktur.halaman_diagnostik"}
+    assert set(hasil.checks_run) == set(TUGAS_STRUKTUR) - {"struktur.halaman_diagnostik"}
 
 
 # --- the detectors ----------------------------------------------------------------------------
@@ -305,7 +315,7 @@ def test_backup_content_is_recognised_and_html_is_not() -> None:
         info = tarfile.TarInfo("a.txt")
         info.size = 1
         t.addfile(info, io.BytesIO(b"a"))
-    jenis = cek_struktur.jenis_cadangan
+    jenis = aturan_struktur.jenis_cadangan
     assert jenis(_teks(zip_.getvalue())) == "arsip ZIP"
     assert jenis(_teks(gzip.compress(b"isi"))) == "arsip gzip"
     assert jenis(_teks(tar_.getvalue())) == "arsip tar"
@@ -317,14 +327,14 @@ def test_backup_content_is_recognised_and_html_is_not() -> None:
 
 
 def test_site_names_for_archives() -> None:
-    assert cek_struktur.nama_situs("https://perizinan.babelprov.go.id/app/") == [
+    assert struktur.nama_situs("https://perizinan.babelprov.go.id/app/") == [
         "perizinan", "babelprov", "app"]
-    assert cek_struktur.nama_situs("https://www.babelprov.go.id/") == ["babelprov"]
-    assert cek_struktur.nama_situs("http://127.0.0.1:8080/") == []
+    assert struktur.nama_situs("https://www.babelprov.go.id/") == ["babelprov"]
+    assert struktur.nama_situs("http://127.0.0.1:8080/") == []
 
 
 def test_config_secrets_env_json_yaml_htpasswd() -> None:
-    rahasia = cek_struktur.rahasia_konfigurasi
+    rahasia = aturan_struktur.rahasia_konfigurasi
     assert rahasia(".env", "APP_ENV=prod\nDB_PASSWORD=abc123\nAPI_KEY=\n") == (
         "kunci rahasia berisi nilai", ["DB_PASSWORD"])
     assert rahasia("appsettings.json", '{"ConnectionStrings": {"Default": "Server=db;User '
@@ -343,7 +353,7 @@ def test_config_secrets_env_json_yaml_htpasswd() -> None:
 
 
 def test_dependency_manifests_recognised_only_when_valid() -> None:
-    paket = cek_struktur.paket_manifest
+    paket = aturan_struktur.paket_manifest
     assert paket("composer.json", '{"require": {"laravel/framework": "^8.0"}}') == [
         "laravel/framework ^8.0"]
     assert paket("package.json", '{"name": "a", "version": "1.0.0"}') == []
@@ -364,13 +374,13 @@ def test_dependency_manifests_recognised_only_when_valid() -> None:
 
 
 def test_robots_and_sensitive_paths() -> None:
-    assert cek_struktur.baca_robots("User-agent: *\nDisallow: /admin/\nDisallow: /*.pdf$\n"
+    assert aturan_struktur.baca_robots("User-agent: *\nDisallow: /admin/\nDisallow: /*.pdf$\n"
                                     "Allow: /publik\nSitemap: https://x/s.xml\n") == (
         ["/admin/", "/publik"], ["https://x/s.xml"])
-    assert cek_struktur.baca_robots("<html><body>Disallow: /x</body></html>") is None
-    assert cek_struktur.path_sensitif("/admin-lama/") and cek_struktur.path_sensitif("/db/")
-    assert not cek_struktur.path_sensitif("/blog/katalog") and \
-        not cek_struktur.path_sensitif("/dasbor")
+    assert aturan_struktur.baca_robots("<html><body>Disallow: /x</body></html>") is None
+    assert aturan_struktur.path_sensitif("/admin-lama/") and aturan_struktur.path_sensitif("/db/")
+    assert not aturan_struktur.path_sensitif("/blog/katalog") and \
+        not aturan_struktur.path_sensitif("/dasbor")
 
 
 def test_soft_404_with_own_title_is_a_real_page() -> None:
@@ -384,8 +394,8 @@ def test_soft_404_with_own_title_is_a_real_page() -> None:
     nyata = _halaman(tata.format("Uji coba", "Formulir uji coba"), "/uji-coba/")
     palsu = _halaman(tata.format("Tidak ditemukan", "Halaman /admin/ tidak ada"), "/admin/")
     assert pembanding.mirip_tidak_ada(nyata)  # the shared rule alone is fooled ...
-    assert not cek_struktur.tidak_ada(nyata, pembanding)  # ... the title tells them apart
-    assert cek_struktur.tidak_ada(palsu, pembanding)
+    assert not struktur.tidak_ada(nyata, pembanding)  # ... the title tells them apart
+    assert struktur.tidak_ada(palsu, pembanding)
 
 
 def test_form_probes_break_one_constraint_each() -> None:
@@ -395,21 +405,21 @@ def test_form_probes_break_one_constraint_each() -> None:
         Isian(nama="surel", tag="input", jenis="email"),
         Isian(nama="catatan", tag="textarea"),
     ])
-    probe = cek_validasi.uji_formulir(form)
+    probe = validasi.uji_formulir(form)
     assert [(n, len(v)) for n, v, _ in probe] == [("nama", 0), ("nama", 60), ("nip", 16),
                                                   ("surel", 16)]
-    assert cek_validasi.isian_panjang(form).nama == "catatan"  # type: ignore[union-attr]
+    assert validasi.isian_panjang(form).nama == "catatan"  # type: ignore[union-attr]
 
 
 def test_redirect_and_upload_detectors() -> None:
-    assert cek_validasi._nilai_pengalihan("/dasbor") and cek_validasi._nilai_pengalihan("//x")
-    assert not cek_validasi._nilai_pengalihan("izin usaha")
-    assert cek_validasi.masalah_accept(None) == "tanpa atribut accept"
-    assert "*/*" in (cek_validasi.masalah_accept("*/*") or "")
-    assert ".php" in (cek_validasi.masalah_accept(".jpg,.php") or "")
-    assert ".svg" in (cek_validasi.masalah_accept("image/png,.svg") or "")
-    assert cek_validasi.masalah_accept(".pdf,.jpg,image/png") is None
-    assert cek_validasi.isian_berkas('<form action="/u" method="post"><input type="file" '
+    assert jelajah.nilai_pengalihan("/dasbor") and jelajah.nilai_pengalihan("//x")
+    assert not jelajah.nilai_pengalihan("izin usaha")
+    assert validasi.masalah_accept(None) == "tanpa atribut accept"
+    assert "*/*" in (validasi.masalah_accept("*/*") or "")
+    assert ".php" in (validasi.masalah_accept(".jpg,.php") or "")
+    assert ".svg" in (validasi.masalah_accept("image/png,.svg") or "")
+    assert validasi.masalah_accept(".pdf,.jpg,image/png") is None
+    assert validasi.isian_berkas('<form action="/u" method="post"><input type="file" '
                                      'name="b" accept=".pdf"></form>') == [
         ("/u", "post", "b", ".pdf")]
 
@@ -420,41 +430,41 @@ def test_sql_error_signatures_and_baseline() -> None:
                  "Unclosed quotation mark after the character string ''.",
                  'PG::SyntaxError: ERROR:  unterminated quoted string at or near "\'"',
                  "sqlite3.OperationalError: near \"x\": syntax error"):
-        assert cek_validasi.galat_sql(teks), teks
-    assert cek_validasi.galat_sql("Hasil pencarian untuk: SQL syntax tutorial") == {}
+        assert galat.galat_sql(teks), teks
+    assert galat.galat_sql("Hasil pencarian untuk: SQL syntax tutorial") == {}
     dasar = _halaman("SQLSTATE[HY000] koneksi gagal")
-    assert cek_validasi.galat_baru(_halaman("SQLSTATE[HY000] koneksi gagal"), dasar) is None
-    assert cek_validasi.galat_baru(_halaman("ok", status=502), dasar) == "HTTP 502"
+    assert jelajah.galat_baru(_halaman("SQLSTATE[HY000] koneksi gagal"), dasar) is None
+    assert jelajah.galat_baru(_halaman("ok", status=502), dasar) == "HTTP 502"
 
 
 def test_template_reflection_vs_evaluation() -> None:
-    penanda, muatan, hasil = cek_input.muatan_templat()
+    penanda, muatan, hasil = input_error.muatan_templat()
     assert hasil not in muatan
-    assert not cek_input.dievaluasi(f"<p>{muatan}</p>", penanda, hasil)
-    assert cek_input.dievaluasi(f"<p>{penanda}a{hasil}b</p>", penanda, hasil)
-    assert not cek_input.dievaluasi(f"<p>{hasil}</p><p>{penanda}</p>", penanda, hasil)
+    assert not input_error.dievaluasi(f"<p>{muatan}</p>", penanda, hasil)
+    assert input_error.dievaluasi(f"<p>{penanda}a{hasil}b</p>", penanda, hasil)
+    assert not input_error.dievaluasi(f"<p>{hasil}</p><p>{penanda}</p>", penanda, hasil)
 
 
 def test_debug_and_error_page_signatures() -> None:
-    assert cek_input.tanda_debug("You're seeing this error because you have <code>DEBUG = "
+    assert galat.tanda_debug("You're seeing this error because you have <code>DEBUG = "
                                  "True</code> in your Django settings") == [
         ("Django DEBUG = True", False)]
-    assert cek_input.tanda_debug('<script src="?__debugger__=yes&amp;cmd=resource&amp;f='
+    assert galat.tanda_debug('<script src="?__debugger__=yes&amp;cmd=resource&amp;f='
                                  'debugger.js">') == [("debugger/konsol Werkzeug", True)]
-    assert cek_input.tanda_debug("Whoops, looks like something went wrong.") == []
-    assert cek_input.tanda_debug("ignition of the engine") == []
-    jejak, versi = cek_input.jejak_galat(
+    assert galat.tanda_debug("Whoops, looks like something went wrong.") == []
+    assert galat.tanda_debug("ignition of the engine") == []
+    jejak, versi = galat.jejak_galat(
         "<hr><address>Apache/2.4.41 (Ubuntu) Server at x Port 80</address>")
     assert (jejak, versi) == ([], ["Apache/2.4.41 (Ubuntu)"])
-    jejak, _ = cek_input.jejak_galat('Traceback (most recent call last):\n  File "/srv/www/'
+    jejak, _ = galat.jejak_galat('Traceback (most recent call last):\n  File "/srv/www/'
                                      'app.py", line 3')
     assert [n for n, _ in jejak] == ["traceback Python", "path server"]
-    jejak, _ = cek_input.jejak_galat(r"at Foo.Bar() in C:\inetpub\wwwroot\a.cs:line 12")
+    jejak, _ = galat.jejak_galat(r"at Foo.Bar() in C:\inetpub\wwwroot\a.cs:line 12")
     assert "path server" in [n for n, _ in jejak]
 
 
 def test_secrets_in_html_comments() -> None:
-    rahasia = cek_input.rahasia_komentar
+    rahasia = galat.rahasia_komentar
     assert rahasia("<!-- db: mysql://app:Rahasia99@10.0.0.5/app -->") == [
         "string koneksi berkredensial"]
     assert rahasia("<!-- api_key=AIzaSyA1234567890abcdefghijklmnopqrstuv -->") == [
@@ -486,10 +496,10 @@ def test_crawl_is_bounded_and_avoids_logout(cepat: None) -> None:
             pass
 
     with bantu.server_web(Situs) as dasar:
-        halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(dasar))
-    assert len(Situs.diminta) == cek_validasi.MAKS_HALAMAN == len(halaman)
+        halaman = asyncio.run(jelajah.jelajahi_situs.fn(dasar))
+    assert len(Situs.diminta) == jelajah.MAKS_HALAMAN == len(halaman)
     assert not [p for p in Situs.diminta if "keluar" in p or p.endswith(".png")]
-    assert max(len(re.sub(r"\D", "", p)) for p in Situs.diminta) <= cek_validasi.MAKS_KEDALAMAN
+    assert max(len(re.sub(r"\D", "", p)) for p in Situs.diminta) <= jelajah.MAKS_KEDALAMAN
 
 
 
@@ -515,7 +525,7 @@ def test_raw_head_parsing_is_tolerant_and_strict_about_header_lines() -> None:
 
 def test_browser_reading_of_location_for_open_redirects() -> None:
     dasar = "http://127.0.0.1:8080/bahasa?x=1"
-    host = cek_validasi.host_tujuan
+    host = validasi.host_tujuan
     assert host(dasar, "//evil.invalid/a") == "evil.invalid"
     assert host(dasar, "/\\evil.invalid/a") == "evil.invalid"
     assert host(dasar, "\\\\evil.invalid") == "evil.invalid"
@@ -523,8 +533,8 @@ def test_browser_reading_of_location_for_open_redirects() -> None:
     assert host(dasar, "https://evil.invalid") == "evil.invalid"
     assert host(dasar, "/dasbor") == "127.0.0.1"
     assert host(dasar, "javascript://evil.invalid") is None
-    bentuk = cek_validasi.muatan_pengalihan("abc")
-    assert [m.split(cek_validasi.HOST_LUAR)[0] for m in bentuk] == ["https://", "//", "/\\"]
+    bentuk = validasi.muatan_pengalihan("abc")
+    assert [m.split(validasi.HOST_LUAR)[0] for m in bentuk] == ["https://", "//", "/\\"]
 
 
 class _Pengalih(BaseHTTPRequestHandler):
@@ -564,11 +574,11 @@ def test_header_injection_on_a_malformed_head_and_protocol_relative_redirects(
     cepat: None,
 ) -> None:
     with bantu.server_web(_Pengalih) as url:
-        halaman = asyncio.run(cek_validasi.jelajahi_situs.fn(url))
+        halaman = asyncio.run(jelajah.jelajahi_situs.fn(url))
         sebelum = kelaikan_http.jumlah_permintaan(url)
-        sisipan = asyncio.run(cek_input.cek_injeksi_header.fn(url, halaman))
+        sisipan = asyncio.run(input_error.cek_injeksi_header.fn(TargetUji(url=url), halaman))
         assert kelaikan_http.jumlah_permintaan(url) - sebelum == 3  # one probe per parameter
-        pengalihan = asyncio.run(cek_validasi.cek_pengalihan_terbuka.fn(url, halaman))
+        pengalihan = asyncio.run(validasi.cek_pengalihan_terbuka.fn(TargetUji(url=url), halaman))
     assert len(sisipan) == 1
     assert "GET /rusak parameter 'kembali'" in sisipan[0].evidence
     assert "/gema" not in sisipan[0].evidence and "/pergi" not in sisipan[0].evidence

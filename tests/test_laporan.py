@@ -485,8 +485,8 @@ def test_one_name_per_category_in_every_report() -> None:
         "Otentikasi dan manajemen session", "Input dan error message",
         "Database management system",
         "Lain-lain (penggunaan framework aplikasi dan penggunaan email kedinasan)"]
-    from tasks.kelaikan_artefak import ringkasan_markdown
-    from tasks.laporan_kelaikan import render_laporan_kelaikan_html
+    from tasks.kelaikan.artefak import ringkasan_markdown
+    from tasks.kelaikan.laporan import render_laporan_kelaikan_html
 
     hasil = _kelaikan_nyata(beban=True)
     # a stored result carries no titles of its own: the model has none (extra="forbid")

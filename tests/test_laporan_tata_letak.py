@@ -24,8 +24,8 @@ from domain.kelaikan import (
 )
 from domain.laporan import BarisDisposisi, BarisLangkah, LaporanTiket
 from domain.sop import JenisLayanan, rencana_langkah
+from tasks.kelaikan.laporan import render_laporan_kelaikan_html
 from tasks.laporan import render_laporan_html, render_pdf
-from tasks.laporan_kelaikan import render_laporan_kelaikan_html
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 PER_HOST = ("dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms.tanpa_tls",

@@ -160,6 +160,36 @@ def test_the_exempted_task_modules_import_no_prefect_at_module_level() -> None:
         assert {n for n in nama if n.split(".")[0] == "tasks"} <= dikecualikan, modul
 
 
+# --- the feasibility-test wing: small modules, no private names across them ------------
+
+SAYAP_KELAIKAN = ("domain/kelaikan", "tasks/kelaikan")
+"""The packages of the feasibility test (issue 13): each module one idea, at most
+:data:`BARIS_MAKS_SAYAP` lines."""
+BARIS_MAKS_SAYAP = 400
+
+
+def test_the_feasibility_wing_modules_stay_small() -> None:
+    besar = [f"{p.relative_to(ROOT)}: {n} lines"
+             for folder in SAYAP_KELAIKAN for p in _modul(ROOT / folder)
+             if (n := len(p.read_text(encoding="utf-8").splitlines())) > BARIS_MAKS_SAYAP]
+    besar += [f"flows/kelaikan.py: {n} lines" for n in
+              [len((ROOT / "flows/kelaikan.py").read_text(encoding="utf-8").splitlines())]
+              if n > BARIS_MAKS_SAYAP]
+    assert not besar, f"split by idea (at most {BARIS_MAKS_SAYAP} lines):\n" + "\n".join(besar)
+
+
+def test_the_feasibility_wing_imports_no_private_name_across_modules() -> None:
+    pribadi = []
+    for folder in (*SAYAP_KELAIKAN, "flows"):
+        for path in _modul(ROOT / folder):
+            for node in ast.walk(_pohon(path)):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                        ("domain.kelaikan", "tasks.kelaikan", "flows.kelaikan")):
+                    pribadi += [f"{path.relative_to(ROOT)}:{node.lineno}: {a.name}"
+                                for a in node.names if a.name.startswith("_")]
+    assert not pribadi, "\n".join(pribadi)
+
+
 # --- queries live in store/ -------------------------------------------------------------
 
 SELECT_BELUM_PINDAH: dict[str, str] = {}

@@ -167,7 +167,7 @@ def test_resume_form_description_shows_the_name_as_words(nama: str) -> None:
 
 
 def test_feasibility_artifact_escapes_target_reason_and_evidence() -> None:
-    from tasks.kelaikan_artefak import ringkasan_markdown
+    from tasks.kelaikan.artefak import ringkasan_markdown
 
     target = "http://127.0.0.1:8765/?q=`](http://phish.example/)"
     temuan = CEK["lain_lain.versi_terungkap"].temuan(JAHAT)
@@ -238,9 +238,10 @@ def test_evaluation_markdown_and_html_escape_names_urls_and_errors() -> None:
 # --- HTML: autoescape --------------------------------------------------------------------------
 
 def _lingkungan() -> dict[str, Environment]:
-    from tasks import evaluasi, laporan, laporan_kelaikan, stress
+    from tasks import evaluasi, laporan, stress
+    from tasks.kelaikan import laporan as laporan_kelaikan
 
-    return {"tasks.laporan": laporan._ENV, "tasks.laporan_kelaikan": laporan_kelaikan._ENV,
+    return {"tasks.laporan": laporan._ENV, "tasks.kelaikan.laporan": laporan_kelaikan._ENV,
             "tasks.evaluasi": evaluasi._env(), "tasks.stress": stress._ENV}
 
 

@@ -1,19 +1,21 @@
-"""Catalog data of three feasibility-test categories: struktur, validasi_data, input_error.
+"""The checks of three feasibility-test categories, declared once: struktur, validasi_data,
+input_error (:class:`domain.kelaikan.cek.Cek`; :mod:`domain.kelaikan.registri` collects them).
 
-Plain data, no imports from :mod:`domain.kelaikan` (which builds its :class:`Cek` objects from
-:data:`CEK_STRUKTUR_INPUT`). One row per check, in the order the report lists them:
-``(id, title, severity, WSTG v4.2, CWE, what the check does, recommendation)``. The texts are
-Bahasa Indonesia: they reach the agency unchanged.
-
-Where a check may report a severity other than its default (the task says so in the
-finding), the description says when.
+One declaration per check, in the order the report lists them: id, title, severity, WSTG
+v4.2, CWE, what the check does, recommendation (Bahasa Indonesia: they reach the agency
+unchanged), then the observation it starts from. These checks are active probes (their
+tasks, named after the check id, are in ``tasks/kelaikan/``); where a check may report a
+severity other than its default, the description says when.
 """
 
 from __future__ import annotations
 
-CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+from domain.kelaikan.cek import Cek
+
+# (id, title, severity, WSTG v4.2, CWE, what the check does, recommendation, observation)
+CEK_STRUKTUR_INPUT: tuple[Cek, ...] = (
     # --- struktur -----------------------------------------------------------------------
-    (
+    Cek(
         "struktur.vcs_terbuka", "Folder version control (.git/.svn/.hg) dapat diunduh",
         "tinggi", "WSTG-CONF-04", "CWE-527",
         "Meminta /.git/HEAD, /.svn/wc.db dan /.hg/requires lalu mengenali isinya; dibandingkan "
@@ -21,8 +23,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Hapus folder .git/.svn/.hg dari direktori web atau tolak aksesnya di web server "
         "(mis. `location ~ /\\.(git|svn|hg) { deny all; }`), lalu anggap semua rahasia yang "
         "pernah di-commit telah bocor dan ganti.",
+        amatan="dasar_struktur",
     ),
-    (
+    Cek(
         "struktur.env_terbuka", "Berkas konfigurasi (.env dan sejenisnya) berisi rahasia dapat "
         "diunduh",
         "tinggi", "WSTG-CONF-04", "CWE-538",
@@ -32,16 +35,18 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "koneksi) yang berisi nilai, atau hash kata sandi. Nilai tidak pernah disimpan.",
         "Letakkan berkas konfigurasi di luar document root atau tolak aksesnya di web server; "
         "ganti semua kata sandi dan kunci yang tercantum di dalamnya.",
+        amatan="dasar_struktur",
     ),
-    (
+    Cek(
         "struktur.listing_direktori", "Directory listing aktif",
         "sedang", "WSTG-CONF-02", "CWE-548",
         "Meminta folder yang dirujuk halaman awal dan folder umum (/uploads/, /files/, ...) "
         "dan mengenali halaman daftar isi folder (Apache, nginx, IIS, Tomcat).",
         "Matikan directory listing (Apache: `Options -Indexes`; nginx: `autoindex off`) dan "
         "sediakan index kosong atau jawaban 403/404.",
+        amatan="dasar_struktur",
     ),
-    (
+    Cek(
         "struktur.berkas_cadangan", "Berkas cadangan, dump SQL atau arsip situs dapat diunduh",
         "tinggi", "WSTG-CONF-04", "CWE-530",
         "Meminta daftar terbatas berkas cadangan: varian .bak, ~, .old dan .swp dari skrip "
@@ -52,8 +57,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Hapus berkas cadangan, dump dan arsip dari document root; simpan cadangan di luar "
         "server web. Tolak akses ke ekstensi cadangan di web server (mis. `*.bak`, `*.sql`, "
         "`*~`, `*.swp`) dan ganti rahasia yang ikut terbawa di dalamnya.",
+        amatan="dasar_struktur",
     ),
-    (
+    Cek(
         "struktur.halaman_diagnostik", "Halaman phpinfo() atau halaman uji tertinggal di server",
         "sedang", "WSTG-CONF-02", "CWE-497",
         "Meminta phpinfo.php, info.php, test.php, i.php dan php_info.php; temuan bila isinya "
@@ -61,8 +67,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "PHP yang tampil.",
         "Hapus berkas phpinfo/uji dari server produksi; gunakan halaman diagnostik hanya di "
         "lingkungan pengembangan.",
+        amatan="dasar_struktur",
     ),
-    (
+    Cek(
         "struktur.panel_admin", "Panel administrasi server atau basis data dapat diakses publik",
         "sedang", "WSTG-CONF-05", "CWE-668",
         "Meminta /phpmyadmin/, /pma/, /adminer.php, /adminer/, /server-status, /server-info "
@@ -70,8 +77,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Tomcat Manager dikenali. Tidak ada login yang dicoba.",
         "Hapus panel yang tidak diperlukan; batasi yang tersisa ke alamat IP admin/VPN "
         "(mis. `Require ip 10.0.0.0/8`) dan lindungi dengan otentikasi yang kuat.",
+        amatan="dasar_struktur",
     ),
-    (
+    Cek(
         "struktur.manifest_dependensi", "Berkas manifest dependensi dapat diunduh",
         "rendah", "WSTG-CONF-04", "CWE-538",
         "Meminta composer.json/lock, package.json, package-lock.json, yarn.lock, "
@@ -79,8 +87,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Yang disimpan: jumlah paket dan contoh nama/versi.",
         "Jangan letakkan manifest dependensi di document root (arahkan document root ke folder "
         "public/) atau tolak aksesnya di web server; perbarui paket yang versinya rentan.",
+        amatan="dasar_struktur",
     ),
-    (
+    Cek(
         "struktur.robots_tersembunyi", "robots.txt atau sitemap menunjuk path sensitif",
         "rendah", "WSTG-INFO-03", "CWE-200",
         "Membaca /robots.txt dan /sitemap.xml; path yang tidak ditautkan halaman awal dan "
@@ -88,9 +97,10 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "temuan bila path itu ada (200/401/403 dan bukan soft 404).",
         "Jangan mendaftarkan path rahasia di robots.txt atau sitemap: lindungi path itu "
         "dengan otentikasi atau hapus, karena robots.txt dibaca siapa saja.",
+        amatan="dasar_struktur",
     ),
     # --- validasi_data ------------------------------------------------------------------
-    (
+    Cek(
         "validasi_data.batasan_form", "Validasi formulir hanya di sisi klien",
         "sedang", "WSTG-BUSL-01", "CWE-602",
         "Menjelajah situs secara terbatas (asal yang sama, kedalaman 2, paling banyak 8 "
@@ -100,16 +110,18 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "server menerimanya. Nilai uji ditandai UJI-KELAIKAN-LPA.",
         "Ulangi semua aturan validasi (wajib, panjang, pola, tipe) di sisi server dan tolak "
         "masukan yang tidak sah dengan pesan yang jelas; validasi HTML hanya membantu pengguna.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "validasi_data.masukan_panjang", "Masukan sangat panjang diterima tanpa batas",
         "rendah", "WSTG-BUSL-01", "CWE-20",
         "Mengirim formulir POST dengan satu isian teks berisi 10.000 karakter (bertanda "
         "UJI-KELAIKAN-LPA); temuan bila server menerimanya.",
         "Tetapkan panjang maksimum setiap isian di sisi server (dan di skema basis data) serta "
         "batas ukuran body permintaan di web server.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "validasi_data.tipe_dimanipulasi",
         "Manipulasi tipe masukan menyebabkan error server atau error basis data",
         "sedang", "WSTG-BUSL-01", "CWE-1287",
@@ -119,8 +131,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Validasi tipe dan format setiap parameter di sisi server sebelum dipakai (mis. cast "
         "ke integer, aturan validasi framework) dan tangani error dengan jawaban 400/404 "
         "yang umum.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "validasi_data.pengalihan_terbuka", "Parameter pengalihan terbuka (open redirect)",
         "sedang", "WSTG-CLNT-04", "CWE-601",
         "Pada parameter yang tampak sebagai tujuan pengalihan (next, url, redirect, kembali, "
@@ -129,8 +142,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "yang diperiksa (seperti browser membacanya), pengalihan itu tidak pernah diikuti.",
         "Izinkan hanya path relatif milik aplikasi atau daftar tujuan yang tetap; tolak URL "
         "absolut, `//host`, `/\\host` dan karakter kontrol pada parameter pengalihan.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "validasi_data.unggah_tanpa_batasan",
         "Formulir unggah berkas tanpa daftar jenis berkas yang diizinkan",
         "rendah", "WSTG-BUSL-08", "CWE-434",
@@ -141,9 +155,10 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Terapkan allow-list ekstensi dan tipe MIME di sisi server (dan atribut accept sebagai "
         "bantuan), periksa isi berkas, ganti nama berkas, dan simpan unggahan di luar document "
         "root tanpa izin eksekusi.",
+        amatan="jelajah",
     ),
     # --- input_error --------------------------------------------------------------------
-    (
+    Cek(
         "input_error.refleksi_canary", "Masukan dipantulkan tanpa encoding (reflected XSS)",
         "tinggi", "WSTG-INPV-01", "CWE-79",
         "Mengirim penanda unik yang tidak berbahaya (<lpa...>) lewat parameter tautan dan "
@@ -151,8 +166,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "muncul kembali tanpa di-encode.",
         "Encode setiap keluaran sesuai konteks HTML (mis. `htmlspecialchars`, auto-escaping "
         "template) dan pasang Content-Security-Policy.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "input_error.galat_sql", "Pesan error SQL muncul setelah masukan tanda kutip",
         "tinggi", "WSTG-INPV-05", "CWE-89",
         "Menambahkan tanda kutip ('\") pada nilai parameter GET yang ditemukan (paling banyak "
@@ -161,8 +177,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "payload injeksi lain yang dikirim.",
         "Gunakan prepared statement/parameter binding (PDO, query builder/ORM) untuk setiap "
         "query, jangan menyusun SQL dari masukan, dan sembunyikan pesan error basis data.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "input_error.evaluasi_templat", "Ekspresi templat dievaluasi server (template injection)",
         "tinggi", "WSTG-INPV-18", "CWE-1336",
         "Mengirim ekspresi perkalian dua bilangan acak dalam sintaks templat umum ({{a*b}}, "
@@ -170,8 +187,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "muncul di antara penanda itu.",
         "Jangan pernah menyusun templat dari masukan pengguna; kirim masukan sebagai variabel "
         "templat dan aktifkan sandbox/auto-escaping mesin templat.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "input_error.injeksi_header",
         "Masukan dapat menyisipkan header HTTP (CRLF / response header injection)",
         "sedang", "WSTG-INPV-15", "CWE-113",
@@ -184,8 +202,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "validasi: tolak atau buang karakter CR (\\r) dan LF (\\n), gunakan fungsi redirect "
         "dan cookie dari framework, dan perbarui web server/framework yang tidak menolak "
         "CR/LF di header.",
+        amatan="jelajah",
     ),
-    (
+    Cek(
         "input_error.mode_debug", "Mode debug framework aktif",
         "sedang", "WSTG-ERRH-01", "CWE-489",
         "Meminta path acak dan titik debug umum (/_ignition/health-check, /console, "
@@ -196,8 +215,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Matikan mode debug di produksi (APP_DEBUG=false, DEBUG=False, "
         "ENVIRONMENT=production, FLASK_DEBUG=0), hapus paket debug dari dependensi produksi, "
         "dan tolak akses ke path debug di web server.",
+        amatan="jelajah", amatan_wajib=False,
     ),
-    (
+    Cek(
         "input_error.jejak_galat", "Pesan error menampilkan stack trace, path atau versi",
         "sedang", "WSTG-ERRH-02", "CWE-209",
         "Meminta path acak (halaman 404) dan mengirim satu parameter berbentuk larik untuk "
@@ -207,8 +227,9 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Tampilkan halaman error umum tanpa detail (display_errors=Off, customErrors, "
         "ErrorDocument), catat detail error hanya di log server, dan sembunyikan versi "
         "(ServerSignature Off).",
+        amatan="jelajah", amatan_wajib=False,
     ),
-    (
+    Cek(
         "input_error.komentar_rahasia", "Komentar HTML memuat rahasia",
         "sedang", "WSTG-INFO-05", "CWE-615",
         "Memeriksa komentar HTML di halaman yang dijelajahi untuk kata sandi, kunci API, token, "
@@ -216,5 +237,6 @@ CEK_STRUKTUR_INPUT: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "rahasia; nilainya disensor.",
         "Hapus komentar yang memuat catatan internal atau kredensial dari templat (gunakan "
         "komentar sisi server), lalu ganti kredensial yang telanjur terbit.",
+        amatan="jelajah",
     ),
 )

@@ -1,78 +1,75 @@
-"""Catalog data of three feasibility-test categories: otentikasi_sesi, dbms, lain_lain.
+"""The checks of three feasibility-test categories, declared once: otentikasi_sesi, dbms,
+lain_lain (:class:`domain.kelaikan.cek.Cek`; :mod:`domain.kelaikan.registri` collects them).
 
-Plain data, no imports from :mod:`domain.kelaikan` (which builds its :class:`Cek` objects from
-:data:`CEK_SESI_DBMS_LAIN`), plus the end-of-life table both the dbms and the lain_lain checks
-judge versions against.
-
-End-of-life table (:data:`EOL`)
-    ``product -> {release cycle: last day of security support}``. A version belongs to the
-    longest cycle that is a prefix of it on whole components (``5.4.16`` -> ``5.4``,
-    ``10.11.19`` -> ``10.11``, ``9.6.24`` -> ``9.6``, else ``9``). A cycle is end-of-life on
-    and after its date. Products are named as the Wappalyzer fingerprint data names them
-    (``PHP``, ``Apache HTTP Server``) or, for databases, as the banner probe does.
-    Sources, read 2026-11: the vendors' published support policies (php.net "Supported
-    Versions", httpd.apache.org, MariaDB Foundation maintenance policy, MySQL lifetime
-    support, PostgreSQL versioning policy, MongoDB lifecycle schedule, Elastic product
-    end-of-life dates, djangoproject.com, laravel.com release notes, Drupal/Joomla
-    announcements) as compiled by endoflife.date. Redis 2-4 have no published date: the
-    date there is the release of the second major version after it (Redis maintains the
-    latest and the previous major). Only cycles whose date is known are listed: a version
-    not in the table is never called end-of-life.
+One declaration per check, in the order the report lists them: id, title, severity, WSTG
+v4.2, CWE, what the check does, recommendation (Bahasa Indonesia: they reach the agency
+unchanged), then the observation it judges, what it needs from the request, and its pure
+judge when it has one.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from domain.kelaikan import dbms, lain, sesi
+from domain.kelaikan.cek import Butuh, Cek
+
+AKUN: frozenset[Butuh] = frozenset({"akun"})
+DB: frozenset[Butuh] = frozenset({"db"})
 
 # (id, title, severity, WSTG v4.2, CWE, what the check does, recommendation)
-CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
     # --- otentikasi_sesi ------------------------------------------------------------------
-    (
+    Cek(
         "otentikasi_sesi.login_http", "Formulir login dikirim tanpa enkripsi (HTTP)",
         "tinggi", "WSTG-ATHN-01", "CWE-319",
         "Mencari formulir dengan kolom kata sandi di halaman awal dan halaman login; temuan "
         "bila halaman itu atau tujuan formulirnya memakai http://.",
         "Layani seluruh aplikasi hanya melalui HTTPS, alihkan HTTP ke HTTPS (301) dan aktifkan "
         "HSTS.",
+        amatan="sesi", nilai=sesi.nilai_login_http,
     ),
-    (
+    Cek(
         "otentikasi_sesi.tanpa_https", "Aplikasi dilayani melalui HTTP tanpa pengalihan ke HTTPS",
         "sedang", "WSTG-CRYP-03", "CWE-319",
         "Meminta alamat aplikasi yang diberikan; temuan bila alamat http:// dijawab dengan isi "
         "halaman, bukan dialihkan ke https://.",
         "Pasang sertifikat TLS, alihkan setiap permintaan http:// ke https:// dengan 301 di web "
         "server, lalu aktifkan HSTS.",
+        amatan="sesi", nilai=sesi.nilai_tanpa_https,
     ),
-    (
+    Cek(
         "otentikasi_sesi.tanpa_hsts", "HTTPS tanpa HTTP Strict Transport Security (HSTS)",
         "rendah", "WSTG-CONF-07", "CWE-523",
         "Pada aplikasi HTTPS, memeriksa header Strict-Transport-Security di halaman awal "
         "(max-age minimal 180 hari). Aplikasi HTTP dinilai oleh otentikasi_sesi.tanpa_https.",
         "Kirim `Strict-Transport-Security: max-age=31536000; includeSubDomains` pada setiap "
         "jawaban HTTPS.",
+        amatan="sesi", nilai=sesi.nilai_tanpa_hsts,
     ),
-    (
+    Cek(
         "otentikasi_sesi.cookie_httponly", "Cookie sesi tanpa atribut HttpOnly",
         "sedang", "WSTG-SESS-02", "CWE-1004",
         "Memeriksa atribut Set-Cookie untuk cookie sesi di halaman awal, halaman login dan "
         "jawaban login (bila akun uji diberikan). Cookie token CSRF (XSRF-TOKEN) dikecualikan.",
         "Tambahkan atribut HttpOnly pada cookie sesi (mis. PHP `session.cookie_httponly=1`).",
+        amatan="sesi", nilai=sesi.nilai_cookie_httponly,
     ),
-    (
+    Cek(
         "otentikasi_sesi.cookie_secure", "Cookie sesi tanpa atribut Secure",
         "sedang", "WSTG-SESS-02", "CWE-614",
         "Memeriksa atribut Secure pada Set-Cookie cookie sesi.",
         "Layani aplikasi melalui HTTPS dan tambahkan atribut Secure pada cookie sesi "
         "(mis. PHP `session.cookie_secure=1`).",
+        amatan="sesi", nilai=sesi.nilai_cookie_secure,
     ),
-    (
+    Cek(
         "otentikasi_sesi.cookie_samesite", "Cookie sesi tanpa atribut SameSite",
         "rendah", "WSTG-SESS-02", "CWE-1275",
         "Memeriksa atribut SameSite pada Set-Cookie cookie sesi (SameSite=None dihitung tidak "
         "ada).",
         "Tambahkan `SameSite=Lax` (atau `Strict`) pada cookie sesi.",
+        amatan="sesi", nilai=sesi.nilai_cookie_samesite,
     ),
-    (
+    Cek(
         "otentikasi_sesi.id_sesi_di_url", "ID sesi tampak di URL",
         "sedang", "WSTG-SESS-04", "CWE-598",
         "Memeriksa tautan, tujuan formulir dan pengalihan yang teramati (sebelum dan sesudah "
@@ -80,8 +77,9 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Nilai ID tidak disimpan.",
         "Simpan ID sesi hanya di cookie (PHP `session.use_only_cookies=1`, "
         "`session.use_trans_sid=0`); jangan pernah menaruhnya di URL.",
+        amatan="sesi", nilai=sesi.nilai_id_sesi_di_url,
     ),
-    (
+    Cek(
         "otentikasi_sesi.fiksasi_sesi", "ID sesi tidak diganti saat login (session fixation)",
         "sedang", "WSTG-SESS-03", "CWE-384",
         "Dengan akun uji: mencatat cookie sesi sebelum login, login, lalu membuka halaman "
@@ -89,16 +87,18 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "halaman itu terbuka.",
         "Buat ID sesi baru setiap kali login berhasil (PHP `session_regenerate_id(true)`, "
         "Laravel `$request->session()->regenerate()`) dan hapus sesi lama.",
+        amatan="sesi", nilai=sesi.nilai_fiksasi_sesi, butuh=AKUN,
     ),
-    (
+    Cek(
         "otentikasi_sesi.sesi_setelah_logout", "Sesi tetap berlaku setelah logout",
         "sedang", "WSTG-SESS-06", "CWE-613",
         "Dengan akun uji: login, logout melalui tautan/tombol keluar, lalu memutar ulang cookie "
         "sesi lama ke halaman sesudah login; temuan bila halaman itu masih terbuka.",
         "Hapus sesi di sisi server saat logout (PHP `session_destroy()`, invalidasi token), "
         "bukan hanya cookie di peramban.",
+        amatan="sesi", nilai=sesi.nilai_sesi_setelah_logout, butuh=AKUN,
     ),
-    (
+    Cek(
         "otentikasi_sesi.tanpa_penguncian",
         "Tidak ada penguncian atau pembatasan setelah login gagal berulang",
         "sedang", "WSTG-ATHN-03", "CWE-307",
@@ -109,7 +109,7 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Batasi percobaan login per akun dan per alamat IP (mis. 5 kali lalu jeda/kunci "
         "sementara atau CAPTCHA) dan catat percobaan gagal.",
     ),
-    (
+    Cek(
         "otentikasi_sesi.enumerasi_pengguna", "Nama pengguna dapat ditebak (user enumeration)",
         "sedang", "WSTG-IDNT-04", "CWE-204",
         "Membandingkan jawaban login untuk nama pengguna yang tidak ada dan untuk akun uji "
@@ -118,7 +118,7 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Tampilkan pesan yang sama untuk nama pengguna dan kata sandi yang salah (\"Nama "
         "pengguna atau kata sandi salah\") dan tutup daftar pengguna publik framework.",
     ),
-    (
+    Cek(
         "otentikasi_sesi.tanpa_csrf", "Formulir POST tanpa token anti-CSRF",
         "sedang", "WSTG-SESS-05", "CWE-352",
         "Memeriksa formulir POST (yang mengubah data) di halaman awal, halaman login, halaman "
@@ -128,16 +128,18 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "tempat formulir itu ditemukan; tidak ada formulir yang dikirim.",
         "Gunakan token anti-CSRF per sesi pada setiap formulir yang mengubah data (fitur "
         "bawaan framework) dan periksa token itu di server.",
+        amatan="sesi", nilai=sesi.nilai_tanpa_csrf,
     ),
-    (
+    Cek(
         "otentikasi_sesi.cache_halaman_terotentikasi", "Halaman sesudah login dapat di-cache",
         "rendah", "WSTG-ATHN-06", "CWE-525",
         "Dengan akun uji: memeriksa Cache-Control halaman sesudah login; temuan bila tidak ada "
         "`no-store` (atau `private` dengan `no-cache`/`max-age=0`).",
         "Kirim `Cache-Control: no-store` pada semua halaman yang memerlukan login.",
+        amatan="sesi", nilai=sesi.nilai_cache_halaman, butuh=AKUN,
     ),
     # --- dbms -------------------------------------------------------------------------------
-    (
+    Cek(
         "dbms.port_terjangkau", "Port basis data dapat dijangkau dari jaringan penguji",
         "sedang", "WSTG-CONF-01", "CWE-668",
         "Membuka koneksi TCP (dengan batas waktu) ke port basis data pada host yang disebut "
@@ -145,8 +147,9 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "MongoDB 27017, Redis 6379, Elasticsearch 9200, CouchDB 5984, Memcached 11211.",
         "Batasi port basis data dengan firewall hanya untuk server aplikasi (atau bind ke "
         "127.0.0.1/jaringan privat); jangan buka port basis data ke jaringan lain.",
+        amatan="dbms", butuh=DB, nilai=dbms.nilai_port_terjangkau,
     ),
-    (
+    Cek(
         "dbms.banner_versi", "Basis data mengungkapkan versinya sebelum otentikasi",
         "rendah", "WSTG-INFO-02", "CWE-497",
         "Membaca salam protokol tiap layanan yang terbuka (salam MySQL, INFO server Redis, "
@@ -154,16 +157,18 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "PostgreSQL) dan mencatat produk serta versinya.",
         "Batasi akses jaringan ke basis data; bila memungkinkan sembunyikan versi pada salam "
         "layanan dan pastikan versinya masih didukung.",
+        amatan="dbms", butuh=DB, nilai=dbms.nilai_banner_versi,
     ),
-    (
+    Cek(
         "dbms.versi_eol", "Versi basis data sudah tidak didukung (end-of-life)",
         "sedang", "WSTG-CONF-01", "CWE-1104",
         "Membandingkan versi dari banner dengan tabel end-of-life (tanggal akhir dukungan "
         "keamanan vendor, didokumentasikan sebagai data).",
         "Tingkatkan basis data ke versi yang masih menerima perbaikan keamanan dan jadwalkan "
         "pembaruan rutin.",
+        amatan="dbms", butuh=DB, nilai=dbms.nilai_versi_eol,
     ),
-    (
+    Cek(
         "dbms.tanpa_tls", "Koneksi basis data tanpa enkripsi (TLS tidak ditawarkan)",
         "sedang", "WSTG-CRYP-01", "CWE-319",
         "MySQL: bendera CLIENT_SSL pada salam; PostgreSQL: jawaban SSLRequest; Redis, "
@@ -171,8 +176,9 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "port itu.",
         "Aktifkan TLS pada server basis data (MySQL `require_secure_transport=ON`, PostgreSQL "
         "`ssl=on` dan `hostssl` di pg_hba.conf, Redis `tls-port`) dan wajibkan di klien.",
+        amatan="dbms", butuh=DB, nilai=dbms.nilai_tanpa_tls,
     ),
-    (
+    Cek(
         "dbms.kredensial_bawaan", "Basis data menerima akun bawaan tanpa kata sandi",
         "tinggi", "WSTG-ATHN-02", "CWE-1392",
         "Paling banyak satu percobaan sopan per basis data: MySQL/MariaDB `root` dengan kata "
@@ -180,8 +186,9 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Tidak ada perintah yang dijalankan; koneksi langsung ditutup.",
         "Beri kata sandi kuat pada akun administrator basis data, hapus akun tanpa kata sandi, "
         "ganti metode `trust` di pg_hba.conf dengan `scram-sha-256`, dan batasi host asal.",
+        amatan="dbms", butuh=DB, nilai=dbms.nilai_kredensial_bawaan,
     ),
-    (
+    Cek(
         "dbms.tanpa_otentikasi", "Layanan data dapat diakses tanpa otentikasi",
         "tinggi", "WSTG-ATHN-04", "CWE-306",
         "Redis: PING dan INFO server tanpa AUTH; MongoDB: listDatabases tanpa login; "
@@ -190,16 +197,18 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Aktifkan otentikasi (Redis `requirepass`/ACL, MongoDB `security.authorization`, "
         "Elasticsearch security, CouchDB admin, Memcached SASL) dan bind hanya ke jaringan "
         "privat.",
+        amatan="dbms", butuh=DB, nilai=dbms.nilai_tanpa_otentikasi,
     ),
-    (
+    Cek(
         "dbms.satu_host", "Basis data berjalan di host yang sama dengan aplikasi",
         "rendah", "WSTG-CONF-01", "CWE-653",
         "Membandingkan alamat IP host basis data dan host aplikasi; temuan bila sama dan ada "
         "port basis data yang terbuka di sana.",
         "Pisahkan server basis data dari server web (segmen jaringan tersendiri) sehingga "
         "pembobolan aplikasi tidak langsung memberi akses ke basis data.",
+        amatan="dbms", butuh=DB,
     ),
-    (
+    Cek(
         "dbms.galat_db_web", "Pesan error basis data tampil di halaman web",
         "sedang", "WSTG-ERRH-01", "CWE-209",
         "Memeriksa halaman awal, beberapa tautan di dalamnya dan halaman 404 untuk pesan error "
@@ -207,7 +216,7 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Tangkap error basis data di aplikasi, tampilkan pesan umum, catat detailnya hanya di "
         "log server, dan matikan tampilan error di produksi.",
     ),
-    (
+    Cek(
         "dbms.dump_terbuka", "Berkas dump basis data dapat diunduh dari web",
         "tinggi", "WSTG-CONF-04", "CWE-530",
         "Meminta nama dump umum (/database.sql, /db.sql, /dump.sql, /backup.sql, "
@@ -217,7 +226,7 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "data di dalamnya (termasuk hash kata sandi) telah bocor.",
     ),
     # --- lain_lain --------------------------------------------------------------------------
-    (
+    Cek(
         "lain_lain.framework_tidak_dikenali", "Framework aplikasi tidak dapat dikenali",
         "rendah", "WSTG-INFO-08", "CWE-710",
         "Sidik jari dari header, cookie, markup, meta dan berkas skrip halaman awal memakai "
@@ -225,16 +234,18 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "JavaScript yang dikenali (katalog mensyaratkan penggunaan framework aplikasi).",
         "Bangun aplikasi di atas framework yang terpelihara (mis. Laravel, CodeIgniter 4, "
         "Django) dan sebutkan framework beserta versinya dalam dokumen permohonan.",
+        amatan="lain", nilai=lain.nilai_framework_tidak_dikenali,
     ),
-    (
+    Cek(
         "lain_lain.versi_eol", "Komponen aplikasi dengan versi end-of-life",
         "sedang", "WSTG-INFO-08", "CWE-1104",
         "Membandingkan versi teknologi yang dikenali (bahasa, web server, framework, pustaka) "
         "dengan tabel end-of-life.",
         "Tingkatkan komponen ke versi yang masih didukung (mis. PHP 8.3+, Apache 2.4 terbaru) "
         "dan pantau jadwal akhir dukungannya.",
+        amatan="lain", nilai=lain.nilai_versi_eol,
     ),
-    (
+    Cek(
         "lain_lain.versi_terungkap", "Versi perangkat lunak diungkapkan",
         "rendah", "WSTG-INFO-02", "CWE-497",
         "Memeriksa header Server, X-Powered-By, X-AspNet-Version dan sejenisnya, meta "
@@ -242,23 +253,26 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Sembunyikan nomor versi (Apache `ServerTokens Prod`, nginx `server_tokens off`, PHP "
         "`expose_php=Off`, hapus meta generator dan berkas readme) dan pastikan perangkat "
         "lunak masih didukung.",
+        amatan="lain", nilai=lain.nilai_versi_terungkap,
     ),
-    (
+    Cek(
         "lain_lain.header_keamanan", "Header keamanan HTTP tidak lengkap",
         "rendah", "WSTG-CONF-02", "CWE-693",
         "Memeriksa header Content-Security-Policy, X-Content-Type-Options: nosniff dan "
         "Referrer-Policy di halaman awal (HSTS dinilai oleh otentikasi_sesi.tanpa_hsts).",
         "Tambahkan header keamanan di web server atau aplikasi: Content-Security-Policy, "
         "X-Content-Type-Options: nosniff, Referrer-Policy: strict-origin-when-cross-origin.",
+        amatan="lain", nilai=lain.nilai_header_keamanan,
     ),
-    (
+    Cek(
         "lain_lain.anti_clickjacking", "Tidak ada perlindungan clickjacking",
         "rendah", "WSTG-CLNT-09", "CWE-1021",
         "Memeriksa X-Frame-Options atau CSP frame-ancestors di halaman awal.",
         "Kirim `Content-Security-Policy: frame-ancestors 'self'` (atau `X-Frame-Options: "
         "DENY/SAMEORIGIN`).",
+        amatan="lain", nilai=lain.nilai_anti_clickjacking,
     ),
-    (
+    Cek(
         "lain_lain.email_non_kedinasan", "Alamat email kontak bukan email kedinasan (go.id)",
         "sedang", "WSTG-INFO-05", "CWE-657",
         "Mengumpulkan alamat email di halaman awal dan halaman kontak/tentang yang ditautkan, "
@@ -266,110 +280,6 @@ CEK_SESI_DBMS_LAIN: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "go.id (daftar Public Suffix luring).",
         "Gunakan email kedinasan (mis. @babelprov.go.id) untuk kontak layanan dan akun "
         "aplikasi, sesuai ketentuan penggunaan email kedinasan.",
+        amatan="lain", nilai=lain.nilai_email_non_kedinasan,
     ),
 )
-
-
-# --- End of life ----------------------------------------------------------------------------
-
-def _t(teks: str) -> date:
-    return date.fromisoformat(teks)
-
-
-EOL: dict[str, dict[str, date]] = {
-    # languages, web servers, libraries, frameworks (Wappalyzer names)
-    "PHP": {
-        "4": _t("2008-08-08"), "5.0": _t("2005-09-05"), "5.1": _t("2006-08-24"),
-        "5.2": _t("2011-01-06"), "5.3": _t("2014-08-14"), "5.4": _t("2015-09-03"),
-        "5.5": _t("2016-07-21"), "5.6": _t("2018-12-31"), "7.0": _t("2019-01-10"),
-        "7.1": _t("2019-12-01"), "7.2": _t("2020-11-30"), "7.3": _t("2021-12-06"),
-        "7.4": _t("2022-11-28"), "8.0": _t("2023-11-26"), "8.1": _t("2025-12-31"),
-        "8.2": _t("2026-12-31"), "8.3": _t("2027-12-31"), "8.4": _t("2028-12-31"),
-    },
-    "Apache HTTP Server": {
-        "1.3": _t("2010-02-03"), "2.0": _t("2013-07-10"), "2.2": _t("2017-07-11"),
-    },
-    "Microsoft IIS": {
-        "6.0": _t("2015-07-14"), "7.0": _t("2020-01-14"), "7.5": _t("2020-01-14"),
-        "8.0": _t("2023-10-10"), "8.5": _t("2023-10-10"),
-    },
-    "Apache Tomcat": {
-        "6": _t("2016-12-31"), "7": _t("2021-03-31"), "8.0": _t("2018-06-30"),
-        "8.5": _t("2024-03-31"),
-    },
-    "OpenSSL": {
-        "0.9.8": _t("2015-12-31"), "1.0.0": _t("2015-12-31"), "1.0.1": _t("2016-12-31"),
-        "1.0.2": _t("2019-12-31"), "1.1.0": _t("2019-09-11"), "1.1.1": _t("2023-09-11"),
-        "3.0": _t("2026-09-07"),
-    },
-    "Python": {
-        "2": _t("2020-01-01"), "3.6": _t("2021-12-23"), "3.7": _t("2023-06-27"),
-        "3.8": _t("2024-10-07"), "3.9": _t("2025-10-31"),
-    },
-    "jQuery": {"1": _t("2016-06-09"), "2": _t("2016-06-09")},
-    "AngularJS": {"1": _t("2021-12-31")},
-    "Bootstrap": {"2": _t("2013-08-19"), "3": _t("2019-07-24"), "4": _t("2023-01-01")},
-    "Django": {
-        "1": _t("2020-04-01"), "2": _t("2022-04-11"), "3.0": _t("2021-04-06"),
-        "3.1": _t("2021-12-07"), "3.2": _t("2024-04-01"), "4.0": _t("2023-04-01"),
-        "4.1": _t("2023-12-01"), "4.2": _t("2026-04-30"), "5.0": _t("2025-04-02"),
-        "5.1": _t("2025-12-31"),
-    },
-    "Laravel": {
-        "4": _t("2015-06-09"), "5": _t("2020-02-26"), "6": _t("2022-09-06"),
-        "7": _t("2021-03-03"), "8": _t("2023-01-24"), "9": _t("2024-02-06"),
-        "10": _t("2025-02-07"), "11": _t("2026-03-12"),
-    },
-    "CodeIgniter": {"1": _t("2011-01-28"), "2": _t("2015-10-31")},
-    "Drupal": {"6": _t("2016-02-24"), "7": _t("2025-01-05"), "8": _t("2021-11-02"),
-               "9": _t("2023-11-01")},
-    "Joomla": {"1": _t("2012-12-31"), "2": _t("2014-12-31"), "3": _t("2023-08-17"),
-               "4": _t("2025-10-17")},
-    # databases (names as the banner probes report them)
-    "MySQL": {
-        "5.0": _t("2012-01-09"), "5.1": _t("2013-12-31"), "5.5": _t("2018-12-31"),
-        "5.6": _t("2021-02-28"), "5.7": _t("2023-10-31"), "8.0": _t("2026-04-30"),
-    },
-    "MariaDB": {
-        "5.5": _t("2020-04-11"), "10.0": _t("2019-03-31"), "10.1": _t("2020-10-17"),
-        "10.2": _t("2022-05-23"), "10.3": _t("2023-05-25"), "10.4": _t("2024-06-18"),
-        "10.5": _t("2025-06-24"), "10.6": _t("2026-07-06"), "10.11": _t("2028-02-16"),
-        "11.4": _t("2029-05-29"),
-    },
-    "PostgreSQL": {
-        "8": _t("2014-07-24"), "9.0": _t("2015-10-08"), "9.1": _t("2016-10-27"),
-        "9.2": _t("2017-11-09"), "9.3": _t("2018-11-08"), "9.4": _t("2020-02-13"),
-        "9.5": _t("2021-02-11"), "9.6": _t("2021-11-11"), "10": _t("2022-11-10"),
-        "11": _t("2023-11-09"), "12": _t("2024-11-21"), "13": _t("2025-11-13"),
-        "14": _t("2026-11-12"), "15": _t("2027-11-11"), "16": _t("2028-11-09"),
-        "17": _t("2029-11-08"),
-    },
-    "Redis": {
-        "2": _t("2017-07-14"), "3": _t("2018-10-17"), "4": _t("2020-04-30"),
-        "5": _t("2022-04-27"), "6.0": _t("2022-05-31"),
-    },
-    "MongoDB": {
-        "3": _t("2021-04-30"), "4.0": _t("2022-04-30"), "4.2": _t("2023-04-30"),
-        "4.4": _t("2024-02-29"), "5.0": _t("2024-10-31"), "6.0": _t("2025-07-31"),
-    },
-    "Elasticsearch": {
-        "5": _t("2019-03-11"), "6": _t("2022-02-10"), "7": _t("2026-01-15"),
-    },
-}
-
-
-def siklus_eol(produk: str, versi: str | None, pada: date) -> tuple[str, date] | None:
-    """The end-of-life release cycle of ``produk`` ``versi`` as of ``pada``, or None when
-    the version is supported, unknown, or not in :data:`EOL`."""
-    if not versi:
-        return None
-    tabel = EOL.get(produk)
-    if not tabel:
-        return None
-    bagian = [b for b in versi.strip().split(".") if b]
-    for n in range(len(bagian), 0, -1):
-        siklus = ".".join(bagian[:n])
-        if siklus in tabel:
-            tanggal = tabel[siklus]
-            return (siklus, tanggal) if pada >= tanggal else None
-    return None

@@ -35,7 +35,7 @@ from domain.kelaikan import (
     sebab_tidak_diuji,
 )
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_HTML = "laporan_kelaikan.html.j2"
 
 LABEL_VERDICT = {

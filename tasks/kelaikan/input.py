@@ -1,0 +1,257 @@
+"""input_error: the input and error-message checks of the feasibility test, each a Prefect task.
+
+The checks send harmless markers only: a unique tag that must come back encoded, a quote
+appended to a value, the product of two random numbers written in template syntax, an
+encoded CR LF followed by a canary header name, a random path, a parameter sent as an
+array. Inputs are the GET parameters and POST forms found by
+the bounded crawl of :mod:`tasks.kelaikan.jelajah` (:func:`tasks.kelaikan.jelajah.jelajahi_situs`);
+the debug and error-page checks need no crawl (:data:`BUTUH_JELAJAH` says which do).
+
+Evidence keeps the request (path, parameter) and the status with a short excerpt of what was
+recognised; secrets found in HTML comments are named, never copied.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from urllib.parse import urljoin, urlsplit
+
+from domain.kelaikan.cek import Bukti, bukti_gabung
+from domain.kelaikan.galat import galat_sql, jejak_galat, kutip, rahasia_komentar, tanda_debug
+from domain.kelaikan.halaman import Halaman, token_acak
+from domain.kelaikan.target import TargetUji
+from tasks.kelaikan.jelajah import (
+    NAMA_PENGALIHAN,
+    TitikGet,
+    halaman_untuk,
+    nilai_pengalihan,
+    titik_get,
+)
+from tasks.kelaikan.klien import KlienUji
+from tasks.kelaikan.umum import awal_aplikasi, pemeriksa
+
+MAKS_PROBE_REFLEKSI = 6
+MAKS_PROBE_SQL = 5
+MAKS_PROBE_TEMPLAT = 5
+MAKS_PROBE_HEADER = 6
+AWALAN_HEADER_UJI = "X-Lpa-Uji-"
+"""Name prefix of the harmless canary header of the header-injection probe."""
+KUTIP_SQL = "'\""
+
+
+def _titik(url: str, halaman: list[Halaman], maks: int) -> list[TitikGet]:
+    """GET parameters to probe; the start page's ``?q=`` when the crawl found none."""
+    titik = titik_get(url, halaman)
+    if not titik:
+        dasar = url.split("?")[0].split("#")[0]
+        titik = [TitikGet(url=dasar, params=[("q", "")], nama="q",
+                          asal=urlsplit(dasar).path or "/", url_asli=f"{dasar}?q=")]
+    return titik[:maks]
+
+
+# --- input_error.refleksi_canary ----------------------------------------------------------------
+
+@pemeriksa("input_error.refleksi_canary")
+async def cek_refleksi_canary(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+    url = target.url
+    token = token_acak()
+    mentah = f"<lpa{token}>"
+    penanda = f"lpa{token}\"'{mentah}"
+    bukti = []
+    async with KlienUji(url) as klien:
+        for t in _titik(url, halaman, MAKS_PROBE_REFLEKSI):
+            h = await klien.get(t.dengan(penanda))
+            if h.html and mentah in h.text:
+                bukti.append(f"GET {t.path} parameter '{t.nama}' -> {h.status}: penanda "
+                             f"{mentah} kembali tanpa encoding")
+    return bukti_gabung(bukti)
+
+
+# --- input_error.galat_sql ----------------------------------------------------------------------
+
+def _sql_baru(jawaban: Halaman, dasar: Halaman | None) -> tuple[str, str] | None:
+    lama = galat_sql(dasar.text) if dasar is not None else {}
+    baru = [(k, v) for k, v in galat_sql(jawaban.text).items() if k not in lama]
+    return baru[0] if baru else None
+
+
+@pemeriksa("input_error.galat_sql")
+async def cek_galat_sql(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+    """GET parameters only: a quote in a valid POST submission would be stored by a
+    well-behaved application (a name may contain a quote), which a test must not cause."""
+    url = target.url
+    titik = [t for t in titik_get(url, halaman)
+             if not NAMA_PENGALIHAN.match(t.nama)][:MAKS_PROBE_SQL]
+    bukti = []
+    async with KlienUji(url) as klien:
+        for t in titik:
+            dasar = halaman_untuk(halaman, t.url_asli) or await klien.get(t.url_asli)
+            h = await klien.get(t.dengan(t.nilai + KUTIP_SQL))
+            sql = _sql_baru(h, dasar)
+            if sql:
+                bukti.append(f"GET {t.path} parameter '{t.nama}' = {t.nilai + KUTIP_SQL!r} -> "
+                             f"{h.status}: {sql[0]}: {sql[1]!r}")
+    return bukti_gabung(bukti)
+
+
+# --- input_error.evaluasi_templat ---------------------------------------------------------------
+
+def muatan_templat() -> tuple[str, str, str]:
+    """(marker, payload, expected product): two random four-digit factors in the syntax of
+    Jinja2/Twig/Nunjucks, FreeMarker/JSP EL/Thymeleaf, ERB/EJS and Ruby/Pug interpolation,
+    between unique markers."""
+    a, b = 1000 + secrets.randbelow(9000), 1000 + secrets.randbelow(9000)
+    penanda = f"lpa{token_acak()}"
+    muatan = f"{penanda}a{{{{{a}*{b}}}}}b${{{a}*{b}}}c<%= {a}*{b} %>d#{{{a}*{b}}}e"
+    return penanda, muatan, str(a * b)
+
+
+def dievaluasi(teks: str, penanda: str, hasil: str) -> bool:
+    """The product appears right after the marker (within the reflected payload)."""
+    for m in re.finditer(re.escape(penanda), teks):
+        if hasil in teks[m.end(): m.end() + 120]:
+            return True
+    return False
+
+
+@pemeriksa("input_error.evaluasi_templat")
+async def cek_evaluasi_templat(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+    url = target.url
+    bukti = []
+    async with KlienUji(url) as klien:
+        for t in [t for t in _titik(url, halaman, MAKS_PROBE_TEMPLAT + 2)
+                  if not NAMA_PENGALIHAN.match(t.nama)][:MAKS_PROBE_TEMPLAT]:
+            penanda, muatan, hasil = muatan_templat()
+            h = await klien.get(t.dengan(muatan))
+            if dievaluasi(h.text, penanda, hasil):
+                bukti.append(f"GET {t.path} parameter '{t.nama}' = {muatan!r} -> {h.status}: "
+                             f"hasil perkalian {hasil} muncul setelah penanda")
+    return bukti_gabung(bukti)
+
+
+# --- input_error.injeksi_header ----------------------------------------------------------------
+
+def titik_header(url: str, halaman: list[Halaman]) -> list[TitikGet]:
+    """GET parameters to probe for header injection: redirect-like ones first (by name or
+    value: they end up in ``Location``), then the others, at most :data:`MAKS_PROBE_HEADER`."""
+    titik = titik_get(url, halaman)
+    pengalihan = [t for t in titik if NAMA_PENGALIHAN.match(t.nama) or nilai_pengalihan(t.nilai)]
+    return (pengalihan + [t for t in titik if t not in pengalihan])[:MAKS_PROBE_HEADER]
+
+
+def muatan_header(nilai: str) -> tuple[str, str]:
+    """(canary header name, value to send): the original value, CR LF, then the canary
+    header line; ``urlencode`` turns CR LF into ``%0D%0A``."""
+    nama = f"{AWALAN_HEADER_UJI}{token_acak()}"
+    return nama, f"{nilai}\r\n{nama}: lpa"
+
+
+@pemeriksa("input_error.injeksi_header")
+async def cek_injeksi_header(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+    """One GET per parameter, redirects not followed, the response head read raw
+    (:meth:`KlienUji.kepala_mentah`): a finding only when the canary is a header line of its
+    own, never when it merely appears inside another header's value."""
+    url = target.url
+    bukti = []
+    async with KlienUji(url) as klien:
+        for t in titik_header(url, halaman):
+            nama, muatan = muatan_header(t.nilai)
+            try:
+                kepala = await klien.kepala_mentah(t.dengan(muatan))
+            except ConnectionError:
+                continue  # the server dropped the connection: nothing was injected
+            disisipkan = kepala.ada(nama)
+            if disisipkan:
+                bukti.append(f"GET {t.path} parameter '{t.nama}' = "
+                             f"{t.nilai + '%0D%0A' + nama + ': lpa'!r} -> {kepala.status}: "
+                             f"header sisipan muncul di jawaban: {kutip(disisipkan, 100)!r}")
+    return bukti_gabung(bukti)
+
+
+TITIK_DEBUG = ("_ignition/health-check", "console", "_profiler/", "telescope")
+"""Well-known debug endpoints requested by the debug-mode probe."""
+
+
+# --- input_error.mode_debug ---------------------------------------------------------------------
+
+@pemeriksa("input_error.mode_debug")
+async def cek_mode_debug(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+    url = target.url
+    dilihat: dict[str, list[str]] = {}
+    kritis = False
+    async with KlienUji(url) as klien:
+        akar = urljoin(url, "/")
+        daftar = [urljoin(awal_aplikasi(url), f"lpa-{token_acak()}/"),
+                  *(urljoin(akar, p) for p in TITIK_DEBUG)]
+        for alamat in daftar:
+            h = await klien.get(alamat)
+            for nama, dapat_menjalankan in tanda_debug(h.text):
+                kritis = kritis or dapat_menjalankan
+                dilihat.setdefault(nama, []).append(h.ringkas())
+    bukti = [f"{nama}: {jawaban[0]}" + (f" (dan {len(jawaban) - 1} jawaban lain)"
+                                        if len(jawaban) > 1 else "")
+             for nama, jawaban in dilihat.items()]
+    return bukti_gabung(bukti, "tinggi" if kritis else None)
+
+
+# --- input_error.jejak_galat --------------------------------------------------------------------
+
+@pemeriksa("input_error.jejak_galat")
+async def cek_jejak_galat(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+    """Two 404s (random paths) and, when the crawl found a GET parameter, one 500 attempt
+    with that parameter sent as an array."""
+    url = target.url
+    token = token_acak()
+    awal = awal_aplikasi(url)
+    probe = [urljoin(awal, f"lpa-{token}"), urljoin(awal, f"lpa-{token}.php")]
+    titik = [t for t in titik_get(url, halaman) if not NAMA_PENGALIHAN.match(t.nama)]
+    if titik:
+        angka = [t for t in titik if t.nilai.isdigit()]
+        t = (angka or titik)[0]
+        probe.append(t.dengan(t.nilai, f"{t.nama}[]"))
+    bukti: list[str] = []
+    kutipan = ""
+    hanya_versi = True
+    async with KlienUji(url) as klien:
+        for alamat in probe:
+            h = await klien.get(alamat)
+            if h.status < 400:
+                continue  # not an error page (a soft 404 is judged by struktur)
+            jejak, versi = jejak_galat(h.text)
+            if jejak:
+                hanya_versi = False
+                kutipan = kutipan or jejak[0][1]
+            if jejak or versi:
+                apa = [n for n, _ in jejak] + ([f"versi {', '.join(versi)}"] if versi else [])
+                bukti.append(f"{h.ringkas()}: {', '.join(apa)}")
+    if not bukti:
+        return []
+    teks = "; ".join(bukti) + (f"; kutipan: {kutipan!r}" if kutipan else "")
+    return bukti_gabung([teks], "rendah" if hanya_versi else None)
+
+
+# --- input_error.komentar_rahasia ---------------------------------------------------------------
+
+@pemeriksa("input_error.komentar_rahasia")
+async def cek_komentar_rahasia(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+    """Reads the crawled pages only: no request of its own."""
+    bukti = []
+    for h in halaman:
+        jenis = rahasia_komentar(h.text)
+        if jenis:
+            bukti.append(f"{h.ringkas()}: komentar HTML memuat {', '.join(jenis)} (nilai "
+                         "disensor)")
+    return bukti_gabung(bukti)
+
+
+PEMERIKSA = (
+    cek_refleksi_canary,
+    cek_galat_sql,
+    cek_evaluasi_templat,
+    cek_injeksi_header,
+    cek_mode_debug,
+    cek_jejak_galat,
+    cek_komentar_rahasia,
+)
+"""The probes of this category, each a task named after its check id."""

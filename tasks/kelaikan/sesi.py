@@ -1,0 +1,311 @@
+"""otentikasi_sesi: authentication and session-management checks, each a Prefect task.
+
+:func:`amati_sesi` observes once: the start page (scheme, redirect, HSTS), the login page(s),
+forms and Set-Cookie attributes, and, with the test account, a whole login journey: cookies
+before login, login, the page after login (is it protected? cacheable?), a replay of the
+pre-login cookies (fixation), logout, and a replay of the old session after logout; then
+the forms of the bounded crawl of :func:`tasks.kelaikan.jelajah.jelajahi` (for the anti-CSRF
+check). The
+judging tasks read that observation. :func:`cek_enumerasi_pengguna` and
+:func:`cek_tanpa_penguncian` send their own (failed) logins.
+
+Cookie values and session ids live only in memory during the journey: the observation keeps
+names, attributes and yes/no answers, and evidence shows ``[nilai]`` where an id was.
+Failed logins for the lockout check use a random user name that does not exist, so no
+account of the agency (the test account included) can end up locked.
+"""
+
+from __future__ import annotations
+
+import copy
+import html as html_mod
+import re
+from http.cookiejar import Cookie
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from prefect import task
+
+from domain.kelaikan.halaman import Formulir, Halaman, urai
+from domain.kelaikan.sesi import CookieTeramati, FormulirTeramati, ObservasiSesi
+from domain.kelaikan.target import TargetUji
+from tasks.kelaikan.jelajah import data_formulir, jelajahi
+from tasks.kelaikan.klien import DiluarCakupan, KlienUji
+from tasks.kelaikan.umum import OPSI_TUGAS
+
+_TAUTAN_LOGIN = re.compile(r"login|masuk|signin|sign-in|log-in|auth", re.I)
+TAUTAN_LOGOUT = re.compile(r"logout|log-out|keluar|signout|sign-out|sign_out|logoff", re.I)
+_TOKEN_CSRF = re.compile(r"csrf|xsrf|_token|authenticity|verificationtoken|nonce|token", re.I)
+_COOKIE_SESI = re.compile(r"sess|sid|token|auth|login|remember|jwt", re.I)
+COOKIE_BUKAN_SESI = re.compile(r"csrf|xsrf", re.I)
+"""CSRF cookies (Laravel's XSRF-TOKEN) are read by scripts on purpose: not session ids."""
+_NAMA_PENGGUNA = re.compile(r"user|email|login|nip|nama|akun|name", re.I)
+_PARAM_SESI = re.compile(
+    r"(?:^|[;?&])(phpsessid|jsessionid|aspsessionid\w*|asp\.net_sessionid|sid|sessionid"
+    r"|session_id|sessid|sess_id|cfid|cftoken)=([^&;#]+)", re.I,
+)
+_PARAM_SESI_KHUSUS = {"phpsessid", "jsessionid", "asp.net_sessionid", "cfid", "cftoken"}
+MAKS_HALAMAN_LOGIN = 2
+HSTS_MINIMUM = 15_552_000
+"""180 days, in seconds: a shorter HSTS max-age counts as missing."""
+PERCOBAAN_GAGAL = 6
+"""Failed logins sent by the lockout check (a lockout after 5 is expected)."""
+JEDA_BERARTI = 5.0
+"""Seconds an answer must slow down by to count as throttling (waits for the shared rate
+limiter's slots are part of every measured time and stay well below this)."""
+
+
+# --- The observation -------------------------------------------------------------------------
+
+def urai_set_cookie(baris: str) -> tuple[str, str, dict[str, str]]:
+    """Name, value and attributes of one Set-Cookie header."""
+    bagian = [b.strip() for b in baris.split(";")]
+    nama, _, nilai = bagian[0].partition("=")
+    atribut = {}
+    for b in bagian[1:]:
+        if b:
+            k, _, v = b.partition("=")
+            atribut[k.strip().lower()] = v.strip()
+    return nama.strip(), nilai.strip(), atribut
+
+
+def _dihapus(nilai: str, atribut: dict[str, str]) -> bool:
+    return not nilai or atribut.get("max-age") == "0" or "1970" in atribut.get("expires", "")
+
+
+def cookie_sesi(nama: str) -> bool:
+    return bool(_COOKIE_SESI.search(nama)) and not COOKIE_BUKAN_SESI.search(nama)
+
+
+def _catat(obs: ObservasiSesi, halaman: Halaman, sumber_login: str | None = None) -> None:
+    sumber = sumber_login or f"{halaman.method} {halaman.path}"
+    dari_login = sumber_login is not None
+    for baris in halaman.set_cookie:
+        nama, nilai, atribut = urai_set_cookie(baris)
+        if nama and not _dihapus(nilai, atribut):
+            obs.cookie.append(CookieTeramati(sumber=sumber, nama=nama, atribut=atribut,
+                                             dari_login=dari_login))
+    _catat_formulir(obs, halaman)
+
+
+def _catat_formulir(obs: ObservasiSesi, halaman: Halaman) -> None:
+    for form in urai(halaman.text).formulir:
+        obs.formulir.append(FormulirTeramati(
+            halaman=halaman.url, action=urljoin(halaman.url, form.action) if form.action
+            else halaman.url, method=form.method, ada_sandi=form.ada_sandi,
+            ada_token=any(i.jenis == "hidden" and _TOKEN_CSRF.search(i.nama) and i.nilai
+                          for i in form.isian),
+        ))
+
+
+def data_login(form: Formulir, username: str, password: str) -> dict[str, str] | None:
+    teks = [i for i in form.isian_bernama() if i.jenis in ("text", "email")]
+    pengguna = next((i for i in teks if _NAMA_PENGGUNA.search(i.nama)), teks[0] if teks else None)
+    sandi = next((i for i in form.isian if i.jenis == "password"), None)
+    if pengguna is None or sandi is None or not sandi.nama:
+        return None
+    return data_formulir(form, {pengguna.nama: username, sandi.nama: password})
+
+
+async def kirim_login(
+    klien: KlienUji, halaman: Halaman, username: str, password: str,
+) -> tuple[str, Halaman] | None:
+    """Log in through the first password form of ``halaman``; return ``POST <path>`` and the
+    answer (in-scope redirects followed)."""
+    form = next((f for f in urai(halaman.text).formulir if f.ada_sandi), None)
+    if form is None:
+        return None
+    data = data_login(form, username, password)
+    if data is None:
+        return None
+    tujuan = klien.absolut(form.action, halaman.url)
+    return f"POST {urlsplit(tujuan).path or '/'}", await klien.post(tujuan, data=data)
+
+
+def ada_form_sandi(halaman: Halaman) -> bool:
+    return any(f.ada_sandi for f in urai(halaman.text).formulir)
+
+
+async def cari_halaman_login(klien: KlienUji, awal: Halaman,
+                             obs: ObservasiSesi | None = None) -> list[Halaman]:
+    """The start page when it has a password form, else up to two linked login pages."""
+    if ada_form_sandi(awal):
+        return [awal]
+    isi = urai(awal.text)
+    calon = [t for t in isi.tautan
+             if _TAUTAN_LOGIN.search(t) or _TAUTAN_LOGIN.search(isi.teks_tautan.get(t, ""))]
+    hasil = []
+    for tautan in list(dict.fromkeys(calon))[:MAKS_HALAMAN_LOGIN]:
+        url = klien.absolut(tautan, awal.url)
+        if klien.dalam_cakupan(url):
+            h = await klien.get(url)
+            if obs is not None:
+                _catat(obs, h)
+            if ada_form_sandi(h):
+                hasil.append(h)
+    return hasil
+
+
+# --- cookie jar helpers (values stay in memory only) ------------------------------------
+
+def _jar(klien: KlienUji) -> Any:
+    return klien._klien.cookies.jar  # noqa: SLF001 - the client's own cookie jar
+
+
+def _cookie_sesi_di(klien: KlienUji) -> list[Cookie]:
+    return [copy.copy(c) for c in _jar(klien) if cookie_sesi(c.name) and c.value]
+
+
+def _pasang(klien: KlienUji, cookies: list[Cookie]) -> None:
+    jar = _jar(klien)
+    jar.clear()
+    for c in cookies:
+        jar.set_cookie(copy.copy(c))
+
+
+def _terbuka(h: Halaman, acuan: Halaman) -> bool:
+    """``h`` shows the same protected page as ``acuan`` (not a redirect to login)."""
+    return (h.status == 200 and urlsplit(h.url).path == urlsplit(acuan.url).path
+            and not ada_form_sandi(h))
+
+
+def _url_sesi(halaman: list[Halaman], nilai_sesi: set[str]) -> list[str]:
+    """URLs on these pages (links, actions, redirects) that carry a session id."""
+    temuan: list[str] = []
+    for h in halaman:
+        calon = [h.url, *h.pengalihan, h.header("location") or ""]
+        isi = urai(h.text) if h.html else None
+        if isi is not None:
+            calon += isi.tautan + [f.action for f in isi.formulir]
+        for url in calon:
+            if not url:
+                continue
+            url = html_mod.unescape(url)
+            teks = url
+            ada = False
+            for m in _PARAM_SESI.finditer(url):
+                khusus = m.group(1).lower() in _PARAM_SESI_KHUSUS
+                if khusus or re.fullmatch(r"[A-Za-z0-9,%_-]{16,}", m.group(2)):
+                    ada = True  # generic names (sid, sessionid) only with an id-like value
+                    teks = teks.replace(m.group(2), "[nilai]")
+            for nilai in nilai_sesi:
+                if len(nilai) >= 8 and nilai in teks:
+                    ada = True
+                    teks = teks.replace(nilai, "[nilai]")
+            if ada:
+                bagian = urlsplit(urljoin(h.url, teks))
+                temuan.append(f"{bagian.path}{'?' + bagian.query if bagian.query else ''}"
+                              f" (di {h.path})")
+    return list(dict.fromkeys(temuan))
+
+
+async def _perjalanan_login(klien: KlienUji, halaman_login: Halaman, target: TargetUji,
+                            obs: ObservasiSesi, terlihat: list[Halaman]) -> None:
+    """Login, protected page, fixation replay, logout, replay after logout."""
+    assert target.username is not None and target.password is not None
+    segar = await klien.get(halaman_login.url)  # fresh token and pre-login session
+    terlihat.append(segar)
+    pra = _cookie_sesi_di(klien)
+    obs.cookie_pra_login = sorted({c.name for c in pra})
+    hasil = await kirim_login(klien, segar, target.username,
+                               target.password.get_secret_value())
+    if hasil is None:
+        obs.alasan_login = "kolom nama pengguna/kata sandi formulir login tidak dikenali"
+        return
+    obs.login_dicoba = True
+    sumber, jawaban = hasil
+    _catat(obs, jawaban, sumber_login=sumber)
+    terlihat.append(jawaban)
+    if jawaban.status >= 400 or ada_form_sandi(jawaban):
+        obs.login_berhasil = False
+        obs.alasan_login = (f"login dengan akun uji tidak berhasil ({sumber} -> "
+                            f"{jawaban.status}, formulir login tampil lagi)"
+                            if jawaban.status < 400 else
+                            f"login dengan akun uji tidak berhasil ({sumber} -> "
+                            f"{jawaban.status})")
+        return
+    obs.login_berhasil = True
+    auth = await klien.get(jawaban.url)
+    terlihat.append(auth)
+    obs.halaman_auth = auth.path
+    obs.cache_control = auth.header("cache-control")
+    obs.pragma = auth.header("pragma")
+    pasca = _cookie_sesi_di(klien)
+    async with KlienUji(target.url) as asing:
+        tanpa = await asing.get(auth.url)
+        obs.auth_terlindungi = not _terbuka(tanpa, auth)
+        if not obs.auth_terlindungi:
+            obs.alasan_login = (f"halaman sesudah login ({auth.path}) juga terbuka tanpa "
+                                "login, sehingga sesi tidak dapat dinilai")
+            return
+        if pra:
+            _pasang(asing, pra)
+            obs.fiksasi = _terbuka(await asing.get(auth.url), auth)
+        else:
+            obs.fiksasi = False
+    # logout: a link or a form whose target or text says so
+    isi = urai(auth.text)
+    tautan = [t for t in isi.tautan if TAUTAN_LOGOUT.search(t)
+              or TAUTAN_LOGOUT.search(isi.teks_tautan.get(t, ""))]
+    form = next((f for f in isi.formulir if TAUTAN_LOGOUT.search(f.action or "")), None)
+    if form is not None:
+        tujuan = klien.absolut(form.action, auth.url)
+        if klien.dalam_cakupan(tujuan):
+            obs.logout = f"{form.method.upper()} {urlsplit(tujuan).path}"
+            await klien.kirim(form.method.upper(), tujuan, data=data_formulir(form, {}))
+    if obs.logout is None:
+        for t in tautan:
+            tujuan = klien.absolut(t, auth.url)
+            if klien.dalam_cakupan(tujuan):
+                obs.logout = f"GET {urlsplit(tujuan).path}"
+                await klien.get(tujuan)
+                break
+    if obs.logout is None:
+        obs.alasan_login = "tautan atau tombol logout tidak ditemukan di halaman sesudah login"
+        return
+    async with KlienUji(target.url) as lama:
+        _pasang(lama, pasca)
+        obs.sesi_setelah_logout = _terbuka(await lama.get(auth.url), auth)
+
+
+@task(name="otentikasi_sesi.amati", **OPSI_TUGAS)
+async def amati_sesi(target: TargetUji) -> ObservasiSesi:
+    """Start page, login page(s) and, with a test account, the login journey."""
+    obs = ObservasiSesi(url_awal=target.url, skema=urlsplit(target.url).scheme)
+    terlihat: list[Halaman] = []
+    async with KlienUji(target.url) as klien:
+        awal = await klien.get(target.url)
+        terlihat.append(awal)
+        obs.status_awal = awal.status
+        if awal.keluar_cakupan and urlsplit(awal.keluar_cakupan).scheme == "https":
+            obs.ke_https = awal.keluar_cakupan
+        obs.hsts = awal.header("strict-transport-security")
+        _catat(obs, awal)
+        halaman_login = await cari_halaman_login(klien, awal, obs)
+        terlihat += halaman_login
+        if not halaman_login:
+            obs.alasan_login = "formulir login tidak ditemukan di halaman awal maupun " \
+                               "tautan login-nya"
+        elif target.username is None:
+            obs.alasan_login = "akun uji tidak diberikan"
+        else:
+            await _perjalanan_login(klien, halaman_login[0], target, obs, terlihat)
+        nilai = {c.value for c in _jar(klien) if c.value and cookie_sesi(c.name)}
+    obs.url_sesi = _url_sesi(terlihat, nilai)
+    await _catat_formulir_jelajah(obs, target.url)
+    return obs
+
+
+async def _catat_formulir_jelajah(obs: ObservasiSesi, url: str) -> None:
+    """The forms of the bounded crawl (:func:`tasks.kelaikan.jelajah.jelajahi`, anonymous, its
+    own client, after the journey so that it cannot disturb it): only forms are recorded,
+    their cookies are not (the cookie checks judge the start page, login and journey). A
+    failed crawl leaves the forms already seen."""
+    async with KlienUji(url) as penjelajah:
+        try:
+            halaman = await jelajahi(penjelajah, url)
+        except (httpx.HTTPError, DiluarCakupan):
+            return
+    for h in halaman:
+        _catat_formulir(obs, h)
