@@ -287,3 +287,11 @@ def test_html_report_has_ports_table_findings_by_severity_in_indonesian() -> Non
                  "6379/tcp", "redis Redis 7.0.15", "Tingkat TINGGI", "CWE-306",
                  "Layanan data tanpa otentikasi", "bertanggal 06-12-2026"):
         assert teks in html, teks
+
+
+def test_the_va_doc_lists_every_check_with_its_cwe() -> None:
+    import re
+
+    teks = (Path(__file__).resolve().parents[1] / "docs" / "va.md").read_text(encoding="utf-8")
+    baris = dict(re.findall(r"^\| `([a-z0-9_]+)` \| .*? \| (CWE-\d+) \|", teks, re.M))
+    assert baris == {c.id.split(".", 1)[1]: c.cwe for c in CEK_VA.values()}
