@@ -295,3 +295,15 @@ def test_the_va_doc_lists_every_check_with_its_cwe() -> None:
     teks = (Path(__file__).resolve().parents[1] / "docs" / "va.md").read_text(encoding="utf-8")
     baris = dict(re.findall(r"^\| `([a-z0-9_]+)` \| .*? \| (CWE-\d+) \|", teks, re.M))
     assert baris == {c.id.split(".", 1)[1]: c.cwe for c in CEK_VA.values()}
+
+
+def test_top_ports_from_nmaps_table_always_with_the_data_and_admin_ports() -> None:
+    from domain.va.cakupan import PORT_WAJIB, daftar_port, port_teratas
+
+    tabel = ("# comment\nhttp\t80/tcp\t0.48\nsnmp\t161/udp\t0.43\ntelnet\t23/tcp\t0.22\n"
+             "https\t443/tcp\t0.20\nredis\t6379/tcp\t0.0001\n")
+    port = port_teratas(tabel, 2)
+    assert {80, 23} <= set(port) and 443 not in port and 161 not in port
+    assert set(PORT_WAJIB) <= set(port) and {6379, 27017, 9200, 11211} <= set(PORT_WAJIB)
+    assert daftar_port([1, 2, 3, 5, 7, 8, 8]) == "1-3,5,7-8"
+    assert OpsiPindai(port=daftar_port(range(1, 3000, 2))).port  # a long list is allowed

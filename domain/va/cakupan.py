@@ -128,12 +128,47 @@ class OpsiPindai(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     top_ports: int = Field(default=1000, ge=1, le=65535)
-    port: str | None = Field(default=None, pattern=r"^[0-9,\-]{1,2000}$",
+    port: str | None = Field(default=None, pattern=r"^[0-9,\-]{1,8000}$",
                              description="Daftar port nmap (mis. 22,80,443); menggantikan "
                                          "top_ports bila diisi.")
     max_rate: float = Field(default=100.0, gt=0, le=10000)
     host_timeout: int = Field(default=600, ge=10, le=7200)
     versi_intensitas: int = Field(default=7, ge=0, le=9)
+
+
+PORT_WAJIB = (21, 22, 23, 139, 445, 1433, 1521, 2375, 2379, 3306, 3389, 5432, 5601, 5900,
+              5984, 6379, 6443, 8086, 9042, 9200, 9300, 11211, 15672, 27017)
+"""Ports always scanned beside nmap's top ports: the remote-administration and data services
+the checks look for, several of which (Redis 6379, MongoDB 27017, Elasticsearch 9200,
+Memcached 11211...) are not among nmap's 1,000 most common."""
+
+
+def port_teratas(nmap_services: str, n: int) -> list[int]:
+    """The ``n`` most common TCP ports by nmap's own frequency table (``nmap-services``),
+    with :data:`PORT_WAJIB`, sorted."""
+    baris = []
+    for b in nmap_services.splitlines():
+        bagian = b.split()
+        if len(bagian) >= 3 and not b.startswith("#") and bagian[1].endswith("/tcp"):
+            try:
+                baris.append((float(bagian[2]), int(bagian[1].split("/")[0])))
+            except ValueError:
+                continue
+    teratas = {port for _, port in sorted(baris, reverse=True)[:n]}
+    return sorted(teratas | set(PORT_WAJIB))
+
+
+def daftar_port(port: Sequence[int]) -> str:
+    """Ports as nmap's ``-p`` list, runs joined (``21-23,80``)."""
+    hasil: list[str] = []
+    for p in sorted(set(port)):
+        if hasil and "-" not in hasil[-1] and int(hasil[-1]) == p - 1:
+            hasil[-1] = f"{hasil[-1]}-{p}"
+        elif hasil and "-" in hasil[-1] and int(hasil[-1].split("-")[1]) == p - 1:
+            hasil[-1] = f"{hasil[-1].split('-')[0]}-{p}"
+        else:
+            hasil.append(str(p))
+    return ",".join(hasil)
 
 
 def argumen_nmap(alamat: Sequence[str], opsi: OpsiPindai) -> list[str]:

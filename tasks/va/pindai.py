@@ -10,11 +10,19 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 from prefect import task
 from prefect.cache_policies import NONE
 
-from domain.va.cakupan import CakupanVA, OpsiPindai, argumen_nmap, argumen_sapu
+from domain.va.cakupan import (
+    CakupanVA,
+    OpsiPindai,
+    argumen_nmap,
+    argumen_sapu,
+    daftar_port,
+    port_teratas,
+)
 from domain.va.nmap import HasilPindai, baca_xml_nmap
 
 
@@ -58,10 +66,27 @@ def _batas(opsi: OpsiPindai, jumlah_host: int) -> float:
     return opsi.host_timeout * max(1, min(jumlah_host, 4)) + 60
 
 
+def dengan_port_wajib(opsi: OpsiPindai) -> OpsiPindai:
+    """Without an explicit list: nmap's top ports (its own ``nmap-services``) and
+    :data:`domain.va.cakupan.PORT_WAJIB`, as one ``-p`` list; ``--top-ports`` alone when
+    nmap's table cannot be read."""
+    if opsi.port:
+        return opsi
+    for folder in (Path(program_nmap()).resolve().parent.parent / "share" / "nmap",
+                   Path("/usr/share/nmap")):
+        berkas = folder / "nmap-services"
+        if berkas.is_file():
+            port = port_teratas(berkas.read_text(encoding="utf-8", errors="replace"),
+                                opsi.top_ports)
+            return opsi.model_copy(update={"port": daftar_port(port)})
+    return opsi
+
+
 @task(name="va.pindai", cache_policy=NONE, persist_result=False, timeout_seconds=7200 * 2)
 async def pindai(cakupan: CakupanVA, alamat: list[str], opsi: OpsiPindai) -> HasilPindai:
     """Open TCP ports, services and versions of ``alamat`` (each inside the scope)."""
     alamat = cakupan.saring(alamat)
+    opsi = dengan_port_wajib(opsi)
     hasil = baca_xml_nmap(await jalankan_nmap(argumen_nmap(alamat, opsi),
                                               _batas(opsi, len(alamat))))
     cakupan.saring(h.ip for h in hasil.host)  # what nmap reports must be what it was given
