@@ -373,7 +373,10 @@ def versi_wapiti(wapiti: Path) -> str:
 
 
 def jalankan_wapiti(wapiti: Path, url: str, kerja: Path, penghitung: Penghitung,
-                    waktu_scan: float, waktu_serangan: float) -> dict[str, Any]:
+                    waktu_scan: float, waktu_serangan: float, akun: tuple[str, str] = AKUN,
+                    login: str = "/masuk", logout: str = "/keluar") -> dict[str, Any]:
+    """wapiti on ``url`` through the guard proxy, logged in with ``akun`` at ``login``
+    (``logout`` excluded); report, log and session in ``kerja``."""
     assert not set(MODUL_WAPITI) & MODUL_TERLARANG
     bagian = urlsplit(url)
     penjaga = Penjaga((bagian.hostname or "127.0.0.1", bagian.port or 80))
@@ -385,9 +388,9 @@ def jalankan_wapiti(wapiti: Path, url: str, kerja: Path, penghitung: Penghitung,
            # wapiti instantiates every module, and log4shell resolves its DNS endpoint
            # then (dns.wapiti3.ovh by default) even when not selected: keep that local
            "--dns-endpoint", "127.0.0.1", "--external-endpoint", "http://127.0.0.1:9/",
-           "--form-url", urlunsplit((bagian.scheme, bagian.netloc, "/masuk", "", "")),
-           "--form-user", AKUN[0], "--form-password", AKUN[1],
-           "-x", urlunsplit((bagian.scheme, bagian.netloc, "/keluar", "", "")),
+           "--form-url", urlunsplit((bagian.scheme, bagian.netloc, login, "", "")),
+           "--form-user", akun[0], "--form-password", akun[1],
+           "-x", urlunsplit((bagian.scheme, bagian.netloc, logout, "", "")),
            "--max-scan-time", str(waktu_scan), "--max-attack-time", str(waktu_serangan),
            "-t", "10", "--flush-session", "--store-session", str(kerja / "sesi"),
            "--store-config", str(kerja / "konfigurasi"), "--no-bugreport",

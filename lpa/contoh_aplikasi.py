@@ -19,7 +19,8 @@ thread on 127.0.0.1 only, in two twins:
   ``/database.sql``, ``/readme.txt`` and a generator meta with versions; the backup files,
   panels, debug endpoints and input pages of :mod:`lpa.contoh_aplikasi_struktur_input`.
 
-``soft_404=True`` answers unknown paths with 200 (both twins).
+``soft_404=True`` answers unknown paths with 200 (both twins). ``login`` says how a visitor
+finds the login form (:data:`PATH_LOGIN`): the feasibility test must find it every way.
 
 Only the standard library (and ``cryptography``, already a Prefect dependency, for the
 certificate) is used.
@@ -45,6 +46,16 @@ from lpa import contoh_aplikasi_struktur_input as rute_struktur_input
 
 HOST = "127.0.0.1"
 AKUN_BAWAAN = ("penguji", "Penguji#2024")
+PATH_LOGIN = {
+    "tautan": "/masuk",
+    "tombol": "/portal/akses",
+    "pengalihan": "/portal/akses",
+    "lokasi": "/wp-login.php",
+}
+"""How a visitor finds the login, and where it is: a "Masuk petugas" link (``tautan``), a
+"Sign in" button whose target says nothing (``tombol``), no link at all but ``/admin/``
+redirects to it (``pengalihan``), or no link and no redirect, at the location of the CMS
+the pages show (WordPress theme files; ``lokasi``)."""
 
 _JUDUL = "Sistem Informasi Pelayanan Perizinan"
 _INSTANSI = ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu "
@@ -210,9 +221,14 @@ class ContohAplikasi:
 
     def __init__(
         self, aman: bool = True, *, port: int = 0, tls: bool | None = None,
-        soft_404: bool = False, akun: tuple[str, str] = AKUN_BAWAAN,
+        soft_404: bool = False, akun: tuple[str, str] = AKUN_BAWAAN, login: str = "tautan",
     ) -> None:
         self.aman = aman
+        if login not in PATH_LOGIN:
+            raise ValueError(f"login: one of {sorted(PATH_LOGIN)}")
+        self.login = login
+        """How a visitor finds the login (:data:`PATH_LOGIN`)."""
+        self.path_login = PATH_LOGIN[login]
         self.port = port
         self.tls = aman if tls is None else tls
         self.soft_404 = soft_404
@@ -351,16 +367,30 @@ class _Penangan(BaseHTTPRequestHandler):
         kontak = ("layanan.perizinan@babelprov.go.id" if self.app.aman
                   else "perizinan.babel@gmail.com")
         return f"""<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8">{generator}<title>{judul} | {_JUDUL}</title></head>
+<html lang="id"><head><meta charset="utf-8">{generator}{self._tema()}
+<title>{judul} | {_JUDUL}</title></head>
 <body>
 <header><img src="/uploads/logo.png" alt="Logo" width="48" height="48">
 <h1>{_JUDUL}</h1><p>{_INSTANSI}</p>
-<nav><a href="/">Beranda</a> | <a href="/cari?q=izin+usaha">Cari layanan</a> |
-<a href="/masuk">Masuk petugas</a></nav></header>
+<nav><a href="/">Beranda</a> | <a href="/cari?q=izin+usaha">Cari layanan</a>{self._nav_login()}
+</nav></header>
 <main>{isi}</main>
 <footer><p>Kontak layanan: <a href="mailto:{kontak}">{kontak}</a> · Telepon (0717) 438123</p>
 <p>Jl. Pulau Bangka, Kompleks Perkantoran Gubernur, Air Itam, Pangkalpinang</p></footer>
 </body></html>"""
+
+    def _nav_login(self) -> str:
+        if self.app.login == "tautan":
+            return ' |\n<a href="/masuk">Masuk petugas</a>'
+        if self.app.login == "tombol":
+            return (' |\n<button type="button" onclick="location.href=\'/portal/akses\'">'
+                    "Sign in</button>")
+        return ""
+
+    def _tema(self) -> str:
+        if self.app.login != "lokasi":
+            return ""
+        return '<link rel="stylesheet" href="/wp-content/themes/perizinan/style.css">'
 
     def _formulir_permohonan(self, sesi: dict[str, str], nilai: dict[str, str],
                              galat: list[str]) -> str:
@@ -418,14 +448,19 @@ class _Penangan(BaseHTTPRequestHandler):
                    "<ul><li>Izin Usaha Pertambangan (IUP) Operasi Produksi</li>"
                    "<li>Izin Usaha Perikanan Tangkap</li></ul>")
             self._kirim(200, self._halaman("Pencarian", isi))
-        elif path == "/masuk":
+        elif path == "/admin/" and self.app.login == "pengalihan":
+            self._kirim(302, "", header=(("Location", f"{self.app.path_login}?next=/admin/"),))
+        elif path == self.app.path_login:
             _, sesi, cookie = self._sesi()
             self._kirim(200, self._halaman("Masuk", self._formulir_masuk(sesi, "")),
                         header=cookie)
         elif path == "/dasbor":
             token, sesi, cookie = self._sesi()
             if not sesi.get("pengguna"):
-                self._kirim(303, "", header=(*cookie, ("Location", "/masuk")))
+                if self.app.login == "lokasi":  # a hidden back office: no hint to the login
+                    self._tidak_ada(path)
+                else:
+                    self._kirim(303, "", header=(*cookie, ("Location", self.app.path_login)))
                 return
             isi = (f"<h2>Dasbor petugas</h2><p>Selamat bekerja, "
                    f"{html.escape(sesi['pengguna'])}.</p><p>12 permohonan menunggu "
@@ -460,7 +495,7 @@ class _Penangan(BaseHTTPRequestHandler):
             # only the browser's cookie is dropped: the session stays valid on the server
             self._kirim(303, "", header=(
                 ("Set-Cookie", "PHPSESSID=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT; "
-                               "path=/"), ("Location", "/masuk")))
+                               "path=/"), ("Location", self.app.path_login)))
         elif not aman and path == "/database.sql":
             self._kirim(200, _DUMP_SQL, jenis="application/sql")
         elif not aman and path == "/readme.txt":
@@ -490,7 +525,7 @@ class _Penangan(BaseHTTPRequestHandler):
                  if self.app.aman else "")
         kotak = f'<p class="galat">{html.escape(pesan)}</p>' if pesan else ""
         return f"""<section><h2>Masuk petugas</h2>{kotak}
-<form action="/masuk" method="post">{token}
+<form action="{self.app.path_login}" method="post">{token}
 <p><label>Nama pengguna<br><input type="text" name="username" required maxlength="50"></label></p>
 <p><label>Kata sandi<br><input type="password" name="password" required></label></p>
 <p><button type="submit">Masuk</button></p></form></section>"""
@@ -505,7 +540,7 @@ class _Penangan(BaseHTTPRequestHandler):
         form = self._baca_form()
         token, sesi, cookie = self._sesi()
         aman = self.app.aman
-        if aman and path in ("/masuk", "/permohonan", "/unggah") and \
+        if aman and path in (self.app.path_login, "/permohonan", "/unggah") and \
                 not secrets.compare_digest(form.get("csrf_token", ""), sesi["csrf"]):
             self._kirim(403, self._halaman("Ditolak", "<p>Sesi kedaluwarsa, muat ulang "
                                            "halaman.</p>"), header=cookie)
@@ -515,9 +550,9 @@ class _Penangan(BaseHTTPRequestHandler):
                 self.app.sesi.pop(token, None)
             self._kirim(303, "", header=(
                 ("Set-Cookie", "laravel_session=; Max-Age=0; Path=/; HttpOnly; Secure; "
-                               "SameSite=Lax"), ("Location", "/masuk")))
+                               "SameSite=Lax"), ("Location", self.app.path_login)))
             return
-        if path == "/masuk":
+        if path == self.app.path_login:
             nama = form.get("username", "")
             sekarang = time.monotonic()
             with self.app._kunci:

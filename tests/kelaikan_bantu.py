@@ -39,3 +39,60 @@ def uji(cek_id: str) -> _Cek:
 def nilai(cek_id: str, obs: Any, target: Any = None) -> list[Temuan]:
     """The findings of the pure judge of ``cek_id`` on a recorded observation."""
     return CEK[cek_id].nilai_temuan(obs, target)
+
+
+# --- a listening decoy off the target's scope -------------------------------------------------
+
+class Umpan:
+    """A web server on another loopback address (off every target's scope) that answers and
+    counts: ``koneksi`` accepted connections, ``permintaan`` the request lines it read. A scope
+    test asserts both stay zero: a leak reaches a listener and is counted, never a closed
+    port that would fail silently."""
+
+    def __init__(self, host: str = "127.0.0.2") -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        umpan = self
+        self.koneksi = 0
+        self.permintaan: list[str] = []
+
+        class _Penangan(BaseHTTPRequestHandler):
+            def _jawab(self) -> None:
+                umpan.permintaan.append(self.requestline)
+                data = b"<html><body><form method=post><input type=password name=p></form>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_HEAD = _jawab  # noqa: N815 - stdlib names
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        class _Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def verify_request(self, request: Any, client_address: Any) -> bool:
+                umpan.koneksi += 1
+                return True
+
+        self._server = _Server((host, 0), _Penangan)
+        self.url = f"http://{host}:{self._server.server_address[1]}"
+        self._benang = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.1}, daemon=True)
+
+    def __enter__(self) -> Umpan:
+        self._benang.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._benang.join(timeout=10)
+
+    @property
+    def tersentuh(self) -> int:
+        return self.koneksi + len(self.permintaan)

@@ -301,6 +301,7 @@ class Medan:
 
 def _bisa_ikat(host: str, port: int) -> bool:
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the decoy binds
         try:
             s.bind((host, port))
         except OSError:
@@ -361,7 +362,7 @@ def _jalankan(target: TargetUji) -> dict[str, Any]:
                                opsi_beban={"jumlah_langkah": 1, "durasi_langkah": 3.0,
                                            "pemanasan": 1.0, "durasi_maks": 60.0,
                                            "processes": 0})
-        return await state.aresult()
+        return (await state.aresult()).model_dump(mode="json")
 
     return asyncio.run(jalan())
 

@@ -66,7 +66,8 @@ def test_session_judges_on_a_recorded_observation() -> None:
         login_berhasil=True, auth_terlindungi=True, halaman_auth="/dasbor",
         cache_control="private", cookie_pra_login=["PHPSESSID"], fiksasi=True,
         logout="GET /keluar", sesi_setelah_logout=True)
-    temuan = {cid: CEK[cid].nilai_temuan(obs, None) for cid in CEK if CEK[cid].amatan == "sesi"}
+    temuan = {cid: CEK[cid].nilai_temuan(obs, None) for cid in CEK
+              if CEK[cid].amatan == "sesi" and CEK[cid].nilai}
     assert {cid for cid, t in temuan.items() if t} == {
         "otentikasi_sesi.login_http", "otentikasi_sesi.tanpa_https",
         "otentikasi_sesi.cookie_httponly", "otentikasi_sesi.cookie_secure",

@@ -78,7 +78,8 @@ async def _cek_web(target: TargetUji) -> dict[str, list[Temuan]]:
     ids = [c.id for k in ("otentikasi_sesi", "dbms", "lain_lain") for c in cek_kategori(k)
            if c.id in CEK_WEB]
     hasil = await asyncio.gather(*(
-        uji(cid).fn(*((amatan[CEK[cid].amatan], target) if CEK[cid].nilai else (target,)))
+        uji(cid).fn(*((amatan[CEK[cid].amatan], target) if CEK[cid].nilai else
+                      (target, amatan.get(CEK[cid].amatan or ""))))
         for cid in ids))
     assert obs.login_berhasil and obs.auth_terlindungi, obs.alasan_login
     per_cek: dict[str, list[Temuan]] = {c: [] for c in CEK_WEB}
@@ -210,7 +211,8 @@ def test_session_checks_without_account_are_not_tested(twin_aman: Any) -> None:
         with pytest.raises(aturan_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
             asyncio.run(f.fn(obs))
     with pytest.raises(aturan_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
-        asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(TargetUji(url=twin_aman.url)))
+        asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(
+            TargetUji(url=twin_aman.url), obs))
 
 
 def test_email_addresses_of_the_request_form(twin_aman: Any) -> None:
@@ -250,7 +252,8 @@ class _WordPress(BaseHTTPRequestHandler):
 
 def test_framework_user_listing_is_enumeration() -> None:
     with bantu.server_web(_WordPress) as url:
-        temuan = asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(TargetUji(url=url)))
+        temuan = asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(
+            TargetUji(url=url), aturan_sesi.ObservasiSesi()))
     assert [t.check_id for t in temuan] == ["otentikasi_sesi.enumerasi_pengguna"]
     assert "daftar 2 pengguna (admin, redaksi)" in temuan[0].evidence
     assert "/author/admin/" in temuan[0].evidence

@@ -108,6 +108,7 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "bertambah).",
         "Batasi percobaan login per akun dan per alamat IP (mis. 5 kali lalu jeda/kunci "
         "sementara atau CAPTCHA) dan catat percobaan gagal.",
+        amatan="sesi",
     ),
     Cek(
         "otentikasi_sesi.enumerasi_pengguna", "Nama pengguna dapat ditebak (user enumeration)",
@@ -117,6 +118,7 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "yang terbuka (/wp-json/wp/v2/users, ?author=1).",
         "Tampilkan pesan yang sama untuk nama pengguna dan kata sandi yang salah (\"Nama "
         "pengguna atau kata sandi salah\") dan tutup daftar pengguna publik framework.",
+        amatan="sesi",
     ),
     Cek(
         "otentikasi_sesi.tanpa_csrf", "Formulir POST tanpa token anti-CSRF",

@@ -3,6 +3,7 @@ page's HTML: links, forms and their controls (:func:`urai`)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -71,6 +72,8 @@ class Formulir:
     action: str
     method: str
     isian: list[Isian] = field(default_factory=list)
+    tombol: list[str] = field(default_factory=list)
+    """The labels of its buttons (``<button>`` text, submit ``value``)."""
 
     @property
     def ada_sandi(self) -> bool:
@@ -86,7 +89,11 @@ class IsiHalaman:
     tautan: list[str] = field(default_factory=list)
     """href/src/action values as written (not yet resolved)."""
     teks_tautan: dict[str, str] = field(default_factory=dict)
-    """href -> the text of its <a>."""
+    """href -> the text of its <a> (or of the button whose ``onclick`` goes there)."""
+
+
+_KLIK = re.compile(r"""(?:window\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['"]""")
+"""A button that navigates: ``onclick="location.href='/masuk'"``."""
 
 
 class _Pengurai(HTMLParser):
@@ -98,6 +105,8 @@ class _Pengurai(HTMLParser):
         self._select: Isian | None = None
         self._a: str | None = None
         self._teks_a: list[str] = []
+        self._tombol: list[str] | None = None
+        self._klik: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k.lower(): (v if v is not None else "") for k, v in attrs}
@@ -126,6 +135,15 @@ class _Pengurai(HTMLParser):
             self._a = a["href"]
             self._teks_a = []
             self.isi.tautan.append(a["href"])
+        elif tag == "button":
+            self._tombol = []
+            m = _KLIK.search(a.get("onclick", ""))
+            self._klik = m.group(1) if m else None
+            if self._klik:
+                self.isi.tautan.append(self._klik)
+        if tag == "input" and self._form is not None and \
+                (a.get("type") or "").lower() in ("submit", "button") and a.get("value"):
+            self._form.tombol.append(a["value"])
         elif tag in ("link", "script", "img", "iframe") and (a.get("href") or a.get("src")):
             self.isi.tautan.append(a.get("href") or a.get("src") or "")
 
@@ -139,12 +157,21 @@ class _Pengurai(HTMLParser):
         elif tag == "a" and self._a is not None:
             self.isi.teks_tautan[self._a] = " ".join("".join(self._teks_a).split())
             self._a = None
+        elif tag == "button" and self._tombol is not None:
+            label = " ".join("".join(self._tombol).split())
+            if self._form is not None:
+                self._form.tombol.append(label)
+            if self._klik:
+                self.isi.teks_tautan[self._klik] = label
+            self._tombol = self._klik = None
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
             self._textarea.nilai += data
         if self._a is not None:
             self._teks_a.append(data)
+        if self._tombol is not None:
+            self._tombol.append(data)
 
 
 def urai(html: str) -> IsiHalaman:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict
 
 from domain.kelaikan.cek import Bukti, TidakDapatDiuji
+from domain.kelaikan.login import LoginDitemukan
 
 TAUTAN_LOGOUT = re.compile(r"logout|log-out|keluar|signout|sign-out|sign_out|logoff", re.I)
 COOKIE_SESI = re.compile(r"sess|sid|token|auth|login|remember|jwt", re.I)
@@ -55,6 +56,8 @@ class ObservasiSesi(BaseModel):
 
     formulir: list[FormulirTeramati] = []
     cookie: list[CookieTeramati] = []
+    login: LoginDitemukan | None = None
+    """Where the login is and how it was found (found once, shared by every check)."""
     login_dicoba: bool = False
     # transport
     url_awal: str = ""

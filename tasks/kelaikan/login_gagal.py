@@ -19,9 +19,10 @@ import httpx
 
 from domain.kelaikan.cek import Bukti, TidakDapatDiuji
 from domain.kelaikan.halaman import Halaman, token_acak, urai
+from domain.kelaikan.sesi import ObservasiSesi
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import KlienUji
-from tasks.kelaikan.sesi import cari_halaman_login, data_login
+from tasks.kelaikan.sesi import data_login
 from tasks.kelaikan.umum import pemeriksa
 
 PERCOBAAN_GAGAL = 6
@@ -104,15 +105,18 @@ async def _daftar_pengguna_framework(klien: KlienUji) -> list[str]:
     return bukti
 
 
+def _url_login(obs: ObservasiSesi) -> str | None:
+    return obs.login.url if obs.login is not None else None
+
+
 @pemeriksa("otentikasi_sesi.enumerasi_pengguna")
-async def cek_enumerasi_pengguna(target: TargetUji, amatan: object = None) -> list[Bukti]:
-    """Unknown user vs known user with a wrong password: one failed login each."""
+async def cek_enumerasi_pengguna(target: TargetUji, obs: ObservasiSesi) -> list[Bukti]:
+    """Unknown user vs known user with a wrong password: one failed login each, at the login
+    the session observation found."""
+    url_login = _url_login(obs)
     async with KlienUji(target.url) as klien:
         bukti = await _daftar_pengguna_framework(klien)
-        awal = await klien.get(target.url)
-        halaman_login = await cari_halaman_login(klien, awal)
-        if halaman_login and target.username:
-            url_login = halaman_login[0].url
+        if url_login and target.username:
             tak_dikenal = f"lpa-uji-{token_acak()}"
             sandi_salah = f"Salah-{token_acak()}"
             a, _ = await _login_gagal(klien, url_login, tak_dikenal, sandi_salah)
@@ -129,7 +133,7 @@ async def cek_enumerasi_pengguna(target: TargetUji, amatan: object = None) -> li
                              f"kata sandi salah: \"{pb}\"")
         elif not bukti:
             raise TidakDapatDiuji(
-                "formulir login tidak ditemukan" if not halaman_login
+                (obs.alasan_login or "formulir login tidak ditemukan") if not url_login
                 else "akun uji tidak diberikan: pesan login tidak dapat dibandingkan")
     if not bukti:
         return []
@@ -137,17 +141,13 @@ async def cek_enumerasi_pengguna(target: TargetUji, amatan: object = None) -> li
 
 
 @pemeriksa("otentikasi_sesi.tanpa_penguncian")
-async def cek_tanpa_penguncian(target: TargetUji, amatan: object = None) -> list[Bukti]:
-    """Six failed logins for one random, non-existent user name: is anything slowed down,
-    refused or challenged?"""
-    url = target.url
-    async with KlienUji(url) as klien:
-        awal = await klien.get(url)
-        halaman_login = await cari_halaman_login(klien, awal)
-        if not halaman_login:
-            raise TidakDapatDiuji("formulir login tidak ditemukan di halaman awal maupun "
-                                  "tautan login-nya")
-        url_login = halaman_login[0].url
+async def cek_tanpa_penguncian(target: TargetUji, obs: ObservasiSesi) -> list[Bukti]:
+    """Six failed logins for one random, non-existent user name, at the login the session
+    observation found: is anything slowed down, refused or challenged?"""
+    url_login = _url_login(obs)
+    if url_login is None:
+        raise TidakDapatDiuji(obs.alasan_login or "formulir login tidak ditemukan")
+    async with KlienUji(target.url) as klien:
         nama = f"lpa-uji-{token_acak()}"
         buang = [nama]
         acuan: Halaman | None = None

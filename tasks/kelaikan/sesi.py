@@ -28,32 +28,26 @@ import httpx
 from prefect import task
 
 from domain.kelaikan.halaman import Formulir, Halaman, urai
-from domain.kelaikan.sesi import CookieTeramati, FormulirTeramati, ObservasiSesi
+from domain.kelaikan.sesi import (
+    TAUTAN_LOGOUT,
+    CookieTeramati,
+    FormulirTeramati,
+    ObservasiSesi,
+    cookie_sesi,
+)
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.jelajah import data_formulir, jelajahi
 from tasks.kelaikan.klien import DiluarCakupan, KlienUji
+from tasks.kelaikan.login import ada_form_sandi, temukan_login
 from tasks.kelaikan.umum import OPSI_TUGAS
 
-_TAUTAN_LOGIN = re.compile(r"login|masuk|signin|sign-in|log-in|auth", re.I)
-TAUTAN_LOGOUT = re.compile(r"logout|log-out|keluar|signout|sign-out|sign_out|logoff", re.I)
 _TOKEN_CSRF = re.compile(r"csrf|xsrf|_token|authenticity|verificationtoken|nonce|token", re.I)
-_COOKIE_SESI = re.compile(r"sess|sid|token|auth|login|remember|jwt", re.I)
-COOKIE_BUKAN_SESI = re.compile(r"csrf|xsrf", re.I)
-"""CSRF cookies (Laravel's XSRF-TOKEN) are read by scripts on purpose: not session ids."""
 _NAMA_PENGGUNA = re.compile(r"user|email|login|nip|nama|akun|name", re.I)
 _PARAM_SESI = re.compile(
     r"(?:^|[;?&])(phpsessid|jsessionid|aspsessionid\w*|asp\.net_sessionid|sid|sessionid"
     r"|session_id|sessid|sess_id|cfid|cftoken)=([^&;#]+)", re.I,
 )
 _PARAM_SESI_KHUSUS = {"phpsessid", "jsessionid", "asp.net_sessionid", "cfid", "cftoken"}
-MAKS_HALAMAN_LOGIN = 2
-HSTS_MINIMUM = 15_552_000
-"""180 days, in seconds: a shorter HSTS max-age counts as missing."""
-PERCOBAAN_GAGAL = 6
-"""Failed logins sent by the lockout check (a lockout after 5 is expected)."""
-JEDA_BERARTI = 5.0
-"""Seconds an answer must slow down by to count as throttling (waits for the shared rate
-limiter's slots are part of every measured time and stay well below this)."""
 
 
 # --- The observation -------------------------------------------------------------------------
@@ -72,10 +66,6 @@ def urai_set_cookie(baris: str) -> tuple[str, str, dict[str, str]]:
 
 def _dihapus(nilai: str, atribut: dict[str, str]) -> bool:
     return not nilai or atribut.get("max-age") == "0" or "1970" in atribut.get("expires", "")
-
-
-def cookie_sesi(nama: str) -> bool:
-    return bool(_COOKIE_SESI.search(nama)) and not COOKIE_BUKAN_SESI.search(nama)
 
 
 def _catat(obs: ObservasiSesi, halaman: Halaman, sumber_login: str | None = None) -> None:
@@ -121,30 +111,6 @@ async def kirim_login(
         return None
     tujuan = klien.absolut(form.action, halaman.url)
     return f"POST {urlsplit(tujuan).path or '/'}", await klien.post(tujuan, data=data)
-
-
-def ada_form_sandi(halaman: Halaman) -> bool:
-    return any(f.ada_sandi for f in urai(halaman.text).formulir)
-
-
-async def cari_halaman_login(klien: KlienUji, awal: Halaman,
-                             obs: ObservasiSesi | None = None) -> list[Halaman]:
-    """The start page when it has a password form, else up to two linked login pages."""
-    if ada_form_sandi(awal):
-        return [awal]
-    isi = urai(awal.text)
-    calon = [t for t in isi.tautan
-             if _TAUTAN_LOGIN.search(t) or _TAUTAN_LOGIN.search(isi.teks_tautan.get(t, ""))]
-    hasil = []
-    for tautan in list(dict.fromkeys(calon))[:MAKS_HALAMAN_LOGIN]:
-        url = klien.absolut(tautan, awal.url)
-        if klien.dalam_cakupan(url):
-            h = await klien.get(url)
-            if obs is not None:
-                _catat(obs, h)
-            if ada_form_sandi(h):
-                hasil.append(h)
-    return hasil
 
 
 # --- cookie jar helpers (values stay in memory only) ------------------------------------
@@ -282,15 +248,18 @@ async def amati_sesi(target: TargetUji) -> ObservasiSesi:
             obs.ke_https = awal.keluar_cakupan
         obs.hsts = awal.header("strict-transport-security")
         _catat(obs, awal)
-        halaman_login = await cari_halaman_login(klien, awal, obs)
-        terlihat += halaman_login
-        if not halaman_login:
-            obs.alasan_login = "formulir login tidak ditemukan di halaman awal maupun " \
-                               "tautan login-nya"
-        elif target.username is None:
-            obs.alasan_login = "akun uji tidak diberikan"
+        ditemukan = await temukan_login(klien, awal, lambda h: _catat(obs, h))
+        if ditemukan is None:
+            obs.alasan_login = ("formulir login tidak ditemukan (halaman awal, tautan dan "
+                                "tombol masuk, pengalihan dari halaman terlindungi, lokasi "
+                                "login framework)")
         else:
-            await _perjalanan_login(klien, halaman_login[0], target, obs, terlihat)
+            halaman_login, obs.login = ditemukan
+            terlihat.append(halaman_login)
+            if target.username is None:
+                obs.alasan_login = "akun uji tidak diberikan"
+            else:
+                await _perjalanan_login(klien, halaman_login, target, obs, terlihat)
         nilai = {c.value for c in _jar(klien) if c.value and cookie_sesi(c.name)}
     obs.url_sesi = _url_sesi(terlihat, nilai)
     await _catat_formulir_jelajah(obs, target.url)

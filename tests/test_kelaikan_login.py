@@ -1,0 +1,135 @@
+"""Finding the login the way a tester does (issue 13): links and buttons in Indonesian or
+English, redirects from protected paths, the login locations of the recognised CMS; found
+once and shared by every check that needs it; never off scope.
+
+The twins (``lpa.contoh_aplikasi``) hide their login four ways (``login=``): the vulnerable
+twin's session findings appear whichever way, the hardened twin's never do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+
+import bantu
+import httpx
+import pytest
+from kelaikan_bantu import Umpan, uji
+
+from domain.kelaikan import CEK, TargetUji
+from domain.kelaikan.halaman import urai
+from domain.kelaikan.login import lokasi_login, tautan_login
+from lpa.contoh_aplikasi import PATH_LOGIN, ContohAplikasi
+from tasks.kelaikan import klien as kelaikan_http
+from tasks.kelaikan.klien import PembatasLaju
+from tasks.kelaikan.sesi import amati_sesi
+
+AKUN = ("penguji", "Penguji#2024")
+BERSESI = ("otentikasi_sesi.fiksasi_sesi", "otentikasi_sesi.sesi_setelah_logout",
+           "otentikasi_sesi.cache_halaman_terotentikasi")
+
+
+@pytest.fixture(autouse=True)
+def cepat() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kelaikan_http, "pembatas_untuk",
+                   lambda url, per_detik=kelaikan_http.LAJU_DEFAULT: PembatasLaju(2000))
+        yield
+
+
+# --- the rules, on recorded pages ------------------------------------------------------------
+
+def test_login_links_and_buttons_in_both_languages() -> None:
+    isi = urai("""<nav><a href="/berita">Berita</a> <a href="/daftar">Daftar akun</a>
+        <a href="/keluar">Keluar</a> <a href="/x/y">Log in</a>
+        <button onclick="location.href='/portal/akses'">Sign in</button>
+        <a href="/auth/sso">Portal</a> <a href="/css/login.css">gaya</a>
+        <form action="/akses" method="get"><button>Masuk</button></form></nav>""")
+    assert tautan_login(isi) == [("/x/y", "Log in"), ("/portal/akses", "Sign in"),
+                                 ("/akses", "Masuk"), ("/auth/sso", "Portal")]
+
+
+def test_login_locations_of_the_recognised_framework_come_first() -> None:
+    assert lokasi_login(["WordPress"])[:2] == ["wp-login.php", "login"]
+    assert lokasi_login(["Django"])[:2] == ["admin/login/", "accounts/login/"]
+    assert lokasi_login([])[0] == "login"
+
+
+# --- on the twins ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cara", sorted(PATH_LOGIN))
+def test_the_login_is_found_however_it_is_hidden(cara: str) -> None:
+    hasil = {}
+    for aman in (False, True):
+        with ContohAplikasi(aman=aman, login=cara, akun=AKUN) as app:
+            target = TargetUji(url=app.url, username=AKUN[0], password=AKUN[1])
+            obs = asyncio.run(amati_sesi.fn(target))
+            assert obs.login is not None, obs.alasan_login
+            assert obs.login.url.split("?")[0].endswith(PATH_LOGIN[cara])
+            assert obs.login_berhasil and obs.auth_terlindungi, obs.alasan_login
+            hasil[aman] = {cid: CEK[cid].nilai_temuan(obs, target) for cid in BERSESI}
+    # vulnerable: fixation and the session after logout, whichever way the login hid
+    assert hasil[False]["otentikasi_sesi.fiksasi_sesi"]
+    assert hasil[False]["otentikasi_sesi.sesi_setelah_logout"]
+    assert hasil[False]["otentikasi_sesi.cache_halaman_terotentikasi"]
+    assert not any(hasil[True].values()), hasil[True]
+
+
+def test_how_the_login_was_found_is_evidence() -> None:
+    with ContohAplikasi(aman=False, login="tombol") as app:
+        obs = asyncio.run(amati_sesi.fn(TargetUji(url=app.url)))
+    assert obs.login is not None
+    assert obs.login.cara == "tautan/tombol 'Sign in' di / -> /portal/akses"
+    assert obs.alasan_login == "akun uji tidak diberikan"
+    with ContohAplikasi(aman=False, login="lokasi") as app:
+        obs = asyncio.run(amati_sesi.fn(TargetUji(url=app.url)))
+    assert obs.login is not None and obs.login.cara == "lokasi login WordPress /wp-login.php"
+
+
+def test_the_failed_login_probes_use_the_login_found_once() -> None:
+    with ContohAplikasi(aman=False, login="pengalihan", akun=AKUN) as app:
+        target = TargetUji(url=app.url, username=AKUN[0], password=AKUN[1])
+        obs = asyncio.run(amati_sesi.fn(target))
+        enumerasi = asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(target, obs))
+        kunci = asyncio.run(uji("otentikasi_sesi.tanpa_penguncian").fn(target, obs))
+    assert "Nama pengguna tidak terdaftar" in enumerasi[0].evidence
+    assert "POST /portal/akses" in kunci[0].evidence
+
+
+# --- never off scope --------------------------------------------------------------------------
+
+def _menuju_umpan(umpan: Umpan) -> type[BaseHTTPRequestHandler]:
+    class _Penangan(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            if self.path == "/":
+                data = (f'<a href="{umpan.url}/masuk">Masuk</a> <a href="{umpan.url}/login">'
+                        f'Login</a> <button onclick="location.href=\'{umpan.url}/akses\'">'
+                        "Sign in</button>").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            # every protected path and login location sends the visitor to the decoy
+            self.send_response(302)
+            self.send_header("Location", f"{umpan.url}{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return _Penangan
+
+
+def test_the_login_search_never_leaves_the_scope() -> None:
+    with Umpan() as umpan, bantu.server_web(_menuju_umpan(umpan)) as url:
+        obs = asyncio.run(amati_sesi.fn(TargetUji(url=url, username="a", password="b")))
+        assert umpan.tersentuh == 0, umpan.permintaan
+        httpx.get(url + "admin/", follow_redirects=True, trust_env=False, timeout=5)
+        assert umpan.permintaan == ["GET /admin/ HTTP/1.1"]  # the decoy is listening
+    assert obs.login is None
+    assert obs.alasan_login is not None and "formulir login tidak ditemukan" in obs.alasan_login
