@@ -4,8 +4,10 @@ A server on 127.0.0.1 that sends its headers and then one byte of the body every
 never trips a read timeout: before the total deadline, ``lpa kelaikan`` hung on it before
 the flow even started. Every request we send to an application under test now has a total
 deadline (connect + headers + whole body, ``LPA_UJI_BATAS_PERMINTAAN``) and the whole test a
-bound (``LPA_UJI_BATAS_TOTAL``); both are set small here and the timings are checked with a
-generous margin only.
+bound (``LPA_UJI_BATAS_TOTAL``); both are set small here. No elapsed time is asserted (speed
+and time belong to bench/): each test asserts what only the deadline can produce, its error
+with its reason, where without it another error (``asyncio.wait_for``'s, a subprocess
+timeout) or a completed read would come.
 """
 
 from __future__ import annotations
@@ -108,12 +110,9 @@ def test_the_scoped_client_has_a_total_deadline(pengaturan_uji: bantu.Pengaturan
 
     with ServerTetes() as server:
         pengaturan_uji(uji_batas_permintaan=1.5)
-        mulai = time.monotonic()
         # Without a total deadline, wait_for's TimeoutError after 30 s would be raised.
         with pytest.raises(BatasWaktuTotal) as info:
             asyncio.run(asyncio.wait_for(ambil(server.url), 30))
-        detik = time.monotonic() - mulai
-    assert detik < 15, detik
     assert alasan_galat(info.value) == "batas waktu total permintaan (1.5 detik) terlampaui"
 
 
@@ -125,16 +124,13 @@ def test_lpa_kelaikan_pre_flight_gives_up_at_the_deadline(tmp_path: Path) -> Non
     env = {**os.environ, "LPA_UJI_BATAS_PERMINTAAN": "2", "LPA_DATA_DIR": str(tmp_path)}
     env.pop("PREFECT_API_URL", None)
     with ServerTetes() as server:
-        mulai = time.monotonic()
         proses = subprocess.run(
             [sys.executable, "-m", "lpa.cli", "kelaikan", "--url", server.url, "--out",
              str(out), "--no-stress"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
-        detik = time.monotonic() - mulai
     assert proses.returncode == 2, proses.stdout + proses.stderr
     assert "batas waktu total permintaan (2 detik) terlampaui" in proses.stderr
     assert "uji tidak dijalankan" in proses.stderr
-    assert detik < 60, detik
     assert not (out / "laporan.json").exists()
 
 
@@ -146,10 +142,8 @@ def test_production_probe_has_a_total_deadline_for_its_headers(
 
     monkeypatch.setattr(detak, "BATAS_HTTP_DETIK", 1.5)
     with ServerTetes(tetes_kepala=True) as server:
-        mulai = time.monotonic()
+        # without its deadline, wait_for's TimeoutError after 30 s
         hasil = asyncio.run(asyncio.wait_for(detak.cek_http(1, server.url + "/"), 30))
-        detik = time.monotonic() - mulai
-    assert detik < 15, detik
     assert not hasil.ok and hasil.status_code is None
     assert hasil.error == "batas waktu total permintaan (1.5 detik) terlampaui"
 
@@ -177,9 +171,7 @@ def test_a_category_cut_by_the_whole_test_bound_says_so() -> None:
         return await tunggu_dalam_batas(tugas, 0.5, "batas waktu total uji kelaikan (1 "
                                                     "detik) terlampaui")
 
-    mulai = time.monotonic()
     hasil = asyncio.run(jalan())
-    assert time.monotonic() - mulai < 10
     assert hasil[0] == "selesai" and batal == [True]
     assert isinstance(hasil[1], BatasUjiTerlampaui)
     assert str(hasil[1]) == "batas waktu total uji kelaikan (1 detik) terlampaui"
@@ -208,7 +200,6 @@ def test_the_whole_feasibility_test_is_bounded(prefect_api: str,
     APILogWorker.drain_all(timeout=15)  # while the session's server is still up
     EventsWorker.drain_all(timeout=15)
     print(f"\nkelaikan dengan batas total 12 s: {detik:.1f} s")
-    assert detik < 12 + 120, detik
     alasan = "batas waktu total uji kelaikan (12 detik) terlampaui"
     if laporan is None:
         assert alasan in pesan
