@@ -95,7 +95,14 @@ def test_the_failed_login_probes_use_the_login_found_once() -> None:
         enumerasi = asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(target, obs))
         kunci = asyncio.run(uji("otentikasi_sesi.tanpa_penguncian").fn(target, obs))
     assert "Nama pengguna tidak terdaftar" in enumerasi[0].evidence
-    assert "POST /portal/akses" in kunci[0].evidence
+    # the lockout check fails the test account's own login, then the right password works
+    assert kunci[0].evidence.startswith(
+        "6 percobaan login gagal berturut-turut untuk akun uji 'penguji' ke POST /portal/akses")
+    assert kunci[0].evidence.endswith(
+        "sesudahnya kata sandi yang benar langsung diterima (POST /portal/akses)")
+    # the cookie flags are judged on the cookie set at login too, and say so
+    httponly = CEK["otentikasi_sesi.cookie_httponly"].nilai_temuan(obs, target)[0].evidence
+    assert "POST /portal/akses (saat login)" in httponly
 
 
 # --- never off scope --------------------------------------------------------------------------

@@ -194,13 +194,16 @@ def test_hardened_twin_forms_all_carry_a_token(twin_aman: Any) -> None:
     assert all(f.ada_token for f in post), post
 
 
-def test_hardened_twin_is_recognised_and_test_account_not_locked(twin_aman: Any) -> None:
+def test_hardened_twin_is_recognised_and_locks_the_test_account(twin_aman: Any) -> None:
     obs = asyncio.run(lain.amati_lain.fn(twin_aman.url))
     laravel = [t for t in obs.teknologi if t.nama == "Laravel"]
     assert laravel and laravel[0].framework and laravel[0].sumber == "cookie laravel_session"
-    # the lockout check failed six logins for a random name: the test account still logs in
-    assert twin_aman.sesudah.login_berhasil
-    assert any(len(v) == 5 for k, v in twin_aman.gagal_login.items() if k.startswith("lpa-uji-"))
+    # the lockout check failed the test account's own logins: the hardened twin locked it
+    # (429 from the fifth failure on), as the check's description announces
+    assert len(twin_aman.gagal_login[AKUN[0]]) == 5
+    assert twin_aman.sesudah.login_berhasil is False
+    assert "-> 429" in (twin_aman.sesudah.alasan_login or "")
+    assert "akun uji dapat terkunci sementara" in CEK["otentikasi_sesi.tanpa_penguncian"].uraian
 
 
 def test_session_checks_without_account_are_not_tested(twin_aman: Any) -> None:

@@ -102,10 +102,12 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "otentikasi_sesi.tanpa_penguncian",
         "Tidak ada penguncian atau pembatasan setelah login gagal berulang",
         "sedang", "WSTG-ATHN-03", "CWE-307",
-        "Mengirim 6 percobaan login gagal (nama pengguna acak yang tidak terdaftar, agar tidak "
-        "ada akun yang terkunci); temuan bila tidak satu pun dijawab dengan pembatasan "
-        "(HTTP 429, pesan terkunci/terlalu banyak percobaan, CAPTCHA, atau jeda yang "
-        "bertambah).",
+        "Mengirim paling banyak 6 percobaan login gagal untuk nama pengguna akun uji (tanpa "
+        "akun uji: nama pengguna acak yang tidak terdaftar), lalu satu login dengan kata sandi "
+        "yang benar; temuan bila tidak satu pun dijawab dengan pembatasan (HTTP 429, pesan "
+        "terkunci/terlalu banyak percobaan, CAPTCHA, atau jeda yang bertambah) dan kata sandi "
+        "yang benar langsung diterima. Perhatian: akun uji dapat terkunci sementara setelah "
+        "pemeriksaan ini.",
         "Batasi percobaan login per akun dan per alamat IP (mis. 5 kali lalu jeda/kunci "
         "sementara atau CAPTCHA) dan catat percobaan gagal.",
         amatan="sesi",

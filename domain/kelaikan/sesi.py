@@ -136,15 +136,21 @@ def cookie_sesi_teramati(obs: ObservasiSesi) -> list[CookieTeramati]:
 
 
 def atribut_kurang(obs: ObservasiSesi, atribut: str) -> list[Bukti]:
-    kurang: dict[str, str] = {}
+    """Session cookies set without ``atribut``, each with every response that set it so
+    (the ones set at login marked: a tester checks those, not only the first page's)."""
+    kurang: dict[str, list[str]] = {}
     for c in cookie_sesi_teramati(obs):
         nilai = c.atribut.get(atribut)
         tidak_ada = nilai is None or (atribut == "samesite" and nilai.lower() == "none")
         if tidak_ada:
-            kurang.setdefault(c.nama, c.sumber)
+            sumber = f"{c.sumber} (saat login)" if c.dari_login else c.sumber
+            daftar = kurang.setdefault(c.nama, [])
+            if sumber not in daftar:
+                daftar.append(sumber)
     if not kurang:
         return []
-    bukti = "; ".join(f"cookie '{nama}' dari {sumber}" for nama, sumber in kurang.items())
+    bukti = "; ".join(f"cookie '{nama}' dari {', '.join(sumber[:3])}"
+                      for nama, sumber in kurang.items())
     return [Bukti(f"{bukti}: atribut {atribut} tidak ada")]
 
 

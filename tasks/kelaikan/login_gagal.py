@@ -1,9 +1,9 @@
 """otentikasi_sesi: the failed-login probes, user enumeration and lockout.
 
 They send their own (failed) logins, after the session observation's login journey so that
-nothing they send can disturb it. Failed logins for the lockout check use a random user name
-that does not exist, so no account of the agency (the test account included) can end up
-locked.
+nothing they send can disturb it. The lockout check fails the test account's own login (a
+tester's lockout test): at most six failures, then the right password once; the report's
+description of the check announces that the account may stay locked for a while.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from domain.kelaikan.halaman import Halaman, token_acak, urai
 from domain.kelaikan.sesi import ObservasiSesi
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import KlienUji
-from tasks.kelaikan.sesi import data_login
+from tasks.kelaikan.login import ada_form_sandi
+from tasks.kelaikan.sesi import data_login, kirim_login
 from tasks.kelaikan.umum import pemeriksa
 
 PERCOBAAN_GAGAL = 6
@@ -142,14 +143,17 @@ async def cek_enumerasi_pengguna(target: TargetUji, obs: ObservasiSesi) -> list[
 
 @pemeriksa("otentikasi_sesi.tanpa_penguncian")
 async def cek_tanpa_penguncian(target: TargetUji, obs: ObservasiSesi) -> list[Bukti]:
-    """Six failed logins for one random, non-existent user name, at the login the session
-    observation found: is anything slowed down, refused or challenged?"""
+    """At most :data:`PERCOBAAN_GAGAL` failed logins for the test account's user name (a
+    random, unregistered one without an account), at the login the session observation
+    found, then, with the account, one login with the right password: is anything slowed
+    down, refused or challenged? The test account may stay locked for a while afterwards:
+    the check's description in the report says so."""
     url_login = _url_login(obs)
     if url_login is None:
         raise TidakDapatDiuji(obs.alasan_login or "formulir login tidak ditemukan")
+    nama = target.username or f"lpa-uji-{token_acak()}"
+    siapa = f"akun uji '{nama}'" if target.username else "satu nama pengguna acak"
     async with KlienUji(target.url) as klien:
-        nama = f"lpa-uji-{token_acak()}"
-        buang = [nama]
         acuan: Halaman | None = None
         waktu_acuan = 0.0
         teks_acuan = ""
@@ -163,7 +167,7 @@ async def cek_tanpa_penguncian(target: TargetUji, obs: ObservasiSesi) -> list[Bu
                     raise
                 return []  # answers stopped coming after repeated failures: a tarpit
             ringkas.append(str(h.status))
-            teks = _teks_terlihat(h, [*buang, sandi])
+            teks = _teks_terlihat(h, [nama, sandi])
             if acuan is None:
                 acuan, waktu_acuan, teks_acuan = h, detik, teks
                 if h.status == 429 or (_PESAN_KUNCI.search(teks) and h.status >= 400):
@@ -176,9 +180,16 @@ async def cek_tanpa_penguncian(target: TargetUji, obs: ObservasiSesi) -> list[Bu
                 return []
             if detik > waktu_acuan + JEDA_BERARTI:
                 return []
+        lalu = ""
+        if target.username and target.password:
+            # a silent lockout refuses even the right password: that is a lockout too
+            segar = await klien.get(url_login)
+            hasil = await kirim_login(klien, segar, target.username,
+                                      target.password.get_secret_value())
+            if hasil is None or hasil[1].status >= 400 or ada_form_sandi(hasil[1]):
+                return []
+            lalu = f"; sesudahnya kata sandi yang benar langsung diterima ({hasil[0]})"
     return [Bukti(
-        f"{PERCOBAAN_GAGAL} percobaan login gagal berturut-turut untuk satu nama pengguna ke "
+        f"{PERCOBAAN_GAGAL} percobaan login gagal berturut-turut untuk {siapa} ke "
         f"POST {urlsplit(url_login).path} dijawab sama ({', '.join(ringkas)}) tanpa "
-        "penguncian, jeda, maupun CAPTCHA")]
-
-
+        f"penguncian, jeda, maupun CAPTCHA{lalu}")]
