@@ -215,6 +215,18 @@ def jalankan_nmap(kerja: Path, top: bool) -> tuple[float, set[tuple[str, int, st
     return detik, temuan, ", ".join(skrip), jumlah_port
 
 
+def _jumlah_port() -> int:
+    """How many ports our discovery scans per host with the settings of this run."""
+    from flows.va import opsi_dari_pengaturan
+    from tasks.va.pindai import dengan_port_wajib
+
+    jumlah = 0
+    for bagian in (dengan_port_wajib(opsi_dari_pengaturan()).port or "").split(","):
+        awal, _, akhir = bagian.partition("-")
+        jumlah += int(akhir or awal) - int(awal) + 1
+    return jumlah
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description="Benchmark VA: lpa va vs nmap -sV -sC")
     p.add_argument("--top", action="store_true", help="nmap's 1000 top ports, not the five")
@@ -243,7 +255,7 @@ def main() -> None:
             k_nmap = _selisih(awal, _hitung(penerus))
     finally:
         prefect.stop()
-    n_port_kami = 1000 if a.top else len(PORT.split(","))
+    n_port_kami = _jumlah_port()
     print(f"\nVA benchmark, {datetime.now():%Y-%m-%d %H:%M}, load {os.getloadavg()[0]:.2f}, "
           f"ports per host {n_port_kami}, web checks {'off' if a.tanpa_web else 'on'}, "
           f"rate {os.environ['LPA_VA_MAX_RATE']}/s")

@@ -55,7 +55,7 @@ from domain.va.laporan import (
 from domain.va.nmap import HasilPindai, HostDipindai, Layanan
 from flows.penamaan import TIKET_UJI
 from settings import get_settings
-from tasks.va.artefak import terbitkan_artefak_va
+from tasks.va.artefak import terbitkan_artefak_va, terbitkan_penemuan
 from tasks.va.data import amati_data, amati_ftp
 from tasks.va.pindai import pindai, sapu
 from tasks.va.ssh import amati_ssh
@@ -201,6 +201,7 @@ async def va(cakupan: CakupanVA, opsi: OpsiPindai | None = None, web: bool = Tru
     except Exception as exc:  # noqa: BLE001 - no discovery, no assessment
         raise VATidakDapatDijalankan(f"penemuan layanan gagal: {exc}") from None
     terbuka = [h for h in pindaian.host if h.layanan]
+    await terbitkan_penemuan(", ".join(cakupan.host_bernama()), pindaian)
     if not terbuka:
         raise VATidakDapatDijalankan(
             f"tidak ada port terbuka pada {', '.join(cakupan.host_bernama())} dalam daftar "

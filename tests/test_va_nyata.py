@@ -103,6 +103,15 @@ def test_hardened_twins_pass_their_checks(prefect_api: str, pengaturan_uji,
     assert {"ssh_kata_sandi", "ssh_algoritma_lemah", "ftp_anonim", "tanpa_otentikasi",
             "tls_protokol_usang", "tls_sertifikat_swatanda", "tls_rantai_tidak_lengkap"} <= jalan
     assert kategori.reason is None  # every probe ran
+    # the Prefect artifacts: discovery's at once, the summary and the findings at the end
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as klien:
+        kunci = {a.key for a in klien.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(like_="va-%127-0-14-4-127-0-14-5")))}
+    assert kunci == {f"va-{j}-127-0-14-4-127-0-14-5" for j in ("penemuan", "ringkasan",
+                                                                "temuan")}
 
 
 def test_database_reachable_with_an_empty_default_account(

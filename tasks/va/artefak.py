@@ -12,6 +12,7 @@ from prefect.cache_policies import NONE
 from domain.kelaikan import alasan_verdict
 from domain.teks import md_aman, md_kode
 from domain.va.laporan import LaporanVA, judul_kategori
+from domain.va.nmap import HasilPindai
 
 LABEL_VERDICT = {"LAYAK": "LAYAK", "LAYAK_DENGAN_CATATAN": "LAYAK DENGAN CATATAN",
                  "TIDAK_LAYAK": "TIDAK LAYAK"}
@@ -67,3 +68,24 @@ async def terbitkan_artefak_va(laporan: LaporanVA) -> tuple[str, str]:
     await acreate_table_artifact(table=tabel_temuan_va(laporan), key=kunci_tabel,
                                  description=f"Temuan VA {md_aman(laporan.target)}")
     return kunci, kunci_tabel
+
+
+def penemuan_markdown(target: str, pindaian: HasilPindai) -> str:
+    """What discovery found, published at once (the checks and the web tests take longer)."""
+    baris = [f"# VA {md_kode(target)}: penemuan layanan", "",
+             md_aman(pindaian.ringkasan) or "-", ""]
+    for h in pindaian.host:
+        if not h.layanan:
+            continue
+        baris += [f"## Host {md_kode(h.ip)}", "", "| Port | Layanan |", "|---|---|"]
+        baris += [f"| {s.port}/{s.protokol} | {md_aman(s.label)} |" for s in h.layanan]
+        baris.append("")
+    return "\n".join(baris)
+
+
+@task(name="va.artefak-penemuan", cache_policy=NONE, persist_result=False, timeout_seconds=60)
+async def terbitkan_penemuan(target: str, pindaian: HasilPindai) -> str:
+    kunci = kunci_artefak_va(target, "penemuan")
+    await acreate_markdown_artifact(markdown=penemuan_markdown(target, pindaian), key=kunci,
+                                    description=f"Penemuan layanan VA {md_aman(target)}")
+    return kunci
