@@ -171,8 +171,25 @@ def nama_run_kategori() -> str:
     return nama_run(str(flow_run.parameters.get("kategori", "kategori")))()
 
 
-async def _amati(nama: str, target: TargetUji) -> Any:
-    return await PENGAMAT[nama].amati(target)
+async def _amati_semua(nama: list[str], target: TargetUji) -> dict[str, Any]:
+    """The observations ``nama`` (and those they build on), each once: those that build on
+    none together, then the others with theirs. A failed one is its exception."""
+    semua = list(dict.fromkeys([*(PENGAMAT[n].dasar for n in nama if PENGAMAT[n].dasar),
+                                *nama]))
+    hasil: dict[str, Any] = {}
+    for tahap in ([n for n in semua if not PENGAMAT[n].dasar],
+                  [n for n in semua if PENGAMAT[n].dasar]):
+        async def amati(n: str) -> Any:
+            p = PENGAMAT[n]
+            if p.dasar is None:
+                return await p.amati(target)
+            dasar = hasil[p.dasar]
+            return await p.amati(target, PENGAMAT[p.dasar].kosong
+                                 if isinstance(dasar, BaseException) else dasar)
+
+        keluar = await asyncio.gather(*(amati(n) for n in tahap), return_exceptions=True)
+        hasil.update(zip(tahap, keluar, strict=True))
+    return hasil
 
 
 @flow(name="kelaikan-kategori", flow_run_name=nama_run_kategori,
@@ -198,10 +215,8 @@ async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
             tidak_jalan[c.id] = ALASAN_TANPA_AKUN
         else:
             jalan.append(c)
-    nama = list(dict.fromkeys(c.amatan for c in jalan if c.amatan))
-    hasil_amatan = await asyncio.gather(*(_amati(n, target) for n in nama),
-                                        return_exceptions=True)
-    amatan = dict(zip(nama, hasil_amatan, strict=True))
+    amatan = await _amati_semua(list(dict.fromkeys(c.amatan for c in jalan if c.amatan)),
+                                target)
     langkah: list[tuple[str, Awaitable[list[Temuan]]]] = []
     for c in jalan:
         obs = amatan.get(c.amatan) if c.amatan else None

@@ -3,13 +3,15 @@ input_error (:class:`domain.kelaikan.cek.Cek`; :mod:`domain.kelaikan.registri` c
 
 One declaration per check, in the order the report lists them: id, title, severity, WSTG
 v4.2, CWE, what the check does, recommendation (Bahasa Indonesia: they reach the agency
-unchanged), then the observation it starts from. These checks are active probes (their
-tasks, named after the check id, are in ``tasks/kelaikan/``); where a check may report a
+unchanged), then the observation it starts from. Most of these checks are active probes (their
+tasks, named after the check id, are in ``tasks/kelaikan/``); the debug and error-page checks
+judge one recorded observation (:mod:`domain.kelaikan.pancingan`). Where a check may report a
 severity other than its default, the description says when.
 """
 
 from __future__ import annotations
 
+from domain.kelaikan import pancingan
 from domain.kelaikan.cek import Cek
 
 # (id, title, severity, WSTG v4.2, CWE, what the check does, recommendation, observation)
@@ -207,27 +209,31 @@ CEK_STRUKTUR_INPUT: tuple[Cek, ...] = (
     Cek(
         "input_error.mode_debug", "Mode debug framework aktif",
         "sedang", "WSTG-ERRH-01", "CWE-489",
-        "Meminta path acak dan titik debug umum (/_ignition/health-check, /console, "
-        "/_profiler/, /telescope) lalu mengenali halaman debug Django (DEBUG = True), debugger "
-        "Werkzeug, Laravel Ignition/Whoops, Symfony Profiler, Laravel Telescope, Rails dan "
-        "error CodeIgniter mode development. Severity tinggi bila konsol yang dapat "
-        "menjalankan kode (Werkzeug console, Ignition can_execute_commands) terbuka.",
+        "Memancing halaman galat seperti penguji: path acak, titik debug umum "
+        "(/_ignition/health-check, /console, /_profiler/, /telescope), dan untuk paling banyak "
+        "dua parameter GET hasil penjelajahan: parameter sebagai larik, tanda kutip setelah "
+        "nilai angka, dan encoding rusak; lalu mengenali halaman debug Django (DEBUG = True), "
+        "debugger Werkzeug, Laravel Ignition/Whoops, Symfony, Spring Boot (stack trace), "
+        "ASP.NET (customErrors Off), Express (development), Rails, CodeIgniter, Laravel "
+        "Telescope dan phpinfo(). Severity tinggi bila konsol yang dapat menjalankan kode "
+        "(Werkzeug console, Ignition can_execute_commands) terbuka.",
         "Matikan mode debug di produksi (APP_DEBUG=false, DEBUG=False, "
-        "ENVIRONMENT=production, FLASK_DEBUG=0), hapus paket debug dari dependensi produksi, "
+        "ENVIRONMENT=production, FLASK_DEBUG=0, NODE_ENV=production, customErrors On, "
+        "server.error.include-stacktrace=never), hapus paket debug dari dependensi produksi, "
         "dan tolak akses ke path debug di web server.",
-        amatan="jelajah", amatan_wajib=False,
+        amatan="galat", nilai=pancingan.nilai_mode_debug,
     ),
     Cek(
         "input_error.jejak_galat", "Pesan error menampilkan stack trace, path atau versi",
         "sedang", "WSTG-ERRH-02", "CWE-209",
-        "Meminta path acak (halaman 404) dan mengirim satu parameter berbentuk larik untuk "
-        "memancing error 500, lalu mencari stack trace (Python, PHP, Java, .NET), pesan error "
-        "PHP, path server dan versi perangkat lunak di halaman error. Severity rendah bila "
-        "yang tampak hanya versi.",
+        "Membaca jawaban atas pancingan yang sama (path acak, parameter larik, tanda kutip pada "
+        "parameter angka, encoding rusak) untuk stack trace (Python, PHP, Java, .NET, Node.js, "
+        "Ruby), pesan error PHP, path server, kueri SQL yang ikut tampil pada error basis data, "
+        "dan versi perangkat lunak. Severity rendah bila yang tampak hanya versi.",
         "Tampilkan halaman error umum tanpa detail (display_errors=Off, customErrors, "
         "ErrorDocument), catat detail error hanya di log server, dan sembunyikan versi "
         "(ServerSignature Off).",
-        amatan="jelajah", amatan_wajib=False,
+        amatan="galat", nilai=pancingan.nilai_jejak_galat,
     ),
     Cek(
         "input_error.komentar_rahasia", "Komentar HTML memuat rahasia",

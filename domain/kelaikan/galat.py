@@ -5,6 +5,7 @@ text, unit-tested on recorded pages of real software.
 
 from __future__ import annotations
 
+import html
 import re
 
 
@@ -85,8 +86,8 @@ def galat_db(teks: str) -> list[tuple[str, str]]:
 
 TANDA_DEBUG: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
     (nama, re.compile(pola, re.I | re.S), kritis) for nama, pola, kritis in (
-        ("Django DEBUG = True", r"You(?:'|&#39;|&#x27;|&rsquo;)re seeing this error because you"
-                                r" have <code>DEBUG = True</code>", False),
+        ("Django DEBUG = True", r"You(?:'|&#39;|&#x27;|&rsquo;|\u2019)re seeing this error\s+"
+                                r"because\s+you\s+have\s+<code>DEBUG\s*=\s*True</code>", False),
         ("debugger/konsol Werkzeug", r"__debugger__=yes|Werkzeug Debugger|The debugger caught "
                                      r"an exception", True),
         ("Laravel Ignition (dapat menjalankan perintah)",
@@ -101,6 +102,17 @@ TANDA_DEBUG: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
         ("CodeIgniter (ENVIRONMENT=development)", r"A PHP Error was encountered|An uncaught "
                                                    r"Exception was encountered"
                                                    r"|CodeIgniter\\Debug\\", False),
+        ("Symfony (APP_DEBUG, halaman exception)", r"<title>[^<]*\(\d{3} [^)]*\)[^<]*</title>"
+                                                   r".{0,4000}Symfony\\Component\\"
+                                                   r"|class=\"exception-message-wrapper\"", False),
+        ("Spring Boot (stack trace di halaman galat)",
+         r"Whitelabel Error Page.{0,3000}?\bat (?:[\w.]+/)?(?:java|javax|org|com|jdk)\.[\w$.]+\(",
+         False),
+        ("ASP.NET (customErrors Off)", r"<b>\s*Stack Trace:\s*</b>|Version Information:\s*</b>"
+                                       r"(?:&nbsp;|\s)*Microsoft \.NET", False),
+        ("Express (NODE_ENV=development)", r"\bat Layer\.handle \[as handle_request\]"
+                                           r"|/node_modules/express/lib/", False),
+        ("phpinfo()", r"<title>phpinfo\(\)</title>", False),
     )
 )
 
@@ -122,7 +134,9 @@ JEJAK_GALAT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("stack trace Java", r"\bat [a-z][\w$]*(?:\.[\w$]+)+\([\w$]+\.java:\d+\)"),
         ("stack trace .NET", r"Server Error in '[^']*' Application|<b>\s*Stack Trace:\s*</b>"
                              r"|\bat [\w.]+\(.*\) in [A-Z]:\\[^:]+:line \d+"),
-        ("stack trace Node.js", r"\bat [\w.<>]+ \((?:/|[A-Z]:\\)[^)]+\.js:\d+:\d+\)"),
+        ("stack trace Node.js", r"\bat (?:[\w.<>]+(?: \[as \w+\])? \()?(?:/|[A-Z]:\\)[^)\s<]+"
+                                r"\.[cm]?js:\d+:\d+"),
+        ("stack trace Ruby", r"\.rb:\d+:in [`'][\w <>!?]+'"),
         ("path server", r"/var/www/|/home/\w+/public_html/|/usr/share/nginx/|/srv/www/"
                         r"|[A-Z]:\\inetpub\\|[A-Z]:\\xampp\\"),
     )
@@ -133,6 +147,20 @@ _VERSI_GALAT = re.compile(
     r"|Jetty\(\d[\w.\-]*\)|openresty/\d[\w.]*|LiteSpeed/\d[\w.]*|Werkzeug/\d[\w.]*"
     r"|Python/\d\.\d+[\w.]*|ASP\.NET Version:\s*\d[\w.]*)"
 )
+
+
+_KUERI = re.compile(r"((?:SELECT|INSERT|UPDATE|DELETE|WITH)\s[^<>\n\"]{8,160})", re.I)
+
+
+def kueri_terungkap(teks: str) -> str | None:
+    """The SQL statement a verbose database error shows (shortened), or None: a statement
+    after a database error's usual labels (``(SQL: ``, ``SQL:``, ``Query:``...)."""
+    for m in _KUERI.finditer(teks):
+        sebelum = teks[max(0, m.start() - 40):m.start()]
+        if re.search(r"(?:\(SQL:|\bSQL:|Query:|query was:|statement:|SQL query:|<pre>)\s*$",
+                     sebelum, re.I):
+            return kutip(html.unescape(m.group(1)).rstrip(" )"), 120)
+    return None
 
 
 def jejak_galat(teks: str) -> tuple[list[tuple[str, str]], list[str]]:

@@ -5,7 +5,8 @@ appended to a value, the product of two random numbers written in template synta
 encoded CR LF followed by a canary header name, a random path, a parameter sent as an
 array. Inputs are the GET parameters and POST forms found by
 the bounded crawl of :mod:`tasks.kelaikan.jelajah` (:func:`tasks.kelaikan.jelajah.jelajahi_situs`);
-the debug and error-page checks need no crawl (:data:`BUTUH_JELAJAH` says which do).
+the debug and error-page checks judge one observation (:func:`amati_galat`), made even
+when the crawl failed.
 
 Evidence keeps the request (path, parameter) and the status with a short excerpt of what was
 recognised; secrets found in HTML comments are named, never copied.
@@ -17,9 +18,12 @@ import re
 import secrets
 from urllib.parse import urljoin, urlsplit
 
+from prefect import task
+
 from domain.kelaikan.cek import Bukti, bukti_gabung
-from domain.kelaikan.galat import galat_sql, jejak_galat, kutip, rahasia_komentar, tanda_debug
+from domain.kelaikan.galat import galat_sql, kutip, rahasia_komentar
 from domain.kelaikan.halaman import Halaman, token_acak
+from domain.kelaikan.pancingan import JawabanPancingan, ObservasiGalat
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.jelajah import (
     NAMA_PENGALIHAN,
@@ -29,7 +33,7 @@ from tasks.kelaikan.jelajah import (
     titik_get,
 )
 from tasks.kelaikan.klien import KlienUji
-from tasks.kelaikan.umum import awal_aplikasi, pemeriksa
+from tasks.kelaikan.umum import OPSI_TUGAS, awal_aplikasi, pemeriksa
 
 MAKS_PROBE_REFLEKSI = 6
 MAKS_PROBE_SQL = 5
@@ -170,65 +174,46 @@ async def cek_injeksi_header(target: TargetUji, halaman: list[Halaman]) -> list[
 
 
 TITIK_DEBUG = ("_ignition/health-check", "console", "_profiler/", "telescope")
-"""Well-known debug endpoints requested by the debug-mode probe."""
+"""Well-known debug endpoints requested by the error-page observation."""
+MAKS_TITIK_GALAT = 2
+"""GET parameters the error-page observation provokes (three requests each)."""
+RUSAK = "%E0%A4%A"
+"""A malformed percent-encoding (a truncated UTF-8 sequence)."""
 
 
-# --- input_error.mode_debug ---------------------------------------------------------------------
+# --- input_error.mode_debug, input_error.jejak_galat: one observation, two pure judges ---
 
-@pemeriksa("input_error.mode_debug")
-async def cek_mode_debug(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
+@task(name="input_error.amati_galat", **OPSI_TUGAS)
+async def amati_galat(target: TargetUji, halaman: list[Halaman]) -> ObservasiGalat:
+    """What a tester sends to see the error and debug pages (:mod:`domain.kelaikan.pancingan`):
+    unknown paths, the debug endpoints, and for up to :data:`MAKS_TITIK_GALAT` GET parameters
+    of the crawl (numeric first) the parameter as an array, a quote after a numeric value and
+    a malformed encoding."""
     url = target.url
-    dilihat: dict[str, list[str]] = {}
-    kritis = False
-    async with KlienUji(url) as klien:
-        akar = urljoin(url, "/")
-        daftar = [urljoin(awal_aplikasi(url), f"lpa-{token_acak()}/"),
-                  *(urljoin(akar, p) for p in TITIK_DEBUG)]
-        for alamat in daftar:
-            h = await klien.get(alamat)
-            for nama, dapat_menjalankan in tanda_debug(h.text):
-                kritis = kritis or dapat_menjalankan
-                dilihat.setdefault(nama, []).append(h.ringkas())
-    bukti = [f"{nama}: {jawaban[0]}" + (f" (dan {len(jawaban) - 1} jawaban lain)"
-                                        if len(jawaban) > 1 else "")
-             for nama, jawaban in dilihat.items()]
-    return bukti_gabung(bukti, "tinggi" if kritis else None)
-
-
-# --- input_error.jejak_galat --------------------------------------------------------------------
-
-@pemeriksa("input_error.jejak_galat")
-async def cek_jejak_galat(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
-    """Two 404s (random paths) and, when the crawl found a GET parameter, one 500 attempt
-    with that parameter sent as an array."""
-    url = target.url
-    token = token_acak()
     awal = awal_aplikasi(url)
-    probe = [urljoin(awal, f"lpa-{token}"), urljoin(awal, f"lpa-{token}.php")]
+    akar = urljoin(url, "/")
+    token = token_acak()
+    kirim: list[tuple[str, str, bool]] = [
+        (urljoin(awal, f"lpa-{token}/"), "path acak", False),
+        (urljoin(awal, f"lpa-{token}.php"), "path acak .php", False),
+        *((urljoin(akar, p), f"titik debug /{p}", False) for p in TITIK_DEBUG),
+    ]
     titik = [t for t in titik_get(url, halaman) if not NAMA_PENGALIHAN.match(t.nama)]
-    if titik:
-        angka = [t for t in titik if t.nilai.isdigit()]
-        t = (angka or titik)[0]
-        probe.append(t.dengan(t.nilai, f"{t.nama}[]"))
-    bukti: list[str] = []
-    kutipan = ""
-    hanya_versi = True
+    titik = sorted(titik, key=lambda t: not t.nilai.isdigit())[:MAKS_TITIK_GALAT]
+    for t in titik:
+        kirim.append((t.dengan(t.nilai, f"{t.nama}[]"),
+                      f"parameter '{t.nama}' sebagai larik", True))
+        if t.nilai.isdigit():
+            kirim.append((t.dengan(t.nilai + "'"),
+                          f"tanda kutip pada parameter angka '{t.nama}'", True))
+        kirim.append((t.dengan_mentah(RUSAK), f"encoding rusak pada parameter '{t.nama}'", True))
+    obs = ObservasiGalat()
     async with KlienUji(url) as klien:
-        for alamat in probe:
+        for alamat, pancingan, parameter in kirim:
             h = await klien.get(alamat)
-            if h.status < 400:
-                continue  # not an error page (a soft 404 is judged by struktur)
-            jejak, versi = jejak_galat(h.text)
-            if jejak:
-                hanya_versi = False
-                kutipan = kutipan or jejak[0][1]
-            if jejak or versi:
-                apa = [n for n, _ in jejak] + ([f"versi {', '.join(versi)}"] if versi else [])
-                bukti.append(f"{h.ringkas()}: {', '.join(apa)}")
-    if not bukti:
-        return []
-    teks = "; ".join(bukti) + (f"; kutipan: {kutipan!r}" if kutipan else "")
-    return bukti_gabung([teks], "rendah" if hanya_versi else None)
+            obs.jawaban.append(JawabanPancingan(pancingan=pancingan, halaman=h,
+                                                parameter=parameter))
+    return obs
 
 
 # --- input_error.komentar_rahasia ---------------------------------------------------------------
@@ -250,8 +235,6 @@ PEMERIKSA = (
     cek_galat_sql,
     cek_evaluasi_templat,
     cek_injeksi_header,
-    cek_mode_debug,
-    cek_jejak_galat,
     cek_komentar_rahasia,
 )
 """The probes of this category, each a task named after its check id."""

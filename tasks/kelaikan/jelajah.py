@@ -11,7 +11,7 @@ GET parameters of links and GET forms (:func:`titik_get`). Everything a check su
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 import httpx
 from prefect import task
@@ -206,6 +206,12 @@ class TitikGet(BaseModel):
         """The URL with this parameter set to ``nilai`` (and renamed to ``nama``)."""
         params = [((nama or k), nilai) if k == self.nama else (k, v) for k, v in self.params]
         return f"{self.url}?{urlencode(params)}"
+
+    def dengan_mentah(self, nilai: str) -> str:
+        """The URL with this parameter's value written as given, not encoded (a malformed
+        encoding a tester sends on purpose)."""
+        lain = urlencode([(k, v) for k, v in self.params if k != self.nama])
+        return f"{self.url}?{lain + '&' if lain else ''}{quote(self.nama)}={nilai}"
 
     @property
     def path(self) -> str:

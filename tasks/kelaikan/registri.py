@@ -31,14 +31,19 @@ class Pengamat:
 
     apa: str
     """What failed, in Bahasa Indonesia: ``"<apa> gagal: <why>"`` is the checks' reason."""
-    amati: Callable[[TargetUji], Awaitable[Any]]
+    amati: Callable[..., Awaitable[Any]]
+    """``amati(target)``, or ``amati(target, dasar)`` when it builds on :attr:`dasar`."""
     kosong: Any = None
     """What a check with ``amatan_wajib=False`` receives when the observation failed."""
+    dasar: str | None = None
+    """Another observation this one builds on (made first; its :attr:`kosong` when it
+    failed)."""
 
 
 PENGAMAT: dict[str, Pengamat] = {
     "dasar_struktur": Pengamat("pembanding soft-404", lambda t: struktur.amati_dasar(t.url)),
     "jelajah": Pengamat("penjelajahan halaman", lambda t: jelajahi_situs(t.url), kosong=[]),
+    "galat": Pengamat("pancingan halaman galat", input.amati_galat, dasar="jelajah"),
     "sesi": Pengamat("pengamatan sesi", sesi.amati_sesi),
     "dbms": Pengamat("pengamatan port basis data",
                      lambda t: dbms.amati_dbms(t.host_db or "", t.db_port)),

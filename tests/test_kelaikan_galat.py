@@ -1,0 +1,111 @@
+"""Debug and error pages of the common stacks, provoked the way a tester provokes them
+(issue 13): unknown paths, a parameter as an array, a quote after a number, a malformed
+encoding. One observation (``tasks/kelaikan/input.amati_galat``), two pure judges
+(``domain/kelaikan/pancingan``).
+
+Each stack's vulnerable twin (``lpa.contoh_aplikasi_galat``) is found with its path named in
+the evidence; each hardened twin answers plain 400/404 pages and yields nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from domain.kelaikan import CEK, TargetUji
+from domain.kelaikan.galat import kueri_terungkap, tanda_debug
+from lpa.contoh_aplikasi_galat import TUMPUKAN, ContohGalat
+from tasks.kelaikan import klien as kelaikan_http
+from tasks.kelaikan.input import amati_galat
+from tasks.kelaikan.jelajah import jelajahi_situs
+from tasks.kelaikan.klien import PembatasLaju
+
+DEBUG = {
+    "werkzeug": "debugger/konsol Werkzeug", "django": "Django DEBUG = True",
+    "laravel": "Laravel Ignition", "symfony": "Symfony (APP_DEBUG, halaman exception)",
+    "spring": "Spring Boot (stack trace di halaman galat)",
+    "aspnet": "ASP.NET (customErrors Off)", "express": "Express (NODE_ENV=development)",
+    "rails": "Rails (mode development)",
+}
+"""The debug-page signature each stack's vulnerable twin must show."""
+
+
+@pytest.fixture(autouse=True)
+def cepat() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(kelaikan_http, "pembatas_untuk",
+                   lambda url, per_detik=kelaikan_http.LAJU_DEFAULT: PembatasLaju(2000))
+        yield
+
+
+def _amati(app: ContohGalat) -> tuple[TargetUji, object]:
+    target = TargetUji(url=app.url)
+    halaman = asyncio.run(jelajahi_situs.fn(app.url))
+    return target, asyncio.run(amati_galat.fn(target, halaman))
+
+
+@pytest.mark.parametrize("tumpukan", TUMPUKAN)
+def test_each_stack_debug_page_is_provoked_and_named(tumpukan: str) -> None:
+    with ContohGalat(tumpukan, aman=False) as app:
+        target, obs = _amati(app)
+    debug = CEK["input_error.mode_debug"].nilai_temuan(obs, target)
+    assert len(debug) == 1 and DEBUG[tumpukan] in debug[0].evidence, debug
+    assert "/produk" in debug[0].evidence or "/lpa-" in debug[0].evidence  # the path, named
+    assert debug[0].severity == ("tinggi" if tumpukan == "werkzeug" else "sedang")
+    jejak = CEK["input_error.jejak_galat"].nilai_temuan(obs, target)
+    assert jejak and jejak[0].severity == "sedang", jejak
+
+
+@pytest.mark.parametrize("tumpukan", TUMPUKAN)
+def test_each_stack_hardened_twin_shows_nothing(tumpukan: str) -> None:
+    with ContohGalat(tumpukan, aman=True) as app:
+        target, obs = _amati(app)
+    for cid in ("input_error.mode_debug", "input_error.jejak_galat"):
+        assert CEK[cid].nilai_temuan(obs, target) == [], cid
+
+
+def test_the_provocations_a_tester_sends() -> None:
+    with ContohGalat("spring", aman=False) as app:
+        _, obs = _amati(app)
+    pancingan = [j.pancingan for j in obs.jawaban]  # type: ignore[attr-defined]
+    assert pancingan[:2] == ["path acak", "path acak .php"]
+    assert "parameter 'id' sebagai larik" in pancingan
+    assert "tanda kutip pada parameter angka 'id'" in pancingan
+    assert "encoding rusak pada parameter 'id'" in pancingan
+    assert len(pancingan) <= 2 + 4 + 2 * 3  # bounded
+
+
+def test_a_database_error_shows_its_query_in_the_evidence() -> None:
+    for tumpukan, kueri in (("laravel", "select * from `produk` where `id` = 7' limit 1"),
+                            ("rails", 'SELECT "produk".* FROM "produk" WHERE "produk"."id" = '
+                                      "$1 LIMIT $2")):
+        with ContohGalat(tumpukan, aman=False) as app:
+            target, obs = _amati(app)
+        jejak = CEK["input_error.jejak_galat"].nilai_temuan(obs, target)[0].evidence
+        assert f"kueri SQL {kueri!r}" in jejak, jejak
+        assert "GET /produk?id" in jejak and "-> 500 (" in jejak  # the request, path named
+
+
+# --- the recognisers, on pages as the real software writes them --------------------------------
+
+def test_recorded_debug_pages_are_recognised() -> None:
+    # excerpts of real pages: Django 4.2's technical 404, Spring Boot 3's Whitelabel page with
+    # server.error.include-stacktrace=always, ASP.NET 4.8's yellow screen
+    assert tanda_debug("<p>You&#x27;re seeing this error because you have <code>DEBUG = True"
+                       "</code> in your Django settings file.") == [("Django DEBUG = True", False)]
+    assert [n for n, _ in tanda_debug(
+        "<h1>Whitelabel Error Page</h1><div>There was an unexpected error (type=Internal "
+        "Server Error, status=500).</div><div>java.lang.NullPointerException\n\tat "
+        "com.example.demo.Ctl.x(Ctl.java:12)")] == ["Spring Boot (stack trace di halaman galat)"]
+    assert tanda_debug("<h1>Whitelabel Error Page</h1><div>Not Found</div>") == []
+    assert [n for n, _ in tanda_debug("<b>Version Information:</b>&nbsp;Microsoft .NET "
+                                      "Framework Version:4.0.30319")] == [
+        "ASP.NET (customErrors Off)"]
+    assert kueri_terungkap("SQLSTATE[HY000] (SQL: select * from users where id = 1')") == \
+        "select * from users where id = 1'"
+    assert kueri_terungkap("<pre>SQL: SELECT &quot;a&quot;.* FROM &quot;a&quot; LIMIT $1</pre>") \
+        == 'SELECT "a".* FROM "a" LIMIT $1'
+    assert kueri_terungkap("Pilih (select) salah satu layanan di bawah ini.") is None
+    assert kueri_terungkap("Tidak ada data.") is None
