@@ -7,7 +7,8 @@ that stack's own debug or error page, written after the real one: the Werkzeug d
 Django's ``DEBUG = True`` pages, Laravel's Ignition with a ``QueryException`` that shows its
 SQL, Symfony's exception page, Spring Boot's Whitelabel page with a stack trace, ASP.NET's
 yellow screen, Express in development, Rails' development pages. The hardened twin answers
-them with plain 400/404 pages. Standard library only.
+them with plain 400/404 pages; its stack shows nowhere, except Spring Boot's well-known
+``/actuator/health`` (both twins). Standard library only.
 """
 
 from __future__ import annotations
@@ -161,7 +162,9 @@ class ContohGalat:
                 bagian = urlsplit(self.path)
                 query = parse_qs(bagian.query)
                 nilai = unquote((query.get("id") or [""])[0], errors="replace")
-                if bagian.path == "/":
+                if bagian.path == "/actuator/health" and aplikasi.tumpukan == "spring":
+                    self._kirim(200, '{"status":"UP"}', "application/json")
+                elif bagian.path == "/":
                     self._kirim(200, "<html><body><h1>Toko Daerah</h1><a href=\"/produk?id=7\">"
                                      "Produk unggulan</a></body></html>")
                 elif bagian.path == "/produk" and nilai.isdigit() and "id[]" not in query:
@@ -175,10 +178,11 @@ class ContohGalat:
                                                                     nilai or "Array")
                     self._kirim(status, isi)
 
-            def _kirim(self, status: int, isi: str) -> None:
+            def _kirim(self, status: int, isi: str, jenis: str = "text/html; charset=utf-8",
+                       ) -> None:
                 data = isi.encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Type", jenis)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

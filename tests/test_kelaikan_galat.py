@@ -109,3 +109,48 @@ def test_recorded_debug_pages_are_recognised() -> None:
         == 'SELECT "a".* FROM "a" LIMIT $1'
     assert kueri_terungkap("Pilih (select) salah satu layanan di bawah ini.") is None
     assert kueri_terungkap("Tidak ada data.") is None
+
+
+# --- recognising the framework beyond the home page's markup ----------------------------------
+
+@pytest.mark.parametrize(("tumpukan", "aman", "kerangka"), [
+    ("express", False, "Express"),  # its 404 page: "Cannot GET /x"
+    ("spring", False, "Spring"),  # its error page: the Whitelabel page
+    ("django", False, "Django"),  # its technical 404
+    ("spring", True, "Spring"),  # nothing on any page, but /actuator/health answers
+])
+def test_the_framework_is_recognised_from_error_pages_and_well_known_paths(
+        tumpukan: str, aman: bool, kerangka: str) -> None:
+    from tasks.kelaikan.lain import amati_lain
+
+    with ContohGalat(tumpukan, aman=aman) as app:
+        obs = asyncio.run(amati_lain.fn(app.url))
+    assert kerangka in [k for k, _ in obs.kerangka], obs.kerangka
+    assert CEK["lain_lain.framework_tidak_dikenali"].nilai_temuan(obs, None) == []
+
+
+def test_an_application_that_shows_no_framework_anywhere_is_a_finding() -> None:
+    from tasks.kelaikan.lain import amati_lain
+
+    with ContohGalat("express", aman=True) as app:
+        obs = asyncio.run(amati_lain.fn(app.url))
+    temuan = CEK["lain_lain.framework_tidak_dikenali"].nilai_temuan(obs, None)
+    assert temuan and "cookie, header, halaman galat dan path khas" in temuan[0].evidence
+
+
+def test_framework_clues_in_recorded_responses() -> None:
+    from domain.kelaikan.halaman import Halaman
+    from domain.kelaikan.kerangka import kenali_kerangka
+
+    def h(status: int, teks: str = "", headers: tuple[tuple[str, str], ...] = (),
+          cookie: tuple[str, ...] = ()) -> Halaman:
+        return Halaman(method="GET", url="http://a.example/x", status=status,
+                       headers=list(headers), text=teks, set_cookie=list(cookie))
+
+    assert [k for k, _ in kenali_kerangka([h(200, cookie=("ci_session=abc; path=/",))])] == [
+        "CodeIgniter"]
+    assert kenali_kerangka([h(200, headers=(("Server", "Werkzeug/3.0.1 Python/3.11.2"),))])[0] \
+        == ("Flask", "header 'server: Werkzeug/3.0.1 Python/3.11.2' pada GET /x -> 200")
+    # an error page's words count only on an error page
+    assert kenali_kerangka([h(200, "<pre>Cannot GET /x</pre>")]) == []
+    assert [k for k, _ in kenali_kerangka([h(404, "<pre>Cannot GET /x</pre>")])] == ["Express"]

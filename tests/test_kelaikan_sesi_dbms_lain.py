@@ -60,6 +60,9 @@ CEK_SAYA = [c for c in CEK if c.split(".")[0] in KATEGORI_SAYA]
 CEK_HOST_DB = ["dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol", "dbms.tanpa_tls",
                "dbms.kredensial_bawaan", "dbms.tanpa_otentikasi", "dbms.satu_host"]
 CEK_WEB = [c for c in CEK_SAYA if c not in CEK_HOST_DB]
+DIKENALI = {"lain_lain.framework_tidak_dikenali"}
+"""Silent on the vulnerable twin too: its 404 page's trace shows CodeIgniter, as a tester sees
+(an application that shows no framework anywhere: tests/test_kelaikan_galat.py)."""
 HANYA_HTTPS = {"otentikasi_sesi.tanpa_hsts"}
 """Fires on the vulnerable twin served over HTTPS (on HTTP, tanpa_https says it all)."""
 DB_LOKAL = {3306: ("mysql", "mariadb_server"), 5432: ("postgresql", "pg_layanan"),
@@ -116,7 +119,7 @@ def twin_aman(request: pytest.FixtureRequest) -> Any:
         yield app
 
 
-@pytest.mark.parametrize("check_id", CEK_WEB)
+@pytest.mark.parametrize("check_id", [c for c in CEK_WEB if c not in DIKENALI])
 def test_check_fires_on_vulnerable_twin(twin_rentan: Any, twin_rentan_https: Any,
                                         check_id: str) -> None:
     twin = twin_rentan_https if check_id in HANYA_HTTPS else twin_rentan
@@ -164,7 +167,7 @@ def test_vulnerable_twin_evidence_is_specific_and_keeps_no_secret(twin_rentan: A
     assert "Apache/2.2.15" in bukti["lain_lain.versi_terungkap"]
     assert "meta generator: SiPerizinan 1.2.0" in bukti["lain_lain.versi_terungkap"]
     assert "/readme.txt" in bukti["lain_lain.versi_terungkap"]
-    assert "Wappalyzer" in bukti["lain_lain.framework_tidak_dikenali"]
+    assert "lain_lain.framework_tidak_dikenali" not in bukti  # CodeIgniter, by its 404 trace
     assert "perizinan.babel@gmail.com" in bukti["lain_lain.email_non_kedinasan"]
     # no session id value ever reaches the evidence
     nilai = [s for s in twin_rentan.sesi if len(s) > 8]
@@ -588,7 +591,8 @@ def test_subflows_on_vulnerable_twin(prefect_api: str) -> None:
     assert {t.check_id for t in sesi.findings} == {
         c.id for c in cek_kategori("otentikasi_sesi")} - HANYA_HTTPS
     assert {t.check_id for t in dbms.findings} >= set(CEK_HOST_DB) - {"dbms.versi_eol"}
-    assert {t.check_id for t in lain.findings} == {c.id for c in cek_kategori("lain_lain")}
+    assert {t.check_id for t in lain.findings} == {c.id for c in cek_kategori("lain_lain")} \
+        - DIKENALI
     # no database host: the web-side checks still run, the rest is not tested, with why
     assert dbms_tanpa_host.status == "gagal"
     assert set(dbms_tanpa_host.checks_run) == {"dbms.galat_db_web", "dbms.dump_terbuka"}

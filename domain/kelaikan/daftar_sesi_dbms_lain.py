@@ -234,8 +234,12 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "lain_lain.framework_tidak_dikenali", "Framework aplikasi tidak dapat dikenali",
         "rendah", "WSTG-INFO-08", "CWE-710",
         "Sidik jari dari header, cookie, markup, meta dan berkas skrip halaman awal memakai "
-        "data teknologi Wappalyzer; temuan bila tidak ada framework web, CMS atau framework "
-        "JavaScript yang dikenali (katalog mensyaratkan penggunaan framework aplikasi).",
+        "data teknologi Wappalyzer, ditambah petunjuk yang dibaca penguji: cookie dan header "
+        "setiap halaman, halaman galat (path acak), dan bila belum ada yang dikenali, paling "
+        "banyak lima path khas framework (/wp-login.php, /administrator/, /user/login, "
+        "/actuator/health, /_ignition/health-check); temuan bila tidak ada framework web, CMS "
+        "atau framework JavaScript yang dikenali (katalog mensyaratkan penggunaan framework "
+        "aplikasi).",
         "Bangun aplikasi di atas framework yang terpelihara (mis. Laravel, CodeIgniter 4, "
         "Django) dan sebutkan framework beserta versinya dalam dokumen permohonan.",
         amatan="lain", nilai=lain.nilai_framework_tidak_dikenali,

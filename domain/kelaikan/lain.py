@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.kelaikan.cek import Bukti, TidakDapatDiuji
 from domain.kelaikan.eol import siklus_eol
+from domain.kelaikan.kerangka import BUKAN_KERANGKA
 from domain.kelaikan.target import TargetUji, alamat_kedinasan
 
 
@@ -42,6 +43,9 @@ class ObservasiLain(BaseModel):
     email: list[tuple[str, str, str]] = []
     """(address, public suffix, page path) on the site."""
     galat_sidik_jari: str | None = None
+    kerangka: list[tuple[str, str]] = []
+    """(framework, evidence) from cookies, headers, error pages and well-known paths
+    (:func:`domain.kelaikan.kerangka.kenali_kerangka`), beyond the Wappalyzer fingerprint."""
 
     def header(self, nama: str) -> str | None:
         nama = nama.lower()
@@ -75,13 +79,18 @@ def nama_versi(t: TeknologiTeramati) -> str:
 # --- the checks ---------------------------------------------------------------------------
 
 def nilai_framework_tidak_dikenali(obs: ObservasiLain, target: object = None) -> list[Bukti]:
-    perlu_sidik_jari(obs)
-    if any(t.framework for t in obs.teknologi):
+    """A finding when neither the fingerprint of the pages nor a tester's other clues
+    (cookies, headers, error pages, well-known paths) show a web framework or CMS."""
+    if any(t.framework for t in obs.teknologi) or \
+            [k for k, _ in obs.kerangka if k not in BUKAN_KERANGKA]:
         return []
-    lain = ", ".join(f"{nama_versi(t)} ({t.sumber})" for t in obs.teknologi[:8]) or "tidak ada"
+    perlu_sidik_jari(obs)
+    lain = [f"{nama_versi(t)} ({t.sumber})" for t in obs.teknologi[:8]]
+    lain += [f"{k} ({bukti})" for k, bukti in obs.kerangka]
     return [Bukti(
-        f"{obs.halaman}: tidak ada framework web/CMS yang dikenali data Wappalyzer; "
-        f"teknologi lain yang dikenali: {lain}")]
+        f"{obs.halaman}: tidak ada framework web/CMS yang dikenali, baik dari data Wappalyzer "
+        "maupun dari cookie, header, halaman galat dan path khas framework; teknologi lain "
+        f"yang dikenali: {', '.join(lain) or 'tidak ada'}")]
 
 
 def nilai_versi_eol(obs: ObservasiLain, target: object = None,

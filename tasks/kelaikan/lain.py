@@ -13,6 +13,7 @@ from prefect import task
 
 from domain.kelaikan.halaman import urai
 from domain.kelaikan.isi_sidik_jari import bukti_halaman
+from domain.kelaikan.kerangka import BUKAN_KERANGKA, LOKASI_DIKENAL, kenali_kerangka
 from domain.kelaikan.lain import ObservasiLain, TeknologiTeramati, email_di
 from tasks.kelaikan.klien import KlienUji, ambil_pembanding
 from tasks.kelaikan.sidik_jari import DataSidikJariTidakAda, sidik_jari
@@ -29,7 +30,9 @@ MAKS_HALAMAN_KONTAK = 2
 
 @task(name="lain_lain.amati", **OPSI_TUGAS)
 async def amati_lain(url: str) -> ObservasiLain:
-    """Start page, up to two contact pages, readme files; the fingerprint of it all."""
+    """Start page, up to two contact pages, readme files; the fingerprint of it all; the
+    framework as the cookies, headers and error pages show it, else as one of its well-known
+    paths answers (at most :data:`domain.kelaikan.kerangka.LOKASI_DIKENAL`, five requests)."""
     async with KlienUji(url) as klien:
         awal = await klien.get(url)
         halaman = [awal]
@@ -49,7 +52,18 @@ async def amati_lain(url: str) -> ObservasiLain:
             m = _VERSI_README.search(h.text[:20_000])
             if m:
                 readme.append(f"{h.ringkas()} memuat versi {m.group(1)}")
-    obs = ObservasiLain(halaman=awal.ringkas(), url=awal.url, headers=awal.headers)
+        # a tester's other clues: cookies and headers of every page seen, the error pages
+        # (the soft-404 baseline), then the paths only one framework serves
+        kerangka = kenali_kerangka([*halaman, pembanding.berkas, pembanding.folder])
+        if not [k for k, _ in kerangka if k not in BUKAN_KERANGKA]:
+            for nama, path, pola in LOKASI_DIKENAL:
+                h = await klien.get(urljoin(awal.url, "/" + path))
+                if h.status == 200 and pola.search(h.text[:20_000]) and \
+                        not pembanding.mirip_tidak_ada(h):
+                    kerangka.append((nama, f"{h.ringkas()}: path khas {nama}"))
+                    break
+    obs = ObservasiLain(halaman=awal.ringkas(), url=awal.url, headers=awal.headers,
+                        kerangka=kerangka)
     bukti = bukti_halaman([awal])
     obs.generator = [g for g in bukti.meta.get("generator", []) if g.strip()]
     obs.readme = readme
