@@ -87,7 +87,9 @@ def galat_db(teks: str) -> list[tuple[str, str]]:
 TANDA_DEBUG: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
     (nama, re.compile(pola, re.I | re.S), kritis) for nama, pola, kritis in (
         ("Django DEBUG = True", r"You(?:'|&#39;|&#x27;|&rsquo;|\u2019)re seeing this error\s+"
-                                r"because\s+you\s+have\s+<code>DEBUG\s*=\s*True</code>", False),
+                                r"because\s+you\s+have\s+<code>DEBUG\s*=\s*True</code>"
+                                r"|You are seeing this (?:page|message) because\s+(?:<a [^>]*>)?DEBUG\s*=\s*True",
+         False),
         ("debugger/konsol Werkzeug", r"__debugger__=yes|Werkzeug Debugger|The debugger caught "
                                      r"an exception", True),
         ("Laravel Ignition (dapat menjalankan perintah)",
@@ -176,44 +178,7 @@ def jejak_galat(teks: str) -> tuple[list[tuple[str, str]], list[str]]:
     return jejak, versi
 
 
+# the secrets recogniser moved to its own module; its old name stays importable here
+from domain.kelaikan.rahasia import rahasia_komentar  # noqa: E402
 
-# --- secrets in comments -----------------------------------------------------------------------
-
-_KOMENTAR = re.compile(r"<!--(.*?)-->", re.S)
-_PASANGAN_RAHASIA = re.compile(
-    r"\b(pass(?:word|wd)?|pwd|sandi|kata[ _]?sandi|secret|client[_-]?secret|api[_-]?key|apikey"
-    r"|access[_-]?key|access[_-]?token|auth[_-]?token|token|private[_-]?key)\b\s*[:=]\s*"
-    r"([^\s<>]+)", re.I,
-)
-RAHASIA_LANGSUNG: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("string koneksi berkredensial", re.compile(r"\b[a-z][a-z0-9+.\-]*://[^\s/:@<>]+:[^\s/@<>]+@",
-                                                re.I)),
-    ("kunci privat", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-    ("kunci akses AWS", re.compile(r"\bAKIA[0-9A-Z]{16}\b")),
-    ("kunci Google API", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-    ("token GitHub", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b")),
-)
-_BUKAN_NILAI = re.compile(r"\{\{|\$\{|<\?|\*\*\*|xxx|\.\.\.|changeme|placeholder|contoh|example",
-                          re.I)
-
-
-def _nilai_rahasia(nilai: str) -> bool:
-    """A value that looks like a real secret: long enough, not a placeholder, not a plain
-    word (``kata sandi: minimal`` is advice, not a password)."""
-    nilai = nilai.strip("'\",;)(")
-    return len(nilai) >= 6 and not _BUKAN_NILAI.search(nilai) and \
-        bool(re.search(r"\d|[^\w\s]", nilai))
-
-
-def rahasia_komentar(teks: str) -> list[str]:
-    """What kinds of secret the HTML comments of ``teks`` carry (never the values)."""
-    jenis: list[str] = []
-    for m in _KOMENTAR.finditer(teks):
-        isi = m.group(1)
-        if isi.lstrip().startswith("[if"):
-            continue  # an Internet Explorer conditional comment
-        for k in _PASANGAN_RAHASIA.finditer(isi):
-            if _nilai_rahasia(k.group(2)):
-                jenis.append(f"'{k.group(1).lower()}' berisi nilai")
-        jenis += [nama for nama, pola in RAHASIA_LANGSUNG if pola.search(isi)]
-    return list(dict.fromkeys(jenis))
+__all__ = ["rahasia_komentar"]
