@@ -32,6 +32,16 @@ _KOMENTAR_RENTAN = (
     "password: Adm1n#Perizinan2019 (hapus sebelum rilis) -->"
 )
 _KOMENTAR_AMAN = "<!-- layanan lainnya: daftar tautan dikelola melalui CMS -->"
+_SKRIP_RENTAN = """// SiPerizinan - skrip formulir
+// akun uji: operator / Operator#2023 (hapus sebelum produksi)
+var konfigurasi = { alamatApi: "/api/v1", kataSandiAdmin: "Adm1n#Perizinan2019" };
+function periksa(form) { return form.nik.value.length === 16; }
+"""
+_SKRIP_AMAN = """// SiPerizinan - skrip formulir
+// kata sandi minimal 8 karakter; token CSRF dibaca dari formulir
+var konfigurasi = { alamatApi: "/api/v1", csrfToken: document.querySelector("[name=csrf_token]") };
+function periksa(form) { var password = form.password.value; return password.length >= 8; }
+"""
 
 
 def beranda(aman: bool) -> str:
@@ -43,6 +53,9 @@ def beranda(aman: bool) -> str:
         '<li><a href="/unggah">Unggah berkas persyaratan</a></li>'
         '<li><a href="/bahasa?kode=en&amp;kembali=%2F">English version</a></li>'
         "</ul></section>" + (_KOMENTAR_AMAN if aman else _KOMENTAR_RENTAN)
+        + '<script src="/js/formulir.js"></script>'
+        + ("<script>var kunciPeta = 'publik';</script>" if aman else
+           "<script>/* kredensial layanan peta: peta / Pet4#Babel2020 */</script>")
     )
 
 
@@ -280,7 +293,10 @@ def jawab_get(p: Any, path: str, query: dict[str, list[str]]) -> bool:
     """Serve ``path`` when it is one of this module's pages; False otherwise."""
     aman = p.app.aman
     dasar = p.app.url or "/"
-    if path == "/robots.txt":
+    if path == "/js/formulir.js":
+        p._kirim(200, _SKRIP_AMAN if p.app.aman else _SKRIP_RENTAN,
+                 jenis="application/javascript")
+    elif path == "/robots.txt":
         p._kirim(200, _robots(aman, dasar), jenis="text/plain")
     elif path == "/sitemap.xml":
         p._kirim(200, _sitemap(aman, dasar), jenis="application/xml")

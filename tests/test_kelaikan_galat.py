@@ -154,3 +154,41 @@ def test_framework_clues_in_recorded_responses() -> None:
     # an error page's words count only on an error page
     assert kenali_kerangka([h(200, "<pre>Cannot GET /x</pre>")]) == []
     assert [k for k, _ in kenali_kerangka([h(404, "<pre>Cannot GET /x</pre>")])] == ["Express"]
+
+
+# --- secrets in comments and scripts, in Indonesian as in English -------------------------------
+
+def test_secrets_written_in_indonesian_are_recognised() -> None:
+    from domain.kelaikan.rahasia import rahasia_komentar, rahasia_skrip
+
+    assert rahasia_komentar("<!-- akun uji: admin / Admin#2019 -->") == ["pasangan akun/sandi"]
+    assert rahasia_komentar("<!-- kredensial db: perizinan/P3rizinan2019! -->") == [
+        "'kredensial' berisi nilai", "pasangan akun/sandi"]
+    assert rahasia_komentar("<!-- sandi admin: Adm1n#2019 -->") == ["'sandi' berisi nilai"]
+    assert rahasia_skrip("var c = {kataSandi: 'Rahasia#2019'};") == ["'kataSandi' berisi nilai"]
+    # advice, code, links and what a browser must have are no secrets
+    assert rahasia_komentar("<!-- kata sandi: minimal delapan karakter -->") == []
+    assert rahasia_komentar("<!-- login / daftar di kanan atas -->") == []
+    assert rahasia_komentar("<!-- password reset: https://a.go.id/reset -->") == []
+    assert rahasia_skrip("var password = form.password.value; var t = {csrfToken: 'a1b2c3d4e5'};"
+                         " var k = 'AIzaSyA1234567890abcdefghijklmnopqrstuv';") == []
+
+
+def test_secrets_in_the_twins_comments_and_scripts() -> None:
+    from kelaikan_bantu import uji
+
+    from lpa.contoh_aplikasi import ContohAplikasi
+
+    bukti = {}
+    for aman in (False, True):
+        with ContohAplikasi(aman=aman) as app:
+            target = TargetUji(url=app.url)
+            halaman = asyncio.run(jelajahi_situs.fn(app.url))
+            bukti[aman] = asyncio.run(uji("input_error.komentar_rahasia").fn(target, halaman))
+    teks = bukti[False][0].evidence
+    assert "GET / -> 200: komentar HTML memuat 'password' berisi nilai" in teks
+    assert "GET / -> 200: skrip memuat pasangan akun/sandi" in teks  # the inline script
+    assert ("GET /js/formulir.js -> 200: skrip memuat pasangan akun/sandi, "
+            "'kataSandiAdmin' berisi nilai (nilai disensor)") in teks
+    assert "Adm1n" not in teks and "Operator#2023" not in teks
+    assert bukti[True] == []

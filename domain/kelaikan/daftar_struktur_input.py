@@ -236,13 +236,17 @@ CEK_STRUKTUR_INPUT: tuple[Cek, ...] = (
         amatan="galat", nilai=pancingan.nilai_jejak_galat,
     ),
     Cek(
-        "input_error.komentar_rahasia", "Komentar HTML memuat rahasia",
+        "input_error.komentar_rahasia", "Komentar HTML atau skrip memuat rahasia",
         "sedang", "WSTG-INFO-05", "CWE-615",
-        "Memeriksa komentar HTML di halaman yang dijelajahi untuk kata sandi, kunci API, token, "
-        "kunci privat dan string koneksi berisi kredensial. Yang disimpan: halaman dan jenis "
-        "rahasia; nilainya disensor.",
-        "Hapus komentar yang memuat catatan internal atau kredensial dari templat (gunakan "
-        "komentar sisi server), lalu ganti kredensial yang telanjur terbit.",
+        "Memeriksa komentar HTML dan skrip (skrip di halaman dan paling banyak tiga berkas "
+        "skrip milik aplikasi) di halaman yang dijelajahi untuk kata sandi, kredensial dan "
+        "pasangan akun/sandi dalam bahasa Indonesia maupun Inggris (sandi, kata sandi, akun, "
+        "kredensial, user/pass, password, secret), kunci API, kunci privat dan string koneksi "
+        "berisi kredensial. Di kode skrip hanya nilai literal yang dihitung; token CSRF dan "
+        "kunci publik tidak. Yang disimpan: halaman dan jenis rahasia; nilainya disensor.",
+        "Hapus komentar dan kode yang memuat catatan internal atau kredensial dari templat dan "
+        "berkas skrip (gunakan komentar sisi server, simpan rahasia di server), lalu ganti "
+        "kredensial yang telanjur terbit.",
         amatan="jelajah",
     ),
 )

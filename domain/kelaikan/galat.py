@@ -88,7 +88,8 @@ TANDA_DEBUG: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
     (nama, re.compile(pola, re.I | re.S), kritis) for nama, pola, kritis in (
         ("Django DEBUG = True", r"You(?:'|&#39;|&#x27;|&rsquo;|\u2019)re seeing this error\s+"
                                 r"because\s+you\s+have\s+<code>DEBUG\s*=\s*True</code>"
-                                r"|You are seeing this (?:page|message) because\s+(?:<a [^>]*>)?DEBUG\s*=\s*True",
+                                r"|You are seeing this (?:page|message) because\s+"
+                                r"(?:<a [^>]*>)?DEBUG\s*=\s*True",
          False),
         ("debugger/konsol Werkzeug", r"__debugger__=yes|Werkzeug Debugger|The debugger caught "
                                      r"an exception", True),

@@ -21,9 +21,10 @@ from urllib.parse import urljoin, urlsplit
 from prefect import task
 
 from domain.kelaikan.cek import Bukti, bukti_gabung
-from domain.kelaikan.galat import galat_sql, kutip, rahasia_komentar
-from domain.kelaikan.halaman import Halaman, token_acak
+from domain.kelaikan.galat import galat_sql, kutip
+from domain.kelaikan.halaman import Halaman, token_acak, urai
 from domain.kelaikan.pancingan import JawabanPancingan, ObservasiGalat
+from domain.kelaikan.rahasia import rahasia_halaman, rahasia_skrip
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.jelajah import (
     NAMA_PENGALIHAN,
@@ -218,15 +219,32 @@ async def amati_galat(target: TargetUji, halaman: list[Halaman]) -> ObservasiGal
 
 # --- input_error.komentar_rahasia ---------------------------------------------------------------
 
+MAKS_SKRIP = 3
+"""Same-origin script files read by the secrets check (after the pages' own)."""
+_PUSTAKA_UMUM = re.compile(r"jquery|bootstrap|popper|vue|react|angular|lodash|moment|chart"
+                           r"|select2|datatables|fontawesome|swiper|slick|\.min\.js", re.I)
+"""Well-known libraries: nobody leaves the agency's secrets in them."""
+
+
 @pemeriksa("input_error.komentar_rahasia")
 async def cek_komentar_rahasia(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
-    """Reads the crawled pages only: no request of its own."""
+    """The crawled pages' HTML comments and inline scripts, then at most :data:`MAKS_SKRIP`
+    of the application's own script files they load."""
     bukti = []
+    skrip: list[str] = []
     for h in halaman:
-        jenis = rahasia_komentar(h.text)
-        if jenis:
-            bukti.append(f"{h.ringkas()}: komentar HTML memuat {', '.join(jenis)} (nilai "
-                         "disensor)")
+        for tempat, jenis in rahasia_halaman(h.text):
+            bukti.append(f"{h.ringkas()}: {tempat} memuat {', '.join(jenis)} (nilai disensor)")
+        if h.html:
+            skrip += [urljoin(h.url, s) for s in urai(h.text).tautan
+                      if urlsplit(s).path.endswith(".js") and not _PUSTAKA_UMUM.search(s)]
+    async with KlienUji(target.url) as klien:
+        for alamat in [s for s in dict.fromkeys(skrip) if klien.dalam_cakupan(s)][:MAKS_SKRIP]:
+            h = await klien.get(alamat)
+            jenis = rahasia_skrip(h.text) if h.status == 200 else []
+            if jenis:
+                bukti.append(f"{h.ringkas()}: skrip memuat {', '.join(jenis)} (nilai "
+                             "disensor)")
     return bukti_gabung(bukti)
 
 
