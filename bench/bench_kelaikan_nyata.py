@@ -172,6 +172,14 @@ PENILAIAN: dict[str, dict[str, tuple[str, str]]] = {
 runs written down in docs/kelaikan-ukuran.md. A check id of a target that is not here is
 printed as "not judged"."""
 
+PENILAIAN_WAPITI: dict[str, dict[str, tuple[str, str]]] = {
+    nama: {"otentikasi_sesi.cookie_httponly": (
+        SALAH, "the cookie is csrftoken, which Django leaves readable to scripts on purpose "
+               "(CSRF_COOKIE_HTTPONLY = False): no session id; sessionid is HttpOnly")}
+    for nama in ("django-debug", "django-aman")
+}
+"""What wapiti alone reported (mapped onto our check ids), judged by hand the same way."""
+
 _KURANG_HTTP = {"otentikasi_sesi.tanpa_https", "otentikasi_sesi.login_http",
                 "lain_lain.header_keamanan", "otentikasi_sesi.tanpa_penguncian",
                 "otentikasi_sesi.cookie_secure"}
@@ -403,8 +411,8 @@ def cetak(hasil: dict[str, dict[str, Any]], versi_wapiti: str) -> None:
         belum = sorted(c for c in ids if nilai(nama, c)[0] == "?")
         per = [sum(x["kategori"] == kat for x in t) for kat in kategori]
         luput = sorted(HARAPAN.get(nama, set()) - ids)
-        baris.append([nama, h["versi"], k["dinding"], k["permintaan"], k["slot"],
-                      k["puncak_slot"], k["puncak"], *per, len(t), len(ids), len(salah),
+        baris.append([nama, h["versi"], k["dinding"], k["permintaan"], k.get("slot"),
+                      k.get("puncak_slot"), k["puncak"], *per, len(t), len(ids), len(salah),
                       len(belum), len(luput) if nama in HARAPAN else "-",
                       (k["laporan"] or {}).get("verdict", k["state"])])
     print(tabel(["target", "software", "wall s", "requests (at target)", "limiter slots",
@@ -412,8 +420,8 @@ def cetak(hasil: dict[str, dict[str, Any]], versi_wapiti: str) -> None:
                  "check ids", "false positive ids", "not judged", "missed (expected ids)",
                  "verdict"], baris))
     lambat = [n for n, h in hasil.items() if h["kami"]["dinding"] >= TUJUAN_DETIK]
-    cepat = [n for n, h in hasil.items() if h["kami"]["puncak_slot"] > LAJU
-             or h["kami"]["slot"] < h["kami"]["permintaan"]]
+    cepat = [n for n, h in hasil.items() if h["kami"].get("puncak_slot", 0) > LAJU
+             or h["kami"].get("slot", 0) < h["kami"]["permintaan"]]
     print(f"\n  under {TUJUAN_DETIK:.0f} s each: "
           f"{'MET' if not lambat else 'NOT MET: ' + ', '.join(lambat)}"
           f"; at most {LAJU} requests sent in any second, every request through the "
@@ -438,7 +446,9 @@ def cetak(hasil: dict[str, dict[str, Any]], versi_wapiti: str) -> None:
     if not w:
         print("\n2. wapiti3: not run")
         return
-    print(f"\n2. wapiti {versi_wapiti} on the same targets (offline modules "
+    dari = ", ".join(sorted({hw["dari"] for hw in w.values() if hw.get("dari")}))
+    print(f"\n2. wapiti {versi_wapiti} on the same targets"
+          f"{f' (its run taken from {dari})' if dari else ''} (offline modules "
           f"{','.join(bk.MODUL_WAPITI)}; scope folder; test account via the login form)\n")
     baris = []
     for nama, hw in w.items():
@@ -452,7 +462,7 @@ def cetak(hasil: dict[str, dict[str, Any]], versi_wapiti: str) -> None:
                       sum(hw["ditolak"].values())])
     print(tabel(["target", "lpa s", "wapiti s", "lpa requests", "wapiti requests",
                  "wapiti max req in 1 s", "lpa ids", "wapiti ids (mapped)", "both",
-                 "only lpa", "only wapiti", "wapiti unmapped", "wapiti exit",
+                 "only lpa", "only wapiti", "wapiti outside our checks", "wapiti exit",
                  "guard refused"], baris))
     print("\n  Per target, check level:\n")
     for nama, hw in w.items():
@@ -460,8 +470,11 @@ def cetak(hasil: dict[str, dict[str, Any]], versi_wapiti: str) -> None:
         mereka, lain = id_wapiti(hw["data"])
         print(f"  {nama}: both {sorted(kami & mereka) or '-'}; only wapiti "
               f"{sorted(mereka - kami) or '-'}; only lpa {sorted(kami - mereka) or '-'}")
+        for cid in sorted(mereka - kami):
+            v, why = PENILAIAN_WAPITI.get(nama, {}).get(cid, ("?", "not judged yet"))
+            print(f"      only wapiti, judged: {cid}: {v} ({why})")
         for r in lain:
-            print(f"      wapiti unmapped: {r['kategori']} {r['method']} {r['path']} "
+            print(f"      wapiti outside our checks: {r['kategori']} {r['method']} {r['path']} "
                   f"{r['parameter'] or ''} {r['info'][:80]}")
 
 
@@ -477,15 +490,29 @@ def main() -> None:
     p.add_argument("--wapiti-scan-time", type=float, default=150.0)
     p.add_argument("--wapiti-attack-time", type=float, default=20.0)
     p.add_argument("--json", type=Path, default=None, help="write the raw results here")
+    p.add_argument("--wapiti-dari", type=Path, default=None,
+                   help="take wapiti's side from an earlier run's --json instead of running "
+                        "it again (wapiti's findings do not depend on our code)")
+    p.add_argument("--cetak-dari", type=Path, default=None,
+                   help="print the tables of an earlier run's --json (judged as now), run nothing")
     a = p.parse_args()
+    if a.cetak_dari:
+        hasil_lama = json.loads(a.cetak_dari.read_text())
+        versi_lama = hasil_lama.pop("_wapiti_versi", "")
+        cetak(hasil_lama, versi_lama)
+        return
     from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
     pilihan = [n for n in a.hanya.split(",") if n]
     if set(pilihan) - set(SEMUA):
         p.error(f"unknown targets: {sorted(set(pilihan) - set(SEMUA))}")
     kerja = Path(tempfile.mkdtemp(prefix="lpa-bench-nyata-"))
-    wapiti, alasan = (None, "--no-wapiti") if a.no_wapiti else bk.siapkan_wapiti(a.wapiti_venv)
-    versi = bk.versi_wapiti(wapiti) if wapiti else ""
+    lama: dict[str, Any] = json.loads(a.wapiti_dari.read_text()) if a.wapiti_dari else {}
+    if a.no_wapiti or lama:
+        wapiti, alasan = None, "--no-wapiti" if a.no_wapiti else f"from {a.wapiti_dari}"
+    else:
+        wapiti, alasan = bk.siapkan_wapiti(a.wapiti_venv)
+    versi = bk.versi_wapiti(wapiti) if wapiti else lama.get("_wapiti_versi", "")
     if wapiti is None:
         print(f"wapiti: {alasan}", file=sys.stderr)
     prefect, api = bk.server_prefect(kerja / "prefect-home")
@@ -504,6 +531,8 @@ def main() -> None:
                     if wapiti is not None and s.url.startswith("http://"):
                         h["wapiti"] = jalankan_wapiti(wapiti, s, kerja, a.wapiti_scan_time,
                                                       a.wapiti_attack_time)
+                    elif lama.get(nama, {}).get("wapiti"):
+                        h["wapiti"] = lama[nama]["wapiti"] | {"dari": str(a.wapiti_dari)}
                     hasil[nama] = h
             from prefect.events.worker import EventsWorker
             from prefect.logging.handlers import APILogWorker
@@ -514,7 +543,7 @@ def main() -> None:
         prefect.stop()
     cetak(hasil, versi)
     if a.json:
-        a.json.write_text(json.dumps(hasil, indent=1, default=str))
+        a.json.write_text(json.dumps(hasil | {"_wapiti_versi": versi}, indent=1, default=str))
     print(f"\n  wapiti reports and logs kept in {kerja}" if wapiti else "")
 
 
