@@ -90,7 +90,7 @@ def _nama(bagian: str) -> Callable[[], str]:
 def opsi_dari_pengaturan() -> OpsiPindai:
     s = get_settings()
     return OpsiPindai(top_ports=s.va_top_ports, port=s.va_port, max_rate=s.va_max_rate,
-                      host_timeout=s.va_host_timeout)
+                      host_timeout=s.va_host_timeout, versi_intensitas=s.va_intensitas_versi)
 
 
 @flow(name="va-penemuan", flow_run_name=_nama("va-penemuan"), timeout_seconds=4 * 3600)

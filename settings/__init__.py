@@ -111,6 +111,12 @@ class Settings(BaseSettings):
         description="Vulnerability assessment: seconds nmap may spend on one host before it "
                     "gives up on it (nmap --host-timeout).",
     )
+    va_intensitas_versi: int = Field(
+        default=7, ge=0, le=9,
+        description="Vulnerability assessment: how many of nmap's version probes a service "
+                    "gets (nmap --version-intensity; a silent or unknown service costs up to "
+                    "a few minutes at 7, half a minute at 2).",
+    )
     va_ca_tambahan: Path | None = Field(
         default=None,
         description="Vulnerability assessment: a PEM file of extra root certificates the TLS "

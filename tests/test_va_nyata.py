@@ -125,6 +125,27 @@ def test_database_reachable_with_an_empty_default_account(
     assert any("root" in b for b in bukti)
 
 
+def test_data_services_without_authentication_and_their_hardened_twins(
+        prefect_api: str, pengaturan_uji, tmp_path: Path) -> None:
+    # an authenticated memcached answers none of nmap's probes: 2 keeps -sV at half a minute
+    pengaturan_uji(data_dir=tmp_path / "data", va_port="5432,11211", va_max_rate=2000,
+                   va_intensitas_versi=2)
+    lemah, keras = "127.0.14.11", "127.0.14.13"
+    with va_bantu.memcached(lemah, otentikasi=False), \
+            va_bantu.memcached(keras, otentikasi=True), \
+            va_bantu.postgres_dengan_sandi(keras):
+        laporan = _jalankan(CakupanVA(ip_aplikasi=lemah, ip_database=keras,
+                                      ip_jaringan="127.0.14.0/24"))
+    temuan = _temuan(laporan)
+    assert {"tanpa_otentikasi", "db_terjangkau"} <= temuan[(lemah, 11211)]
+    assert "tanpa_otentikasi" not in temuan[(keras, 11211)]
+    # the hardened database is still reachable (a finding by design), but refuses postgres
+    # without a password
+    assert temuan[(keras, 5432)] == {"db_terjangkau"}
+    jalan = {c.split(".", 1)[1] for c in laporan.categories[0].checks_run}
+    assert {"tanpa_otentikasi", "db_kredensial_bawaan"} <= jalan
+
+
 def test_a_sweep_stays_inside_the_network(prefect_api: str, pengaturan_uji,
                                           tmp_path: Path) -> None:
     pengaturan_uji(data_dir=tmp_path / "data", va_port="22", va_max_rate=5000)

@@ -10,6 +10,7 @@ A tool that is not installed makes the test skip with the reason (``.ci/run`` in
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import socket
 import ssl
@@ -258,6 +259,62 @@ def _pendengar(alamat: list[tuple[str, int]],
             b.join(timeout=5)
         for s in soket:
             s.close()
+
+
+@contextmanager
+def memcached(alamat: str, *, otentikasi: bool, port: int = 11211) -> Iterator[None]:
+    """Debian's memcached on ``alamat``: open (weak), or with ASCII authentication (``-Y``,
+    a user and password file: ``stats`` is refused before ``set auth``)."""
+    import tempfile
+
+    program = perlu("memcached")
+    argumen = [program, "-u", "nobody", "-l", alamat, "-p", str(port), "-U", "0"]
+    # memcached reads the file as ``nobody``: a folder of its own that user may enter
+    folder = Path(tempfile.mkdtemp(prefix="lpa-va-mc-", dir="/tmp"))
+    try:
+        if otentikasi:
+            folder.chmod(0o755)
+            berkas = folder / "auth"
+            berkas.write_text("operator:sandi-memcached-panjang\n", encoding="utf-8")
+            berkas.chmod(0o644)
+            argumen += ["-Y", str(berkas)]
+        with _proses(argumen, alamat, port):
+            yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def postgres_dengan_sandi(alamat: str, port: int = 5432) -> Iterator[None]:
+    """A throw-away PostgreSQL cluster (Debian's binaries, run as the ``postgres`` user)
+    listening on ``alamat``, every login by password (scram-sha-256): the hardened twin of
+    the local database that takes ``postgres`` without one."""
+    import pwd
+    import tempfile
+
+    biner = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"))
+    if not biner:
+        pytest.skip("PostgreSQL server tidak terpasang")
+    try:
+        pemilik = pwd.getpwnam("postgres")
+    except KeyError:
+        pytest.skip("pengguna sistem postgres tidak ada")
+    folder = Path(tempfile.mkdtemp(prefix="lpa-va-pg-", dir="/tmp"))
+    try:
+        os.chown(folder, pemilik.pw_uid, pemilik.pw_gid)
+        sandi = folder / "sandi"
+        sandi.write_text("sandi-postgres-panjang-uji\n", encoding="utf-8")
+        os.chown(sandi, pemilik.pw_uid, pemilik.pw_gid)
+        sebagai = ["runuser", "-u", "postgres", "--"]
+        subprocess.run([*sebagai, str(biner[-1].parent / "initdb"), "-D", str(folder / "data"),
+                        "-A", "scram-sha-256", f"--pwfile={sandi}", "-U", "postgres"],
+                       check=True, capture_output=True, timeout=120)
+        with _proses([*sebagai, str(biner[-1]), "-D", str(folder / "data"),
+                      "-c", f"listen_addresses={alamat}", "-p", str(port), "-k", str(folder)],
+                     alamat, port):
+            yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

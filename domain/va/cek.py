@@ -181,6 +181,7 @@ class ObservasiFTP(BaseModel):
 JENIS_DATA = {
     "mysql": "mysql", "postgresql": "postgresql", "ms-sql-s": "mssql", "oracle-tns": "oracle",
     "mongodb": "mongodb", "mongod": "mongodb", "redis": "redis", "memcached": "memcached",
+    "memcache": "memcached",
     "elasticsearch": "elasticsearch",
 }
 """nmap's service names of the data services, and our kind of each."""
