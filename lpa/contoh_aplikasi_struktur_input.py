@@ -51,6 +51,7 @@ def beranda(aman: bool) -> str:
         '<li><a href="/izin?id=3">Contoh surat izin yang telah terbit</a></li>'
         '<li><a href="/pratinjau?judul=Surat+Izin+Usaha">Pratinjau format surat izin</a></li>'
         '<li><a href="/unggah">Unggah berkas persyaratan</a></li>'
+        '<li><a href="/unduh?berkas=panduan-perizinan.pdf">Unduh panduan perizinan</a></li>'
         '<li><a href="/bahasa?kode=en&amp;kembali=%2F">English version</a></li>'
         "</ul></section>" + (_KOMENTAR_AMAN if aman else _KOMENTAR_RENTAN)
         + '<script src="/js/formulir.js"></script>'
@@ -215,6 +216,9 @@ Stack trace:
 def _izin(p: Any, query: dict[str, list[str]]) -> None:
     aman = p.app.aman
     nilai = (query.get("id") or [None])[0]
+    if not aman and nilai is not None and re.fullmatch(r"\d{1,6}(?:[+-]\d{1,6})+", nilai):
+        # WHERE id = <nilai>, concatenated: the database computes the expression
+        nilai = str(eval_aritmetika(nilai))
     if nilai is not None and nilai.isdigit():
         isi = (f"<h2>Surat izin nomor 503/IUP/{int(nilai):04d}/DPMPTSP/2023</h2>"
                "<p>Status: terbit. Berlaku sampai 31 Desember 2028.</p>")
@@ -234,6 +238,36 @@ def _izin(p: Any, query: dict[str, list[str]]) -> None:
         nilai = nilai or ""
         p._kirim(500, _GALAT_DB.format(nomor=1054, nilai=nilai,
                                        pesan=f"Unknown column '{nilai}' in 'where clause'"))
+
+
+def eval_aritmetika(teks: str) -> int:
+    """``4-1`` -> 3: what a database does with an expression concatenated into a query."""
+    hasil, tanda = 0, 1
+    for bagian in re.findall(r"[+-]|\d+", teks):
+        if bagian in "+-":
+            tanda = 1 if bagian == "+" else -1
+        else:
+            hasil += tanda * int(bagian)
+    return max(hasil, 0)
+
+
+_PASSWD = ("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+           "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n")
+_PANDUAN = b"%PDF-1.4\n% panduan perizinan\n%%EOF\n"
+
+
+def _unduh(p: Any, query: dict[str, list[str]]) -> None:
+    berkas = (query.get("berkas") or [""])[0]
+    if berkas == "panduan-perizinan.pdf":
+        p._kirim(200, _PANDUAN, jenis="application/pdf")
+        return
+    # the vulnerable twin opens "dokumen/" + berkas: ../ climbs out (....// too, once the
+    # filter has removed the inner ../); the hardened twin serves its one file only
+    dinormalkan = berkas.replace("....//", "../").replace("\\", "/")
+    if not p.app.aman and ".." in dinormalkan and dinormalkan.endswith("etc/passwd"):
+        p._kirim(200, _PASSWD, jenis="text/plain")
+        return
+    p._kirim(404, p._halaman("Tidak ditemukan", "<h2>Berkas tidak ditemukan</h2>"))
 
 
 _EKSPRESI = re.compile(r"\{\{\s*(\d{1,9})\s*\*\s*(\d{1,9})\s*\}\}|\$\{\s*(\d{1,9})\s*\*\s*"
@@ -293,7 +327,9 @@ def jawab_get(p: Any, path: str, query: dict[str, list[str]]) -> bool:
     """Serve ``path`` when it is one of this module's pages; False otherwise."""
     aman = p.app.aman
     dasar = p.app.url or "/"
-    if path == "/js/formulir.js":
+    if path == "/unduh":
+        _unduh(p, query)
+    elif path == "/js/formulir.js":
         p._kirim(200, _SKRIP_AMAN if p.app.aman else _SKRIP_RENTAN,
                  jenis="application/javascript")
     elif path == "/robots.txt":

@@ -117,7 +117,7 @@ def test_every_check_is_registered_with_a_task() -> None:
         assert re.fullmatch(r"WSTG-[A-Z]{4}-\d{2}", c.wstg) and re.fullmatch(r"CWE-\d+", c.cwe)
         assert c.severity in ("tinggi", "sedang", "rendah")
         assert c.judul and len(c.uraian) > 40 and len(c.rekomendasi) > 40
-    assert len(CEK_SAYA) == 20
+    assert len(CEK_SAYA) == 22
 
 
 # --- both twins, both 404 modes --------------------------------------------------------------

@@ -182,6 +182,31 @@ CEK_STRUKTUR_INPUT: tuple[Cek, ...] = (
         amatan="jelajah",
     ),
     Cek(
+        "input_error.injeksi_sql_angka",
+        "Parameter angka dihitung sebagai ekspresi SQL (SQL injection)",
+        "tinggi", "WSTG-INPV-05", "CWE-89",
+        "Pada paling banyak tiga parameter GET bernilai angka (v) hasil penjelajahan: meminta "
+        "v, v+1 dan ekspresi (v+1)-1; temuan bila ekspresi itu menampilkan isi yang sama "
+        "dengan v (bukan v+1) sementara v dan v+1 berbeda, artinya basis data menghitung "
+        "masukan sebagai bagian query. Hanya permintaan baca; tidak ada payload lain.",
+        "Gunakan prepared statement/parameter binding dan ubah parameter ke tipe angka "
+        "sebelum dipakai (cast/validasi), tolak nilai yang bukan angka.",
+        amatan="jelajah",
+    ),
+    Cek(
+        "input_error.traversal_path", "Parameter berkas dapat membaca berkas sistem (path "
+        "traversal)",
+        "tinggi", "WSTG-ATHZ-01", "CWE-22",
+        "Pada paling banyak tiga parameter GET yang menamai berkas (berkas, file, page, lang, "
+        "template, ... atau bernilai nama berkas) dikirim ../../etc/passwd dalam empat ejaan "
+        "(biasa, ....//, ter-encode, gaya Windows ke win.ini); temuan bila isi berkas sistem "
+        "itu tampil. Bukti: satu baris berkas tersebut. Hanya permintaan baca.",
+        "Jangan membuka berkas dari nama yang diberikan pengguna: gunakan daftar berkas yang "
+        "diizinkan atau ID, normalkan path dan pastikan tetap di dalam folder yang ditentukan, "
+        "dan jalankan aplikasi dengan hak akses minimal.",
+        amatan="jelajah",
+    ),
+    Cek(
         "input_error.evaluasi_templat", "Ekspresi templat dievaluasi server (template injection)",
         "tinggi", "WSTG-INPV-18", "CWE-1336",
         "Mengirim ekspresi perkalian dua bilangan acak dalam sintaks templat umum ({{a*b}}, "

@@ -23,6 +23,7 @@ from prefect import task
 from domain.kelaikan.cek import Bukti, bukti_gabung
 from domain.kelaikan.galat import galat_sql, kutip
 from domain.kelaikan.halaman import Halaman, token_acak, urai
+from domain.kelaikan.injeksi import konteks
 from domain.kelaikan.pancingan import JawabanPancingan, ObservasiGalat
 from domain.kelaikan.rahasia import rahasia_halaman, rahasia_skrip
 from domain.kelaikan.target import TargetUji
@@ -69,7 +70,8 @@ async def cek_refleksi_canary(target: TargetUji, halaman: list[Halaman]) -> list
             h = await klien.get(t.dengan(penanda))
             if h.html and mentah in h.text:
                 bukti.append(f"GET {t.path} parameter '{t.nama}' -> {h.status}: penanda "
-                             f"{mentah} kembali tanpa encoding")
+                             f"{mentah} kembali tanpa encoding "
+                             f"(di halaman: {konteks(h.text, mentah)!r})")
     return bukti_gabung(bukti)
 
 

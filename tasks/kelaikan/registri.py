@@ -20,7 +20,16 @@ from prefect import task
 from domain.kelaikan.hasil import Temuan
 from domain.kelaikan.registri import CEK
 from domain.kelaikan.target import TargetUji
-from tasks.kelaikan import dbms, input, lain, login_gagal, sesi, struktur, validasi
+from tasks.kelaikan import (
+    dbms,
+    injeksi,
+    input,
+    lain,
+    login_gagal,
+    sesi,
+    struktur,
+    validasi,
+)
 from tasks.kelaikan.jelajah import jelajahi_situs
 from tasks.kelaikan.umum import OPSI_TUGAS
 
@@ -53,6 +62,7 @@ PENGAMAT: dict[str, Pengamat] = {
 
 PEMERIKSA: dict[str, Any] = {
     t.name: t for t in (*struktur.PEMERIKSA, *validasi.PEMERIKSA, *input.PEMERIKSA,
+                        *injeksi.PEMERIKSA,
                         login_gagal.cek_enumerasi_pengguna, login_gagal.cek_tanpa_penguncian,
                         dbms.cek_satu_host, dbms.cek_galat_db_web, dbms.cek_dump_terbuka)
 }
