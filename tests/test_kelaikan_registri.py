@@ -97,6 +97,6 @@ def test_start_page_judges_on_recorded_headers() -> None:
     temuan = {c.id: c.nilai_temuan(obs, None) for c in cek_kategori("lain_lain")
               if c.id != "lain_lain.email_non_kedinasan"}
     assert temuan["lain_lain.versi_terungkap"][0].evidence.startswith(
-        "Server: Apache/2.4.38 (Debian); X-Powered-By: PHP/7.3.31")
+        "GET / -> 200: Server: Apache/2.4.38 (Debian); X-Powered-By: PHP/7.3.31")
     assert temuan["lain_lain.header_keamanan"] and temuan["lain_lain.anti_clickjacking"]
     assert temuan["lain_lain.framework_tidak_dikenali"]

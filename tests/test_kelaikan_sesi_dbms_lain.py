@@ -702,3 +702,23 @@ def test_cli_cannot_run_exits_2_without_report(tmp_path: Path, argumen: list[str
     assert pesan in proses.stderr and proses.stdout == ""
     assert not keluar.exists()
     _tanpa_rahasia(proses, keluar)
+
+
+PATH_DALAM_BUKTI = re.compile(r"(?:GET|POST|HEAD) (?:https?://\S+|/)|\bdi /|\(di /|https?://\S+/"
+                              r"|\d{1,3}(?:\.\d{1,3}){3}:\d+")
+"""Where a piece of evidence came from: a request with its path, a page, or host:port."""
+
+
+def test_every_finding_names_where_it_came_from(twin_rentan: Any) -> None:
+    # never "GET  -> 200" with the path missing (issue 13)
+    for cid, temuan in twin_rentan.hasil.items():
+        for t in temuan:
+            assert PATH_DALAM_BUKTI.search(t.evidence), (cid, t.evidence)
+            assert " GET  ->" not in t.evidence and not t.evidence.startswith("GET  ->")
+
+
+def test_a_response_without_a_path_is_named_as_the_root() -> None:
+    from domain.kelaikan.halaman import Halaman
+
+    h = Halaman(method="GET", url="http://127.0.0.1:8080", status=200, headers=[], text="")
+    assert h.ringkas() == "GET / -> 200"

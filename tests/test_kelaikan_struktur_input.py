@@ -603,3 +603,10 @@ def test_raw_head_request_is_scoped(cepat: None) -> None:
 
     with pytest.raises(kelaikan_http.DiluarCakupan):
         asyncio.run(luar())
+
+
+def test_every_finding_names_where_it_came_from(rentan: Any) -> None:
+    # never "GET  -> 200" with the path missing (issue 13)
+    for cid, temuan in rentan.hasil.items():
+        for t in temuan:
+            assert re.search(r"(?:GET|POST) /|\(di /|\bdi /", t.evidence), (cid, t.evidence)

@@ -39,8 +39,10 @@ class Halaman(BaseModel):
 
     @property
     def path(self) -> str:
+        """Path and query as requested; ``/`` for an address without a path (evidence always
+        names where it came from, never ``GET  -> 200``)."""
         bagian = urlsplit(self.url)
-        return bagian.path + (f"?{bagian.query}" if bagian.query else "")
+        return (bagian.path or "/") + (f"?{bagian.query}" if bagian.query else "")
 
     @property
     def html(self) -> bool:

@@ -103,7 +103,7 @@ def nilai_versi_eol(obs: ObservasiLain, target: object = None,
         if eol:
             bukti.append(f"{nama_versi(t)} (dari {t.sumber}): siklus {eol[0]} berakhir "
                          f"dukungannya {eol[1]:%d-%m-%Y}")
-    return [Bukti("; ".join(bukti))] if bukti else []
+    return [Bukti(f"{obs.halaman}: " + "; ".join(bukti))] if bukti else []
 
 
 HEADER_VERSI = ("server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version",
@@ -112,12 +112,12 @@ ANGKA_VERSI = re.compile(r"\d+\.\d+")
 
 
 def nilai_versi_terungkap(obs: ObservasiLain, target: object = None) -> list[Bukti]:
-    bukti = [f"{nama}: {nilai}" for nama, nilai in obs.headers
-             if nama.lower() in HEADER_VERSI and ANGKA_VERSI.search(nilai)]
-    bukti += [f"meta generator: {g}" for g in obs.generator if ANGKA_VERSI.search(g)]
-    bukti += obs.readme
-    bukti = list(dict.fromkeys(bukti))
-    return [Bukti("; ".join(bukti))] if bukti else []
+    di_awal = [f"{nama}: {nilai}" for nama, nilai in obs.headers
+               if nama.lower() in HEADER_VERSI and ANGKA_VERSI.search(nilai)]
+    di_awal += [f"meta generator: {g}" for g in obs.generator if ANGKA_VERSI.search(g)]
+    bukti = [f"{obs.halaman}: {'; '.join(dict.fromkeys(di_awal))}"] if di_awal else []
+    bukti += obs.readme  # each names its own path
+    return [Bukti("; ".join(dict.fromkeys(bukti)))] if bukti else []
 
 
 def nilai_header_keamanan(obs: ObservasiLain, target: object = None) -> list[Bukti]:

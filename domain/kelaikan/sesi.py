@@ -124,7 +124,8 @@ def nilai_tanpa_hsts(obs: ObservasiSesi, target: object = None) -> list[Bukti]:
         umur = max_age(obs.hsts)
         if umur is not None and umur >= HSTS_MINIMUM:
             return []
-        bukti = f"Strict-Transport-Security: {obs.hsts} (max-age kurang dari 180 hari)"
+        bukti = (f"GET {obs.url_awal} -> {obs.status_awal}: Strict-Transport-Security: "
+                 f"{obs.hsts} (max-age kurang dari 180 hari)")
     return [Bukti(bukti)]
 
 
@@ -185,8 +186,9 @@ def nilai_fiksasi_sesi(obs: ObservasiSesi, target: object = None) -> list[Bukti]
     if not obs.fiksasi:
         return []
     return [Bukti(
-        f"cookie sebelum login ({', '.join(obs.cookie_pra_login)}) saja sudah membuka "
-        f"{obs.halaman_auth} sesudah akun uji login: ID sesi tidak diganti saat login")]
+        f"GET {obs.halaman_auth} dengan cookie sebelum login saja "
+        f"({', '.join(obs.cookie_pra_login)}) -> 200 sesudah akun uji login: halaman itu "
+        "terbuka, ID sesi tidak diganti saat login")]
 
 
 def nilai_sesi_setelah_logout(obs: ObservasiSesi, target: object = None) -> list[Bukti]:
@@ -196,7 +198,8 @@ def nilai_sesi_setelah_logout(obs: ObservasiSesi, target: object = None) -> list
     if not obs.sesi_setelah_logout:
         return []
     return [Bukti(
-        f"sesudah logout ({obs.logout}), cookie sesi lama masih membuka {obs.halaman_auth}")]
+        f"sesudah logout ({obs.logout}), GET {obs.halaman_auth} dengan cookie sesi lama -> "
+        "200: halaman itu masih terbuka")]
 
 
 def cache_aman(cache_control: str | None, pragma: str | None) -> bool:

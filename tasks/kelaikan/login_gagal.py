@@ -124,14 +124,15 @@ async def cek_enumerasi_pengguna(target: TargetUji, obs: ObservasiSesi) -> list[
             b, _ = await _login_gagal(klien, url_login, target.username, sandi_salah)
             buang = [tak_dikenal, target.username, sandi_salah]
             teks_a, teks_b = _teks_terlihat(a, buang), _teks_terlihat(b, buang)
+            di = f"POST {urlsplit(url_login).path or '/'}"
             if _tanda(a) != _tanda(b):
                 bukti.append(
-                    f"login nama pengguna tidak terdaftar -> {a.status} {_tanda(a)[1]}, "
+                    f"{di}: login nama pengguna tidak terdaftar -> {a.status} {_tanda(a)[1]}, "
                     f"akun uji dengan kata sandi salah -> {b.status} {_tanda(b)[1]}")
             elif teks_a != teks_b:
                 pa, pb = _beda_pesan(teks_a, teks_b)
-                bukti.append(f"pesan untuk nama pengguna tidak terdaftar: \"{pa}\"; untuk "
-                             f"kata sandi salah: \"{pb}\"")
+                bukti.append(f"{di}: pesan untuk nama pengguna tidak terdaftar: \"{pa}\"; "
+                             f"untuk kata sandi salah: \"{pb}\"")
         elif not bukti:
             raise TidakDapatDiuji(
                 (obs.alasan_login or "formulir login tidak ditemukan") if not url_login
