@@ -158,17 +158,21 @@ def test_the_three_verdicts_and_why() -> None:
     [alasan] = alasan_verdict(tanpa_host)
     assert alasan.startswith(
         "Database management system: 7 pemeriksaan tidak diminta dalam permohonan "
-        "(host/port basis data tidak disebut dalam permohonan). Katalog layanan mensyaratkan "
-        "aplikasi lulus pengujian ini untuk dinyatakan LAYAK; yang perlu diberikan pemohon: "
-        "cantumkan alamat IP server basis data pada permohonan (isian IP database"), alasan
+        "(host/port basis data tidak disebut dalam permohonan): Port basis data dapat "
+        "dijangkau dari jaringan penguji; Basis data mengungkapkan versinya sebelum "
+        "otentikasi; "), alasan
+    assert ("Basis data berjalan di host yang sama dengan aplikasi. Katalog layanan mensyaratkan "
+            "aplikasi lulus pengujian ini untuk dinyatakan LAYAK; yang perlu diberikan pemohon: "
+            "cantumkan alamat IP server basis data pada permohonan (isian IP database") in alasan
     assert "tidak dapat diuji" not in alasan
     # the database host was given but did not answer: could not be tested, other words
     mati = _kategori(dbms=_dbms_sebagian("pengamatan port basis data gagal: ConnectError"))
     assert tentukan_verdict(mati) == "LAYAK_DENGAN_CATATAN"
     [alasan] = alasan_verdict(mati)
     assert alasan.startswith("Database management system: 7 pemeriksaan tidak dapat diuji "
-                             "(pengamatan port basis data gagal: ConnectError). Yang perlu "
-                             "dilakukan pemohon: pastikan aplikasi"), alasan
+                             "(pengamatan port basis data gagal: ConnectError): Port basis "
+                             "data dapat dijangkau"), alasan
+    assert ". Yang perlu dilakukan pemohon: pastikan aplikasi" in alasan
     assert "tidak diminta" not in alasan
     # a whole category cut at the bound, and a stress test asked without its figures
     campur = [*_kategori(otentikasi_sesi=kategori_tidak_diuji(
@@ -214,6 +218,10 @@ def test_report_and_summary_say_which_checks_were_not_requested() -> None:
         assert rincian.count(f"<em>{sebab}</em> — ") == 7
         md = ringkasan_markdown(laporan)
         assert "## Mengapa bukan LAYAK" in md and f"7 pemeriksaan {sebab}" in md
+        # the summary officials read names the checks not tested, not only how many
+        for teks in (putusan, md):
+            assert "Port basis data dapat dijangkau dari jaringan penguji" in teks
+            assert "Basis data menerima akun bawaan tanpa kata sandi" in teks
 
 
 def test_category_status_from_findings_and_failed_checks() -> None:

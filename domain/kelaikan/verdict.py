@@ -39,6 +39,7 @@ from domain.kelaikan.hasil import (
     sebab_tidak_diuji,
     tindakan_pemohon,
 )
+from domain.kelaikan.registri import CEK
 from domain.kelaikan.target import TargetUji
 
 
@@ -76,11 +77,16 @@ def _titik(teks: str) -> str:
     return teks if teks.endswith((".", "!", "?")) else teks + "."
 
 
+MAKS_JUDUL = 8
+"""Checks named by title in one sentence of :func:`alasan_verdict` (the rest counted)."""
+
+
 def alasan_verdict(kategori: Iterable[HasilKategori]) -> list[str]:
     """Why the verdict of ``kategori`` is not LAYAK, in Bahasa Indonesia, one sentence per
     reason: high findings, failed categories, low findings, then per category and reason
     the checks not requested (with what the requester should give for a LAYAK verdict) apart
-    from those that could not be tested (with why). Empty when the verdict is LAYAK."""
+    from those that could not be tested (with why), each named by its title: the summary an
+    official reads says what was not tested and why. Empty when the verdict is LAYAK."""
     kategori = list(kategori)
     kalimat: list[str] = []
     tinggi = [k for k in kategori if any(t.severity == "tinggi" for t in k.findings)]
@@ -105,8 +111,12 @@ def alasan_verdict(kategori: Iterable[HasilKategori]) -> list[str]:
             kelompok.setdefault(sebab, []).append(cid)
         for sebab, cek in kelompok.items():
             apa = f"{len(cek)} pemeriksaan " if cek else ""
+            judul = [CEK[c].judul if c in CEK else c for c in cek]
+            nama = ("; ".join(judul[:MAKS_JUDUL])
+                    + (f"; dan {len(judul) - MAKS_JUDUL} lainnya" if len(judul) > MAKS_JUDUL
+                       else ""))
             awal = (f"{nama_kategori(k.id)}: {apa}{LABEL_SEBAB[sebab_tidak_diuji(sebab)]} "
-                    f"({sebab.strip().rstrip('.')}).")
+                    f"({sebab.strip().rstrip('.')})" + (f": {nama}." if judul else "."))
             if sebab_tidak_diuji(sebab) == "tidak_diminta":
                 kalimat.append(
                     f"{awal} Katalog layanan mensyaratkan aplikasi lulus pengujian ini untuk "
