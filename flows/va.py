@@ -52,7 +52,7 @@ from domain.va.laporan import (
     hasil_kategori_va,
     ringkas_galat,
 )
-from domain.va.nmap import HasilPindai, HostDipindai, Layanan
+from domain.va.nmap import HasilPindai, HostDipindai, Layanan, ringkas_perintah
 from flows.penamaan import TIKET_UJI
 from settings import get_settings
 from tasks.va.artefak import terbitkan_artefak_va, terbitkan_penemuan
@@ -239,7 +239,7 @@ async def va(cakupan: CakupanVA, opsi: OpsiPindai | None = None, web: bool = Tru
         target=", ".join(cakupan.host_bernama()), cakupan=str(cakupan.jaringan),
         started=mulai, finished=datetime.now(UTC), categories=kategori, hosts=hosts,
         dataset=InfoDataset(tanggal=ds.tanggal, sumber=ds.sumber), layanan_web=layanan_web,
-        pemindaian=f"{pindaian.ringkasan} — {pindaian.perintah}".strip(" —"))
+        pemindaian=f"{pindaian.ringkasan} — {ringkas_perintah(pindaian.perintah)}".strip(" —"))
     if password is not None:
         laporan = laporan.tanpa_rahasia([password.get_secret_value()])
     await terbitkan_artefak_va(laporan)

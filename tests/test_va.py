@@ -307,3 +307,12 @@ def test_top_ports_from_nmaps_table_always_with_the_data_and_admin_ports() -> No
     assert set(PORT_WAJIB) <= set(port) and {6379, 27017, 9200, 11211} <= set(PORT_WAJIB)
     assert daftar_port([1, 2, 3, 5, 7, 8, 8]) == "1-3,5,7-8"
     assert OpsiPindai(port=daftar_port(range(1, 3000, 2))).port  # a long list is allowed
+
+
+def test_a_long_port_list_is_told_by_its_size() -> None:
+    from domain.va.nmap import ringkas_perintah
+
+    panjang = ",".join(str(p) for p in range(1, 200, 2))
+    assert ringkas_perintah(f"nmap -sT -p {panjang} -sV 10.0.0.5") == \
+        "nmap -sT -p <100 port> -sV 10.0.0.5"
+    assert ringkas_perintah("nmap -p 22,80 10.0.0.5") == "nmap -p 22,80 10.0.0.5"

@@ -32,9 +32,12 @@ class CekVA:
 
     def temuan(self, layanan: Layanan | None, bukti: str, *, host: str | None = None,
                severity: Severity | None = None, judul: str | None = None) -> TemuanVA:
+        # the place leads the evidence too: the ticket report shows evidence, not host/port
+        tempat = f"{layanan.host}:{layanan.port}/{layanan.protokol}" if layanan else host
         return TemuanVA(
             check_id=self.id, title=judul or self.judul, severity=severity or self.severity,
-            wstg=self.wstg, cwe=self.cwe, evidence=bukti, recommendation=self.rekomendasi,
+            wstg=self.wstg, cwe=self.cwe, recommendation=self.rekomendasi,
+            evidence=f"{tempat} — {bukti}" if tempat else bukti,
             host=layanan.host if layanan else host, port=layanan.port if layanan else None)
 
 
@@ -209,7 +212,7 @@ def nilai_paparan(layanan: Layanan) -> list[TemuanVA]:
     """What the service being reachable says by itself: remote administration exposed,
     cleartext FTP, a data service reachable, the software's end of life and known CVEs."""
     hasil: list[TemuanVA] = []
-    label = f"{layanan.host}:{layanan.port}/{layanan.protokol} {layanan.label}"
+    label = layanan.label
     nama = layanan.nama
     if nama in ADMIN or (nama.startswith("vnc")):
         hasil.append(cek(ADMIN.get(nama, "vnc_terbuka")).temuan(

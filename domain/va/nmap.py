@@ -7,6 +7,7 @@ TLS (``tunnel="ssl"``), CPEs, and nmap's own run statistics (time, how it ended)
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,6 +77,18 @@ class HasilPindai(BaseModel):
 
 class XmlNmapRusak(ValueError):
     """nmap's output is no nmap XML (the message is in Bahasa Indonesia)."""
+
+
+def ringkas_perintah(perintah: str) -> str:
+    """nmap's command line with a long port list told by its size (``-p <1011 port>``)."""
+    def ganti(m: re.Match[str]) -> str:
+        jumlah = 0
+        for bagian in m.group(1).split(","):
+            awal, _, akhir = bagian.partition("-")
+            jumlah += int(akhir or awal) - int(awal) + 1
+        return f"-p <{jumlah} port>"
+
+    return re.sub(r"-p ([0-9,\-]{80,})", ganti, perintah)
 
 
 def baca_xml_nmap(teks: str | bytes) -> HasilPindai:
