@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
+
+import pytest
 
 from domain.kelaikan import CEK, Temuan
 
@@ -39,6 +42,19 @@ def uji(cek_id: str) -> _Cek:
 def nilai(cek_id: str, obs: Any, target: Any = None) -> list[Temuan]:
     """The findings of the pure judge of ``cek_id`` on a recorded observation."""
     return CEK[cek_id].nilai_temuan(obs, target)
+
+
+@pytest.fixture(autouse=True)
+def cepat() -> Iterator[None]:
+    """A fast limiter for a test module's direct task calls (its twins are ours; the scoped
+    client's 10 requests/s stay the rule everywhere else). Import it to use it."""
+    from tasks.kelaikan import klien
+    from tasks.kelaikan.klien import PembatasLaju
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(klien, "pembatas_untuk",
+                   lambda url, per_detik=klien.LAJU_DEFAULT: PembatasLaju(2000))
+        yield
 
 
 # --- a listening decoy off the target's scope -------------------------------------------------

@@ -10,17 +10,15 @@ the evidence; each hardened twin answers plain 400/404 pages and yields nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
+from kelaikan_bantu import cepat  # noqa: F401 - an autouse fixture
 
 from domain.kelaikan import CEK, TargetUji
 from domain.kelaikan.galat import kueri_terungkap, tanda_debug
 from lpa.contoh_aplikasi_galat import TUMPUKAN, ContohGalat
-from tasks.kelaikan import klien as kelaikan_http
 from tasks.kelaikan.input import amati_galat
 from tasks.kelaikan.jelajah import jelajahi_situs
-from tasks.kelaikan.klien import PembatasLaju
 
 DEBUG = {
     "werkzeug": "debugger/konsol Werkzeug", "django": "Django DEBUG = True",
@@ -30,14 +28,6 @@ DEBUG = {
     "rails": "Rails (mode development)",
 }
 """The debug-page signature each stack's vulnerable twin must show."""
-
-
-@pytest.fixture(autouse=True)
-def cepat() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(kelaikan_http, "pembatas_untuk",
-                   lambda url, per_detik=kelaikan_http.LAJU_DEFAULT: PembatasLaju(2000))
-        yield
 
 
 def _amati(app: ContohGalat) -> tuple[TargetUji, object]:

@@ -5,10 +5,9 @@ an arithmetic expression in a numeric parameter, a marker reflected unencoded.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
-from kelaikan_bantu import uji
+from kelaikan_bantu import cepat, uji  # noqa: F401 - cepat: an autouse fixture
 
 from domain.kelaikan import TargetUji
 from domain.kelaikan.injeksi import berkas_param, bukti_traversal, muatan_aritmetika, sama
@@ -19,14 +18,6 @@ from tasks.kelaikan.klien import PembatasLaju
 
 CEK_INJEKSI = ("input_error.traversal_path", "input_error.injeksi_sql_angka",
                "input_error.refleksi_canary")
-
-
-@pytest.fixture(autouse=True)
-def cepat() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(kelaikan_http, "pembatas_untuk",
-                   lambda url, per_detik=kelaikan_http.LAJU_DEFAULT: PembatasLaju(2000))
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +69,47 @@ def test_the_rules_on_recorded_answers() -> None:
     assert muatan_aritmetika("41") == ("42", "42-1") and muatan_aritmetika("a1") is None
     assert sama("<p>Izin 0003</p>", "<div>Izin  0003</div>")
     assert not sama("<p>Izin 0003</p>", "<p>Izin 0004</p>")
+
+
+# --- never off scope --------------------------------------------------------------------------
+
+def test_the_input_probes_never_leave_the_scope() -> None:
+    from http.server import BaseHTTPRequestHandler
+    from typing import Any
+
+    import bantu
+    from kelaikan_bantu import Umpan
+
+    from domain.kelaikan import cek_kategori
+    from tasks.kelaikan.input import amati_galat
+    from tasks.kelaikan.registri import PEMERIKSA
+
+    with Umpan() as umpan:
+        class _Menuju(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - stdlib name
+                if self.path.split("?")[0] in ("/", "/halaman"):
+                    data = (f'<script src="{umpan.url}/app.js"></script>'
+                            f'<a href="{umpan.url}/unduh?berkas=a.pdf">unduh</a>'
+                            f'<a href="{umpan.url}/izin?id=3">izin</a>'
+                            '<a href="/halaman?id=3&amp;berkas=b.pdf">di sini</a>').encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                else:  # every other answer sends the visitor to the decoy
+                    data = b""
+                    self.send_response(302)
+                    self.send_header("Location", f"{umpan.url}{self.path}")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        with bantu.server_web(_Menuju) as url:
+            target = TargetUji(url=url)
+            halaman = asyncio.run(jelajahi_situs.fn(url))
+            for c in cek_kategori("input_error"):
+                if c.nilai is None:
+                    asyncio.run(PEMERIKSA[c.id].fn(target, halaman))
+            asyncio.run(amati_galat.fn(target, halaman))
+        assert umpan.tersentuh == 0, umpan.permintaan

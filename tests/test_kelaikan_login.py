@@ -9,34 +9,23 @@ twin's session findings appear whichever way, the hardened twin's never do.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import bantu
 import httpx
 import pytest
-from kelaikan_bantu import Umpan, uji
+from kelaikan_bantu import Umpan, cepat, uji  # noqa: F401 - cepat: an autouse fixture
 
 from domain.kelaikan import CEK, TargetUji
 from domain.kelaikan.halaman import urai
 from domain.kelaikan.login import lokasi_login, tautan_login
 from lpa.contoh_aplikasi import PATH_LOGIN, ContohAplikasi
-from tasks.kelaikan import klien as kelaikan_http
-from tasks.kelaikan.klien import PembatasLaju
 from tasks.kelaikan.sesi import amati_sesi
 
 AKUN = ("penguji", "Penguji#2024")
 BERSESI = ("otentikasi_sesi.fiksasi_sesi", "otentikasi_sesi.sesi_setelah_logout",
            "otentikasi_sesi.cache_halaman_terotentikasi")
-
-
-@pytest.fixture(autouse=True)
-def cepat() -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(kelaikan_http, "pembatas_untuk",
-                   lambda url, per_detik=kelaikan_http.LAJU_DEFAULT: PembatasLaju(2000))
-        yield
 
 
 # --- the rules, on recorded pages ------------------------------------------------------------
