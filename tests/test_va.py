@@ -316,3 +316,12 @@ def test_a_long_port_list_is_told_by_its_size() -> None:
     assert ringkas_perintah(f"nmap -sT -p {panjang} -sV 10.0.0.5") == \
         "nmap -sT -p <100 port> -sV 10.0.0.5"
     assert ringkas_perintah("nmap -p 22,80 10.0.0.5") == "nmap -p 22,80 10.0.0.5"
+
+
+def test_ipv6_hosts_scan_with_nmaps_ipv6_switch() -> None:
+    c = CakupanVA(ip_aplikasi="2001:db8::15", ip_database="2001:db8::16",
+                  ip_jaringan="2001:db8::/120", sapu=True)
+    assert c.dalam_cakupan("2001:db8::ff") and not c.dalam_cakupan("2001:db8::1:0")
+    assert "-6" in argumen_nmap(c.host_bernama(), OpsiPindai())
+    with pytest.raises(ValidationError, match="terlalu luas"):
+        CakupanVA(ip_aplikasi="2001:db8::15", ip_jaringan="2001:db8::/112", sapu=True)

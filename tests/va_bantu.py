@@ -86,6 +86,7 @@ def sshd(alamat: str, folder: Path, *, keras: bool, port: int = 22) -> Iterator[
     """Debian's OpenSSH sshd with its own configuration and a temporary ed25519 host key."""
     program = perlu(SSHD)
     perlu("ssh-keygen")
+    perlu("ssh")  # the assessment asks the login methods with OpenSSH's client
     folder.mkdir(parents=True, exist_ok=True)
     kunci = folder / "kunci_host"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(kunci)],
