@@ -257,6 +257,26 @@ _SANGAT_LEMAH = re.compile(r"1024|logjam|3des|md5|rc4|arcfour|des-cbc|blowfish|c
                            r"broken & deprecated|-96", re.IGNORECASE)
 
 
+CATATAN_SSH_AUDIT = {
+    "using small 1024-bit modulus": "modulus 1024 bit terlalu kecil",
+    "vulnerable to the Logjam attack": "rentan serangan Logjam",
+    "using broken SHA-1 hash algorithm": "memakai hash SHA-1 yang sudah rusak",
+    "using broken MD5 hash algorithm": "memakai hash MD5 yang sudah rusak",
+    "using broken & deprecated 3DES cipher": "memakai cipher 3DES yang rusak dan usang",
+    "using broken RC4 cipher": "memakai cipher RC4 yang rusak",
+    "using weak cipher": "memakai cipher lemah",
+    "using small 64-bit tag size": "tag 64 bit terlalu kecil",
+    "using deprecated DSA algorithm": "memakai algoritma DSA yang usang",
+}
+"""ssh-audit's notes as the report says them; a note not listed is quoted as it is."""
+
+
+def _terjemah(catatan: str) -> str:
+    for asli, indonesia in CATATAN_SSH_AUDIT.items():
+        catatan = catatan.replace(asli, indonesia)
+    return catatan
+
+
 def nilai_ssh(layanan: Layanan, obs: ObservasiSSH) -> list[TemuanVA]:
     """Password login offered: ``sedang``. Algorithms ssh-audit fails: ``sedang`` when one is
     broken outright (1024-bit groups, 3DES, MD5, RC4...), ``rendah`` when only SHA-1."""
@@ -270,7 +290,7 @@ def nilai_ssh(layanan: Layanan, obs: ObservasiSSH) -> list[TemuanVA]:
         per_alg: dict[str, list[str]] = {}
         for a in gagal:
             nama, _, catatan = a.partition(": ")
-            per_alg.setdefault(nama, []).append(catatan)
+            per_alg.setdefault(nama, []).append(_terjemah(catatan))
         bukti = "; ".join(f"{n} ({', '.join(c)})" for n, c in per_alg.items())
         sangat = any(_SANGAT_LEMAH.search(a) for a in gagal)
         hasil.append(cek("ssh_algoritma_lemah").temuan(
