@@ -637,7 +637,7 @@ def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> N
     laporan = LaporanKelaikan.model_validate(data)
     assert laporan.verdict == "TIDAK_LAYAK" and laporan.target == app.url
     ditemukan = {t.check_id for _, t in laporan.temuan()}
-    assert set(CEK_SAYA) - HANYA_HTTPS - {"dbms.versi_eol"} <= ditemukan
+    assert set(CEK_SAYA) - HANYA_HTTPS - DIKENALI - {"dbms.versi_eol"} <= ditemukan
     assert [k.id for k in laporan.categories] == [
         "struktur", "validasi_data", "otentikasi_sesi", "input_error", "dbms", "lain_lain",
         "uji_beban"]
