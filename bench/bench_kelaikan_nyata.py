@@ -141,6 +141,7 @@ PENILAIAN: dict[str, dict[str, tuple[str, str]]] = {
                  "input_error.refleksi_canary", "input_error.injeksi_header",
                  "input_error.jejak_galat", "input_error.komentar_rahasia",
                  "dbms.dump_terbuka", "dbms.galat_db_web", "lain_lain.email_non_kedinasan",
+                 "input_error.injeksi_sql_angka", "input_error.traversal_path",
                  "lain_lain.versi_eol", "lain_lain.anti_clickjacking",
                  "lain_lain.header_keamanan", "lain_lain.versi_terungkap"),
         **_DB_LOKAL,
@@ -148,7 +149,10 @@ PENILAIAN: dict[str, dict[str, tuple[str, str]]] = {
             SALAH, "CodeIgniter: its composer.json and its error page name it"),
     },
     "kembar-aman": dict(_DB_LOKAL),
-    "django-debug": dict(_DJANGO),
+    "django-debug": {
+        **_DJANGO,
+        "input_error.mode_debug": (BENAR, "DEBUG = True: the technical 404 with the URLconf"),
+    },
     "django-aman": dict(_DJANGO),
     "flask-debug": {
         **_FLASK,
@@ -247,9 +251,12 @@ def catat_slot_laju() -> list[float]:
     kunci = threading.Lock()
 
     def ambil_slot(self: Any) -> float:
-        tunda = asli(self)
+        # every call passes here, one at a time: the slot just reserved is the limiter's
+        # next one minus its spacing, exactly (a clock read after the call would be late by
+        # however long this thread waited for the interpreter)
         with kunci:
-            slot.append(time.monotonic() + tunda)
+            tunda = asli(self)
+            slot.append(self._berikutnya - self.jeda)
         return tunda
 
     kelas.ambil_slot = ambil_slot
