@@ -51,11 +51,13 @@ PATH_LOGIN = {
     "tombol": "/portal/akses",
     "pengalihan": "/portal/akses",
     "lokasi": "/wp-login.php",
+    "jelajah": "/ruang-kerja",
 }
 """How a visitor finds the login, and where it is: a "Masuk petugas" link (``tautan``), a
 "Sign in" button whose target says nothing (``tombol``), no link at all but ``/admin/``
 redirects to it (``pengalihan``), or no link and no redirect, at the location of the CMS
-the pages show (WordPress theme files; ``lokasi``)."""
+the pages show (WordPress theme files; ``lokasi``), or behind a link whose words and
+target say nothing of a login, found only by visiting it (``jelajah``)."""
 
 _JUDUL = "Sistem Informasi Pelayanan Perizinan"
 _INSTANSI = ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu "
@@ -382,6 +384,8 @@ class _Penangan(BaseHTTPRequestHandler):
     def _nav_login(self) -> str:
         if self.app.login == "tautan":
             return ' |\n<a href="/masuk">Masuk petugas</a>'
+        if self.app.login == "jelajah":
+            return ' |\n<a href="/ruang-kerja">Ruang kerja</a>'
         if self.app.login == "tombol":
             return (' |\n<button type="button" onclick="location.href=\'/portal/akses\'">'
                     "Sign in</button>")
@@ -457,7 +461,7 @@ class _Penangan(BaseHTTPRequestHandler):
         elif path == "/dasbor":
             token, sesi, cookie = self._sesi()
             if not sesi.get("pengguna"):
-                if self.app.login == "lokasi":  # a hidden back office: no hint to the login
+                if self.app.login in ("lokasi", "jelajah"):  # a back office that hides
                     self._tidak_ada(path)
                 else:
                     self._kirim(303, "", header=(*cookie, ("Location", self.app.path_login)))

@@ -75,6 +75,10 @@ def test_how_the_login_was_found_is_evidence() -> None:
     with ContohAplikasi(aman=False, login="lokasi") as app:
         obs = asyncio.run(amati_sesi.fn(TargetUji(url=app.url)))
     assert obs.login is not None and obs.login.cara == "lokasi login WordPress /wp-login.php"
+    with ContohAplikasi(aman=False, login="jelajah") as app:
+        obs = asyncio.run(amati_sesi.fn(TargetUji(url=app.url)))
+    assert obs.login is not None
+    assert obs.login.cara == "formulir login di /ruang-kerja (hasil penjelajahan halaman)"
 
 
 def test_the_failed_login_probes_use_the_login_found_once() -> None:

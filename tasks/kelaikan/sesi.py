@@ -28,6 +28,7 @@ import httpx
 from prefect import task
 
 from domain.kelaikan.halaman import Formulir, Halaman, urai
+from domain.kelaikan.login import LoginDitemukan
 from domain.kelaikan.sesi import (
     TAUTAN_LOGOUT,
     CookieTeramati,
@@ -237,9 +238,12 @@ async def _perjalanan_login(klien: KlienUji, halaman_login: Halaman, target: Tar
 
 @task(name="otentikasi_sesi.amati", **OPSI_TUGAS)
 async def amati_sesi(target: TargetUji) -> ObservasiSesi:
-    """Start page, login page(s) and, with a test account, the login journey."""
+    """Start page, the login found once (:func:`tasks.kelaikan.login.temukan_login`, else the
+    first page of the bounded crawl with a password form) and, with a test account, the login
+    journey; then the forms of the crawl."""
     obs = ObservasiSesi(url_awal=target.url, skema=urlsplit(target.url).scheme)
     terlihat: list[Halaman] = []
+    jelajah: list[Halaman] | None = None
     async with KlienUji(target.url) as klien:
         awal = await klien.get(target.url)
         terlihat.append(awal)
@@ -250,9 +254,18 @@ async def amati_sesi(target: TargetUji) -> ObservasiSesi:
         _catat(obs, awal)
         ditemukan = await temukan_login(klien, awal, lambda h: _catat(obs, h))
         if ditemukan is None:
+            # the crawl (anonymous, its own client) is made anyway for the forms: a login
+            # page it reaches is the login another check would have seen
+            jelajah = await _jelajah(target.url)
+            h = next((h for h in jelajah if ada_form_sandi(h)), None)
+            if h is not None:
+                _catat(obs, h)
+                ditemukan = h, LoginDitemukan(
+                    url=h.url, cara=f"formulir login di {h.path} (hasil penjelajahan halaman)")
+        if ditemukan is None:
             obs.alasan_login = ("formulir login tidak ditemukan (halaman awal, tautan dan "
                                 "tombol masuk, pengalihan dari halaman terlindungi, lokasi "
-                                "login framework)")
+                                "login framework, penjelajahan halaman)")
         else:
             halaman_login, obs.login = ditemukan
             terlihat.append(halaman_login)
@@ -262,19 +275,17 @@ async def amati_sesi(target: TargetUji) -> ObservasiSesi:
                 await _perjalanan_login(klien, halaman_login, target, obs, terlihat)
         nilai = {c.value for c in _jar(klien) if c.value and cookie_sesi(c.name)}
     obs.url_sesi = _url_sesi(terlihat, nilai)
-    await _catat_formulir_jelajah(obs, target.url)
+    for h in jelajah if jelajah is not None else await _jelajah(target.url):
+        _catat_formulir(obs, h)
     return obs
 
 
-async def _catat_formulir_jelajah(obs: ObservasiSesi, url: str) -> None:
-    """The forms of the bounded crawl (:func:`tasks.kelaikan.jelajah.jelajahi`, anonymous, its
-    own client, after the journey so that it cannot disturb it): only forms are recorded,
-    their cookies are not (the cookie checks judge the start page, login and journey). A
-    failed crawl leaves the forms already seen."""
+async def _jelajah(url: str) -> list[Halaman]:
+    """The bounded crawl (:func:`tasks.kelaikan.jelajah.jelajahi`, anonymous, its own client,
+    so that it cannot disturb the journey): only its forms are recorded, not its cookies (the
+    cookie checks judge the start page, login and journey). A failed crawl gives nothing."""
     async with KlienUji(url) as penjelajah:
         try:
-            halaman = await jelajahi(penjelajah, url)
+            return await jelajahi(penjelajah, url)
         except (httpx.HTTPError, DiluarCakupan):
-            return
-    for h in halaman:
-        _catat_formulir(obs, h)
+            return []
