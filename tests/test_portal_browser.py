@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import bantu
 import pytest
 from portal_hidup import ROOT, TumpukanPortal, folder_artefak, tumpukan_portal
 from portal_staf_bantu import KABID, KADIS, PETUGAS, PRAKOM
@@ -241,6 +242,9 @@ def test_request_returned_answered_decided_and_archived_in_a_browser(
     tautan_lacak = pemohon.locator("#tautan-lacak").get_attribute("href")
     assert tautan_lacak.startswith(tp.url + "/lacak/")
     pb.lihat(pemohon, "permohonan-diterima")
+    # mailed after the answer (decision 26): waited for, then exactly one
+    bantu.tunggu(lambda: mails(tp.stack, nomor, "tautan_lacak"), 30,
+                 pesan=f"no tracking link mailed for {nomor}")
     [surel] = mails(tp.stack, nomor, "tautan_lacak")
     assert set(surel["kepada"]) == {data["penanggung_jawab_struktural"]["email"],
                                     data["penanggung_jawab_teknis"]["email"]}
