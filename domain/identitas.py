@@ -452,7 +452,8 @@ def normalisasi_email(nilai: str) -> str:
 
 
 @functools.cache
-def _ekstraktor() -> tldextract.TLDExtract:
+def ekstraktor_domain() -> tldextract.TLDExtract:
+    """tldextract's offline extractor (its bundled Public Suffix List), made once."""
     # Imported on first use: a tenth of a second that every `lpa` verb would pay otherwise.
     import tldextract
 
@@ -467,7 +468,7 @@ def email_kedinasan(email: str) -> bool:
     ``go.id.example.com`` are not.
     """
     domain = email.rsplit("@", 1)[-1].strip().lower().rstrip(".")
-    hasil = _ekstraktor()(domain)
+    hasil = ekstraktor_domain()(domain)
     return hasil.suffix == "go.id" and bool(hasil.domain)
 
 

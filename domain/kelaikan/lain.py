@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import tldextract
 from pydantic import BaseModel, ConfigDict
 
+from domain.identitas import ekstraktor_domain
 from domain.kelaikan.cek import Bukti, TidakDapatDiuji
 from domain.kelaikan.eol import siklus_eol
 from domain.kelaikan.kerangka import BUKAN_KERANGKA
@@ -53,15 +53,13 @@ class ObservasiLain(BaseModel):
 
 
 _EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+))")
-_PENGURAI_DOMAIN = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-"""The Public Suffix List snapshot shipped with tldextract: no network, no cache files."""
 
 
 def email_di(teks: str) -> list[tuple[str, str]]:
     """(address, public suffix) of every e-mail address in ``teks`` with a real suffix."""
     hasil = []
     for alamat, domain in _EMAIL.findall(teks):
-        sufiks = _PENGURAI_DOMAIN(domain).suffix
+        sufiks = ekstraktor_domain()(domain).suffix  # offline, imported on first use
         if sufiks:
             hasil.append((alamat.lower(), sufiks))
     return list(dict.fromkeys(hasil))
