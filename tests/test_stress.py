@@ -589,7 +589,9 @@ def test_locust_is_killed_at_its_time_bound(tmp_path: Path,
     from tasks import stress
 
     monkeypatch.setattr(stress, "TENGGANG_MULAI", -1.0)
-    rencana = rencana_beban(2, jumlah_langkah=2, durasi_langkah=3, pemanasan=1)
+    # three 4-s steps: on a loaded machine Locust takes seconds to start, and the first step
+    # must still end before the deadline falls inside the last one
+    rencana = rencana_beban(2, jumlah_langkah=3, durasi_langkah=4, pemanasan=1)
     skenario = muat_skenario({"steps": [{"path": "/", "think_time": 0.2}]})
     kerja = tmp_path / "kerja"
     with server_beban("--slots", "0") as url:
