@@ -173,3 +173,39 @@ def pesan_galat_pemakaian(exc: Any) -> str:
     if ctx is not None:
         baris.append(f"Bantuan: {ctx.command_path} --help")
     return "\n".join(baris)
+
+
+def bantuan_berbahasa_indonesia() -> None:
+    """``--help`` screens in Bahasa Indonesia: the help option's own line, the panel titles,
+    the usage line and the markers Typer writes in English (``[required]``, ``[default:
+    ...]``, ``[env var: ...]``). Typer keeps these as module constants and literals of its
+    copy of Click, so they are set here once, before any help is printed."""
+    from typer import rich_utils
+    from typer._click import core, formatting
+
+    rich_utils.ARGUMENTS_PANEL_TITLE = "Argumen"
+    rich_utils.OPTIONS_PANEL_TITLE = "Opsi"
+    rich_utils.COMMANDS_PANEL_TITLE = "Perintah"
+    rich_utils.DEPRECATED_STRING = "(usang) "
+    rich_utils.DEFAULT_STRING = "[bawaan: {}]"
+    rich_utils.ENVVAR_STRING = "[variabel lingkungan: {}]"
+    rich_utils.REQUIRED_LONG_STRING = "[wajib]"
+    if getattr(core.Command.get_help_option, "_lpa", False):
+        return
+    asli_opsi = core.Command.get_help_option
+    asli_cara_pakai = formatting.HelpFormatter.write_usage
+
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        opsi = asli_opsi(self, ctx)
+        if opsi is not None:
+            opsi.help = "Tampilkan bantuan ini, lalu keluar."
+        return opsi
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for inggris, indonesia in _POTONGAN.items():  # "COMMAND [ARGS]..." before "COMMAND"
+            args = args.replace(inggris, indonesia)
+        asli_cara_pakai(self, prog, args, "Cara pakai: " if prefix is None else prefix)
+
+    get_help_option._lpa = True  # type: ignore[attr-defined]
+    core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]

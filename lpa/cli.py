@@ -23,6 +23,7 @@ from settings import get_settings
 
 # Before anything imports Prefect: no telemetry or analytics from this process or its children.
 lingkungan.matikan_telemetri()
+bahasa_cli.bantuan_berbahasa_indonesia()
 
 app = typer.Typer(
     help="lpa: Layanan Pembangunan Aplikasi (SC-04/EGOTIK/2023) Diskominfo Babel.",

@@ -337,6 +337,29 @@ def test_every_mistake_is_told_in_indonesian(tmp_path: Path, in_process) -> None
         assert "Traceback" not in said
 
 
+def test_every_help_screen_is_in_indonesian(in_process) -> None:
+    """``--help`` of the command, every verb and every sub-verb: Typer's own words (the help
+    option's line, the panel titles, the usage line, the markers) in Bahasa Indonesia."""
+    from typer.main import get_command
+
+    from lpa.cli import app
+
+    inggris = ("Show this message", "Usage", "Options", "Arguments", "Commands", "[required]",
+               "[default:", "[env var:", "COMMAND", "[ARGS]", "[OPTIONS]")
+    perintah = get_command(app)
+    jalur: list[list[str]] = [[]]
+    for nama, sub in perintah.commands.items():  # type: ignore[attr-defined]
+        jalur.append([nama])
+        jalur += [[nama, anak] for anak in getattr(sub, "commands", {})]
+    assert len(jalur) > 20
+    for argv in jalur:
+        code, out, err = in_process(*argv, "--help")
+        assert code == 0, (argv, err)
+        assert "Cara pakai: " in out and "Tampilkan bantuan ini" in out, (argv, out)
+        bocor = [w for w in inggris if w in out]
+        assert not bocor, (argv, bocor, out)
+
+
 @pytest.mark.lambat
 def test_typer_errors_name_the_parameter_and_the_fix(tmp_path: Path) -> None:
     bad = run("validate", str(FIXTURES / "va.json"), "--jenis", "xyz", tmp_path=tmp_path)
