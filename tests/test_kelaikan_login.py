@@ -133,3 +133,23 @@ def test_the_login_search_never_leaves_the_scope() -> None:
         assert umpan.permintaan == ["GET /admin/ HTTP/1.1"]  # the decoy is listening
     assert obs.login is None
     assert obs.alasan_login is not None and "formulir login tidak ditemukan" in obs.alasan_login
+
+
+def test_a_login_form_is_one_password_and_few_typed_fields() -> None:
+    """A long form that also asks for a password (the portal's feasibility-test request
+    carries the test account's) or a registration is no login: the lockout check would
+    otherwise send it failed "logins" and report a missing lockout (found in CI by
+    tests/test_portal_kelaikan.py)."""
+    login = urai('<form method="post" action="/masuk"><input type="hidden" name="csrf">'
+                 '<input name="email" type="email"><input name="sandi" type="password">'
+                 '<input type="checkbox" name="ingat"><button>Masuk</button></form>')
+    daftar = urai('<form method="post"><input name="nama"><input name="sandi" type="password">'
+                  '<input name="ulang" type="password"></form>')
+    panjang = urai('<form method="post">' + "".join(
+        f'<input name="isian{i}">' for i in range(12)) +
+        '<textarea name="uraian"></textarea><input name="akun_uji.password" type="password">'
+        '</form>')
+    assert [f.adalah_login for f in login.formulir] == [True]
+    assert [f.adalah_login for f in daftar.formulir] == [False]
+    assert [f.adalah_login for f in panjang.formulir] == [False]
+    assert panjang.formulir[0].ada_sandi  # still a password form (sent over HTTP: a finding)

@@ -69,6 +69,10 @@ class Isian:
     pattern: str | None = None
 
 
+_DIKETIK = frozenset({"text", "email", "tel", "number", "url", "search"})
+"""Input types a person types into (a login's name, a captcha), besides the password."""
+
+
 @dataclass
 class Formulir:
     action: str
@@ -80,6 +84,16 @@ class Formulir:
     @property
     def ada_sandi(self) -> bool:
         return any(i.jenis == "password" for i in self.isian)
+
+    @property
+    def adalah_login(self) -> bool:
+        """A sign-in form: one password and at most three other fields a person types in
+        (a name or address, perhaps a captcha or a one-time code). A registration (two
+        passwords) or a long form that happens to ask for a password (the portal's own
+        feasibility-test request, with the test account's) is not a login."""
+        sandi = sum(i.jenis == "password" for i in self.isian)
+        ketik = sum(i.jenis in _DIKETIK or i.tag in ("textarea", "select") for i in self.isian)
+        return sandi == 1 and ketik <= 3
 
     def isian_bernama(self) -> list[Isian]:
         return [i for i in self.isian if i.nama]

@@ -28,7 +28,7 @@ from tasks.kelaikan.umum import awal_aplikasi
 
 
 def ada_form_sandi(halaman: Halaman) -> bool:
-    return halaman.status < 400 and any(f.ada_sandi for f in urai(halaman.text).formulir)
+    return halaman.status < 400 and any(f.adalah_login for f in urai(halaman.text).formulir)
 
 
 def _path(url: str) -> str:

@@ -59,7 +59,7 @@ def _tanda(h: Halaman) -> tuple[int, str]:
 async def _login_gagal(klien: KlienUji, url_login: str, username: str,
                        password: str) -> tuple[Halaman, float]:
     segar = await klien.get(url_login)
-    form = next((f for f in urai(segar.text).formulir if f.ada_sandi), None)
+    form = next((f for f in urai(segar.text).formulir if f.adalah_login), None)
     if form is None:
         raise TidakDapatDiuji("formulir login tidak muncul lagi saat diminta ulang")
     data = data_login(form, username, password)

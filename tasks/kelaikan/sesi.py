@@ -104,7 +104,7 @@ async def kirim_login(
 ) -> tuple[str, Halaman] | None:
     """Log in through the first password form of ``halaman``; return ``POST <path>`` and the
     answer (in-scope redirects followed)."""
-    form = next((f for f in urai(halaman.text).formulir if f.ada_sandi), None)
+    form = next((f for f in urai(halaman.text).formulir if f.adalah_login), None)
     if form is None:
         return None
     data = data_login(form, username, password)
