@@ -36,7 +36,7 @@ from domain.pemulihan import (
     mati_tanpa_sengaja,
 )
 from settings import get_settings
-from store import db, kueri, repo
+from store import chain, db, kueri, repo
 from tasks.tiket import kunci_run_proses
 
 ALUR = PROSES_TIKET.split("/")[0]
@@ -90,8 +90,14 @@ def _ganti(client: SyncPrefectClient, nomor: str, lama: FlowRun | None, alasan: 
     run_lama = str(lama.id) if lama else None
     with db.session_scope(get_settings().store_url) as session:
         ticket = repo.get_ticket(session, nomor)
-        repo.audit(session, "tiket_dipulihkan", ticket=ticket, actor=actor, run_lama=run_lama,
-                   run_baru=str(baru.id), alasan=alasan)
+        # Two passes at once (the SLA watch's and `lpa lanjutkan`) get the same run by its key;
+        # it is recorded once (the transaction holds the audit chain's head, so the check and
+        # the write are one step).
+        chain.lock_head(session, chain.AUDIT)
+        if not any(e.detail.get("run_baru") == str(baru.id)
+                   for e in kueri.audit_events(session, ticket.id, "tiket_dipulihkan")):
+            repo.audit(session, "tiket_dipulihkan", ticket=ticket, actor=actor,
+                       run_lama=run_lama, run_baru=str(baru.id), alasan=alasan)
     return Pemulihan(nomor, run_lama, str(baru.id), alasan)
 
 
