@@ -172,21 +172,32 @@ def nama_run_kategori() -> str:
 
 
 async def _amati_semua(nama: list[str], target: TargetUji) -> dict[str, Any]:
-    """The observations ``nama`` (and those they build on), each once: those that build on
-    none together, then the others with theirs. A failed one is its exception."""
-    semua = list(dict.fromkeys([*(PENGAMAT[n].dasar for n in nama if PENGAMAT[n].dasar),
-                                *nama]))
-    hasil: dict[str, Any] = {}
-    for tahap in ([n for n in semua if not PENGAMAT[n].dasar],
-                  [n for n in semua if PENGAMAT[n].dasar]):
-        async def amati(n: str) -> Any:
-            p = PENGAMAT[n]
-            if p.dasar is None:
-                return await p.amati(target)
-            dasar = hasil[p.dasar]
-            return await p.amati(target, PENGAMAT[p.dasar].kosong
-                                 if isinstance(dasar, BaseException) else dasar)
+    """The observations ``nama`` (and those they build on), each once: first those that
+    build on none, together; then, stage by stage, those whose base is made. A failed one
+    is its exception (what builds on it gets the base's :attr:`Pengamat.kosong`)."""
+    semua: list[str] = []
 
+    def tambah(n: str) -> None:
+        if n not in semua:
+            if PENGAMAT[n].dasar:
+                tambah(PENGAMAT[n].dasar)
+            semua.append(n)
+
+    for n in nama:
+        tambah(n)
+    hasil: dict[str, Any] = {}
+
+    async def amati(n: str) -> Any:
+        p = PENGAMAT[n]
+        if p.dasar is None:
+            return await p.amati(target)
+        dasar = hasil[p.dasar]
+        return await p.amati(target, PENGAMAT[p.dasar].kosong
+                             if isinstance(dasar, BaseException) else dasar)
+
+    while len(hasil) < len(semua):
+        tahap = [n for n in semua if n not in hasil
+                 and (PENGAMAT[n].dasar is None or PENGAMAT[n].dasar in hasil)]
         keluar = await asyncio.gather(*(amati(n) for n in tahap), return_exceptions=True)
         hasil.update(zip(tahap, keluar, strict=True))
     return hasil

@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -42,6 +43,41 @@ def uji(cek_id: str) -> _Cek:
 def nilai(cek_id: str, obs: Any, target: Any = None) -> list[Temuan]:
     """The findings of the pure judge of ``cek_id`` on a recorded observation."""
     return CEK[cek_id].nilai_temuan(obs, target)
+
+
+async def amati(nama: str, target: Any, amatan: dict[str, Any]) -> Any:
+    """Observation ``nama`` of the registry (and what it builds on), made through its task's
+    function as the category subflow makes it, once per ``amatan`` cache."""
+    from tasks.kelaikan.registri import PENGAMAT
+
+    if nama not in amatan:
+        p = PENGAMAT[nama]
+        dasar = [await amati(p.dasar, target, amatan)] if p.dasar else []
+        amatan[nama] = await p.amati(target, *dasar, langsung=True)
+    return amatan[nama]
+
+
+async def jalankan_cek(cek_ids: Iterable[str], target: Any,
+                       amatan: dict[str, Any] | None = None) -> dict[str, list[Temuan]]:
+    """The findings of each check as the category subflow gets them (its observation made
+    once, then its pure judge or its probe), without a Prefect run; ``amatan`` shares the
+    observations between calls. A check that raises raises here."""
+    from tasks.kelaikan.registri import PEMERIKSA
+
+    amatan = {} if amatan is None else amatan
+    cek_ids = list(cek_ids)
+    for cid in cek_ids:
+        if CEK[cid].amatan:
+            await amati(CEK[cid].amatan, target, amatan)
+
+    async def satu(cid: str) -> list[Temuan]:
+        cek = CEK[cid]
+        obs = amatan[cek.amatan] if cek.amatan else None
+        if cek.nilai is not None:
+            return cek.nilai_temuan(obs, target)
+        return await PEMERIKSA[cid].fn(target, obs)
+
+    return dict(zip(cek_ids, await asyncio.gather(*(satu(c) for c in cek_ids)), strict=True))
 
 
 @pytest.fixture(autouse=True)

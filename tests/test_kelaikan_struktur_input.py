@@ -25,8 +25,9 @@ from typing import Any
 
 import bantu
 import pytest
+from kelaikan_bantu import jalankan_cek
 
-from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori, galat
+from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori, galat, masukan
 from domain.kelaikan import struktur as aturan_struktur
 from domain.kelaikan.halaman import Formulir, Halaman, Isian
 from lpa.contoh_aplikasi import ContohAplikasi
@@ -63,23 +64,12 @@ DARI_GALAT = [c for c in cek_kategori("input_error") if c.amatan == "galat"]
 """Each category's probes, from the registry, in catalog order."""
 
 async def _semua(url: str) -> dict[str, list[Temuan]]:
-    """Every check of the three categories, as the flow runs them (one crawl each for
-    validasi_data and input_error)."""
-    dasar = await struktur.amati_dasar.fn(url)
-    halaman_v = await jelajah.jelajahi_situs.fn(url)
-    halaman_i = await jelajah.jelajahi_situs.fn(url)
-    hasil = await asyncio.gather(
-        *(t.fn(TargetUji(url=url), dasar) for t in TUGAS_STRUKTUR.values()),
-        *(t.fn(TargetUji(url=url), halaman_v) for t in TUGAS_VALIDASI.values()),
-        *(t.fn(TargetUji(url=url), halaman_i) for t in TUGAS_INPUT.values()),
-    )
-    galat = await input_error.amati_galat.fn(TargetUji(url=url), halaman_i)
-    hasil = [*hasil, *(c.nilai_temuan(galat, TargetUji(url=url)) for c in DARI_GALAT)]
-    per_cek: dict[str, list[Temuan]] = {c: [] for c in CEK_SAYA}
-    for temuan in hasil:
-        for t in temuan:
-            per_cek[t.check_id].append(t)
-    return per_cek
+    """Every check of the three categories, as the flow runs them (each category its own
+    observations: one crawl each for validasi_data and input_error)."""
+    per_kategori = await asyncio.gather(*(
+        jalankan_cek([c.id for c in cek_kategori(k)], TargetUji(url=url))
+        for k in KATEGORI_SAYA))
+    return {cid: temuan for hasil in per_kategori for cid, temuan in hasil.items()}
 
 
 def _jalankan(app: ContohAplikasi) -> ContohAplikasi:
@@ -420,8 +410,8 @@ def test_form_probes_break_one_constraint_each() -> None:
 
 
 def test_redirect_and_upload_detectors() -> None:
-    assert jelajah.nilai_pengalihan("/dasbor") and jelajah.nilai_pengalihan("//x")
-    assert not jelajah.nilai_pengalihan("izin usaha")
+    assert masukan.nilai_pengalihan("/dasbor") and masukan.nilai_pengalihan("//x")
+    assert not masukan.nilai_pengalihan("izin usaha")
     assert validasi.masalah_accept(None) == "tanpa atribut accept"
     assert "*/*" in (validasi.masalah_accept("*/*") or "")
     assert ".php" in (validasi.masalah_accept(".jpg,.php") or "")
@@ -441,8 +431,8 @@ def test_sql_error_signatures_and_baseline() -> None:
         assert galat.galat_sql(teks), teks
     assert galat.galat_sql("Hasil pencarian untuk: SQL syntax tutorial") == {}
     dasar = _halaman("SQLSTATE[HY000] koneksi gagal")
-    assert jelajah.galat_baru(_halaman("SQLSTATE[HY000] koneksi gagal"), dasar) is None
-    assert jelajah.galat_baru(_halaman("ok", status=502), dasar) == "HTTP 502"
+    assert masukan.galat_baru(_halaman("SQLSTATE[HY000] koneksi gagal"), dasar) is None
+    assert masukan.galat_baru(_halaman("ok", status=502), dasar) == "HTTP 502"
 
 
 def test_template_reflection_vs_evaluation() -> None:

@@ -54,6 +54,7 @@ from domain.kelaikan.hasil import (
     sebab_tidak_diuji,
     tindakan_pemohon,
 )
+from domain.kelaikan.pembanding import Pembanding
 from domain.kelaikan.registri import CEK, DAFTAR_CEK, cek_kategori
 from domain.kelaikan.target import SUFIKS_KEDINASAN, TargetUji, alamat_kedinasan
 from domain.kelaikan.verdict import (
@@ -70,7 +71,7 @@ __all__ = [
     "ALASAN_TIDAK_DIMINTA", "BOBOT_SEVERITY", "CEK", "DAFTAR_CEK", "DISENSOR", "KATEGORI",
     "KATEGORI_KEAMANAN", "LABEL_SEBAB", "SEVERITY_GAGAL", "SUFIKS_KEDINASAN", "TINDAKAN_PEMOHON",
     "TINDAKAN_UMUM", "Bukti", "Butuh", "Cek", "Halaman", "HasilKategori", "KategoriId",
-    "LaporanKelaikan",
+    "LaporanKelaikan", "Pembanding",
     "SebabTidakDiuji", "Severity", "StatusKategori", "TargetUji", "Temuan",
     "TidakDapatDiuji", "UjiTidakDapatDinilai", "Verdict", "alamat_kedinasan", "alasan_per_cek",
     "alasan_verdict", "cek_kategori", "hasil_kategori", "kategori_tidak_diuji",

@@ -10,12 +10,14 @@ its test.
 from __future__ import annotations
 
 from domain.kelaikan.cek import Cek
+from domain.kelaikan.daftar_input import CEK_INPUT
 from domain.kelaikan.daftar_sesi_dbms_lain import CEK_SESI_DBMS_LAIN
-from domain.kelaikan.daftar_struktur_input import CEK_STRUKTUR_INPUT
+from domain.kelaikan.daftar_struktur import CEK_STRUKTUR
+from domain.kelaikan.daftar_validasi import CEK_VALIDASI
 from domain.kelaikan.hasil import KATEGORI_KEAMANAN
 
 DAFTAR_CEK: tuple[Cek, ...] = tuple(sorted(
-    (*CEK_STRUKTUR_INPUT, *CEK_SESI_DBMS_LAIN),
+    (*CEK_STRUKTUR, *CEK_VALIDASI, *CEK_INPUT, *CEK_SESI_DBMS_LAIN),
     key=lambda c: KATEGORI_KEAMANAN.index(c.kategori)))
 """Every check, in catalog order (categories in the catalog's order, checks as declared)."""
 

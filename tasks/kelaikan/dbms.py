@@ -23,7 +23,7 @@ from domain.kelaikan.halaman import Halaman, token_acak, urai
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import KlienUji, ambil_pembanding
 from tasks.kelaikan.protokol_db import amati_port, port_terbuka
-from tasks.kelaikan.umum import OPSI_TUGAS, pemeriksa
+from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, pemeriksa
 
 
 @task(name="dbms.amati", **OPSI_TUGAS)
@@ -118,3 +118,13 @@ async def cek_dump_terbuka(target: TargetUji, amatan: object = None) -> list[Buk
                 bukti.append(f"{h.ringkas()}: dump SQL" + (
                     f" (tabel: {', '.join(list(dict.fromkeys(tabel))[:6])})" if tabel else ""))
     return bukti_gabung(bukti)
+
+
+PEMERIKSA = (cek_satu_host, cek_galat_db_web, cek_dump_terbuka)
+"""The probes of this module, each a task named after its check id."""
+
+PENGAMAT: dict[str, Pengamat] = {
+    "dbms": Pengamat("pengamatan port basis data", amati_dbms,
+                     lambda t: (t.host_db or "", t.db_port)),
+}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""

@@ -13,10 +13,10 @@ from domain.kelaikan.injeksi import (
     muatan_aritmetika,
     sama,
 )
+from domain.kelaikan.masukan import halaman_untuk, titik_get
 from domain.kelaikan.target import TargetUji
-from tasks.kelaikan.jelajah import halaman_untuk, titik_get
 from tasks.kelaikan.klien import KlienUji
-from tasks.kelaikan.umum import pemeriksa
+from tasks.kelaikan.umum import Pengamat, pemeriksa
 
 MAKS_PARAM_BERKAS = 3
 MAKS_PARAM_ANGKA = 3
@@ -66,3 +66,7 @@ async def cek_injeksi_sql_angka(target: TargetUji, halaman: list[Halaman]) -> li
 
 PEMERIKSA = (cek_traversal_path, cek_injeksi_sql_angka)
 """The probes of this module, each a task named after its check id."""
+
+
+PENGAMAT: dict[str, Pengamat] = {}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""

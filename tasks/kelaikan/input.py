@@ -24,18 +24,18 @@ from domain.kelaikan.cek import Bukti, bukti_gabung
 from domain.kelaikan.galat import galat_sql, kutip
 from domain.kelaikan.halaman import Halaman, token_acak, urai
 from domain.kelaikan.injeksi import konteks
-from domain.kelaikan.pancingan import JawabanPancingan, ObservasiGalat
-from domain.kelaikan.rahasia import rahasia_halaman, rahasia_skrip
-from domain.kelaikan.target import TargetUji
-from tasks.kelaikan.jelajah import (
+from domain.kelaikan.masukan import (
     NAMA_PENGALIHAN,
     TitikGet,
     halaman_untuk,
     nilai_pengalihan,
     titik_get,
 )
+from domain.kelaikan.pancingan import JawabanPancingan, ObservasiGalat
+from domain.kelaikan.rahasia import rahasia_halaman, rahasia_skrip
+from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import KlienUji
-from tasks.kelaikan.umum import OPSI_TUGAS, awal_aplikasi, pemeriksa
+from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, awal_aplikasi, pemeriksa
 
 MAKS_PROBE_REFLEKSI = 6
 MAKS_PROBE_SQL = 5
@@ -258,3 +258,9 @@ PEMERIKSA = (
     cek_komentar_rahasia,
 )
 """The probes of this category, each a task named after its check id."""
+
+
+PENGAMAT: dict[str, Pengamat] = {
+    "galat": Pengamat("pancingan halaman galat", amati_galat, dasar="jelajah"),
+}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""

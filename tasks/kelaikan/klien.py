@@ -27,7 +27,6 @@ check of its own.
 from __future__ import annotations
 
 import asyncio
-import difflib
 import re
 import ssl
 import threading
@@ -38,6 +37,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from domain.kelaikan.halaman import Halaman, token_acak
+from domain.kelaikan.masukan import origin
+from domain.kelaikan.pembanding import Pembanding
 from settings import get_settings
 
 LAJU_DEFAULT = 10.0
@@ -71,13 +72,6 @@ def batas_total_default() -> float:
 
 
 # --- Scope and rate ------------------------------------------------------------------------
-
-def origin(url: str) -> tuple[str, str, int]:
-    """Scheme, lower-case host and port (default port filled in)."""
-    bagian = urlsplit(url)
-    port = bagian.port or (443 if bagian.scheme == "https" else 80)
-    return bagian.scheme.lower(), (bagian.hostname or "").lower(), port
-
 
 def kunci_origin(url: str) -> str:
     skema, host, port = origin(url)
@@ -360,30 +354,6 @@ def urai_kepala(data: bytes) -> KepalaMentah:
 
 
 # --- Soft-404 baseline ---------------------------------------------------------------------
-
-class Pembanding(BaseModel):
-    """How the target answers paths that do not exist (a file and a folder)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    token: str
-    berkas: Halaman
-    folder: Halaman
-
-    def mirip_tidak_ada(self, halaman: Halaman) -> bool:
-        """True when ``halaman`` looks like the target's answer for a missing path."""
-        for dasar in (self.berkas, self.folder):
-            if halaman.status != dasar.status:
-                continue
-            a = halaman.text.replace(halaman.path, "")[:4000]
-            b = dasar.text.replace(dasar.path, "").replace(self.token, "")[:4000]
-            if a == b:
-                return True
-            pembanding = difflib.SequenceMatcher(None, a, b)
-            if pembanding.quick_ratio() >= 0.9 and pembanding.ratio() >= 0.9:
-                return True
-        return False
-
 
 async def ambil_pembanding(klien: KlienUji) -> Pembanding:
     token = token_acak()

@@ -17,7 +17,7 @@ from domain.kelaikan.kerangka import BUKAN_KERANGKA, LOKASI_DIKENAL, kenali_kera
 from domain.kelaikan.lain import ObservasiLain, TeknologiTeramati, email_di
 from tasks.kelaikan.klien import KlienUji, ambil_pembanding
 from tasks.kelaikan.sidik_jari import DataSidikJariTidakAda, sidik_jari
-from tasks.kelaikan.umum import OPSI_TUGAS
+from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, url_target
 
 # --- the observation --------------------------------------------------------------------------
 
@@ -83,3 +83,9 @@ async def amati_lain(url: str) -> ObservasiLain:
     except DataSidikJariTidakAda as exc:
         obs.galat_sidik_jari = str(exc)
     return obs
+
+
+PENGAMAT: dict[str, Pengamat] = {
+    "lain": Pengamat("pengamatan halaman awal", amati_lain, url_target),
+}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""

@@ -24,7 +24,7 @@ from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import KlienUji
 from tasks.kelaikan.login import ada_form_sandi
 from tasks.kelaikan.sesi import data_login, kirim_login
-from tasks.kelaikan.umum import pemeriksa
+from tasks.kelaikan.umum import Pengamat, pemeriksa
 
 PERCOBAAN_GAGAL = 6
 """Failed logins sent by the lockout check (a lockout after 5 is expected)."""
@@ -194,3 +194,10 @@ async def cek_tanpa_penguncian(target: TargetUji, obs: ObservasiSesi) -> list[Bu
         f"{PERCOBAAN_GAGAL} percobaan login gagal berturut-turut untuk {siapa} ke "
         f"POST {urlsplit(url_login).path} dijawab sama ({', '.join(ringkas)}) tanpa "
         f"penguncian, jeda, maupun CAPTCHA{lalu}")]
+
+
+PEMERIKSA = (cek_enumerasi_pengguna, cek_tanpa_penguncian)
+"""The probes of this module, each a task named after its check id."""
+
+PENGAMAT: dict[str, Pengamat] = {}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""

@@ -11,8 +11,7 @@ declared observation has an observer, every probe a declaration, every check one
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable
 from typing import Any
 
 from prefect import task
@@ -31,40 +30,21 @@ from tasks.kelaikan import (
     validasi,
 )
 from tasks.kelaikan.jelajah import jelajahi_situs
-from tasks.kelaikan.umum import OPSI_TUGAS
+from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, url_target
 
-
-@dataclass(frozen=True)
-class Pengamat:
-    """One shared observation: how it is made, and how its failure reads in the report."""
-
-    apa: str
-    """What failed, in Bahasa Indonesia: ``"<apa> gagal: <why>"`` is the checks' reason."""
-    amati: Callable[..., Awaitable[Any]]
-    """``amati(target)``, or ``amati(target, dasar)`` when it builds on :attr:`dasar`."""
-    kosong: Any = None
-    """What a check with ``amatan_wajib=False`` receives when the observation failed."""
-    dasar: str | None = None
-    """Another observation this one builds on (made first; its :attr:`kosong` when it
-    failed)."""
-
-
-PENGAMAT: dict[str, Pengamat] = {
-    "dasar_struktur": Pengamat("pembanding soft-404", lambda t: struktur.amati_dasar(t.url)),
-    "jelajah": Pengamat("penjelajahan halaman", lambda t: jelajahi_situs(t.url), kosong=[]),
-    "galat": Pengamat("pancingan halaman galat", input.amati_galat, dasar="jelajah"),
-    "sesi": Pengamat("pengamatan sesi", sesi.amati_sesi),
-    "dbms": Pengamat("pengamatan port basis data",
-                     lambda t: dbms.amati_dbms(t.host_db or "", t.db_port)),
-    "lain": Pengamat("pengamatan halaman awal", lambda t: lain.amati_lain(t.url)),
-}
-"""Every shared observation a check may declare, by name."""
+PENGAMAT: dict[str, Pengamat] = {}
+"""Every observation a check may declare, by name: the crawl, and each module's own."""
+for _tabel in ({"jelajah": Pengamat("penjelajahan halaman", jelajahi_situs, url_target,
+                                    kosong=[])},
+               struktur.PENGAMAT, validasi.PENGAMAT, input.PENGAMAT, injeksi.PENGAMAT,
+               sesi.PENGAMAT, login_gagal.PENGAMAT, dbms.PENGAMAT, lain.PENGAMAT):
+    if set(_tabel) & set(PENGAMAT):
+        raise RuntimeError(f"observation named twice: {sorted(set(_tabel) & set(PENGAMAT))}")
+    PENGAMAT.update(_tabel)
 
 PEMERIKSA: dict[str, Any] = {
     t.name: t for t in (*struktur.PEMERIKSA, *validasi.PEMERIKSA, *input.PEMERIKSA,
-                        *injeksi.PEMERIKSA,
-                        login_gagal.cek_enumerasi_pengguna, login_gagal.cek_tanpa_penguncian,
-                        dbms.cek_satu_host, dbms.cek_galat_db_web, dbms.cek_dump_terbuka)
+                        *injeksi.PEMERIKSA, *login_gagal.PEMERIKSA, *dbms.PEMERIKSA)
 }
 """Every active probe by its check id: ``probe(target, observation) -> findings``."""
 

@@ -29,6 +29,7 @@ from prefect import task
 
 from domain.kelaikan.halaman import Formulir, Halaman, urai
 from domain.kelaikan.login import LoginDitemukan
+from domain.kelaikan.masukan import data_formulir
 from domain.kelaikan.sesi import (
     TAUTAN_LOGOUT,
     CookieTeramati,
@@ -37,10 +38,10 @@ from domain.kelaikan.sesi import (
     cookie_sesi,
 )
 from domain.kelaikan.target import TargetUji
-from tasks.kelaikan.jelajah import data_formulir, jelajahi
+from tasks.kelaikan.jelajah import jelajahi
 from tasks.kelaikan.klien import DiluarCakupan, KlienUji
 from tasks.kelaikan.login import ada_form_sandi, temukan_login
-from tasks.kelaikan.umum import OPSI_TUGAS
+from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat
 
 _TOKEN_CSRF = re.compile(r"csrf|xsrf|_token|authenticity|verificationtoken|nonce|token", re.I)
 _NAMA_PENGGUNA = re.compile(r"user|email|login|nip|nama|akun|name", re.I)
@@ -289,3 +290,9 @@ async def _jelajah(url: str) -> list[Halaman]:
             return await jelajahi(penjelajah, url)
         except (httpx.HTTPError, DiluarCakupan):
             return []
+
+
+PENGAMAT: dict[str, Pengamat] = {
+    "sesi": Pengamat("pengamatan sesi", amati_sesi),
+}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""

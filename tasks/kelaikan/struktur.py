@@ -41,7 +41,14 @@ from domain.kelaikan.struktur import (
 )
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import KlienUji, Pembanding, ambil_pembanding
-from tasks.kelaikan.umum import OPSI_TUGAS, awal_aplikasi, dasar_probe, pemeriksa
+from tasks.kelaikan.umum import (
+    OPSI_TUGAS,
+    Pengamat,
+    awal_aplikasi,
+    dasar_probe,
+    pemeriksa,
+    url_target,
+)
 
 PARALEL = 4
 """Probes of one check in flight at once (the per-target rate limit still applies)."""
@@ -378,14 +385,10 @@ async def cek_robots_tersembunyi(target: TargetUji, dasar: DasarStruktur) -> lis
     return bukti_gabung(bukti)
 
 
-PEMERIKSA = (
-    cek_vcs_terbuka,
-    cek_env_terbuka,
-    cek_listing_direktori,
-    cek_berkas_cadangan,
-    cek_halaman_diagnostik,
-    cek_panel_admin,
-    cek_manifest_dependensi,
-    cek_robots_tersembunyi,
-)
+PEMERIKSA = (cek_vcs_terbuka, cek_env_terbuka, cek_listing_direktori, cek_berkas_cadangan,
+             cek_halaman_diagnostik, cek_panel_admin, cek_manifest_dependensi,
+             cek_robots_tersembunyi)
 """The probes of this category, each a task named after its check id."""
+
+PENGAMAT = {"dasar_struktur": Pengamat("pembanding soft-404", amati_dasar, url_target)}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""

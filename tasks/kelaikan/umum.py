@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -28,18 +29,51 @@ from domain.kelaikan.cek import Bukti, TidakDapatDiuji
 from domain.kelaikan.galat import kutip
 from domain.kelaikan.halaman import Halaman
 from domain.kelaikan.hasil import Temuan
+from domain.kelaikan.masukan import PENANDA_UJI
 from domain.kelaikan.registri import CEK
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import BatasWaktuTotal, DiluarCakupan, KlienUji
 
 BATAS_WAKTU_CEK = 60.0
 """Wall-clock bound of one check task, seconds."""
-PENANDA_UJI = "UJI-KELAIKAN-LPA"
-"""Every value the test submits carries this label, so the agency can find and delete it."""
 
 OPSI_TUGAS: dict[str, Any] = {
     "cache_policy": NONE, "persist_result": False, "timeout_seconds": BATAS_WAKTU_CEK,
 }
+
+
+def _target(t: TargetUji) -> tuple[Any, ...]:
+    return (t,)
+
+
+def url_target(t: TargetUji) -> tuple[Any, ...]:
+    """:attr:`Pengamat.argumen` of an observation made from the target's URL alone."""
+    return (t.url,)
+
+
+@dataclass(frozen=True)
+class Pengamat:
+    """One observation checks start from (``Cek.amatan``): the task that makes it, and how
+    its failure reads in the report. Each module of this package lists its own in a
+    ``PENGAMAT`` table; :data:`tasks.kelaikan.registri.PENGAMAT` joins them."""
+
+    apa: str
+    """What failed, in Bahasa Indonesia: ``"<apa> gagal: <why>"`` is the checks' reason."""
+    tugas: Any
+    """The Prefect task: ``tugas(*argumen(target))``, or ``tugas(*argumen(target), dasar)``
+    when it builds on :attr:`dasar`."""
+    argumen: Callable[[TargetUji], tuple[Any, ...]] = _target
+    """The task's arguments taken from the target (default: the target itself)."""
+    kosong: Any = None
+    """What a check with ``amatan_wajib=False`` receives when the observation failed."""
+    dasar: str | None = None
+    """Another observation this one builds on (made first; its :attr:`kosong` when it
+    failed)."""
+
+    def amati(self, target: TargetUji, *dasar: Any, langsung: bool = False) -> Awaitable[Any]:
+        """Make the observation: as a task run, or (``langsung``, the tests) its function."""
+        fungsi = self.tugas.fn if langsung else self.tugas
+        return fungsi(*self.argumen(target), *dasar)
 
 
 Probe = Callable[[TargetUji, Any], Awaitable[list[Bukti]]]
@@ -124,4 +158,4 @@ async def ambil_halaman_awal(url: str) -> Halaman:
         return await klien.get(url)
 
 
-__all__ = ["TidakDapatDiuji", "kutip"]
+__all__ = ["PENANDA_UJI", "TidakDapatDiuji", "kutip"]

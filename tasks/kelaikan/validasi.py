@@ -17,22 +17,23 @@ import httpx
 from domain.kelaikan.cek import Bukti, TidakDapatDiuji, bukti_gabung
 from domain.kelaikan.galat import kutip
 from domain.kelaikan.halaman import Formulir, Halaman, Isian, token_acak, urai
-from domain.kelaikan.target import TargetUji
-from tasks.kelaikan.jelajah import (
+from domain.kelaikan.masukan import (
     JENIS_TANPA_NILAI,
     JENIS_TEKS,
     NAMA_PENGALIHAN,
+    PENANDA_UJI,
     TitikGet,
     formulir_post,
     galat_baru,
     halaman_untuk,
-    kirim_formulir,
     nama_isian,
     nilai_pengalihan,
     titik_get,
 )
+from domain.kelaikan.target import TargetUji
+from tasks.kelaikan.jelajah import kirim_formulir
 from tasks.kelaikan.klien import KlienUji
-from tasks.kelaikan.umum import PENANDA_UJI, pemeriksa
+from tasks.kelaikan.umum import Pengamat, pemeriksa
 
 MAKS_PARAM_TIPE = 4
 MAKS_PARAM_PENGALIHAN = 3
@@ -356,3 +357,7 @@ PEMERIKSA = (
     cek_unggah_tanpa_batasan,
 )
 """The probes of this category, each a task named after its check id."""
+
+
+PENGAMAT: dict[str, Pengamat] = {}
+"""The observations this module makes, by the name a check declares (``Cek.amatan``)."""
