@@ -13,8 +13,8 @@ Prefect: the service's server (``LPA_PREFECT_API_URL``, else ``PREFECT_API_URL``
 server of Prefect's own, started for this run (analytics off, start-up bounded by
 ``PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS``, 120 s here), and the command says so.
 
-The password may come from ``LPA_UJI_PASSWORD`` instead of the command line (which other
-users of the machine can see). It never reaches stdout, stderr, logs or the report.
+The test account's password comes from ``LPA_UJI_PASSWORD`` or a hidden prompt, never the
+command line (lpa/sandi_uji.py). It never reaches stdout, stderr, logs or the report.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from domain.kelaikan import (
 )
 from domain.opsi_beban import OpsiUjiBeban
 from lpa.perintah_stress import data_beban
+from lpa.sandi_uji import ENV_SANDI, SandiTidakAda, sandi_akun_uji
 
 LABEL_VERDICT = {
     "LAYAK": "LAYAK",
@@ -54,7 +55,7 @@ def _gagal(pesan: str, rahasia: list[str] | None = None) -> typer.Exit:
     return typer.Exit(2)
 
 
-OPSI = {"url": "--url", "username": "--username", "password": "--password",
+OPSI = {"url": "--url", "username": "--username", "password": ENV_SANDI,
         "db_host": "--db-host", "db_port": "--db-port"}
 
 
@@ -112,11 +113,9 @@ def kelaikan(
     out: Annotated[Path, typer.Option(
         "--out", help="Folder keluaran: laporan.json dan laporan.html ditulis di sini.")],
     username: Annotated[str | None, typer.Option(
-        "--username", envvar="LPA_UJI_USERNAME", help="Nama pengguna akun uji.")] = None,
-    password: Annotated[str | None, typer.Option(
-        "--password", envvar="LPA_UJI_PASSWORD", show_default=False,
-        help="Kata sandi akun uji (lebih aman lewat variabel LPA_UJI_PASSWORD); tidak pernah "
-             "ditulis ke laporan atau log.")] = None,
+        "--username", envvar="LPA_UJI_USERNAME",
+        help=f"Nama pengguna akun uji; kata sandinya dari variabel {ENV_SANDI}, atau ditanyakan "
+             "di terminal tanpa ditampilkan. Tidak pernah ditulis ke laporan atau log.")] = None,
     db_host: Annotated[str | None, typer.Option(
         "--db-host", help="Host basis data yang diuji (kategori DBMS).")] = None,
     db_port: Annotated[int | None, typer.Option(
@@ -139,6 +138,10 @@ def kelaikan(
 ) -> None:
     """Uji kelaikan tanpa tiket: tulis DIR/laporan.json dan DIR/laporan.html; keluar 0 bila
     LAYAK, 1 bila tidak, 2 bila uji tidak dapat dijalankan."""
+    try:
+        password = sandi_akun_uji(username)
+    except SandiTidakAda as exc:
+        raise _gagal(str(exc)) from None
     rahasia = [password] if password else []
     try:
         target = TargetUji(url=url, username=username, password=password, db_host=db_host,

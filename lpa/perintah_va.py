@@ -9,6 +9,8 @@ Runs the same ``flows/va.py`` flow (and subflows) a VA ticket's step 5 runs, wri
   missing, no open port on the hosts, the flow failed): a message on stderr, no report.
 
 Prefect: the service's server when it answers, else a temporary one (as ``lpa kelaikan``).
+The web checks' test account: ``--username``, its password from ``LPA_UJI_PASSWORD`` or a
+hidden prompt, never the command line (lpa/sandi_uji.py).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import typer
 from pydantic import SecretStr, ValidationError
 
 from domain.va.cakupan import CakupanVA
+from lpa.sandi_uji import ENV_SANDI, SandiTidakAda, sandi_akun_uji
 
 LABEL_VERDICT = {"LAYAK": "LAYAK", "LAYAK_DENGAN_CATATAN": "LAYAK DENGAN CATATAN",
                  "TIDAK_LAYAK": "TIDAK LAYAK"}
@@ -91,21 +94,25 @@ def va(
         "--tanpa-web", help="Tanpa uji kelaikan web pada layanan HTTP(S) yang ditemukan.",
     )] = False,
     username: Annotated[str | None, typer.Option(
-        "--username", envvar="LPA_UJI_USERNAME", help="Akun uji untuk pemeriksaan web.")] = None,
-    password: Annotated[str | None, typer.Option(
-        "--password", envvar="LPA_UJI_PASSWORD", show_default=False,
-        help="Kata sandi akun uji (lebih aman lewat LPA_UJI_PASSWORD).")] = None,
+        "--username", envvar="LPA_UJI_USERNAME",
+        help=f"Akun uji untuk pemeriksaan web; kata sandinya dari variabel {ENV_SANDI}, atau "
+             "ditanyakan di terminal tanpa ditampilkan.")] = None,
 ) -> None:
     """Vulnerability assessment host dan layanan tanpa tiket: tulis DIR/laporan.json,
     .html dan .pdf; keluar 0 bila LAYAK, 1 bila tidak, 2 bila tidak dapat dijalankan."""
-    rahasia = [password] if password else []
     try:
         cakupan = CakupanVA(ip_aplikasi=ip_aplikasi, ip_database=ip_database,
                             ip_jaringan=ip_jaringan, sapu=sapu)
     except ValidationError as exc:
         raise _gagal(_pesan_validasi(exc)) from None
-    if (username is None) != (password is None):
-        raise _gagal("Akun uji membutuhkan --username dan --password bersama-sama.")
+    try:
+        password = sandi_akun_uji(username)
+    except SandiTidakAda as exc:
+        raise _gagal(str(exc)) from None
+    rahasia = [password] if password else []
+    if username is None and password is not None:
+        raise _gagal(f"Variabel {ENV_SANDI} berisi kata sandi akun uji tanpa --username: "
+                     "akun uji membutuhkan keduanya.")
     if out.exists() and not out.is_dir():
         raise _gagal(f"--out {out} sudah ada dan bukan folder.")
     from tasks.va.pindai import AlatTidakAda, program_nmap

@@ -606,6 +606,7 @@ def _lpa(*argumen: str, env: dict[str, str] | None = None,
          timeout: float = 420) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "lpa.cli", "kelaikan", *argumen],
                           capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL,  # no terminal: no password prompt
                           env={**os.environ, "PREFECT_LOGGING_LEVEL": "WARNING", **(env or {})})
 
 
@@ -625,10 +626,11 @@ def test_cli_vulnerable_twin_is_not_layak(prefect_api: str, tmp_path: Path) -> N
     skenario.write_text("steps:\n  - path: /\n    think_time: [0.2, 0.4]\n", encoding="utf-8")
     with ContohAplikasi(aman=False, akun=AKUN) as app:
         assert app.url is not None
-        proses = _lpa("--url", app.url, "--username", AKUN[0], "--password", SANDI,
+        proses = _lpa("--url", app.url, "--username", AKUN[0],
                       "--db-host", "127.0.0.1", "--pengguna-per-hari", "60", "--jam-efektif",
                       "1", "--durasi-transaksi", "2", "--skenario", str(skenario),
-                      "--durasi-maks", "12", "--out", str(keluar))
+                      "--durasi-maks", "12", "--out", str(keluar),
+                      env={"LPA_UJI_PASSWORD": SANDI})
     assert proses.returncode == 1, proses.stderr[-3000:]
     assert "TIDAK LAYAK" in proses.stdout and "laporan.html" in proses.stdout
     assert "Mengapa bukan LAYAK:\n  - Ada " in proses.stdout  # temuan tingkat tinggi …
@@ -678,10 +680,9 @@ def test_cli_hardened_twin_is_layak_on_ephemeral_prefect(tmp_path: Path) -> None
 @pytest.mark.parametrize(("argumen", "pesan"), [
     (["--url", "ftp://127.0.0.1/"], "URL aplikasi harus diawali http:// atau https://"),
     (["--url", "http://127.0.0.1:8080/", "--username", "penguji"],
-     "akun uji harus berisi nama pengguna dan kata sandi sekaligus"),
+     "membutuhkan kata sandi: isi variabel lingkungan LPA_UJI_PASSWORD"),
     (["--url", "http://127.0.0.1:8080/", "--db-port", "70000"], "--db-port: maksimal 65535"),
-    (["--url", "http://127.0.0.1:{tertutup}/", "--password", SANDI, "--username", "u"],
-     "tidak dapat dihubungi"),
+    (["--url", "http://127.0.0.1:{tertutup}/"], "tidak dapat dihubungi"),
     (["--url", "http://127.0.0.1:8080/", "--pengguna-per-hari", "100"],
      "Uji beban membutuhkan --pengguna-per-hari, --jam-efektif dan --durasi-transaksi"),
     (["--url", "http://127.0.0.1:8080/", "--pengguna-per-hari", "100", "--jam-efektif", "1",
