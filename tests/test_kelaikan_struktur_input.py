@@ -29,10 +29,11 @@ from kelaikan_bantu import jalankan_cek
 
 from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori, galat, masukan
 from domain.kelaikan import struktur as aturan_struktur
+from domain.kelaikan.berkas import nama_situs, tidak_ada
 from domain.kelaikan.halaman import Formulir, Halaman, Isian
 from lpa.contoh_aplikasi import ContohAplikasi
 from tasks.kelaikan import input as input_error
-from tasks.kelaikan import jelajah, struktur, validasi
+from tasks.kelaikan import jelajah, validasi
 from tasks.kelaikan import klien as kelaikan_http
 from tasks.kelaikan.klien import PembatasLaju
 from tasks.kelaikan.registri import PEMERIKSA
@@ -57,7 +58,7 @@ def cepat() -> Iterator[None]:
         yield
 
 
-TUGAS_STRUKTUR = {c.id: PEMERIKSA[c.id] for c in cek_kategori("struktur")}
+CEK_STRUKTUR = [c.id for c in cek_kategori("struktur")]
 TUGAS_VALIDASI = {c.id: PEMERIKSA[c.id] for c in cek_kategori("validasi_data")}
 TUGAS_INPUT = {c.id: PEMERIKSA[c.id] for c in cek_kategori("input_error") if c.nilai is None}
 DARI_GALAT = [c for c in cek_kategori("input_error") if c.amatan == "galat"]
@@ -184,12 +185,12 @@ def test_soft_404_changes_no_struktur_evidence(cepat: None) -> None:
     for soft in (False, True):
         with ContohAplikasi(aman=False, soft_404=soft) as app:
             assert app.url is not None
-            dasar = asyncio.run(struktur.amati_dasar.fn(app.url))
-            assert (dasar.pembanding.berkas.status == 200) is soft
+            amatan: dict[str, Any] = {}
+            temuan = asyncio.run(jalankan_cek(CEK_STRUKTUR, TargetUji(url=app.url), amatan))
+            assert (amatan["dasar_struktur"].pembanding.berkas.status == 200) is soft
             port = str(app.port)
-            hasil[soft] = {cid: [t.evidence.replace(port, "PORT") for t in
-                                 asyncio.run(tugas.fn(TargetUji(url=app.url), dasar))]
-                           for cid, tugas in TUGAS_STRUKTUR.items()}
+            hasil[soft] = {cid: [t.evidence.replace(port, "PORT") for t in daftar]
+                           for cid, daftar in temuan.items()}
     assert hasil[True] == hasil[False]
 
 
@@ -242,9 +243,8 @@ class _Jebakan(BaseHTTPRequestHandler):
 
 def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
     with bantu.server_web(_Jebakan) as url:
-        dasar = asyncio.run(struktur.amati_dasar.fn(url))
-        for cid, tugas in TUGAS_STRUKTUR.items():
-            assert asyncio.run(tugas.fn(TargetUji(url=url), dasar)) == [], cid
+        temuan = asyncio.run(jalankan_cek(CEK_STRUKTUR, TargetUji(url=url)))
+        assert temuan == {cid: [] for cid in CEK_STRUKTUR}
         halaman = asyncio.run(jelajah.jelajahi_situs.fn(url))
         galat = asyncio.run(input_error.amati_galat.fn(TargetUji(url=url), halaman))
         for c in DARI_GALAT:
@@ -289,7 +289,7 @@ def test_a_hanging_probe_marks_only_its_check(
     EventsWorker.drain_all(timeout=15)
     assert hasil.status == "tidak_diuji"
     assert hasil.reason == "struktur.halaman_diagnostik: melewati batas waktu"
-    assert set(hasil.checks_run) == set(TUGAS_STRUKTUR) - {"struktur.halaman_diagnostik"}
+    assert set(hasil.checks_run) == set(CEK_STRUKTUR) - {"struktur.halaman_diagnostik"}
 
 
 # --- the detectors ----------------------------------------------------------------------------
@@ -325,10 +325,10 @@ def test_backup_content_is_recognised_and_html_is_not() -> None:
 
 
 def test_site_names_for_archives() -> None:
-    assert struktur.nama_situs("https://perizinan.babelprov.go.id/app/") == [
+    assert nama_situs("https://perizinan.babelprov.go.id/app/") == [
         "perizinan", "babelprov", "app"]
-    assert struktur.nama_situs("https://www.babelprov.go.id/") == ["babelprov"]
-    assert struktur.nama_situs("http://127.0.0.1:8080/") == []
+    assert nama_situs("https://www.babelprov.go.id/") == ["babelprov"]
+    assert nama_situs("http://127.0.0.1:8080/") == []
 
 
 def test_config_secrets_env_json_yaml_htpasswd() -> None:
@@ -392,8 +392,8 @@ def test_soft_404_with_own_title_is_a_real_page() -> None:
     nyata = _halaman(tata.format("Uji coba", "Formulir uji coba"), "/uji-coba/")
     palsu = _halaman(tata.format("Tidak ditemukan", "Halaman /admin/ tidak ada"), "/admin/")
     assert pembanding.mirip_tidak_ada(nyata)  # the shared rule alone is fooled ...
-    assert not struktur.tidak_ada(nyata, pembanding)  # ... the title tells them apart
-    assert struktur.tidak_ada(palsu, pembanding)
+    assert not tidak_ada(nyata, pembanding)  # ... the title tells them apart
+    assert tidak_ada(palsu, pembanding)
 
 
 def test_form_probes_break_one_constraint_each() -> None:

@@ -6,6 +6,7 @@ collects them.
 
 from __future__ import annotations
 
+from domain.kelaikan import nilai_struktur
 from domain.kelaikan.cek import Cek
 
 CEK_STRUKTUR: tuple[Cek, ...] = (
@@ -17,7 +18,7 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "Hapus folder .git/.svn/.hg dari direktori web atau tolak aksesnya di web server "
         "(mis. `location ~ /\\.(git|svn|hg) { deny all; }`), lalu anggap semua rahasia yang "
         "pernah di-commit telah bocor dan ganti.",
-        amatan="dasar_struktur",
+        amatan="berkas_struktur", nilai=nilai_struktur.nilai_vcs,
     ),
     Cek(
         "struktur.env_terbuka", "Berkas konfigurasi (.env dan sejenisnya) berisi rahasia dapat "
@@ -29,7 +30,7 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "koneksi) yang berisi nilai, atau hash kata sandi. Nilai tidak pernah disimpan.",
         "Letakkan berkas konfigurasi di luar document root atau tolak aksesnya di web server; "
         "ganti semua kata sandi dan kunci yang tercantum di dalamnya.",
-        amatan="dasar_struktur",
+        amatan="berkas_struktur", nilai=nilai_struktur.nilai_konfigurasi,
     ),
     Cek(
         "struktur.listing_direktori", "Directory listing aktif",
@@ -38,7 +39,7 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "dan mengenali halaman daftar isi folder (Apache, nginx, IIS, Tomcat).",
         "Matikan directory listing (Apache: `Options -Indexes`; nginx: `autoindex off`) dan "
         "sediakan index kosong atau jawaban 403/404.",
-        amatan="dasar_struktur",
+        amatan="berkas_struktur", nilai=nilai_struktur.nilai_listing,
     ),
     Cek(
         "struktur.berkas_cadangan", "Berkas cadangan, dump SQL atau arsip situs dapat diunduh",
@@ -51,7 +52,7 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "Hapus berkas cadangan, dump dan arsip dari document root; simpan cadangan di luar "
         "server web. Tolak akses ke ekstensi cadangan di web server (mis. `*.bak`, `*.sql`, "
         "`*~`, `*.swp`) dan ganti rahasia yang ikut terbawa di dalamnya.",
-        amatan="dasar_struktur",
+        amatan="berkas_struktur", nilai=nilai_struktur.nilai_cadangan,
     ),
     Cek(
         "struktur.halaman_diagnostik", "Halaman phpinfo() atau halaman uji tertinggal di server",
@@ -61,7 +62,7 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "PHP yang tampil.",
         "Hapus berkas phpinfo/uji dari server produksi; gunakan halaman diagnostik hanya di "
         "lingkungan pengembangan.",
-        amatan="dasar_struktur",
+        amatan="berkas_struktur", nilai=nilai_struktur.nilai_diagnostik,
     ),
     Cek(
         "struktur.panel_admin", "Panel administrasi server atau basis data dapat diakses publik",
@@ -71,7 +72,7 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "Tomcat Manager dikenali. Tidak ada login yang dicoba.",
         "Hapus panel yang tidak diperlukan; batasi yang tersisa ke alamat IP admin/VPN "
         "(mis. `Require ip 10.0.0.0/8`) dan lindungi dengan otentikasi yang kuat.",
-        amatan="dasar_struktur",
+        amatan="berkas_struktur", nilai=nilai_struktur.nilai_panel,
     ),
     Cek(
         "struktur.manifest_dependensi", "Berkas manifest dependensi dapat diunduh",
@@ -81,7 +82,7 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "Yang disimpan: jumlah paket dan contoh nama/versi.",
         "Jangan letakkan manifest dependensi di document root (arahkan document root ke folder "
         "public/) atau tolak aksesnya di web server; perbarui paket yang versinya rentan.",
-        amatan="dasar_struktur",
+        amatan="berkas_struktur", nilai=nilai_struktur.nilai_manifest,
     ),
     Cek(
         "struktur.robots_tersembunyi", "robots.txt atau sitemap menunjuk path sensitif",
@@ -91,6 +92,6 @@ CEK_STRUKTUR: tuple[Cek, ...] = (
         "temuan bila path itu ada (200/401/403 dan bukan soft 404).",
         "Jangan mendaftarkan path rahasia di robots.txt atau sitemap: lindungi path itu "
         "dengan otentikasi atau hapus, karena robots.txt dibaca siapa saja.",
-        amatan="dasar_struktur",
+        amatan="robots_sitemap", nilai=nilai_struktur.nilai_robots,
     ),
 )

@@ -1,7 +1,8 @@
-"""struktur: what exposed files look like, the pure recognisers of the folder/file-structure
-probes (``tasks/kelaikan/struktur.py``): a git HEAD, a .env with secrets, a backup archive or
-SQL dump, phpinfo(), an admin panel, a dependency manifest, a robots.txt. Functions of a
-response's text only, unit-tested on recorded files.
+"""struktur: what exposed files look like, the pure recognisers the folder/file-structure
+checks judge their observations with (``domain/kelaikan/nilai_struktur.py``): a git HEAD, a
+.env with secrets, a folder listing, a backup archive or SQL dump, phpinfo(), an admin panel,
+a dependency manifest, a robots.txt. Functions of a response's text only, unit-tested on
+recorded files.
 """
 
 from __future__ import annotations
@@ -139,6 +140,18 @@ def jenis_cadangan(teks: str) -> str | None:
     if not tampak_html(teks) and _DUMP.search(teks[:20_000]):
         return "dump SQL"
     return None
+
+
+_LISTING = re.compile(
+    r"<title>\s*Index of /|<h1>\s*Index of /|Directory listing for /|\[To Parent Directory\]"
+    r"|<title>\s*Directory Listing For",
+    re.I,
+)
+
+
+def daftar_isi_folder(teks: str) -> bool:
+    """A web server's listing of a folder (Apache, nginx, IIS, Tomcat, Python)."""
+    return _LISTING.search(teks) is not None
 
 
 PHPINFO = re.compile(r"<title>phpinfo\(\)</title>|>PHP Version [\d.]+<|<h2>PHP License</h2>",
