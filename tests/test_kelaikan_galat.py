@@ -165,7 +165,7 @@ def test_secrets_written_in_indonesian_are_recognised() -> None:
 
 
 def test_secrets_in_the_twins_comments_and_scripts() -> None:
-    from kelaikan_bantu import uji
+    from kelaikan_bantu import jalankan_cek
 
     from lpa.contoh_aplikasi import ContohAplikasi
 
@@ -174,7 +174,9 @@ def test_secrets_in_the_twins_comments_and_scripts() -> None:
         with ContohAplikasi(aman=aman) as app:
             target = TargetUji(url=app.url)
             halaman = asyncio.run(jelajahi_situs.fn(app.url))
-            bukti[aman] = asyncio.run(uji("input_error.komentar_rahasia").fn(target, halaman))
+            bukti[aman] = asyncio.run(jalankan_cek(
+                ["input_error.komentar_rahasia"], target, {"jelajah": halaman}))[
+                "input_error.komentar_rahasia"]
     teks = bukti[False][0].evidence
     assert "GET / -> 200: komentar HTML memuat 'password' berisi nilai" in teks
     assert "GET / -> 200: skrip memuat pasangan akun/sandi" in teks  # the inline script

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from kelaikan_bantu import cepat, uji  # noqa: F401 - cepat: an autouse fixture
+from kelaikan_bantu import cepat, jalankan_cek  # noqa: F401 - cepat: an autouse fixture
 
 from domain.kelaikan import TargetUji
 from domain.kelaikan.injeksi import berkas_param, bukti_traversal, muatan_aritmetika, sama
@@ -30,10 +30,8 @@ def bukti() -> dict[bool, dict[str, str]]:
             with ContohAplikasi(aman=aman) as app:
                 target = TargetUji(url=app.url)
                 halaman = asyncio.run(jelajahi_situs.fn(app.url))
-                hasil[aman] = {}
-                for cid in CEK_INJEKSI:
-                    temuan = asyncio.run(uji(cid).fn(target, halaman))
-                    hasil[aman][cid] = temuan[0].evidence if temuan else ""
+                temuan = asyncio.run(jalankan_cek(CEK_INJEKSI, target, {"jelajah": halaman}))
+                hasil[aman] = {cid: t[0].evidence if t else "" for cid, t in temuan.items()}
     return hasil
 
 
@@ -81,8 +79,6 @@ def test_the_input_probes_never_leave_the_scope() -> None:
     from kelaikan_bantu import Umpan
 
     from domain.kelaikan import cek_kategori
-    from tasks.kelaikan.input import amati_galat
-    from tasks.kelaikan.registri import PEMERIKSA
 
     with Umpan() as umpan:
         class _Menuju(BaseHTTPRequestHandler):
@@ -108,8 +104,7 @@ def test_the_input_probes_never_leave_the_scope() -> None:
         with bantu.server_web(_Menuju) as url:
             target = TargetUji(url=url)
             halaman = asyncio.run(jelajahi_situs.fn(url))
-            for c in cek_kategori("input_error"):
-                if c.nilai is None:
-                    asyncio.run(PEMERIKSA[c.id].fn(target, halaman))
-            asyncio.run(amati_galat.fn(target, halaman))
+            # every observation of the category (the requests), then every judge
+            asyncio.run(jalankan_cek([c.id for c in cek_kategori("input_error")], target,
+                                     {"jelajah": halaman}))
         assert umpan.tersentuh == 0, umpan.permintaan

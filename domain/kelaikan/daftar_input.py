@@ -6,7 +6,7 @@ comments). One :class:`domain.kelaikan.cek.Cek` each, in report order;
 
 from __future__ import annotations
 
-from domain.kelaikan import pancingan
+from domain.kelaikan import nilai_masukan, pancingan, rahasia
 from domain.kelaikan.cek import Cek
 
 CEK_INPUT: tuple[Cek, ...] = (
@@ -15,10 +15,10 @@ CEK_INPUT: tuple[Cek, ...] = (
         "tinggi", "WSTG-INPV-01", "CWE-79",
         "Mengirim penanda unik yang tidak berbahaya (<lpa...>) lewat parameter tautan dan "
         "formulir GET di halaman yang dijelajahi (paling banyak enam); temuan bila penanda "
-        "muncul kembali tanpa di-encode.",
+        "muncul kembali tanpa di-encode di luar komentar HTML (di teks, atribut atau skrip).",
         "Encode setiap keluaran sesuai konteks HTML (mis. `htmlspecialchars`, auto-escaping "
         "template) dan pasang Content-Security-Policy.",
-        amatan="jelajah",
+        amatan="pantulan", nilai=nilai_masukan.nilai_refleksi,
     ),
     Cek(
         "input_error.galat_sql", "Pesan error SQL muncul setelah masukan tanda kutip",
@@ -29,7 +29,7 @@ CEK_INPUT: tuple[Cek, ...] = (
         "payload injeksi lain yang dikirim.",
         "Gunakan prepared statement/parameter binding (PDO, query builder/ORM) untuk setiap "
         "query, jangan menyusun SQL dari masukan, dan sembunyikan pesan error basis data.",
-        amatan="jelajah",
+        amatan="kutip_sql", nilai=nilai_masukan.nilai_galat_sql,
     ),
     Cek(
         "input_error.injeksi_sql_angka",
@@ -41,7 +41,7 @@ CEK_INPUT: tuple[Cek, ...] = (
         "masukan sebagai bagian query. Hanya permintaan baca; tidak ada payload lain.",
         "Gunakan prepared statement/parameter binding dan ubah parameter ke tipe angka "
         "sebelum dipakai (cast/validasi), tolak nilai yang bukan angka.",
-        amatan="jelajah",
+        amatan="aritmetika", nilai=nilai_masukan.nilai_sql_angka,
     ),
     Cek(
         "input_error.traversal_path", "Parameter berkas dapat membaca berkas sistem (path "
@@ -54,7 +54,7 @@ CEK_INPUT: tuple[Cek, ...] = (
         "Jangan membuka berkas dari nama yang diberikan pengguna: gunakan daftar berkas yang "
         "diizinkan atau ID, normalkan path dan pastikan tetap di dalam folder yang ditentukan, "
         "dan jalankan aplikasi dengan hak akses minimal.",
-        amatan="jelajah",
+        amatan="traversal", nilai=nilai_masukan.nilai_traversal,
     ),
     Cek(
         "input_error.evaluasi_templat", "Ekspresi templat dievaluasi server (template injection)",
@@ -64,7 +64,7 @@ CEK_INPUT: tuple[Cek, ...] = (
         "muncul di antara penanda itu.",
         "Jangan pernah menyusun templat dari masukan pengguna; kirim masukan sebagai variabel "
         "templat dan aktifkan sandbox/auto-escaping mesin templat.",
-        amatan="jelajah",
+        amatan="templat", nilai=nilai_masukan.nilai_evaluasi_templat,
     ),
     Cek(
         "input_error.injeksi_header",
@@ -79,7 +79,7 @@ CEK_INPUT: tuple[Cek, ...] = (
         "validasi: tolak atau buang karakter CR (\\r) dan LF (\\n), gunakan fungsi redirect "
         "dan cookie dari framework, dan perbarui web server/framework yang tidak menolak "
         "CR/LF di header.",
-        amatan="jelajah",
+        amatan="crlf", nilai=nilai_masukan.nilai_injeksi_header,
     ),
     Cek(
         "input_error.mode_debug", "Mode debug framework aktif",
@@ -122,6 +122,6 @@ CEK_INPUT: tuple[Cek, ...] = (
         "Hapus komentar dan kode yang memuat catatan internal atau kredensial dari templat dan "
         "berkas skrip (gunakan komentar sisi server, simpan rahasia di server), lalu ganti "
         "kredensial yang telanjur terbit.",
-        amatan="jelajah",
+        amatan="skrip", nilai=rahasia.nilai_komentar_rahasia,
     ),
 )

@@ -7,7 +7,10 @@ proves it. The requests are in ``tasks/kelaikan/injeksi.py``.
   ``/etc/passwd`` (``root:x:0:0:``) or of ``win.ini`` in the answer.
 * SQL in a numeric parameter: ``id=4-1`` shows what ``id=3`` shows and not what ``id=4``
   shows, so the database computed the expression; proof: the three answers side by side.
-* Reflected input: the marker comes back unencoded; proof: the text around it.
+* Reflected input: the marker comes back unencoded outside an HTML comment (text, attribute
+  or script); proof: the text around it. A marker only inside a comment is no XSS: the
+  Werkzeug debugger writes the request into its page's closing comment, with ``--`` turned
+  into ``-`` so nothing leaves the comment.
 """
 
 from __future__ import annotations
@@ -59,9 +62,35 @@ def sama(a: str, b: str) -> bool:
     return isi(a) == isi(b)
 
 
-def konteks(teks: str, penanda: str, lebar: int = 40) -> str:
-    """The text around ``penanda`` in ``teks``, on one line (proof of a reflection)."""
+_KOMENTAR_ATAU_MENTAH = re.compile(
+    r"<(script|style|textarea|title)\b[^>]*>.*?</\1\s*>|<!--(?:>|->|.*?--!?>|.*\Z)",
+    re.S | re.I)
+"""Raw-text elements (a ``<!--`` inside a script is script) and HTML comments (an unclosed
+one runs to the end of the page), as a browser's tokenizer reads them."""
+
+
+def komentar_html(teks: str) -> list[tuple[int, int]]:
+    """(start, end) of each HTML comment of ``teks``."""
+    return [m.span() for m in _KOMENTAR_ATAU_MENTAH.finditer(teks)
+            if m.group(0).startswith("<!--")]
+
+
+def pantulan_terbuka(teks: str, penanda: str) -> int:
+    """Where ``penanda`` first comes back outside every HTML comment; -1 when it is only
+    inside comments, or absent."""
+    komentar = komentar_html(teks)
     i = teks.find(penanda)
+    while i >= 0:
+        if not any(awal <= i < akhir for awal, akhir in komentar):
+            return i
+        i = teks.find(penanda, i + 1)
+    return -1
+
+
+def konteks(teks: str, penanda: str, lebar: int = 40, dari: int = 0) -> str:
+    """The text around ``penanda`` in ``teks`` (its first place from ``dari``), on one line
+    (proof of a reflection)."""
+    i = teks.find(penanda, dari)
     if i < 0:
         return ""
     return " ".join(teks[max(0, i - lebar):i + len(penanda) + lebar].split())

@@ -8,11 +8,21 @@ one: six characters or more, with a digit or a sign, not a template placeholder,
 ("kata sandi: minimal delapan karakter"). In script code a value counts only as a quoted
 literal (``password = input.value`` is code, not a secret), and values the browser must have
 anyway (CSRF tokens, nonces, public map and API keys) are left alone.
+
+The check ``input_error`` makes of it reads one observation (:class:`ObservasiRahasia`: the
+crawled pages and the application's own script files they load, fetched by
+``tasks/kelaikan/input.py``) and is judged here (:func:`nilai_komentar_rahasia`).
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.kelaikan.cek import Bukti, TidakDapatDiuji, bukti_gabung
+from domain.kelaikan.halaman import Halaman, urai
 
 KOMENTAR_HTML = re.compile(r"<!--(.*?)-->", re.S)
 SKRIP_INLINE = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
@@ -109,3 +119,49 @@ def rahasia_halaman(teks: str) -> list[tuple[str, list[str]]]:
     if skrip:
         hasil.append(("skrip", skrip))
     return hasil
+
+
+# --- the check: pages and scripts read, then judged ---------------------------------------------
+
+MAKS_SKRIP = 3
+"""Same-origin script files read (after the pages' own scripts)."""
+PUSTAKA_UMUM = re.compile(r"jquery|bootstrap|popper|vue|react|angular|lodash|moment|chart"
+                          r"|select2|datatables|fontawesome|swiper|slick|\.min\.js", re.I)
+"""Well-known libraries: nobody leaves the agency's secrets in them."""
+
+
+def skrip_dimuat(halaman: list[Halaman]) -> list[str]:
+    """The script files the HTML pages load (absolute, once each, in order), well-known
+    libraries left out; the observer keeps the in-scope ones, at most :data:`MAKS_SKRIP`."""
+    skrip: list[str] = []
+    for h in halaman:
+        if h.html:
+            skrip += [urljoin(h.url, s) for s in urai(h.text).tautan
+                      if urlsplit(s).path.endswith(".js") and not PUSTAKA_UMUM.search(s)]
+    return list(dict.fromkeys(skrip))
+
+
+class ObservasiRahasia(BaseModel):
+    """What the secrets check reads: the crawled pages and the script files fetched."""
+
+    model_config = ConfigDict(frozen=True)
+
+    halaman: list[Halaman] = []
+    skrip: list[Halaman] = []
+    gagal: str | None = None
+    """A script file that got no answer (``GET /js/a.js: <why>``); the files after it were
+    not read."""
+
+
+def nilai_komentar_rahasia(obs: ObservasiRahasia, target: object = None) -> list[Bukti]:
+    """The pages' HTML comments and inline scripts, then the script files (status 200): the
+    kinds of secret, each where it was found, the values never copied."""
+    if obs.gagal:
+        raise TidakDapatDiuji(obs.gagal)
+    bukti = [f"{h.ringkas()}: {tempat} memuat {', '.join(jenis)} (nilai disensor)"
+             for h in obs.halaman for tempat, jenis in rahasia_halaman(h.text)]
+    for h in obs.skrip:
+        jenis = rahasia_skrip(h.text) if h.status == 200 else []
+        if jenis:
+            bukti.append(f"{h.ringkas()}: skrip memuat {', '.join(jenis)} (nilai disensor)")
+    return bukti_gabung(bukti)

@@ -1,72 +1,96 @@
-"""input_error: the injection probes a tester tries by hand beyond quotes and markers (the
-rules and what proves them: :mod:`domain.kelaikan.injeksi`). Read-only requests only: a file
-every system has, an arithmetic expression in a number."""
+"""input_error: the requests sent to the GET parameters the crawl found, each plan one
+observation (the plans and the model: :mod:`domain.kelaikan.kiriman`; the judges:
+:mod:`domain.kelaikan.nilai_masukan`).
+
+Harmless markers only, read-only requests: a unique tag that must come back encoded, a quote
+after a value, the product of two random numbers in template syntax, an encoded CR LF before
+a canary header name, a file every system has through a file-naming parameter, an arithmetic
+expression in a number. The observer sends and records; it decides no finding. A request that
+fails is recorded (and ends its plan): only the check of that plan is then not tested.
+"""
 
 from __future__ import annotations
 
-from domain.kelaikan.cek import Bukti, bukti_gabung
+from collections.abc import Callable
+from typing import Any
+
+from prefect import task
+
 from domain.kelaikan.halaman import Halaman
-from domain.kelaikan.injeksi import (
-    MUATAN_TRAVERSAL,
-    berkas_param,
-    bukti_traversal,
-    muatan_aritmetika,
-    sama,
+from domain.kelaikan.kiriman import (
+    RENCANA,
+    JawabanParameter,
+    KepalaJawaban,
+    Kiriman,
+    ObservasiParameter,
+    cukup,
 )
-from domain.kelaikan.masukan import halaman_untuk, titik_get
+from domain.kelaikan.masukan import halaman_untuk
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import KlienUji
-from tasks.kelaikan.umum import Pengamat, pemeriksa
-
-MAKS_PARAM_BERKAS = 3
-MAKS_PARAM_ANGKA = 3
+from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, alasan_galat
 
 
-@pemeriksa("input_error.traversal_path")
-async def cek_traversal_path(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
-    """At most :data:`MAKS_PARAM_BERKAS` file-naming parameters, four spellings each; the
-    first proof per parameter ends its probing."""
-    titik = [t for t in titik_get(target.url, halaman) if berkas_param(t.nama, t.nilai)]
-    bukti = []
+async def _kirim(klien: KlienUji, k: Kiriman, halaman: list[Halaman]) -> JawabanParameter:
+    """One planned request, with the baseline (from the crawl when it fetched it) and, for
+    an arithmetic pair, ``v+1`` first."""
+    t = k.titik
+    dasar = (halaman_untuk(halaman, t.url_asli) or await klien.get(t.url_asli)) \
+        if k.dasar else None
+    pembanding = await klien.get(t.dengan(k.pembanding)) if k.pembanding is not None else None
+    if k.jenis == "crlf":
+        try:
+            kepala = await klien.kepala_mentah(k.alamat)
+        except ConnectionError:
+            return JawabanParameter(kiriman=k, terputus=True)
+        return JawabanParameter(kiriman=k, kepala=KepalaJawaban(status=kepala.status,
+                                                                headers=kepala.headers))
+    return JawabanParameter(kiriman=k, halaman=await klien.get(k.alamat), dasar=dasar,
+                            pembanding=pembanding)
+
+
+@task(name="input_error.amati_parameter", task_run_name="input_error.amati_parameter-{rencana}",
+      **OPSI_TUGAS)
+async def amati_parameter(target: TargetUji, rencana: str,
+                          halaman: list[Halaman]) -> ObservasiParameter:
+    """Send the plan ``rencana`` (:data:`domain.kelaikan.kiriman.RENCANA`) for the crawled
+    pages, in order; a parameter whose traversal already showed the file gets no more
+    requests, a request that fails is recorded and ends the plan."""
+    jawaban: list[JawabanParameter] = []
+    selesai: set[tuple[str, str]] = set()
     async with KlienUji(target.url) as klien:
-        for t in titik[:MAKS_PARAM_BERKAS]:
-            for muatan in MUATAN_TRAVERSAL:
-                alamat = t.dengan_mentah(muatan) if "%" in muatan else t.dengan(muatan)
-                h = await klien.get(alamat)
-                baris = bukti_traversal(h.text) if h.status < 400 else None
-                if baris:
-                    bukti.append(f"GET {t.path} parameter '{t.nama}' = {muatan!r} -> "
-                                 f"{h.status}: isi berkas sistem tampil ({baris!r})")
-                    break
-    return bukti_gabung(bukti)
+        for k in RENCANA[rencana](target.url, halaman):
+            kunci = (k.titik.url, k.titik.nama)
+            if kunci in selesai:
+                continue
+            try:
+                j = await _kirim(klien, k, halaman)
+            except Exception as exc:  # recorded: only this plan's check is not tested
+                jawaban.append(JawabanParameter(kiriman=k, gagal=alasan_galat(exc)))
+                break
+            jawaban.append(j)
+            if cukup(j):
+                selesai.add(kunci)
+    return ObservasiParameter(jawaban=jawaban)
 
 
-@pemeriksa("input_error.injeksi_sql_angka")
-async def cek_injeksi_sql_angka(target: TargetUji, halaman: list[Halaman]) -> list[Bukti]:
-    """At most :data:`MAKS_PARAM_ANGKA` numeric parameters: ``v``, ``v+1`` and the
-    expression ``(v+1)-1``; a finding when the expression shows ``v``'s page, not ``v+1``'s,
-    while those two differ (so the parameter matters and the database computed it)."""
-    titik = [t for t in titik_get(target.url, halaman) if muatan_aritmetika(t.nilai)]
-    bukti = []
-    async with KlienUji(target.url) as klien:
-        for t in titik[:MAKS_PARAM_ANGKA]:
-            muatan = muatan_aritmetika(t.nilai)
-            assert muatan is not None
-            naik, ekspresi = muatan
-            asli = halaman_untuk(halaman, t.url_asli) or await klien.get(t.url_asli)
-            lain = await klien.get(t.dengan(naik))
-            hitung = await klien.get(t.dengan(ekspresi))
-            if asli.status == 200 and hitung.status == 200 and not sama(asli.text, lain.text) \
-                    and sama(asli.text, hitung.text) and not sama(hitung.text, lain.text):
-                bukti.append(f"GET {t.path} parameter '{t.nama}' = '{ekspresi}' -> 200 "
-                             f"menampilkan isi yang sama dengan {t.nama}={t.nilai}, bukan "
-                             f"{t.nama}={naik}: ekspresi dihitung oleh basis data")
-    return bukti_gabung(bukti)
+def _rencana(nama: str) -> Callable[[TargetUji], tuple[Any, ...]]:
+    return lambda target: (target, nama)
 
 
-PEMERIKSA = (cek_traversal_path, cek_injeksi_sql_angka)
-"""The probes of this module, each a task named after its check id."""
+PEMERIKSA: tuple[Any, ...] = ()
+"""No probes left: every check of this module judges an observation."""
 
 
-PENGAMAT: dict[str, Pengamat] = {}
+PENGAMAT: dict[str, Pengamat] = {
+    nama: Pengamat(apa, amati_parameter, _rencana(nama), dasar="jelajah")
+    for nama, apa in (
+        ("pantulan", "pengiriman penanda pantulan"),
+        ("kutip_sql", "pengiriman tanda kutip"),
+        ("templat", "pengiriman ekspresi templat"),
+        ("crlf", "pengiriman CR/LF ke header"),
+        ("traversal", "pengiriman path traversal"),
+        ("aritmetika", "pengiriman ekspresi aritmetika"),
+    )
+}
 """The observations this module makes, by the name a check declares (``Cek.amatan``)."""
