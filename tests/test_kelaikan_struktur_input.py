@@ -60,7 +60,6 @@ def cepat() -> Iterator[None]:
 
 CEK_STRUKTUR = [c.id for c in cek_kategori("struktur")]
 TUGAS_VALIDASI = {c.id: PEMERIKSA[c.id] for c in cek_kategori("validasi_data")}
-TUGAS_INPUT = {c.id: PEMERIKSA[c.id] for c in cek_kategori("input_error") if c.nilai is None}
 DARI_GALAT = [c for c in cek_kategori("input_error") if c.amatan == "galat"]
 """Each category's probes, from the registry, in catalog order."""
 
@@ -249,8 +248,10 @@ def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
         galat = asyncio.run(input_error.amati_galat.fn(TargetUji(url=url), halaman))
         for c in DARI_GALAT:
             assert c.nilai_temuan(galat, None) == [], c.id
-        for cid in ("input_error.evaluasi_templat", "input_error.galat_sql",
-                    "validasi_data.pengalihan_terbuka", "validasi_data.tipe_dimanipulasi"):
+        masukan = ["input_error.evaluasi_templat", "input_error.galat_sql"]
+        assert asyncio.run(jalankan_cek(masukan, TargetUji(url=url), {"jelajah": halaman})) \
+            == {cid: [] for cid in masukan}
+        for cid in ("validasi_data.pengalihan_terbuka", "validasi_data.tipe_dimanipulasi"):
             assert asyncio.run(PEMERIKSA[cid].fn(TargetUji(url=url), halaman)) == [], cid
 
 
@@ -436,11 +437,13 @@ def test_sql_error_signatures_and_baseline() -> None:
 
 
 def test_template_reflection_vs_evaluation() -> None:
-    penanda, muatan, hasil = input_error.muatan_templat()
+    from domain.kelaikan.kiriman import dievaluasi, muatan_templat
+
+    penanda, muatan, hasil = muatan_templat()
     assert hasil not in muatan
-    assert not input_error.dievaluasi(f"<p>{muatan}</p>", penanda, hasil)
-    assert input_error.dievaluasi(f"<p>{penanda}a{hasil}b</p>", penanda, hasil)
-    assert not input_error.dievaluasi(f"<p>{hasil}</p><p>{penanda}</p>", penanda, hasil)
+    assert not dievaluasi(f"<p>{muatan}</p>", penanda, hasil)
+    assert dievaluasi(f"<p>{penanda}a{hasil}b</p>", penanda, hasil)
+    assert not dievaluasi(f"<p>{hasil}</p><p>{penanda}</p>", penanda, hasil)
 
 
 def test_debug_and_error_page_signatures() -> None:
@@ -574,7 +577,8 @@ def test_header_injection_on_a_malformed_head_and_protocol_relative_redirects(
     with bantu.server_web(_Pengalih) as url:
         halaman = asyncio.run(jelajah.jelajahi_situs.fn(url))
         sebelum = kelaikan_http.jumlah_permintaan(url)
-        sisipan = asyncio.run(input_error.cek_injeksi_header.fn(TargetUji(url=url), halaman))
+        sisipan = asyncio.run(jalankan_cek(["input_error.injeksi_header"], TargetUji(url=url),
+                                           {"jelajah": halaman}))["input_error.injeksi_header"]
         assert kelaikan_http.jumlah_permintaan(url) - sebelum == 3  # one probe per parameter
         pengalihan = asyncio.run(validasi.cek_pengalihan_terbuka.fn(TargetUji(url=url), halaman))
     assert len(sisipan) == 1
