@@ -16,7 +16,7 @@ from typing import Any
 
 import bantu
 import pytest
-from kelaikan_bantu import uji
+from kelaikan_bantu import jalankan_cek, uji
 from pydantic import ValidationError
 
 from domain.forms import UjiBeban
@@ -40,8 +40,8 @@ from domain.kelaikan import (
 from domain.kelaikan import lain as aturan_lain
 from flows.kelaikan import ALASAN_TANPA_DATA_BEBAN, ALASAN_TANPA_DB
 from lpa.contoh_aplikasi import ContohAplikasi
-from tasks.kelaikan import jelajah, sesi, validasi
 from tasks.kelaikan import klien as kelaikan_http
+from tasks.kelaikan import sesi
 from tasks.kelaikan import umum as cek
 from tasks.kelaikan.klien import DiluarCakupan, KlienUji, PembatasLaju
 from tasks.kelaikan.laporan import render_laporan_kelaikan_html
@@ -349,8 +349,7 @@ def test_page_without_forms_is_not_tested_rather_than_passed() -> None:
     with bantu.server_web(_Pengalih) as dasar:
         url = dasar + "akhir"
         with pytest.raises(cek.TidakDapatDiuji, match="tidak ada formulir"):
-            halaman = asyncio.run(jelajah.jelajahi_situs.fn(url))
-            asyncio.run(validasi.cek_batasan_form.fn(TargetUji(url=url), halaman))
+            asyncio.run(jalankan_cek(["validasi_data.batasan_form"], TargetUji(url=url)))
         obs = asyncio.run(sesi.amati_sesi.fn(TargetUji(url=url)))
         with pytest.raises(cek.TidakDapatDiuji, match="formulir login tidak ditemukan"):
             asyncio.run(uji("otentikasi_sesi.login_http").fn(obs))

@@ -28,12 +28,15 @@ import pytest
 from kelaikan_bantu import jalankan_cek
 
 from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori, galat, masukan
+from domain.kelaikan import pengalihan as aturan_pengalihan
 from domain.kelaikan import struktur as aturan_struktur
+from domain.kelaikan import unggah as aturan_unggah
+from domain.kelaikan import validasi as aturan_validasi
 from domain.kelaikan.berkas import nama_situs, tidak_ada
 from domain.kelaikan.halaman import Formulir, Halaman, Isian
 from lpa.contoh_aplikasi import ContohAplikasi
 from tasks.kelaikan import input as input_error
-from tasks.kelaikan import jelajah, validasi
+from tasks.kelaikan import jelajah
 from tasks.kelaikan import klien as kelaikan_http
 from tasks.kelaikan.klien import PembatasLaju
 from tasks.kelaikan.registri import PEMERIKSA
@@ -59,7 +62,6 @@ def cepat() -> Iterator[None]:
 
 
 CEK_STRUKTUR = [c.id for c in cek_kategori("struktur")]
-TUGAS_VALIDASI = {c.id: PEMERIKSA[c.id] for c in cek_kategori("validasi_data")}
 DARI_GALAT = [c for c in cek_kategori("input_error") if c.amatan == "galat"]
 """Each category's probes, from the registry, in catalog order."""
 
@@ -251,8 +253,9 @@ def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
         masukan = ["input_error.evaluasi_templat", "input_error.galat_sql"]
         assert asyncio.run(jalankan_cek(masukan, TargetUji(url=url), {"jelajah": halaman})) \
             == {cid: [] for cid in masukan}
-        for cid in ("validasi_data.pengalihan_terbuka", "validasi_data.tipe_dimanipulasi"):
-            assert asyncio.run(PEMERIKSA[cid].fn(TargetUji(url=url), halaman)) == [], cid
+        validasi = ["validasi_data.pengalihan_terbuka", "validasi_data.tipe_dimanipulasi"]
+        assert asyncio.run(jalankan_cek(validasi, TargetUji(url=url), {"jelajah": halaman})) \
+            == {cid: [] for cid in validasi}
 
 
 # --- one check that hangs does not take the others down -----------------------------------------
@@ -404,22 +407,22 @@ def test_form_probes_break_one_constraint_each() -> None:
         Isian(nama="surel", tag="input", jenis="email"),
         Isian(nama="catatan", tag="textarea"),
     ])
-    probe = validasi.uji_formulir(form)
+    probe = aturan_validasi.uji_formulir(form)
     assert [(n, len(v)) for n, v, _ in probe] == [("nama", 0), ("nama", 60), ("nip", 16),
                                                   ("surel", 16)]
-    assert validasi.isian_panjang(form).nama == "catatan"  # type: ignore[union-attr]
+    assert aturan_validasi.isian_panjang(form).nama == "catatan"  # type: ignore[union-attr]
 
 
 def test_redirect_and_upload_detectors() -> None:
     assert masukan.nilai_pengalihan("/dasbor") and masukan.nilai_pengalihan("//x")
     assert not masukan.nilai_pengalihan("izin usaha")
-    assert validasi.masalah_accept(None) == "tanpa atribut accept"
-    assert "*/*" in (validasi.masalah_accept("*/*") or "")
-    assert ".php" in (validasi.masalah_accept(".jpg,.php") or "")
-    assert ".svg" in (validasi.masalah_accept("image/png,.svg") or "")
-    assert validasi.masalah_accept(".pdf,.jpg,image/png") is None
-    assert validasi.isian_berkas('<form action="/u" method="post"><input type="file" '
-                                     'name="b" accept=".pdf"></form>') == [
+    assert aturan_unggah.masalah_accept(None) == "tanpa atribut accept"
+    assert "*/*" in (aturan_unggah.masalah_accept("*/*") or "")
+    assert ".php" in (aturan_unggah.masalah_accept(".jpg,.php") or "")
+    assert ".svg" in (aturan_unggah.masalah_accept("image/png,.svg") or "")
+    assert aturan_unggah.masalah_accept(".pdf,.jpg,image/png") is None
+    assert aturan_unggah.isian_berkas('<form action="/u" method="post"><input type="file" '
+                                      'name="b" accept=".pdf"></form>') == [
         ("/u", "post", "b", ".pdf")]
 
 
@@ -526,7 +529,7 @@ def test_raw_head_parsing_is_tolerant_and_strict_about_header_lines() -> None:
 
 def test_browser_reading_of_location_for_open_redirects() -> None:
     dasar = "http://127.0.0.1:8080/bahasa?x=1"
-    host = validasi.host_tujuan
+    host = aturan_pengalihan.host_tujuan
     assert host(dasar, "//evil.invalid/a") == "evil.invalid"
     assert host(dasar, "/\\evil.invalid/a") == "evil.invalid"
     assert host(dasar, "\\\\evil.invalid") == "evil.invalid"
@@ -534,8 +537,8 @@ def test_browser_reading_of_location_for_open_redirects() -> None:
     assert host(dasar, "https://evil.invalid") == "evil.invalid"
     assert host(dasar, "/dasbor") == "127.0.0.1"
     assert host(dasar, "javascript://evil.invalid") is None
-    bentuk = validasi.muatan_pengalihan("abc")
-    assert [m.split(validasi.HOST_LUAR)[0] for m in bentuk] == ["https://", "//", "/\\"]
+    bentuk = aturan_pengalihan.muatan_pengalihan("abc")
+    assert [m.split(aturan_pengalihan.HOST_LUAR)[0] for m in bentuk] == ["https://", "//", "/\\"]
 
 
 class _Pengalih(BaseHTTPRequestHandler):
@@ -580,7 +583,8 @@ def test_header_injection_on_a_malformed_head_and_protocol_relative_redirects(
         sisipan = asyncio.run(jalankan_cek(["input_error.injeksi_header"], TargetUji(url=url),
                                            {"jelajah": halaman}))["input_error.injeksi_header"]
         assert kelaikan_http.jumlah_permintaan(url) - sebelum == 3  # one probe per parameter
-        pengalihan = asyncio.run(validasi.cek_pengalihan_terbuka.fn(TargetUji(url=url), halaman))
+        cid = "validasi_data.pengalihan_terbuka"
+        pengalihan = asyncio.run(jalankan_cek([cid], TargetUji(url=url), {"jelajah": halaman}))[cid]
     assert len(sisipan) == 1
     assert "GET /rusak parameter 'kembali'" in sisipan[0].evidence
     assert "/gema" not in sisipan[0].evidence and "/pergi" not in sisipan[0].evidence

@@ -6,6 +6,7 @@ collects them.
 
 from __future__ import annotations
 
+from domain.kelaikan import pengalihan, unggah, validasi
 from domain.kelaikan.cek import Cek
 
 CEK_VALIDASI: tuple[Cek, ...] = (
@@ -19,7 +20,7 @@ CEK_VALIDASI: tuple[Cek, ...] = (
         "server menerimanya. Nilai uji ditandai UJI-KELAIKAN-LPA.",
         "Ulangi semua aturan validasi (wajib, panjang, pola, tipe) di sisi server dan tolak "
         "masukan yang tidak sah dengan pesan yang jelas; validasi HTML hanya membantu pengguna.",
-        amatan="jelajah",
+        amatan="kiriman_validasi", nilai=validasi.nilai_batasan_form,
     ),
     Cek(
         "validasi_data.masukan_panjang", "Masukan sangat panjang diterima tanpa batas",
@@ -28,19 +29,20 @@ CEK_VALIDASI: tuple[Cek, ...] = (
         "UJI-KELAIKAN-LPA); temuan bila server menerimanya.",
         "Tetapkan panjang maksimum setiap isian di sisi server (dan di skema basis data) serta "
         "batas ukuran body permintaan di web server.",
-        amatan="jelajah",
+        amatan="kiriman_validasi", nilai=validasi.nilai_masukan_panjang,
     ),
     Cek(
         "validasi_data.tipe_dimanipulasi",
         "Manipulasi tipe masukan menyebabkan error server atau error basis data",
         "sedang", "WSTG-BUSL-01", "CWE-1287",
         "Pada parameter GET dan formulir POST yang ditemukan: angka diganti teks, nilai "
-        "tunggal diganti larik (param[]=), pilihan di luar daftar; temuan bila jawaban 5xx "
-        "atau memuat pesan error basis data padahal nilai aslinya dijawab normal.",
+        "tunggal diganti larik (param[]=), pilihan di luar daftar; temuan bila jawaban 5xx, "
+        "memuat pesan error basis data, atau memuat error runtime (fatal error, exception, "
+        "stack trace) pada status apa pun, padahal nilai aslinya dijawab normal.",
         "Validasi tipe dan format setiap parameter di sisi server sebelum dipakai (mis. cast "
         "ke integer, aturan validasi framework) dan tangani error dengan jawaban 400/404 "
         "yang umum.",
-        amatan="jelajah",
+        amatan="kiriman_validasi", nilai=validasi.nilai_tipe_dimanipulasi,
     ),
     Cek(
         "validasi_data.pengalihan_terbuka", "Parameter pengalihan terbuka (open redirect)",
@@ -51,7 +53,7 @@ CEK_VALIDASI: tuple[Cek, ...] = (
         "yang diperiksa (seperti browser membacanya), pengalihan itu tidak pernah diikuti.",
         "Izinkan hanya path relatif milik aplikasi atau daftar tujuan yang tetap; tolak URL "
         "absolut, `//host`, `/\\host` dan karakter kontrol pada parameter pengalihan.",
-        amatan="jelajah",
+        amatan="uji_pengalihan", nilai=pengalihan.nilai_pengalihan_terbuka,
     ),
     Cek(
         "validasi_data.unggah_tanpa_batasan",
@@ -64,6 +66,6 @@ CEK_VALIDASI: tuple[Cek, ...] = (
         "Terapkan allow-list ekstensi dan tipe MIME di sisi server (dan atribut accept sebagai "
         "bantuan), periksa isi berkas, ganti nama berkas, dan simpan unggahan di luar document "
         "root tanpa izin eksekusi.",
-        amatan="jelajah",
+        amatan="jelajah", nilai=unggah.nilai_unggah_tanpa_batasan,
     ),
 )

@@ -9,12 +9,13 @@ answer broke that its baseline did not. Everything the test submits carries
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.kelaikan.galat import galat_sql
+from domain.kelaikan.galat import JEJAK_GALAT, galat_sql, kutip
 from domain.kelaikan.halaman import Formulir, Halaman, Isian, urai
 
 PENANDA_UJI = "UJI-KELAIKAN-LPA"
@@ -174,9 +175,33 @@ def halaman_untuk(halaman: list[Halaman], url: str) -> Halaman | None:
     return next((h for h in halaman if h.url == url), None)
 
 
+GALAT_RUNTIME: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("fatal error PHP", re.compile(r"(?:<b>)?(?:PHP )?(?:Fatal error|Parse error)(?:</b>)?:"
+                                   r".{0,800}? on line (?:<b>)?\d+", re.S)),
+    ("peringatan PHP", re.compile(r"(?:<b>)?(?:PHP )?(?:Warning|Notice)(?:</b>)?:"
+                                  r".{0,400}? on line (?:<b>)?\d+", re.S)),
+    *((nama, pola) for nama, pola in JEJAK_GALAT if nama not in ("error PHP", "path server")),
+)
+"""Runtime errors a page may show (an uncaught exception, PHP's displayed errors, a stack
+trace), whatever its status: PHP with ``display_errors=1`` answers a fatal error with 200. A
+server path alone is no error."""
+
+
+def galat_runtime(teks: str) -> dict[str, str]:
+    """Runtime-error signature name -> a short excerpt (tags removed), for each found."""
+    hasil = {}
+    for nama, pola in GALAT_RUNTIME:
+        m = pola.search(teks)
+        if m:
+            hasil[nama] = kutip(html.unescape(re.sub(r"<[^>]*>?", "",
+                                                     teks[m.start():m.start() + 300])), 110)
+    return hasil
+
+
 def galat_baru(jawaban: Halaman, dasar: Halaman | None) -> str | None:
-    """What is broken in ``jawaban`` that was not in the baseline answer ``dasar``: a 5xx
-    or a database error; None when nothing."""
+    """What is broken in ``jawaban`` that was not in the baseline answer ``dasar``: a
+    database error, a 5xx, or a runtime error shown in the page at any status; None when
+    nothing."""
     lama = galat_sql(dasar.text) if dasar is not None else {}
     baru = {k: v for k, v in galat_sql(jawaban.text).items() if k not in lama}
     if baru:
@@ -184,6 +209,11 @@ def galat_baru(jawaban: Halaman, dasar: Halaman | None) -> str | None:
         return f"error basis data {nama}: {kutipan!r}"
     if jawaban.status >= 500 and (dasar is None or dasar.status < 500):
         return f"HTTP {jawaban.status}"
+    lama = galat_runtime(dasar.text) if dasar is not None else {}
+    baru = {k: v for k, v in galat_runtime(jawaban.text).items() if k not in lama}
+    if baru:
+        nama, kutipan = next(iter(baru.items()))
+        return f"{nama} di halaman: {kutipan!r}"
     return None
 
 
