@@ -15,7 +15,7 @@ from typing import Any
 import bantu
 import httpx
 import pytest
-from kelaikan_bantu import Umpan, cepat, uji  # noqa: F401 - cepat: an autouse fixture
+from kelaikan_bantu import Umpan, cepat, jalankan_cek  # noqa: F401 - cepat: autouse
 
 from domain.kelaikan import CEK, TargetUji
 from domain.kelaikan.halaman import urai
@@ -85,8 +85,11 @@ def test_the_failed_login_probes_use_the_login_found_once() -> None:
     with ContohAplikasi(aman=False, login="pengalihan", akun=AKUN) as app:
         target = TargetUji(url=app.url, username=AKUN[0], password=AKUN[1])
         obs = asyncio.run(amati_sesi.fn(target))
-        enumerasi = asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(target, obs))
-        kunci = asyncio.run(uji("otentikasi_sesi.tanpa_penguncian").fn(target, obs))
+        hasil = asyncio.run(jalankan_cek(
+            ["otentikasi_sesi.enumerasi_pengguna", "otentikasi_sesi.tanpa_penguncian"], target,
+            {"sesi": obs}))
+    enumerasi = hasil["otentikasi_sesi.enumerasi_pengguna"]
+    kunci = hasil["otentikasi_sesi.tanpa_penguncian"]
     assert "Nama pengguna tidak terdaftar" in enumerasi[0].evidence
     # the lockout check fails the test account's own login, then the right password works
     assert kunci[0].evidence.startswith(

@@ -82,7 +82,9 @@ def test_database_judges_on_a_recorded_greeting() -> None:
     maria = LayananDb(host="10.0.0.5", port=3306, jenis="mysql", produk="MariaDB",
                       versi="10.3.39", banner="5.5.5-10.3.39-MariaDB-0+deb10u1", tls=False,
                       kredensial_bawaan="root tanpa kata sandi")
-    obs = ObservasiDbms(host="10.0.0.5", port_diperiksa=[3306], layanan=[maria])
+    obs = ObservasiDbms(host="10.0.0.5", port_diperiksa=[3306], layanan=[maria],
+                        alamat=["10.0.0.5"], host_aplikasi="app.example",
+                        alamat_aplikasi=["10.0.0.8"])
     ada = {c.id for c in DAFTAR_CEK if c.nilai and c.amatan == "dbms"
            and c.nilai_temuan(obs, None)}
     assert ada == {"dbms.port_terjangkau", "dbms.banner_versi", "dbms.versi_eol",

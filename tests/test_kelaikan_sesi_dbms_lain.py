@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import bantu
 import pytest
 from conftest import LayananLokal
-from kelaikan_bantu import uji
+from kelaikan_bantu import jalankan_cek, uji
 
 from domain.kelaikan import (
     CEK,
@@ -77,16 +77,13 @@ async def _cek_web(target: TargetUji) -> dict[str, list[Temuan]]:
     check of the registry (pure judge or probe), as the category subflow runs them."""
     obs = await sesi.amati_sesi.fn(target)
     obs_lain = await lain.amati_lain.fn(target.url)
-    amatan = {"sesi": obs, "lain": obs_lain}
+    amatan: dict[str, Any] = {"sesi": obs, "lain": obs_lain}
     ids = [c.id for k in ("otentikasi_sesi", "dbms", "lain_lain") for c in cek_kategori(k)
            if c.id in CEK_WEB]
-    hasil = await asyncio.gather(*(
-        uji(cid).fn(*((amatan[CEK[cid].amatan], target) if CEK[cid].nilai else
-                      (target, amatan.get(CEK[cid].amatan or ""))))
-        for cid in ids))
+    hasil = await jalankan_cek(ids, target, amatan)
     assert obs.login_berhasil and obs.auth_terlindungi, obs.alasan_login
     per_cek: dict[str, list[Temuan]] = {c: [] for c in CEK_WEB}
-    for temuan in hasil:
+    for temuan in hasil.values():
         for t in temuan:
             per_cek[t.check_id].append(t)
     return per_cek
@@ -217,8 +214,8 @@ def test_session_checks_without_account_are_not_tested(twin_aman: Any) -> None:
         with pytest.raises(aturan_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
             asyncio.run(f.fn(obs))
     with pytest.raises(aturan_sesi.TidakDapatDiuji, match="akun uji tidak diberikan"):
-        asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(
-            TargetUji(url=twin_aman.url), obs))
+        asyncio.run(jalankan_cek(["otentikasi_sesi.enumerasi_pengguna"],
+                                 TargetUji(url=twin_aman.url), {"sesi": obs}))
 
 
 def test_email_addresses_of_the_request_form(twin_aman: Any) -> None:
@@ -258,8 +255,9 @@ class _WordPress(BaseHTTPRequestHandler):
 
 def test_framework_user_listing_is_enumeration() -> None:
     with bantu.server_web(_WordPress) as url:
-        temuan = asyncio.run(uji("otentikasi_sesi.enumerasi_pengguna").fn(
-            TargetUji(url=url), aturan_sesi.ObservasiSesi()))
+        hasil = asyncio.run(jalankan_cek(["otentikasi_sesi.enumerasi_pengguna"],
+                                         TargetUji(url=url), {"sesi": aturan_sesi.ObservasiSesi()}))
+    temuan = hasil["otentikasi_sesi.enumerasi_pengguna"]
     assert [t.check_id for t in temuan] == ["otentikasi_sesi.enumerasi_pengguna"]
     assert "daftar 2 pengguna (admin, redaksi)" in temuan[0].evidence
     assert "/author/admin/" in temuan[0].evidence
@@ -352,7 +350,7 @@ def _server_lokal(request: pytest.FixtureRequest, port: int) -> LayananLokal:
 
 def _amati_lokal() -> aturan_dbms.ObservasiDbms:
     """Every default database port of 127.0.0.1, kept to the three servers used here."""
-    obs = asyncio.run(dbms.amati_dbms.fn("127.0.0.1"))
+    obs = asyncio.run(dbms.amati_dbms.fn("127.0.0.1", None, "127.0.0.1"))
     return obs.model_copy(update={"layanan": [s for s in obs.layanan if s.port in DB_LOKAL]})
 
 
@@ -411,7 +409,7 @@ def test_dbms_checks_fire_on_local_databases(
     for p, server in servers.items():  # named exactly where the server itself offers no TLS
         if server.tls is not None:
             assert (label[p] in tls) == (not server.tls), (p, server, tls)
-    satu = jalan(uji("dbms.satu_host"), target, obs)
+    satu = jalan(uji("dbms.satu_host"), obs, target)
     assert [t.check_id for t in satu] == ["dbms.satu_host"]
     # end of life judged on the table for the versions the servers report: none the day before
     # the earliest end of support among them, each known cycle on the day the last one ends
@@ -450,11 +448,11 @@ def test_closed_port_gives_no_finding() -> None:
                   uji("dbms.tanpa_tls"), uji("dbms.kredensial_bawaan"),
                   uji("dbms.tanpa_otentikasi")):
         assert asyncio.run(tugas.fn(obs)) == []
-    assert asyncio.run(uji("dbms.satu_host").fn(target, obs)) == []
+    assert asyncio.run(uji("dbms.satu_host").fn(obs, target)) == []
 
 
 def test_unknown_db_host_is_not_tested() -> None:
-    with pytest.raises(dbms.TidakDapatDiuji, match="tidak dikenal"):
+    with pytest.raises(aturan_dbms.TidakDapatDiuji, match="tidak dikenal"):
         asyncio.run(dbms.amati_dbms.fn("host-tidak-ada.invalid", 3306))
 
 

@@ -9,7 +9,7 @@ judge when it has one.
 
 from __future__ import annotations
 
-from domain.kelaikan import dbms, lain, sesi
+from domain.kelaikan import dbms, lain, login_gagal, sesi
 from domain.kelaikan.cek import Butuh, Cek
 
 AKUN: frozenset[Butuh] = frozenset({"akun"})
@@ -110,7 +110,7 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "pemeriksaan ini.",
         "Batasi percobaan login per akun dan per alamat IP (mis. 5 kali lalu jeda/kunci "
         "sementara atau CAPTCHA) dan catat percobaan gagal.",
-        amatan="sesi",
+        amatan="login_gagal", nilai=login_gagal.nilai_tanpa_penguncian,
     ),
     Cek(
         "otentikasi_sesi.enumerasi_pengguna", "Nama pengguna dapat ditebak (user enumeration)",
@@ -120,7 +120,7 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "yang terbuka (/wp-json/wp/v2/users, ?author=1).",
         "Tampilkan pesan yang sama untuk nama pengguna dan kata sandi yang salah (\"Nama "
         "pengguna atau kata sandi salah\") dan tutup daftar pengguna publik framework.",
-        amatan="sesi",
+        amatan="login_gagal", nilai=login_gagal.nilai_enumerasi_pengguna,
     ),
     Cek(
         "otentikasi_sesi.tanpa_csrf", "Formulir POST tanpa token anti-CSRF",
@@ -210,7 +210,7 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "port basis data yang terbuka di sana.",
         "Pisahkan server basis data dari server web (segmen jaringan tersendiri) sehingga "
         "pembobolan aplikasi tidak langsung memberi akses ke basis data.",
-        amatan="dbms", butuh=DB,
+        amatan="dbms", butuh=DB, nilai=dbms.nilai_satu_host,
     ),
     Cek(
         "dbms.galat_db_web", "Pesan error basis data tampil di halaman web",
@@ -219,6 +219,7 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "basis data (SQLSTATE, mysqli_connect, pg_connect, ORA-, Access denied for user, ...).",
         "Tangkap error basis data di aplikasi, tampilkan pesan umum, catat detailnya hanya di "
         "log server, dan matikan tampilan error di produksi.",
+        amatan="web_db", nilai=dbms.nilai_galat_db_web,
     ),
     Cek(
         "dbms.dump_terbuka", "Berkas dump basis data dapat diunduh dari web",
@@ -228,6 +229,7 @@ CEK_SESI_DBMS_LAIN: tuple[Cek, ...] = (
         "\"-- MySQL dump\"); dibandingkan dahulu dengan jawaban untuk path acak.",
         "Hapus berkas dump dari direktori web, simpan cadangan di luar server web, dan anggap "
         "data di dalamnya (termasuk hash kata sandi) telah bocor.",
+        amatan="web_db", nilai=dbms.nilai_dump_terbuka,
     ),
     # --- lain_lain --------------------------------------------------------------------------
     Cek(

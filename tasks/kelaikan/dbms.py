@@ -1,130 +1,121 @@
-"""dbms: database-management-system checks.
+"""dbms: database-management-system observations.
 
 :func:`amati_dbms` asks every database port of the host named in the request what it is
-(``tasks/kelaikan/protokol_db.py``); the pure judges of that observation are in
-``domain/kelaikan/dbms.py``. :func:`cek_satu_host` resolves both hosts; the web-side checks
-(:func:`cek_galat_db_web`, :func:`cek_dump_terbuka`) go through
-:class:`tasks.kelaikan.klien.KlienUji`.
+(``tasks/kelaikan/protokol_db.py``) and resolves that host and the application's;
+:func:`amati_web_db` requests the start page, a few of its links and a missing page, and
+common dump file names beside the soft-404 baseline, through
+:class:`tasks.kelaikan.klien.KlienUji`. The pure judges of both are in
+``domain/kelaikan/dbms.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import socket
-from urllib.parse import urljoin, urlsplit
+from typing import Any
+from urllib.parse import urljoin
 
+import httpx
 from prefect import task
 
-from domain.kelaikan.cek import Bukti, TidakDapatDiuji, bukti_gabung
-from domain.kelaikan.dbms import PORT_DB, ObservasiDbms
-from domain.kelaikan.galat import galat_db
-from domain.kelaikan.halaman import Halaman, token_acak, urai
-from domain.kelaikan.target import TargetUji
-from tasks.kelaikan.klien import KlienUji, ambil_pembanding
+from domain.kelaikan.dbms import (
+    MAKS_TAUTAN_GALAT,
+    PORT_DB,
+    ObservasiDbms,
+    ObservasiWebDb,
+    berkas_dump,
+    tautan_galat,
+)
+from domain.kelaikan.halaman import Halaman, token_acak
+from tasks.kelaikan.klien import DiluarCakupan, KlienUji, ambil_pembanding
 from tasks.kelaikan.protokol_db import amati_port, port_terbuka
-from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, pemeriksa
+from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, alasan_galat, url_target
+
+GALAT_PERMINTAAN = (httpx.HTTPError, DiluarCakupan)
+"""What a request may end with instead of an answer: recorded with the reason."""
+
+
+def _alamat(host: str) -> list[str]:
+    try:
+        return sorted({i[4][0] for i in socket.getaddrinfo(host, None,
+                                                           proto=socket.IPPROTO_TCP)})
+    except (socket.gaierror, UnicodeError):
+        return []
 
 
 @task(name="dbms.amati", **OPSI_TUGAS)
-async def amati_dbms(host: str, port: int | None = None) -> ObservasiDbms:
-    """Which database ports of ``host`` accept connections, and what each says."""
+async def amati_dbms(host: str, port: int | None = None,
+                     host_aplikasi: str | None = None) -> ObservasiDbms:
+    """Which database ports of ``host`` accept connections, and what each says; the
+    addresses of ``host`` and of ``host_aplikasi`` (the application's host)."""
     daftar = [port] if port else list(PORT_DB)
     terbuka = await asyncio.gather(*(port_terbuka(host, p) for p in daftar))
     buka = [p for p, ya in zip(daftar, terbuka, strict=True) if ya]
     layanan = await asyncio.gather(*(amati_port(host, p) for p in buka))
-    return ObservasiDbms(host=host, port_diperiksa=daftar, layanan=list(layanan))
+    alamat = await asyncio.to_thread(_alamat, host)
+    alamat_aplikasi = await asyncio.to_thread(_alamat, host_aplikasi) if host_aplikasi else None
+    return ObservasiDbms(host=host, port_diperiksa=daftar, layanan=list(layanan),
+                         alamat=alamat, host_aplikasi=host_aplikasi,
+                         alamat_aplikasi=alamat_aplikasi)
 
 
+async def _halaman_galat(klien: KlienUji, url: str) -> dict[str, Any]:
+    """The start page, the first in-scope links worth a look, and a random missing path."""
+    halaman: list[Halaman] = []
+    gagal: dict[str, str] = {}
 
-# --- judging the observation ----------------------------------------------------------------
+    async def minta(tujuan: str) -> Halaman | None:
+        try:
+            h = await klien.get(tujuan)
+        except GALAT_PERMINTAAN as exc:
+            gagal[tujuan] = alasan_galat(exc)
+            return None
+        halaman.append(h)
+        return h
 
-def _alamat(host: str) -> set[str]:
+    awal = await minta(url)
+    if awal is not None:
+        tautan = [t for t in tautan_galat(awal) if klien.dalam_cakupan(t)]
+        for tujuan in tautan[:MAKS_TAUTAN_GALAT]:
+            await minta(tujuan)
+    await minta(urljoin(awal.url if awal is not None else url, f"/lpa-{token_acak()}"))
+    return {"halaman": halaman, "halaman_gagal": gagal}
+
+
+async def _dump(klien: KlienUji, url: str) -> dict[str, Any]:
+    """The soft-404 baseline, then every common dump file name (none without the
+    baseline: a dump cannot be told from a missing path without it)."""
     try:
-        return {i[4][0] for i in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)}
-    except socket.gaierror:
-        return set()
-
-
-def _lokal(alamat: set[str]) -> bool:
-    return any(a.startswith("127.") or a == "::1" for a in alamat)
-
-
-@pemeriksa("dbms.satu_host")
-async def cek_satu_host(target: TargetUji, obs: ObservasiDbms) -> list[Bukti]:
-    if not obs.layanan:
-        return []
-    app, db = target.host, obs.host
-    a, b = await asyncio.gather(asyncio.to_thread(_alamat, app), asyncio.to_thread(_alamat, db))
-    if not a or not b:
-        raise TidakDapatDiuji("alamat host aplikasi atau basis data tidak dapat di-resolve")
-    if not (a & b or (_lokal(a) and _lokal(b))):
-        return []
-    port = ", ".join(s.label.split(" ", 1)[0].rsplit(":", 1)[1] for s in obs.layanan)
-    return [Bukti(
-        f"host basis data {db} ({', '.join(sorted(b))}) sama dengan host aplikasi {app} "
-        f"({', '.join(sorted(a))}); port basis data terbuka: {port}")]
-
-
-# --- the web side -------------------------------------------------------------------------
-
-_DUMP = re.compile(r"^-- (?:MySQL dump|MariaDB dump|PostgreSQL database dump|Dumping data)"
-                   r"|^\s*CREATE TABLE\b|^\s*INSERT INTO\b|^-- phpMyAdmin SQL Dump", re.I | re.M)
-BERKAS_DUMP = ("database.sql", "db.sql", "dump.sql", "backup.sql", "data.sql")
-MAKS_TAUTAN_GALAT = 4
-_TAUTAN_BERBAHAYA = re.compile(r"logout|keluar|hapus|delete|remove|destroy|drop|reset|batal",
-                               re.I)
-"""Links that might change something when followed are never fetched."""
-
-
-@pemeriksa("dbms.galat_db_web")
-async def cek_galat_db_web(target: TargetUji, amatan: object = None) -> list[Bukti]:
-    url = target.url
-    bukti = []
-    async with KlienUji(url) as klien:
-        awal = await klien.get(url)
-        halaman: list[Halaman] = [awal]
-        tautan = []
-        for t in urai(awal.text).tautan:
-            tujuan = klien.absolut(t, awal.url).split("#")[0]
-            bagian = urlsplit(tujuan)
-            if klien.dalam_cakupan(tujuan) and not re.search(
-                    r"\.(?:png|jpe?g|gif|svg|ico|css|js|pdf|zip|woff2?)$", bagian.path, re.I) \
-                    and not _TAUTAN_BERBAHAYA.search(tujuan):
-                tautan.append(tujuan)
-        for tujuan in [t for t in dict.fromkeys(tautan) if t != awal.url][:MAKS_TAUTAN_GALAT]:
-            halaman.append(await klien.get(tujuan))
-        halaman.append(await klien.get(urljoin(awal.url, f"/lpa-{token_acak()}")))
-        for h in halaman:
-            jejak = galat_db(h.text)
-            if jejak:
-                bukti.append(f"{h.ringkas()}: {jejak[0][0]}: {jejak[0][1]!r}")
-    return bukti_gabung(list(dict.fromkeys(bukti)))
-
-
-@pemeriksa("dbms.dump_terbuka")
-async def cek_dump_terbuka(target: TargetUji, amatan: object = None) -> list[Bukti]:
-    url = target.url
-    bukti = []
-    async with KlienUji(url) as klien:
         pembanding = await ambil_pembanding(klien)
-        host = klien.origin[1]
-        nama_situs = host.split(".")[0] if not re.fullmatch(r"[\d.]+|[\da-f:]+", host) else ""
-        berkas = list(BERKAS_DUMP) + ([f"{nama_situs}.sql"] if nama_situs else [])
-        for nama in berkas:
-            h = await klien.get(urljoin(url, "/" + nama))
-            if h.status == 200 and not pembanding.mirip_tidak_ada(h) and _DUMP.search(h.text):
-                tabel = re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?[`\"]?(\w+)", h.text, re.I)
-                bukti.append(f"{h.ringkas()}: dump SQL" + (
-                    f" (tabel: {', '.join(list(dict.fromkeys(tabel))[:6])})" if tabel else ""))
-    return bukti_gabung(bukti)
+    except GALAT_PERMINTAAN as exc:
+        return {"dump_gagal": {"pembanding": alasan_galat(exc)}}
+    dump: list[Halaman] = []
+    gagal: dict[str, str] = {}
+    for nama in berkas_dump(url):
+        tujuan = urljoin(url, "/" + nama)
+        try:
+            dump.append(await klien.get(tujuan))
+        except GALAT_PERMINTAAN as exc:
+            gagal[tujuan] = alasan_galat(exc)
+    return {"pembanding": pembanding, "dump": dump, "dump_gagal": gagal}
 
 
-PEMERIKSA = (cek_satu_host, cek_galat_db_web, cek_dump_terbuka)
-"""The probes of this module, each a task named after its check id."""
+@task(name="dbms.amati_web", **OPSI_TUGAS)
+async def amati_web_db(url: str) -> ObservasiWebDb:
+    """The pages database errors may show on, and the dump paths; a request that fails is
+    recorded with its reason, the others go on."""
+    async with KlienUji(url) as klien:
+        halaman = await _halaman_galat(klien, url)
+        dump = await _dump(klien, url)
+    return ObservasiWebDb(**halaman, **dump)
+
+
+PEMERIKSA: tuple[Any, ...] = ()
+"""The probes of this module: none, its checks judge :data:`PENGAMAT`'s observations."""
 
 PENGAMAT: dict[str, Pengamat] = {
     "dbms": Pengamat("pengamatan port basis data", amati_dbms,
-                     lambda t: (t.host_db or "", t.db_port)),
+                     lambda t: (t.host_db or "", t.db_port, t.host)),
+    "web_db": Pengamat("permintaan halaman dan berkas dump", amati_web_db, url_target),
 }
 """The observations this module makes, by the name a check declares (``Cek.amatan``)."""

@@ -5,14 +5,12 @@ forms and Set-Cookie attributes, and, with the test account, a whole login journ
 before login, login, the page after login (is it protected? cacheable?), a replay of the
 pre-login cookies (fixation), logout, and a replay of the old session after logout; then
 the forms of the bounded crawl of :func:`tasks.kelaikan.jelajah.jelajahi` (for the anti-CSRF
-check). The
-judging tasks read that observation. :func:`cek_enumerasi_pengguna` and
-:func:`cek_tanpa_penguncian` send their own (failed) logins.
+check). The pure judges of ``domain/kelaikan/sesi.py`` read that observation; the failed
+logins (user enumeration, lockout) are the observation of ``tasks/kelaikan/login_gagal.py``,
+made after this one.
 
 Cookie values and session ids live only in memory during the journey: the observation keeps
 names, attributes and yes/no answers, and evidence shows ``[nilai]`` where an id was.
-Failed logins for the lockout check use a random user name that does not exist, so no
-account of the agency (the test account included) can end up locked.
 """
 
 from __future__ import annotations
