@@ -52,7 +52,7 @@ def test_sql_in_a_number_is_proved_by_three_answers(bukti: dict) -> None:
 def test_reflection_is_proved_by_the_text_around_the_marker(bukti: dict) -> None:
     teks = bukti[False]["input_error.refleksi_canary"]
     assert "GET /cari parameter 'q' -> 200: penanda <lpa" in teks
-    assert "(di halaman: 'Hasil pencarian untuk: lpa" in teks
+    assert "pencarian untuk: lpa" in teks and "'--><lpa" in teks  # the marker as it came
     assert bukti[True]["input_error.refleksi_canary"] == ""
 
 

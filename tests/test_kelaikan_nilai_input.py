@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,19 +85,22 @@ def _pantulan(teks: str, status: int = 200, t: TitikGet | None = None) -> tuple[
     t = t or _titik()
     k = rencana_pantulan(BASIS + "/", [_halaman(f'<a href="{t.url_asli}">c</a>', "/")])[0]
     k = k.model_copy(update={"titik": t, "alamat": t.dengan(k.nilai)})
-    jawaban = _halaman(teks.replace("PENANDA", k.nilai), t.path, status)
+    netral = re.sub("-{2,}", "-", k.nilai)  # as Werkzeug writes a comment: no "--" left
+    jawaban = _halaman(teks.replace("PENANDA", k.nilai).replace("NETRAL", netral), t.path,
+                       status)
     return _obs(JawabanParameter(kiriman=k, halaman=jawaban)), k.penanda
 
 
 def _debugger_flask(penanda: str) -> tuple[str, str]:
     """The Werkzeug debugger page recorded from Flask in debug mode (``/hitung?n=x``), with
     the marker where Werkzeug writes the value: escaped in the page, raw in the closing HTML
-    comment (the plain-text traceback, ``--`` turned into ``-``)."""
+    comment (the plain-text traceback, where Werkzeug turns ``--`` into ``-``)."""
     r = _rekaman("flask-debug", "500_nilai")
     teks = r["body"]
     assert teks.count("'x'") == 1 and teks.count("&#39;x&#39;") == 4
     nilai = repr(penanda)  # ValueError: invalid literal for int() with base 10: '...'
-    teks = teks.replace("'x'", nilai).replace("&#39;x&#39;", html.escape(nilai))
+    teks = teks.replace("'x'", re.sub("-{2,}", "-", nilai)).replace("&#39;x&#39;",
+                                                                   html.escape(nilai))
     return teks, _jenis(r)
 
 
@@ -126,14 +130,14 @@ def test_the_same_debugger_page_reflecting_the_marker_in_its_text_is_a_finding()
     bukti, = _bukti("input_error.refleksi_canary", obs)
     assert bukti.startswith(f"GET /cari parameter 'q' -> 500: penanda {mentah} kembali tanpa "
                             "encoding (di halaman: ")
-    assert "errormsg" in bukti and "-->" not in bukti  # the place outside the comment
+    assert "errormsg" in bukti  # the place outside the comment, not the traceback in it
 
 
 @pytest.mark.parametrize("teks", [
     "<p>Hasil pencarian untuk: PENANDA</p>",  # text
     '<input name="q" value="PENANDA">',  # attribute
     "<script>var q = 'PENANDA';</script>",  # script
-    "<!-- q: PENANDA --><p>Hasil: PENANDA</p>",  # in a comment and in the text
+    "<!-- q: NETRAL --><p>Hasil: PENANDA</p>",  # in a comment and in the text
     "<script>/* <!-- */ var q = 'PENANDA';</script>",  # '<!--' inside a script is script
 ])
 def test_a_marker_back_in_text_attribute_or_script_is_a_finding(teks: str) -> None:
@@ -143,10 +147,21 @@ def test_a_marker_back_in_text_attribute_or_script_is_a_finding(teks: str) -> No
     assert _bukti("input_error.refleksi_canary", _pulang_pergi(obs)) == [bukti]
 
 
+def test_a_comment_the_markers_arrow_leaves_is_a_finding() -> None:
+    # the value written into a comment as it came: its "-->" ends the comment there
+    obs, mentah = _pantulan("<!-- dicari: PENANDA --><p>Hasil</p>")
+    assert "-->" + mentah in obs.jawaban[0].kiriman.nilai
+    bukti, = _bukti("input_error.refleksi_canary", obs)
+    assert f"penanda {mentah} kembali tanpa encoding" in bukti
+    # with "--" turned into "-" (Werkzeug's closing comment), it stays inside: no finding
+    netral, _ = _pantulan("<!-- dicari: NETRAL --><p>Hasil</p>")
+    assert _bukti("input_error.refleksi_canary", netral) == []
+
+
 @pytest.mark.parametrize("teks", [
     "<p>Hasil pencarian untuk: lpa&lt;x&gt;</p>",  # encoded
-    "<!-- q: PENANDA -->",  # only in a comment
-    "<p>a</p><!-- q: PENANDA",  # an unclosed comment runs to the end
+    "<!-- q: NETRAL -->",  # only in a comment that does not let "-->" through
+    "<p>a</p><!-- q: NETRAL",  # an unclosed comment runs to the end
 ])
 def test_an_encoded_or_commented_marker_is_no_finding(teks: str) -> None:
     obs, _ = _pantulan(teks)

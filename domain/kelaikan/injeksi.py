@@ -3,14 +3,15 @@ what to send (harmless: read-only, nothing is written or executed), and what in 
 proves it. The requests are in ``tasks/kelaikan/injeksi.py``.
 
 * Path traversal: a parameter that names a file (``berkas=panduan.pdf``, ``page=``,
-  ``lang=``...) given ``../../../../etc/passwd`` in three spellings; proof: a line of
+  ``lang=``...) given ``../../../../etc/passwd`` in four spellings; proof: a line of
   ``/etc/passwd`` (``root:x:0:0:``) or of ``win.ini`` in the answer.
 * SQL in a numeric parameter: ``id=4-1`` shows what ``id=3`` shows and not what ``id=4``
   shows, so the database computed the expression; proof: the three answers side by side.
 * Reflected input: the marker comes back unencoded outside an HTML comment (text, attribute
   or script); proof: the text around it. A marker only inside a comment is no XSS: the
   Werkzeug debugger writes the request into its page's closing comment, with ``--`` turned
-  into ``-`` so nothing leaves the comment.
+  into ``-`` so nothing leaves the comment. The marker carries ``-->``: a comment that lets
+  it through ends there, and the marker after it stands in the text.
 """
 
 from __future__ import annotations

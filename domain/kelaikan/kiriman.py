@@ -120,10 +120,13 @@ def titik_atau_q(url: str, halaman: list[Halaman], maks: int) -> list[TitikGet]:
 
 
 def rencana_pantulan(url: str, halaman: list[Halaman]) -> list[Kiriman]:
-    """One marker (``lpa<token>"'<lpa<token>>``) to each of up to six parameters."""
+    """One marker (``lpa<token>"'--><lpa<token>>``) to each of up to six parameters: the
+    quotes leave an attribute, ``-->`` leaves an HTML comment that lets it through (the raw
+    ``<lpa...>`` then stands in the page's text; where ``--`` is neutralised it stays inside
+    the comment, no finding)."""
     token = token_acak()
     mentah = f"<lpa{token}>"
-    penanda = f"lpa{token}\"'{mentah}"
+    penanda = f"lpa{token}\"'-->{mentah}"
     return [Kiriman(titik=t, jenis="penanda", nilai=penanda, alamat=t.dengan(penanda),
                     penanda=mentah)
             for t in titik_atau_q(url, halaman, MAKS_PROBE_REFLEKSI)]
