@@ -8,22 +8,26 @@ the real plan (:func:`domain.kelaikan.berkas.rencana_berkas`) with the answers o
 built-in server recorded in tests/fixtures/rekaman/ (its start page, its 404 page, its
 phpinfo() page) and a few exposed files, so each judge is held to its finding and its
 evidence, to a clean site, to a soft 404, to a path that got no answer, and to a JSON
-round-trip. The observers themselves are tested against the twins in
-tests/test_kelaikan_struktur_input.py.
+round-trip. The observer is held to a server on 127.0.0.1 that cuts some requests off; the
+observers are tested against the twins in tests/test_kelaikan_struktur_input.py.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from functools import cache
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import bantu
 import pytest
+from kelaikan_bantu import amati, cepat  # noqa: F401 - cepat: an autouse fixture
 
-from domain.kelaikan import CEK, Temuan, cek_kategori
+from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori
 from domain.kelaikan.berkas import (
     DasarStruktur,
     ObservasiBerkas,
@@ -36,6 +40,7 @@ from domain.kelaikan.berkas import (
 from domain.kelaikan.cek import TidakDapatDiuji
 from domain.kelaikan.halaman import Halaman
 from domain.kelaikan.pembanding import Pembanding
+from tasks.kelaikan import klien
 
 REKAMAN = Path(__file__).parent / "fixtures" / "rekaman" / "http"
 BASIS = "http://127.0.0.1:8000/"
@@ -337,3 +342,48 @@ def test_observations_round_trip_through_json_with_the_same_findings() -> None:
     assert CEK["struktur.vcs_terbuka"].nilai_temuan(berkas, None)
     with pytest.raises(TidakDapatDiuji):
         CEK["struktur.env_terbuka"].nilai_temuan(berkas, None)
+
+
+# --- the observer: every planned path asked once, each answer or its absence recorded ---------
+
+class _Waf(BaseHTTPRequestHandler):
+    """Resets the connection for version-control paths (a WAF), serves a .env with a secret,
+    404 for the rest."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith(("/.git/", "/.svn/", "/.hg/")):
+            self.close_connection = True
+            return  # no answer at all
+        status, isi = (200, ENV) if self.path == "/.env" else \
+            (200, "<html><title>Beranda</title></html>") if self.path == "/" else (404, "Not Found")
+        data = isi.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_the_observer_asks_each_planned_path_once_and_records_what_was_cut_off() -> None:
+    with bantu.server_web(_Waf) as url:
+        sebelum = klien.jumlah_permintaan(url)
+        amatan: dict[str, Any] = {}
+        obs = asyncio.run(amati("berkas_struktur", TargetUji(url=url), amatan))
+        dikirim = klien.jumlah_permintaan(url) - sebelum
+    rencana = rencana_berkas(url, amatan["dasar_struktur"])
+    semua = list(dict.fromkeys(u for daftar in rencana.values() for u in daftar))
+    assert obs.rencana == rencana and obs.gagal == {}
+    assert list(obs.halaman) == semua
+    assert dikirim == len(semua) + 3  # and the baseline: a random file, a folder, the start
+    assert [obs.halaman[u] for u in rencana["vcs"]] == [None, None, None]
+    hasil = _hasil(obs)
+    assert hasil["struktur.vcs_terbuka"] == "server memutus setiap permintaan uji"
+    assert [t.evidence for t in hasil["struktur.env_terbuka"]] == [
+        "GET /.env -> 200, kunci rahasia berisi nilai: DB_PASSWORD (nilai tidak disimpan)"]
+    assert all(hasil[c] == [] for c in BERKAS
+               if c not in ("struktur.vcs_terbuka", "struktur.env_terbuka"))
