@@ -122,7 +122,7 @@ _KODE = re.compile(r"\s*(?:<\?php\b|<\?=|<%@|<%=?\s|#!/)", re.I)
 
 
 def jenis_cadangan(teks: str) -> str | None:
-    """What a backup probe returned, when it is recognisably a backup; else None."""
+    """What a requested backup path returned, when it is recognisably a backup; else None."""
     if teks.startswith("PK\x03\x04"):
         return "arsip ZIP"
     if teks.startswith(("\x1f\ufffd\x08", "\x1f\x8b\x08")):
