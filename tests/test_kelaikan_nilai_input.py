@@ -400,3 +400,64 @@ def test_real_flask_debugger_reflecting_the_marker_in_its_comment_is_no_finding(
     assert h is not None and h.status == 500 and "Werkzeug Debugger" in h.text
     assert hitung[0].kiriman.penanda in h.text  # raw, but only inside the closing comment
     assert pantulan_terbuka(h.text, hitung[0].kiriman.penanda) == -1
+
+
+# --- the observer on a real server: stages and failures stay local -----------------------------
+
+def test_a_hanging_answer_marks_only_its_plan_and_a_proof_ends_a_parameters_traversal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import time
+    from http.server import BaseHTTPRequestHandler
+    from urllib.parse import parse_qs, urlsplit
+
+    import bantu
+    from kelaikan_bantu import amati
+
+    from domain.kelaikan import TargetUji
+    from tasks.kelaikan import klien as kelaikan_http
+
+    diminta: list[str] = []
+
+    class _Situs(BaseHTTPRequestHandler):
+        """``/izin?id=`` hangs on a quote; ``/unduh?berkas=`` shows /etc/passwd to any
+        traversal."""
+
+        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+            diminta.append(self.path)
+            bagian = urlsplit(self.path)
+            nilai = " ".join(v for vs in parse_qs(bagian.query).values() for v in vs)
+            if bagian.path == "/izin" and "'" in nilai:
+                time.sleep(4)
+            isi = ('<a href="/izin?id=3">izin</a><a href="/unduh?berkas=a.pdf">unduh</a>'
+                   if bagian.path == "/" else
+                   "root:x:0:0:root:/root:/bin/bash" if ".." in nilai else f"<p>{bagian.path}</p>")
+            data = isi.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    monkeypatch.setattr(kelaikan_http, "BATAS_WAKTU_PERMINTAAN", 1.0)
+    with bantu.server_web(_Situs) as url:
+        target = TargetUji(url=url)
+        amatan: dict[str, Any] = {}
+        for nama in ("kutip_sql", "traversal", "aritmetika"):
+            asyncio.run(amati(nama, target, amatan))
+    # the quote to /izin got no answer: recorded, galat_sql not tested, naming the place
+    gagal, = amatan["kutip_sql"].jawaban
+    assert gagal.gagal and gagal.halaman is None
+    with pytest.raises(TidakDapatDiuji, match=r"^GET /izin parameter 'id': "):
+        CEK["input_error.galat_sql"].nilai_temuan(amatan["kutip_sql"], target)
+    # the other plans are whole and judged
+    assert _bukti("input_error.injeksi_sql_angka", amatan["aritmetika"]) == []
+    bukti, = _bukti("input_error.traversal_path", amatan["traversal"])
+    assert bukti.startswith(f"GET /unduh parameter 'berkas' = {MUATAN_TRAVERSAL[0]!r} -> 200")
+    # the first spelling showed the file: the other three were never sent
+    assert len(amatan["traversal"].jawaban) == 1
+    assert len([p for p in diminta if p.startswith("/unduh?berkas=..")]) == 1
