@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from functools import cache
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import aplikasi_nyata as an
+import bantu
 import pytest
 from kelaikan_bantu import jalankan_cek, nilai
 
@@ -24,6 +27,9 @@ from domain.kelaikan.halaman import Formulir, Halaman, Isian, urai
 from domain.kelaikan.masukan import FormulirDitemukan, TitikGet, galat_runtime, nama_isian
 from domain.kelaikan.pengalihan import HOST_LUAR, JawabanPengalihan, ObservasiPengalihan
 from domain.kelaikan.validasi import Aturan, Kiriman, ObservasiKiriman, ProbeTipe, TitikTipe
+from tasks.kelaikan import klien as kelaikan_http
+from tasks.kelaikan.jelajah import jelajahi_situs
+from tasks.kelaikan.validasi import amati_kiriman, amati_pengalihan
 
 REKAMAN = Path(__file__).parent / "fixtures" / "rekaman" / "http"
 BASIS = "http://127.0.0.1:8000"
@@ -258,7 +264,7 @@ _KEMBALI = TitikGet(url=BASIS + "/bahasa", params=[("kembali", "/")], nama="kemb
 
 
 def _pengalihan(*jawaban: tuple[str, int | None, str]) -> ObservasiPengalihan:
-    return ObservasiPengalihan(jawaban=[
+    return ObservasiPengalihan(halaman_dijelajahi=1, jawaban=[
         JawabanPengalihan(titik=_KEMBALI, muatan=m, status=s, lokasi=lok,
                           gagal=None if s is not None else "melewati batas waktu")
         for m, s, lok in jawaban])
@@ -282,7 +288,11 @@ def test_an_in_scope_redirect_and_a_page_are_no_open_redirect() -> None:
     assert _bukti(PENGALIHAN, obs) == []
     with pytest.raises(TidakDapatDiuji, match="tidak terjawab"):
         nilai(PENGALIHAN, _pengalihan((f"//{HOST_LUAR}/x", None, "")))
-    assert nilai(PENGALIHAN, ObservasiPengalihan()) == []
+    # no redirect parameter on the pages crawled: nothing to report; no page at all (the
+    # crawl failed): not tested
+    assert nilai(PENGALIHAN, ObservasiPengalihan(halaman_dijelajahi=3)) == []
+    with pytest.raises(TidakDapatDiuji, match="tidak ada halaman yang dapat dijelajahi"):
+        nilai(PENGALIHAN, ObservasiPengalihan())
 
 
 # --- validasi_data.unggah_tanpa_batasan ----------------------------------------------------------
@@ -341,3 +351,70 @@ def test_real_php_application(debug: bool) -> None:
         assert temuan.evidence == ("GET /produk.php id=UJI-KELAIKAN-LPA (angka diganti teks) -> "
                                    "500: HTTP 500 (nilai asli -> 200)")
     assert hasil[PENGALIHAN] == [] and hasil[UNGGAH] == []
+
+
+# --- a request without an answer marks only the checks that needed it --------------------------
+
+class _FormLambat(BaseHTTPRequestHandler):
+    """A start page with a form whose POST never answers in time, and a numeric parameter
+    that breaks on text."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _kirim(self, status: int, isi: str) -> None:
+        data = isi.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except OSError:
+            pass  # the client gave up waiting: that is the point
+
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.startswith("/berita"):
+            angka = self.path.rsplit("=", 1)[-1].isdigit()
+            self._kirim(200 if angka else 500, "<html><body>berita</body></html>")
+            return
+        self._kirim(200, '<html><body><a href="/berita?id=1">b</a><form method="post" '
+                         'action="/kirim"><input name="nama" required></form></body></html>')
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.close_connection = True
+        time.sleep(3)
+        self._kirim(200, "<html><body>terima kasih</body></html>")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_submission_without_an_answer_marks_only_the_checks_that_needed_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kelaikan_http, "BATAS_WAKTU_PERMINTAAN", 1.0)
+    with bantu.server_web(_FormLambat) as url:
+        target = TargetUji(url=url)
+        halaman = asyncio.run(jelajahi_situs.fn(url))
+        obs = asyncio.run(amati_kiriman.fn(target, halaman))
+    assert [k.gagal for k in obs.kiriman] == ["melewati batas waktu"] * len(obs.kiriman)
+    with pytest.raises(TidakDapatDiuji, match="permintaan uji tidak terjawab: POST /kirim: "
+                                              "melewati batas waktu"):
+        nilai(BATASAN, obs)
+    # the same observation still judges the parameter, which did answer
+    assert _bukti(TIPE, obs) == ["GET /berita id=UJI-KELAIKAN-LPA (angka diganti teks) -> 500: "
+                                 "HTTP 500 (nilai asli -> 200)"]
+
+
+def test_without_crawled_pages_nothing_is_sent_and_nothing_passes() -> None:
+    # what the flow gives the observers when the crawl failed (``Pengamat.kosong``)
+    target = TargetUji(url=f"http://127.0.0.1:{bantu.port_bebas()}/")
+    sebelum = kelaikan_http.jumlah_permintaan(target.url)
+    kiriman = asyncio.run(amati_kiriman.fn(target, []))
+    pengalihan = asyncio.run(amati_pengalihan.fn(target, []))
+    assert kelaikan_http.jumlah_permintaan(target.url) == sebelum
+    for cek_id, obs in ((BATASAN, kiriman), (PANJANG, kiriman), (TIPE, kiriman),
+                        (PENGALIHAN, pengalihan)):
+        with pytest.raises(TidakDapatDiuji):
+            nilai(cek_id, obs)

@@ -68,12 +68,18 @@ class JawabanPengalihan(BaseModel):
 class ObservasiPengalihan(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+    halaman_dijelajahi: int = 0
+    """Crawled pages the parameters were read from: none means nothing could be tested
+    (the crawl failed or found no HTML page), not that there is no redirect parameter."""
     jawaban: list[JawabanPengalihan] = []
 
 
 def nilai_pengalihan_terbuka(obs: ObservasiPengalihan, target: object = None) -> list[Bukti]:
     """A redirect (3xx) whose ``Location`` a browser follows to the off-scope host, the
     first such target per parameter."""
+    if not obs.halaman_dijelajahi:
+        raise TidakDapatDiuji("tidak ada halaman yang dapat dijelajahi untuk mencari parameter "
+                              "pengalihan")
     bukti: dict[tuple[str, str], str] = {}
     gagal = []
     for j in obs.jawaban:

@@ -143,7 +143,7 @@ async def amati_pengalihan(target: TargetUji, halaman: list[Halaman]) -> Observa
                     continue
                 jawaban.append(JawabanPengalihan(titik=t, muatan=muatan, status=status,
                                                  lokasi=lokasi))
-    return ObservasiPengalihan(jawaban=jawaban)
+    return ObservasiPengalihan(halaman_dijelajahi=len(halaman), jawaban=jawaban)
 
 
 PEMERIKSA: tuple[object, ...] = ()
