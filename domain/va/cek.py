@@ -14,24 +14,21 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.kelaikan import Severity
+from domain.kelaikan import Cek, Severity
 from domain.va import dataset as data
 from domain.va.laporan import KATEGORI_VA, TemuanVA
 from domain.va.nmap import Layanan
 
 
 @dataclass(frozen=True)
-class CekVA:
-    id: str
-    judul: str
-    severity: Severity
-    wstg: str
-    cwe: str
-    uraian: str
-    rekomendasi: str
+class CekVA(Cek):
+    """A check of hosts and services: a :class:`Cek` whose finding names its host and port.
 
-    def temuan(self, layanan: Layanan | None, bukti: str, *, host: str | None = None,
-               severity: Severity | None = None, judul: str | None = None) -> TemuanVA:
+    No observation or judge of its own here: the ``nilai_*`` functions below judge."""
+
+    def temuan(  # type: ignore[override] - a VA finding is made for a service, not a page
+            self, layanan: Layanan | None, bukti: str, *, host: str | None = None,
+            severity: Severity | None = None, judul: str | None = None) -> TemuanVA:
         # the place leads the evidence too: the ticket report shows evidence, not host/port
         tempat = f"{layanan.host}:{layanan.port}/{layanan.protokol}" if layanan else host
         return TemuanVA(
