@@ -171,10 +171,21 @@ def nama_run_kategori() -> str:
     return nama_run(str(flow_run.parameters.get("kategori", "kategori")))()
 
 
+class AmatanGagal(RuntimeError):
+    """An observation could not be made because the one it builds on failed (and has no
+    empty stand-in): the checks' reason names that base observation and its cause."""
+
+    def __init__(self, nama: str, sebab: BaseException) -> None:
+        super().__init__(f"{nama}: {sebab}")
+        self.nama = nama
+        self.sebab = sebab
+
+
 async def _amati_semua(nama: list[str], target: TargetUji) -> dict[str, Any]:
     """The observations ``nama`` (and those they build on), each once: first those that
     build on none, together; then, stage by stage, those whose base is made. A failed one
-    is its exception (what builds on it gets the base's :attr:`Pengamat.kosong`)."""
+    is its exception; what builds on it gets the base's :attr:`Pengamat.kosong`, or, when
+    the base has none, fails with :class:`AmatanGagal` naming the base."""
     semua: list[str] = []
 
     def tambah(n: str) -> None:
@@ -192,8 +203,11 @@ async def _amati_semua(nama: list[str], target: TargetUji) -> dict[str, Any]:
         if p.dasar is None:
             return await p.amati(target)
         dasar = hasil[p.dasar]
-        return await p.amati(target, PENGAMAT[p.dasar].kosong
-                             if isinstance(dasar, BaseException) else dasar)
+        if isinstance(dasar, BaseException):
+            if PENGAMAT[p.dasar].kosong is None:  # nothing to build on: the base's reason
+                raise dasar if isinstance(dasar, AmatanGagal) else AmatanGagal(p.dasar, dasar)
+            dasar = PENGAMAT[p.dasar].kosong
+        return await p.amati(target, dasar)
 
     while len(hasil) < len(semua):
         tahap = [n for n in semua if n not in hasil
@@ -233,7 +247,9 @@ async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
         obs = amatan.get(c.amatan) if c.amatan else None
         if isinstance(obs, BaseException):
             if c.amatan_wajib:
-                tidak_jalan[c.id] = f"{PENGAMAT[c.amatan].apa} gagal: {cek.alasan_galat(obs)}"
+                nama, sebab = (obs.nama, obs.sebab) if isinstance(obs, AmatanGagal) \
+                    else (c.amatan, obs)
+                tidak_jalan[c.id] = f"{PENGAMAT[nama].apa} gagal: {cek.alasan_galat(sebab)}"
                 continue
             obs = PENGAMAT[c.amatan].kosong
         langkah.append((c.id, jalankan(c.id, target, obs)))
