@@ -238,8 +238,11 @@ def diterima(jawaban: Halaman, isian: set[str], halaman_formulir: str) -> bool:
     return not _PESAN_TOLAK.search(jawaban.text)
 
 
-def _diterima(k: Kiriman) -> bool:
-    return k.jawaban is not None and diterima(k.jawaban, set(k.isian), k.halaman)
+def _diterima(k: Kiriman) -> Halaman | None:
+    """The answer of a submission the server accepted; None when refused or unanswered."""
+    if k.jawaban is not None and diterima(k.jawaban, set(k.isian), k.halaman):
+        return k.jawaban
+    return None
 
 
 def _tak_terjawab(gagal: list[str], bukti: list[str]) -> None:
@@ -263,10 +266,9 @@ def nilai_batasan_form(obs: ObservasiKiriman, target: object = None) -> list[Buk
                               "dijelajahi")
     per_form: dict[str, list[str]] = {}
     for k in kiriman:
-        if _diterima(k):
-            assert k.jawaban is not None
+        if jawaban := _diterima(k):
             per_form.setdefault(k.form.ringkas(), []).append(
-                f"{k.uraian} -> {k.jawaban.status}, diterima server")
+                f"{k.uraian} -> {jawaban.status}, diterima server")
     _tak_terjawab(_gagal(kiriman), list(per_form))
     return [Bukti(f"{form}: " + "; ".join(bukti)) for form, bukti in per_form.items()]
 
@@ -276,8 +278,8 @@ def nilai_masukan_panjang(obs: ObservasiKiriman, target: object = None) -> list[
     if not kiriman:
         raise TidakDapatDiuji("tidak ada formulir POST dengan isian teks di halaman yang "
                               "dijelajahi")
-    bukti = [f"{k.form.ringkas()}: {k.uraian} -> {k.jawaban.status}, diterima server"
-             for k in kiriman if _diterima(k) and k.jawaban is not None]
+    bukti = [f"{k.form.ringkas()}: {k.uraian} -> {jawaban.status}, diterima server"
+             for k in kiriman if (jawaban := _diterima(k))]
     _tak_terjawab(_gagal(kiriman), bukti)
     return bukti_gabung(bukti)
 
