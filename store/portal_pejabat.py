@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import ForeignKey, String, delete, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -108,6 +109,17 @@ class SesiStaf(Base):
     ended_at: Mapped[datetime | None]
 
 
+_Baris = TypeVar("_Baris", TautanKeputusan, OtorisasiPortal, TautanMasuk, SesiStaf)
+
+
+def _menurut_token(session: Session, tabel: type[_Baris], kolom_hash: Mapped[str],
+                   raw: str | None) -> _Baris | None:
+    """The row of ``tabel`` whose stored hash is that of token ``raw``; None for no token."""
+    if not raw:
+        return None
+    return session.scalars(select(tabel).where(kolom_hash == hash_token(raw))).one_or_none()
+
+
 # --- decision links -----------------------------------------------------------------------
 
 def buat_tautan_keputusan(session: Session, ticket_id: int, step_id: int, nip: str,
@@ -122,10 +134,7 @@ def buat_tautan_keputusan(session: Session, ticket_id: int, step_id: int, nip: s
 
 
 def cari_tautan_keputusan(session: Session, raw: str) -> TautanKeputusan | None:
-    if not raw:
-        return None
-    return session.scalars(select(TautanKeputusan).where(
-        TautanKeputusan.token_hash == hash_token(raw))).one_or_none()
+    return _menurut_token(session, TautanKeputusan, TautanKeputusan.token_hash, raw)
 
 
 def pakai_tautan_keputusan(session: Session, tautan_id: int, now: datetime) -> bool:
@@ -164,9 +173,8 @@ def adalah_otorisasi(kode: str) -> bool:
 def cari_otorisasi(session: Session, kode: str) -> OtorisasiPortal | None:
     if not adalah_otorisasi(kode):
         return None
-    return session.scalars(select(OtorisasiPortal).where(
-        OtorisasiPortal.rahasia_hash == hash_token(kode[len(AWALAN_OTORISASI):])
-    )).one_or_none()
+    return _menurut_token(session, OtorisasiPortal, OtorisasiPortal.rahasia_hash,
+                          kode[len(AWALAN_OTORISASI):])
 
 
 # --- sign-in links and sessions ---------------------------------------------------------
@@ -183,8 +191,7 @@ def buat_tautan_masuk(session: Session, nip: str, berlaku: timedelta, now: datet
 
 def pakai_tautan_masuk(session: Session, raw: str, now: datetime) -> tuple[str | None, str]:
     """(NIP, "") when the sign-in link is good (it is used up now), else (None, why)."""
-    tautan = session.scalars(select(TautanMasuk).where(
-        TautanMasuk.token_hash == hash_token(raw or ""))).one_or_none()
+    tautan = _menurut_token(session, TautanMasuk, TautanMasuk.token_hash, raw)
     if tautan is None:
         return None, "tidak_dikenal"
     if tautan.used_at is not None:
@@ -213,10 +220,7 @@ def buat_sesi(session: Session, nip: str, nama: str, absolut: timedelta,
 
 def baca_sesi(session: Session, raw: str, idle: timedelta, now: datetime) -> SesiStaf | None:
     """The live session of cookie value ``raw`` (its idle clock restarted), else None."""
-    if not raw:
-        return None
-    sesi = session.scalars(select(SesiStaf).where(
-        SesiStaf.sesi_hash == hash_token(raw))).one_or_none()
+    sesi = _menurut_token(session, SesiStaf, SesiStaf.sesi_hash, raw)
     if sesi is None or sesi.ended_at is not None or now >= sesi.expires_at \
             or now >= sesi.last_seen_at + idle:
         return None
@@ -226,8 +230,7 @@ def baca_sesi(session: Session, raw: str, idle: timedelta, now: datetime) -> Ses
 
 
 def akhiri_sesi(session: Session, raw: str, now: datetime) -> SesiStaf | None:
-    sesi = session.scalars(select(SesiStaf).where(
-        SesiStaf.sesi_hash == hash_token(raw or ""))).one_or_none()
+    sesi = _menurut_token(session, SesiStaf, SesiStaf.sesi_hash, raw)
     if sesi is not None and sesi.ended_at is None:
         sesi.ended_at = now
     return sesi
