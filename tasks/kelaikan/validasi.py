@@ -14,6 +14,8 @@ recorded with its reason, and the other requests go on.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from prefect import task
 
@@ -146,7 +148,7 @@ async def amati_pengalihan(target: TargetUji, halaman: list[Halaman]) -> Observa
     return ObservasiPengalihan(halaman_dijelajahi=len(halaman), jawaban=jawaban)
 
 
-PEMERIKSA: tuple[object, ...] = ()
+PEMERIKSA: tuple[Any, ...] = ()
 """No probe left: every validasi_data check is a pure judge of an observation."""
 
 
