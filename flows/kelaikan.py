@@ -184,8 +184,8 @@ class AmatanGagal(RuntimeError):
 async def _amati_semua(nama: list[str], target: TargetUji) -> dict[str, Any]:
     """The observations ``nama`` (and those they build on), each once: first those that
     build on none, together; then, stage by stage, those whose base is made. A failed one
-    is its exception; what builds on it gets the base's :attr:`Pengamat.kosong`, or, when
-    the base has none, fails with :class:`AmatanGagal` naming the base."""
+    is its exception; what builds on it is made from its :attr:`Pengamat.tanpa_dasar`, or,
+    when it has none, fails with :class:`AmatanGagal` naming the base."""
     semua: list[str] = []
 
     def tambah(n: str) -> None:
@@ -204,9 +204,9 @@ async def _amati_semua(nama: list[str], target: TargetUji) -> dict[str, Any]:
             return await p.amati(target)
         dasar = hasil[p.dasar]
         if isinstance(dasar, BaseException):
-            if PENGAMAT[p.dasar].kosong is None:  # nothing to build on: the base's reason
+            if p.tanpa_dasar is None:  # nothing to build on: its checks read the base's reason
                 raise dasar if isinstance(dasar, AmatanGagal) else AmatanGagal(p.dasar, dasar)
-            dasar = PENGAMAT[p.dasar].kosong
+            dasar = p.tanpa_dasar
         return await p.amati(target, dasar)
 
     while len(hasil) < len(semua):
@@ -224,11 +224,10 @@ async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
 
     A check whose need the request does not meet (``Cek.butuh``: no database address, no
     test account) is not run, with the reason that says what to give. The observations its
-    checks start from are made once each, together; a check whose observation failed is not
-    run (the reason says which observation and why), unless it runs without it
-    (``amatan_wajib=False``). Then every check runs as a task: its pure judge on the
-    observation, or its probe. A check that raises is recorded with its reason; the others
-    go on.
+    checks start from are made once each (:func:`_amati_semua`); a check whose observation
+    failed is not run (the reason says which observation and why). Then every check runs as
+    a task: its pure judge on the observation, or its probe. A check that raises is
+    recorded with its reason; the others go on.
     """
     await _sudah_mulai()
     tidak_jalan: dict[str, str] = {}
@@ -246,12 +245,10 @@ async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
     for c in jalan:
         obs = amatan.get(c.amatan) if c.amatan else None
         if isinstance(obs, BaseException):
-            if c.amatan_wajib:
-                nama, sebab = (obs.nama, obs.sebab) if isinstance(obs, AmatanGagal) \
-                    else (c.amatan, obs)
-                tidak_jalan[c.id] = f"{PENGAMAT[nama].apa} gagal: {cek.alasan_galat(sebab)}"
-                continue
-            obs = PENGAMAT[c.amatan].kosong
+            nama, sebab = (obs.nama, obs.sebab) if isinstance(obs, AmatanGagal) \
+                else (c.amatan, obs)
+            tidak_jalan[c.id] = f"{PENGAMAT[nama].apa} gagal: {cek.alasan_galat(sebab)}"
+            continue
         langkah.append((c.id, jalankan(c.id, target, obs)))
     hasil = await asyncio.gather(*(aw for _, aw in langkah), return_exceptions=True)
     temuan: list[Temuan] = []

@@ -67,8 +67,6 @@ class Cek:
     amatan: str | None = None
     """The shared observation of its category it starts from (``tasks/kelaikan/registri``
     makes it once per category run), or None."""
-    amatan_wajib: bool = True
-    """False: the check runs (with an empty observation) even when that observation failed."""
     butuh: frozenset[Butuh] = field(default_factory=frozenset)
     nilai: Penilai | None = None
     """The pure judge of :attr:`amatan`; None for an active probe (its own task)."""

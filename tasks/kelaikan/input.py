@@ -92,7 +92,8 @@ PEMERIKSA: tuple[Any, ...] = ()
 
 
 PENGAMAT: dict[str, Pengamat] = {
-    "galat": Pengamat("pancingan halaman galat", amati_galat, dasar="jelajah"),
+    "galat": Pengamat("pancingan halaman galat", amati_galat, dasar="jelajah",
+                      tanpa_dasar=[]),
     "skrip": Pengamat("pembacaan skrip", amati_skrip, dasar="jelajah"),
 }
 """The observations this module makes, by the name a check declares (``Cek.amatan``)."""

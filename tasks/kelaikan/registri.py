@@ -34,8 +34,7 @@ from tasks.kelaikan.umum import OPSI_TUGAS, Pengamat, url_target
 
 PENGAMAT: dict[str, Pengamat] = {}
 """Every observation a check may declare, by name: the crawl, and each module's own."""
-for _tabel in ({"jelajah": Pengamat("penjelajahan halaman", jelajahi_situs, url_target,
-                                    kosong=[])},
+for _tabel in ({"jelajah": Pengamat("penjelajahan halaman", jelajahi_situs, url_target)},
                struktur.PENGAMAT, validasi.PENGAMAT, input.PENGAMAT, injeksi.PENGAMAT,
                sesi.PENGAMAT, login_gagal.PENGAMAT, dbms.PENGAMAT, lain.PENGAMAT):
     if set(_tabel) & set(PENGAMAT):

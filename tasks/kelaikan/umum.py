@@ -64,11 +64,11 @@ class Pengamat:
     when it builds on :attr:`dasar`."""
     argumen: Callable[[TargetUji], tuple[Any, ...]] = _target
     """The task's arguments taken from the target (default: the target itself)."""
-    kosong: Any = None
-    """What a check with ``amatan_wajib=False`` receives when the observation failed."""
     dasar: str | None = None
-    """Another observation this one builds on (made first; its :attr:`kosong` when it
-    failed)."""
+    """Another observation this one builds on (made first)."""
+    tanpa_dasar: Any = None
+    """What this observation is made from when :attr:`dasar` failed (e.g. no pages when the
+    crawl failed); None: it is not made, and its checks read the base's reason."""
 
     def amati(self, target: TargetUji, *dasar: Any, langsung: bool = False) -> Awaitable[Any]:
         """Make the observation: as a task run, or (``langsung``, the tests) its function."""
