@@ -58,7 +58,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from domain.errors import terjemahkan
-from domain.kelaikan import Cek, HasilKategori, hasil_kategori, kategori_tidak_diuji
+from domain.kelaikan import HasilKategori, hasil_kategori, kategori_tidak_diuji
+from domain.kelaikan.cek import CekDasar
 
 FAKTOR_PUNCAK_DEFAULT = 2.0
 """Busiest hour ÷ average hour of an office-hours service; see the module docstring."""
@@ -90,7 +91,7 @@ or fills in a page for a few seconds; a user without think time is a firehose, n
 
 Putusan = Literal["lulus", "gagal", "tidak_valid"]
 
-CEK_KAPASITAS = Cek(
+CEK_KAPASITAS = CekDasar(
     "uji_beban.kapasitas", "Kapasitas aplikasi di bawah target pengguna serentak",
     "sedang", "WSTG-BUSL-05", "CWE-400",
     "Menaikkan jumlah pengguna serentak bertahap sampai dua kali target (dari formulir, "

@@ -1,14 +1,13 @@
 """Run one check of the feasibility-test registry the way the tests call it.
 
 ``uji("otentikasi_sesi.login_http")`` is the check as a callable with an ``fn`` coroutine
-(the shape of a Prefect task's function): a pure judge applied to a recorded observation
-(``await uji(id).fn(observation[, target][, pada])``), or the check's probe
-(``await uji(id).fn(target[, observation])``). No Prefect run is made.
+(the shape of a Prefect task's function): its pure judge applied to a recorded observation
+(``await uji(id).fn(observation[, target][, pada])``); :func:`jalankan_cek` makes the
+observations first, as the category subflow does. No Prefect run is made.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -24,10 +23,6 @@ class _Cek:
 
     async def fn(self, *args: Any) -> list[Temuan]:
         cek = CEK[self.cek_id]
-        if cek.nilai is None:
-            from tasks.kelaikan.registri import PEMERIKSA
-
-            return await PEMERIKSA[self.cek_id].fn(*args)
         obs, *sisa = args
         pada = next((a for a in sisa if isinstance(a, date)), None)
         target = next((a for a in sisa if not isinstance(a, date)), None)
@@ -60,24 +55,13 @@ async def amati(nama: str, target: Any, amatan: dict[str, Any]) -> Any:
 async def jalankan_cek(cek_ids: Iterable[str], target: Any,
                        amatan: dict[str, Any] | None = None) -> dict[str, list[Temuan]]:
     """The findings of each check as the category subflow gets them (its observation made
-    once, then its pure judge or its probe), without a Prefect run; ``amatan`` shares the
-    observations between calls. A check that raises raises here."""
-    from tasks.kelaikan.registri import PEMERIKSA
-
+    once, then its pure judge), without a Prefect run; ``amatan`` shares the observations
+    between calls. A check that raises raises here."""
     amatan = {} if amatan is None else amatan
     cek_ids = list(cek_ids)
     for cid in cek_ids:
-        if CEK[cid].amatan:
-            await amati(CEK[cid].amatan, target, amatan)
-
-    async def satu(cid: str) -> list[Temuan]:
-        cek = CEK[cid]
-        obs = amatan[cek.amatan] if cek.amatan else None
-        if cek.nilai is not None:
-            return cek.nilai_temuan(obs, target)
-        return await PEMERIKSA[cid].fn(target, obs)
-
-    return dict(zip(cek_ids, await asyncio.gather(*(satu(c) for c in cek_ids)), strict=True))
+        await amati(CEK[cid].amatan, target, amatan)
+    return {cid: CEK[cid].nilai_temuan(amatan[CEK[cid].amatan], target) for cid in cek_ids}
 
 
 @pytest.fixture(autouse=True)

@@ -14,19 +14,23 @@ from domain.kelaikan import CEK, DAFTAR_CEK, KATEGORI_KEAMANAN, cek_kategori
 from domain.kelaikan.dbms import LayananDb, ObservasiDbms
 from domain.kelaikan.lain import ObservasiLain
 from domain.kelaikan.sesi import CookieTeramati, FormulirTeramati, ObservasiSesi
-from tasks.kelaikan.registri import PEMERIKSA, PENGAMAT
+from tasks.kelaikan.registri import PENGAMAT
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_every_check_runs_one_way_and_every_probe_is_declared() -> None:
+def test_every_check_is_an_observation_and_a_pure_judge() -> None:
     for c in DAFTAR_CEK:
-        assert (c.nilai is None) == (c.id in PEMERIKSA), c.id
-        assert c.amatan is None or c.amatan in PENGAMAT, c.id
+        assert c.amatan in PENGAMAT, c.id
+        assert callable(c.nilai) and not hasattr(c.nilai, "submit"), c.id  # a function, no task
         assert c.kategori in KATEGORI_KEAMANAN, c.id
-    assert set(PEMERIKSA) <= set(CEK)
-    for cid, tugas in PEMERIKSA.items():
-        assert tugas.name == cid  # the run of a probe is named after its check
+    dibaca = {c.amatan for c in DAFTAR_CEK}
+    dasar = {p.dasar for p in PENGAMAT.values() if p.dasar}
+    assert set(PENGAMAT) == dibaca | dasar  # no observation that nothing reads
+    assert not set(PENGAMAT) & set(CEK)  # an observation is not named after a check
+    for nama, p in PENGAMAT.items():
+        assert p.dasar is None or p.dasar in PENGAMAT, nama
+        assert hasattr(p.tugas, "fn"), nama  # made by a Prefect task
 
 
 def test_the_catalog_order_is_the_categories_order() -> None:
@@ -44,13 +48,13 @@ def test_what_a_check_needs_is_declared_where_it_is_needed() -> None:
 
 
 def test_a_check_id_is_written_once_in_the_code() -> None:
-    # the declaration, and for a probe its task's name: nowhere else in the wing's code
+    # the declaration: nowhere else in the wing's code
     kode = [p for folder in ("domain/kelaikan", "tasks/kelaikan", "flows")
             for p in (ROOT / folder).rglob("*.py")]
     for c in DAFTAR_CEK:
         kali = sum(len(re.findall(rf'"{re.escape(c.id)}"', p.read_text(encoding="utf-8")))
                    for p in kode)
-        assert kali == (1 if c.nilai else 2), (c.id, kali)
+        assert kali == 1, (c.id, kali)
 
 
 # --- pure judges on recorded observations ----------------------------------------------------

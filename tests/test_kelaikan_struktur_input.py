@@ -39,7 +39,7 @@ from tasks.kelaikan import input as input_error
 from tasks.kelaikan import jelajah
 from tasks.kelaikan import klien as kelaikan_http
 from tasks.kelaikan.klien import PembatasLaju
-from tasks.kelaikan.registri import PEMERIKSA
+from tasks.kelaikan.registri import PENGAMAT
 from tasks.kelaikan.umum import PENANDA_UJI
 
 KATEGORI_SAYA = ("struktur", "validasi_data", "input_error")
@@ -98,10 +98,10 @@ def aman(request: pytest.FixtureRequest, cepat: None) -> Iterator[Any]:
 
 # --- the catalog ----------------------------------------------------------------------------
 
-def test_every_check_is_registered_with_a_task() -> None:
+def test_every_check_is_registered_with_its_observation() -> None:
     for kategori in ("struktur", "validasi_data", "input_error"):
         for c in cek_kategori(kategori):
-            assert c.nilai is not None or PEMERIKSA[c.id].name == c.id
+            assert c.amatan in PENGAMAT and callable(c.nilai), c.id
     # the debug and error-page checks judge one observation, made even without the crawl
     assert {c.id for c in DARI_GALAT} == {"input_error.mode_debug", "input_error.jejak_galat"}
     for cid in CEK_SAYA:

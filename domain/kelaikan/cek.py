@@ -3,14 +3,14 @@
 A declaration says everything the rest of the system needs to know about a check: its id
 (``<category>.<name>``), the finding's title, default severity, OWASP WSTG v4.2 id and CWE,
 what it does and what to do about a finding (Bahasa Indonesia, shown to the agency as
-written), what it needs from the request (:data:`Butuh`), the shared observation it starts
-from (:attr:`Cek.amatan`), and, when its judging is pure, the judge (:attr:`Cek.nilai`):
-``nilai(observation, target) -> list[Bukti]``, unit-tested on recorded observations.
+written) (:class:`CekDasar`, which the vulnerability assessment's checks share), then the
+observation it starts from (:attr:`Cek.amatan`), what it needs from the request
+(:data:`Butuh`), and its judge (:attr:`Cek.nilai`).
 
-A check without a pure judge is an active probe: it sends its own requests (a marker in a
-parameter, a quote, a request for ``/.git/HEAD``) and recognises the answers with the pure
-recognisers of its category's module; its task lives in ``tasks/kelaikan/``, named after
-the check id.
+Every check is *observe, then judge*: the observation (the requests a check needs and the
+answers they got, recorded as plain data by a task of ``tasks/kelaikan/``, made once per
+category run) is all its judge sees; the judge is a pure function
+``nilai(observation, target) -> list[Bukti]``, unit-tested on recorded observations.
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ Penilai = Callable[..., list[Bukti]]
 
 
 @dataclass(frozen=True)
-class Cek:
-    """One automated check, declared once (see the module docstring)."""
+class CekDasar:
+    """What a finding of a check says, declared once: id, title, severity, WSTG, CWE, what
+    the check does, what to do (see the module docstring)."""
 
     id: str
     judul: str
@@ -64,12 +65,6 @@ class Cek:
     uraian: str
     """What the check does, for the docs and the report's "what was tested"."""
     rekomendasi: str
-    amatan: str | None = None
-    """The shared observation of its category it starts from (``tasks/kelaikan/registri``
-    makes it once per category run), or None."""
-    butuh: frozenset[Butuh] = field(default_factory=frozenset)
-    nilai: Penilai | None = None
-    """The pure judge of :attr:`amatan`; None for an active probe (its own task)."""
 
     @property
     def kategori(self) -> str:
@@ -81,8 +76,19 @@ class Cek:
             wstg=self.wstg, cwe=self.cwe, evidence=evidence, recommendation=self.rekomendasi,
         )
 
+
+
+@dataclass(frozen=True)
+class Cek(CekDasar):
+    """One check of the feasibility test, declared once (see the module docstring)."""
+
+    amatan: str
+    """The observation it starts from, by name (``tasks/kelaikan/registri.PENGAMAT``; made
+    once per category run)."""
+    nilai: Penilai
+    """Its pure judge of that observation."""
+    butuh: frozenset[Butuh] = field(default_factory=frozenset)
+
     def nilai_temuan(self, amatan: Any, target: Any) -> list[Temuan]:
         """The findings of the pure judge on a recorded observation."""
-        if self.nilai is None:
-            raise TypeError(f"{self.id} is a probe, not a pure judge")
         return [self.temuan(b.teks, severity=b.severity) for b in self.nilai(amatan, target)]

@@ -219,5 +219,3 @@ def hasil_kategori(
 def kategori_tidak_diuji(kategori: str, alasan: str) -> HasilKategori:
     """A category that was not tested at all."""
     return HasilKategori(id=kategori, status="tidak_diuji", reason=alasan)
-
-

@@ -135,5 +135,3 @@ def alamat_kedinasan(sufiks: str) -> bool:
     """An e-mail domain whose public suffix is ``go.id`` (or below it) is official."""
     sufiks = sufiks.lower().strip(".")
     return sufiks == SUFIKS_KEDINASAN or sufiks.endswith("." + SUFIKS_KEDINASAN)
-
-

@@ -188,4 +188,3 @@ def sensor(teks: str | None, rahasia: Iterable[str]) -> str | None:
         if r:
             teks = teks.replace(r, DISENSOR)
     return teks
-

@@ -14,15 +14,17 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.kelaikan import Cek, Severity
+from domain.kelaikan.cek import CekDasar
+from domain.kelaikan.hasil import Severity
 from domain.va import dataset as data
 from domain.va.laporan import KATEGORI_VA, TemuanVA
 from domain.va.nmap import Layanan
 
 
 @dataclass(frozen=True)
-class CekVA(Cek):
-    """A check of hosts and services: a :class:`Cek` whose finding names its host and port.
+class CekVA(CekDasar):
+    """A check of hosts and services: a :class:`CekDasar` whose finding names its host and
+    port.
 
     No observation or judge of its own here: the ``nilai_*`` functions below judge."""
 

@@ -110,9 +110,6 @@ async def amati_web_db(url: str) -> ObservasiWebDb:
     return ObservasiWebDb(**halaman, **dump)
 
 
-PEMERIKSA: tuple[Any, ...] = ()
-"""The probes of this module: none, its checks judge :data:`PENGAMAT`'s observations."""
-
 PENGAMAT: dict[str, Pengamat] = {
     "dbms": Pengamat("pengamatan port basis data", amati_dbms,
                      lambda t: (t.host_db or "", t.db_port, t.host)),

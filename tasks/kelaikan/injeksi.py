@@ -78,10 +78,6 @@ def _rencana(nama: str) -> Callable[[TargetUji], tuple[Any, ...]]:
     return lambda target: (target, nama)
 
 
-PEMERIKSA: tuple[Any, ...] = ()
-"""No probes left: every check of this module judges an observation."""
-
-
 PENGAMAT: dict[str, Pengamat] = {
     nama: Pengamat(apa, amati_parameter, _rencana(nama), dasar="jelajah")
     for nama, apa in (

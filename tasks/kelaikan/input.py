@@ -12,7 +12,6 @@ parameters (markers, quotes, template expressions, CR LF, traversal, arithmetic)
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from prefect import task
@@ -85,10 +84,6 @@ async def amati_skrip(target: TargetUji, halaman: list[Halaman]) -> ObservasiRah
                 return ObservasiRahasia(halaman=halaman, skrip=skrip,
                                         gagal=f"GET {path}: {alasan_galat(exc)}")
     return ObservasiRahasia(halaman=halaman, skrip=skrip)
-
-
-PEMERIKSA: tuple[Any, ...] = ()
-"""No probes left: every check of this module judges an observation."""
 
 
 PENGAMAT: dict[str, Pengamat] = {

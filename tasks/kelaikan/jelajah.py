@@ -114,7 +114,3 @@ async def kirim_formulir(klien: KlienUji, form: FormulirDitemukan, ubah: dict[st
     data.update(ubah)
     jawaban = await klien.kirim("POST", form.action, data=data, ikuti=False)
     return jawaban, formulir, halaman
-
-
-
-

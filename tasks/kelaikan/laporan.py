@@ -60,7 +60,6 @@ LABEL_TINGKAT = {"tinggi": "TINGGI", "sedang": "SEDANG", "rendah": "RENDAH", "in
 KELAS_TINGKAT = {"tinggi": "fail", "sedang": "warn", "rendah": "netral", "info": "netral"}
 
 
-
 def tanggal_wib(waktu: datetime) -> str:
     return waktu.astimezone(WIB).strftime("%d-%m-%Y %H:%M:%S WIB")
 

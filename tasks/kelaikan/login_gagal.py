@@ -136,9 +136,6 @@ async def amati_login_gagal(target: TargetUji,
         akun_uji=target.username, **hasil)
 
 
-PEMERIKSA: tuple[Any, ...] = ()
-"""The probes of this module: none, its checks judge :data:`PENGAMAT`'s observation."""
-
 PENGAMAT: dict[str, Pengamat] = {
     "login_gagal": Pengamat("percobaan login dengan kata sandi salah", amati_login_gagal,
                             dasar="sesi"),

@@ -375,5 +375,3 @@ async def amati_port(host: str, port: int) -> LayananDb:
             galat = galat or f"{calon}: {type(exc).__name__}"
     return LayananDb(host=host, port=port, jenis="tidak_dikenal",
                      catatan="protokol tidak dikenali" + (f" ({galat})" if galat else ""))
-
-

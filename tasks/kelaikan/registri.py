@@ -1,12 +1,10 @@
-"""How the checks of :data:`domain.kelaikan.registri.CEK` are run: the shared observations
-(:data:`PENGAMAT`), the probes (:data:`PEMERIKSA`), and the one task that applies a pure
-judge (:func:`nilai_cek`).
+"""How the checks of :data:`domain.kelaikan.registri.CEK` are run: the observations
+(:data:`PENGAMAT`) and the one task that applies a check's pure judge (:func:`nilai_cek`).
 
 A check declares the observation it starts from (``Cek.amatan``); the category subflow makes
-each observation its checks need once, then runs every check: a pure judge on the
-observation, or the check's probe (a task named after the check id) with the observation.
-``tests/test_kelaikan_registri.py`` holds this table and the registry to each other: every
-declared observation has an observer, every probe a declaration, every check one way to run.
+each observation its checks need once (those it builds on first), then runs every check's
+judge on it. ``tests/test_kelaikan_registri.py`` holds this table and the registry to each
+other: every declared observation has an observer, every observer a check that reads it.
 """
 
 from __future__ import annotations
@@ -41,13 +39,6 @@ for _tabel in ({"jelajah": Pengamat("penjelajahan halaman", jelajahi_situs, url_
         raise RuntimeError(f"observation named twice: {sorted(set(_tabel) & set(PENGAMAT))}")
     PENGAMAT.update(_tabel)
 
-PEMERIKSA: dict[str, Any] = {
-    t.name: t for t in (*struktur.PEMERIKSA, *validasi.PEMERIKSA, *input.PEMERIKSA,
-                        *injeksi.PEMERIKSA, *login_gagal.PEMERIKSA, *dbms.PEMERIKSA)
-}
-"""Every active probe by its check id: ``probe(target, observation) -> findings``."""
-
-
 @task(name="kelaikan.nilai", task_run_name="{cek_id}", **OPSI_TUGAS)
 async def nilai_cek(cek_id: str, amatan: Any, target: TargetUji) -> list[Temuan]:
     """Apply the pure judge of ``cek_id`` to its observation (run name: the check id)."""
@@ -55,8 +46,5 @@ async def nilai_cek(cek_id: str, amatan: Any, target: TargetUji) -> list[Temuan]
 
 
 def jalankan(cek_id: str, target: TargetUji, amatan: Any) -> Awaitable[list[Temuan]]:
-    """The task call that runs one check on its observation."""
-    cek = CEK[cek_id]
-    if cek.nilai is not None:
-        return nilai_cek(cek_id, amatan, target)
-    return PEMERIKSA[cek_id](target, amatan)
+    """The task call that runs one check's judge on its observation."""
+    return nilai_cek(cek_id, amatan, target)

@@ -116,9 +116,6 @@ async def amati_robots(url: str, dasar: DasarStruktur | None) -> ObservasiRobots
         gagal=satu.gagal | dua.gagal | tiga.gagal)
 
 
-PEMERIKSA: tuple[Any, ...] = ()
-"""No probe left: every struktur check judges an observation of :data:`PENGAMAT`."""
-
 PENGAMAT = {
     "dasar_struktur": Pengamat("pembanding soft-404", amati_dasar, url_target),
     "berkas_struktur": Pengamat("permintaan berkas dan folder sensitif", amati_berkas,

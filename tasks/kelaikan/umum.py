@@ -15,7 +15,6 @@ reason from :func:`alasan_galat`, and the other checks go on.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +24,10 @@ import httpx
 from prefect import task
 from prefect.cache_policies import NONE
 
-from domain.kelaikan.cek import Bukti, TidakDapatDiuji
+from domain.kelaikan.cek import TidakDapatDiuji
 from domain.kelaikan.galat import kutip
 from domain.kelaikan.halaman import Halaman
-from domain.kelaikan.hasil import Temuan
 from domain.kelaikan.masukan import PENANDA_UJI
-from domain.kelaikan.registri import CEK
 from domain.kelaikan.target import TargetUji
 from tasks.kelaikan.klien import BatasWaktuTotal, DiluarCakupan, KlienUji
 
@@ -74,25 +71,6 @@ class Pengamat:
         """Make the observation: as a task run, or (``langsung``, the tests) its function."""
         fungsi = self.tugas.fn if langsung else self.tugas
         return fungsi(*self.argumen(target), *dasar)
-
-
-Probe = Callable[[TargetUji, Any], Awaitable[list[Bukti]]]
-
-
-def pemeriksa(cek_id: str) -> Callable[[Probe], Any]:
-    """Make ``probe(target, observation) -> evidence`` the task of check ``cek_id``: named
-    after it, bounded like every check, its evidence turned into the registry's findings
-    (title, severity, WSTG, CWE, recommendation come from the declaration, never from here)."""
-    cek = CEK[cek_id]
-
-    def bungkus(probe: Probe) -> Any:
-        @functools.wraps(probe)
-        async def jalan(target: TargetUji, amatan: Any = None) -> list[Temuan]:
-            return [cek.temuan(b.teks, severity=b.severity) for b in await probe(target, amatan)]
-
-        return task(name=cek_id, **OPSI_TUGAS)(jalan)
-
-    return bungkus
 
 
 class TargetTidakTerjangkau(RuntimeError):

@@ -14,8 +14,6 @@ recorded with its reason, and the other requests go on.
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from prefect import task
 
@@ -146,10 +144,6 @@ async def amati_pengalihan(target: TargetUji, halaman: list[Halaman]) -> Observa
                 jawaban.append(JawabanPengalihan(titik=t, muatan=muatan, status=status,
                                                  lokasi=lokasi))
     return ObservasiPengalihan(halaman_dijelajahi=len(halaman), jawaban=jawaban)
-
-
-PEMERIKSA: tuple[Any, ...] = ()
-"""No probe left: every validasi_data check is a pure judge of an observation."""
 
 
 PENGAMAT: dict[str, Pengamat] = {
