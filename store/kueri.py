@@ -56,6 +56,17 @@ def audit_events(session: Session, ticket_id: int, kind: str) -> list[AuditEvent
         .order_by(AuditEvent.id)))
 
 
+def audit_event_with(session: Session, ticket_id: int, kind: str, key: str,
+                     value: str) -> AuditEvent | None:
+    """The ticket's first audit event of one kind whose detail holds ``key: value`` (e.g. the
+    recovery that started run ``run_baru``), else None: one row read, not the kind's all."""
+    return session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.ticket_id == ticket_id, AuditEvent.kind == kind,
+               AuditEvent.detail[key].as_string() == value)
+        .order_by(AuditEvent.id).limit(1)).one_or_none()
+
+
 def count_audit_events(session: Session, ticket_id: int, kind: str) -> int:
     return len(session.scalars(select(AuditEvent.id).where(
         AuditEvent.ticket_id == ticket_id, AuditEvent.kind == kind)).all())

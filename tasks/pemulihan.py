@@ -94,8 +94,8 @@ def _ganti(client: SyncPrefectClient, nomor: str, lama: FlowRun | None, alasan: 
         # it is recorded once (the transaction holds the audit chain's head, so the check and
         # the write are one step).
         chain.lock_head(session, chain.AUDIT)
-        if not any(e.detail.get("run_baru") == str(baru.id)
-                   for e in kueri.audit_events(session, ticket.id, "tiket_dipulihkan")):
+        if kueri.audit_event_with(session, ticket.id, "tiket_dipulihkan", "run_baru",
+                                  str(baru.id)) is None:
             repo.audit(session, "tiket_dipulihkan", ticket=ticket, actor=actor,
                        run_lama=run_lama, run_baru=str(baru.id), alasan=alasan)
     return Pemulihan(nomor, run_lama, str(baru.id), alasan)

@@ -122,6 +122,33 @@ def test_audit_events_are_append_only(store_url: str) -> None:
     assert _count(store_url, AuditEvent) == 1
 
 
+def test_one_audit_event_by_a_detail_value(store_url: str) -> None:
+    """The recovery check reads the one record of (ticket, kind, run), not the kind's all."""
+    from store import kueri
+
+    with db.session_scope(store_url) as s:
+        a, _ = _open(s)
+        b, _ = _open(s)
+        pertama = repo.audit(s, "tiket_dipulihkan", ticket=a, run_lama=None, run_baru="r-1")
+        repo.audit(s, "tiket_dipulihkan", ticket=a, run_lama="r-1", run_baru="r-2")
+        repo.audit(s, "tiket_dipulihkan", ticket=a, run_baru="r-1")  # a repeat: first wins
+        repo.audit(s, "lain", ticket=a, run_baru="r-3")
+        repo.audit(s, "tiket_dipulihkan", ticket=b, run_baru="r-4")
+        ids = (a.id, b.id, pertama.id)
+    with db.session_scope(store_url) as s:
+        a_id, b_id, pertama_id = ids
+        dapat = kueri.audit_event_with(s, a_id, "tiket_dipulihkan", "run_baru", "r-1")
+        assert dapat is not None and dapat.id == pertama_id
+        kedua = kueri.audit_event_with(s, a_id, "tiket_dipulihkan", "run_baru", "r-2")
+        assert kedua is not None and kedua.detail["run_lama"] == "r-1"
+        assert kueri.audit_event_with(s, a_id, "tiket_dipulihkan", "run_lama", "r-1") == kedua
+        # another kind, another ticket, a value no record holds
+        assert kueri.audit_event_with(s, a_id, "tiket_dipulihkan", "run_baru", "r-3") is None
+        assert kueri.audit_event_with(s, a_id, "tiket_dipulihkan", "run_baru", "r-4") is None
+        assert kueri.audit_event_with(s, b_id, "tiket_dipulihkan", "run_baru", "r-4") is not None
+        assert kueri.audit_event_with(s, a_id, "tiket_dipulihkan", "run_baru", "r-9") is None
+
+
 def _close_and_archive(url: str, number: str, at: datetime) -> AgendaEntry:
     with db.session_scope(url) as s:
         ticket = repo.get_ticket(s, number)
