@@ -5,13 +5,15 @@ polling for a condition, settings from environment variables, throw-away web ser
 - :class:`Pengaturan` (the ``pengaturan_uji`` fixture in conftest.py) and
   :func:`lingkungan`: set ``LPA_*`` variables and clear ``get_settings``' cache around them,
   so a test never reads the settings of the test before it.
-- :func:`server_web`: a ``ThreadingHTTPServer`` on 127.0.0.1 at a free port, stopped on exit;
-  :func:`port_bebas` a port nobody listens on.
+- :func:`server_web`: a ``ThreadingHTTPServer`` for a handler on a loopback address (127.0.0.1
+  at a free port unless told), stopped on exit; :func:`dilayani` serves a server the caller
+  made ready (its own class, counters); :func:`port_bebas` a port nobody listens on.
 """
 
 from __future__ import annotations
 
 import socket
+import socketserver
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -86,18 +88,30 @@ def port_bebas() -> int:
         return s.getsockname()[1]
 
 
+S = TypeVar("S", bound=socketserver.BaseServer)
+
+
 @contextmanager
-def server_web(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Serve ``handler`` on 127.0.0.1 at a free port in a thread; yields the base URL
-    (``http://127.0.0.1:<port>/``); shut down and closed on exit."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+def dilayani(server: S) -> Iterator[S]:
+    """Serve a ready ``server`` (bound by the caller, on a loopback address) in a thread;
+    yields it; shut down, closed and its thread joined on exit."""
     benang = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                               daemon=True)
     benang.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield server
     finally:
         server.shutdown()
         server.server_close()
         benang.join(timeout=10)
+
+
+@contextmanager
+def server_web(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1",
+               port: int = 0) -> Iterator[str]:
+    """Serve ``handler`` on ``host`` (loopback) at ``port`` (a free one by default) in a
+    thread; yields the base URL (``http://<host>:<port>/``); shut down and closed on exit."""
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    with dilayani(server):
+        yield f"http://{host}:{server.server_address[1]}/"

@@ -86,7 +86,7 @@ class Umpan:
     port that would fail silently."""
 
     def __init__(self, host: str = "127.0.0.2") -> None:
-        import threading
+        from contextlib import ExitStack
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
         umpan = self
@@ -117,17 +117,16 @@ class Umpan:
 
         self._server = _Server((host, 0), _Penangan)
         self.url = f"http://{host}:{self._server.server_address[1]}"
-        self._benang = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.1}, daemon=True)
+        self._layanan = ExitStack()
 
     def __enter__(self) -> Umpan:
-        self._benang.start()
+        import bantu
+
+        self._layanan.enter_context(bantu.dilayani(self._server))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._benang.join(timeout=10)
+        self._layanan.close()
 
     @property
     def tersentuh(self) -> int:

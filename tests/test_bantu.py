@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import bantu
@@ -62,3 +62,28 @@ def test_server_web_serves_then_stops() -> None:
         httpx.get(url, timeout=2)
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{bantu.port_bebas()}/", timeout=2)
+
+
+def test_server_web_on_another_loopback_address() -> None:
+    with bantu.server_web(_Halo, "127.0.0.2") as url:
+        assert url.startswith("http://127.0.0.2:")
+        assert httpx.get(url).text == "halo"
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url, timeout=2)
+
+
+def test_dilayani_serves_a_ready_server_then_stops_it() -> None:
+    class _Server(ThreadingHTTPServer):
+        daemon_threads = True
+        diterima = 0
+
+        def verify_request(self, request: object, client_address: object) -> bool:
+            self.diterima += 1
+            return True
+
+    with bantu.dilayani(_Server(("127.0.0.1", 0), _Halo)) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        assert httpx.get(url).text == "halo"
+        assert server.diterima == 1
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url, timeout=2)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import bantu
 import pytest
 from pydantic import SecretStr
 
@@ -108,15 +109,8 @@ def _server(tujuan_luar: str = "") -> Iterator[tuple[str, Catatan]]:
     server = _Server(("127.0.0.1", 0), _Penangan)
     server.catatan = Catatan()
     server.tujuan_luar = tujuan_luar
-    benang = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    benang.start()
-    try:
+    with bantu.dilayani(server):
         yield f"http://127.0.0.1:{server.server_address[1]}", server.catatan
-    finally:
-        server.shutdown()
-        server.server_close()
-        benang.join(timeout=5)
 
 
 @contextlib.contextmanager

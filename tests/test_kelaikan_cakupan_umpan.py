@@ -38,6 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
+import bantu
 import httpx
 import pytest
 
@@ -105,19 +106,6 @@ class _TcpUmpan(socketserver.ThreadingTCPServer):
     def verify_request(self, request: Any, client_address: Any) -> bool:
         self.catatan.sambung()
         return False  # closed at once: nothing to say to a database client
-
-
-@contextlib.contextmanager
-def _layani(server: socketserver.BaseServer) -> Iterator[None]:
-    benang = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    benang.start()
-    try:
-        yield
-    finally:
-        server.shutdown()
-        server.server_close()
-        benang.join(timeout=10)
 
 
 # --- the target ----------------------------------------------------------------------------------
@@ -343,7 +331,7 @@ def medan() -> Iterator[Medan]:
         server_db.append(srv)
     with contextlib.ExitStack() as tumpuk:
         for srv in [umpan1, umpan2, *server_db, target]:
-            tumpuk.enter_context(_layani(srv))
+            tumpuk.enter_context(bantu.dilayani(srv))
         yield Medan(target=f"http://127.0.0.1:{port}/", catatan_target=target.catatan,
                     server_target=target, umpan=catatan, tanpa_umpan=tanpa)
 

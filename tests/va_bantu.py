@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import bantu
@@ -333,16 +333,8 @@ def halaman_web(alamat: str, port: int, folder: Path) -> Iterator[None]:
         def log_message(self, *_: object) -> None:
             pass
 
-    server = ThreadingHTTPServer((alamat, port), Handler)
-    server.daemon_threads = True
-    benang = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                              daemon=True)
-    benang.start()
-    try:
+    with bantu.server_web(Handler, alamat, port):
         yield
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 class Umpan:
