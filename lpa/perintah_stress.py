@@ -44,6 +44,7 @@ from domain.errors import terjemahkan
 from domain.forms import UjiBeban
 from domain.kelaikan import TargetUji
 from domain.opsi_beban import OpsiUjiBeban
+from lpa.sandi_uji import ENV_SANDI, SandiTidakAda, sandi_akun_uji
 
 KODE = {"lulus": 0, "gagal": 1, "tidak_valid": 2}
 
@@ -123,10 +124,9 @@ def stress(
     path: Annotated[list[str] | None, typer.Option(
         help="Halaman penjelajahan bawaan bila tanpa skenario (boleh berulang).")] = None,
     username: Annotated[str | None, typer.Option(
-        help="Nama pengguna akun uji (untuk langkah login skenario).")] = None,
-    password: Annotated[str | None, typer.Option(
-        envvar="LPA_UJI_PASSWORD", show_envvar=True,
-        help="Kata sandi akun uji; berikan lewat variabel lingkungan, bukan argumen.")] = None,
+        help="Nama pengguna akun uji (untuk langkah login skenario); kata sandinya dari "
+             f"variabel lingkungan {ENV_SANDI}, atau ditanyakan tanpa ditampilkan bila "
+             "dijalankan di terminal.")] = None,
     processes: Annotated[int, typer.Option(
         help="Proses worker lokal: -1 semua core, 0 satu proses.")] = -1,
     master_bind: Annotated[str | None, typer.Option(
@@ -141,8 +141,11 @@ def stress(
     from tasks.stress import render_html
 
     try:
-        target = TargetUji(url=url, username=username,
-                           password=password if username is not None else None)
+        password = sandi_akun_uji(username)
+    except SandiTidakAda as exc:
+        raise _gagal(str(exc)) from None
+    try:
+        target = TargetUji(url=url, username=username, password=password)
     except ValidationError as exc:
         raise _gagal("; ".join(e["msg"].removeprefix("Value error, ")
                                for e in exc.errors(include_input=False))) from None

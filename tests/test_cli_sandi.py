@@ -1,4 +1,5 @@
-"""``lpa kelaikan`` and ``lpa va`` take no password on the command line (lpa/sandi_uji.py).
+"""``lpa kelaikan``, ``lpa va`` and ``lpa stress`` take no password on the command line
+(lpa/sandi_uji.py).
 
 The password comes from ``LPA_UJI_PASSWORD`` or a hidden prompt on a terminal; the command
 lines below are real processes, the prompt a real pseudo-terminal. That the password from the
@@ -40,10 +41,14 @@ def _argumen(perintah: str, tmp_path: Path, port: int) -> list[str]:
         # the password as the URL's path: the error message shows whether it arrived
         return ["kelaikan", "--url", f"http://127.0.0.1:{port}/{SANDI}", "--no-stress",
                 "--out", str(tmp_path / "keluar")]
+    if perintah == "stress":
+        return ["stress", "--url", f"http://127.0.0.1:{port}/", "--pengguna-per-hari", "100",
+                "--jam-efektif", "8", "--durasi-transaksi", "5", "--out",
+                str(tmp_path / "keluar")]
     return ["va", "--ip-aplikasi", "127.0.0.1", "--out", str(tmp_path / "keluar")]
 
 
-@pytest.mark.parametrize("perintah", ["kelaikan", "va"])
+@pytest.mark.parametrize("perintah", ["kelaikan", "va", "stress"])
 def test_password_option_is_refused(tmp_path: Path, perintah: str) -> None:
     proses = _lpa(tmp_path, *_argumen(perintah, tmp_path, bantu.port_bebas()),
                   "--username", "penguji", "--password", SANDI)
@@ -52,7 +57,7 @@ def test_password_option_is_refused(tmp_path: Path, perintah: str) -> None:
     assert not (tmp_path / "keluar").exists()
 
 
-@pytest.mark.parametrize("perintah", ["kelaikan", "va"])
+@pytest.mark.parametrize("perintah", ["kelaikan", "va", "stress"])
 def test_user_name_without_password_and_no_terminal_names_the_variable(
         tmp_path: Path, perintah: str) -> None:
     proses = _lpa(tmp_path, *_argumen(perintah, tmp_path, bantu.port_bebas()),
@@ -63,13 +68,14 @@ def test_user_name_without_password_and_no_terminal_names_the_variable(
     assert proses.stdout == "" and not (tmp_path / "keluar").exists()
 
 
-@pytest.mark.parametrize("perintah", ["kelaikan", "va"])
+@pytest.mark.parametrize("perintah", ["kelaikan", "va", "stress"])
 def test_password_from_the_environment_without_user_name_is_refused(
         tmp_path: Path, perintah: str) -> None:
     proses = _lpa(tmp_path, *_argumen(perintah, tmp_path, bantu.port_bebas()),
                   LPA_UJI_PASSWORD=SANDI)
     assert proses.returncode == 2, proses.stdout + proses.stderr
     pesan = {"kelaikan": "akun uji harus berisi nama pengguna dan kata sandi sekaligus",
+             "stress": "akun uji harus berisi nama pengguna dan kata sandi sekaligus",
              "va": "Variabel LPA_UJI_PASSWORD berisi kata sandi akun uji tanpa --username"}
     assert pesan[perintah] in proses.stderr
     assert SANDI not in proses.stderr and not (tmp_path / "keluar").exists()
