@@ -19,7 +19,8 @@ MariaDB 127.0.0.1:3306 when PostgreSQL does not answer):
    offline modules only (:data:`MODUL_WAPITI`; never ssrf, xxe, wapp, nikto, log4shell,
    takeover, htp, ssl, which reach outside hosts; ``--dns-endpoint 127.0.0.1`` because
    wapiti loads every module and log4shell resolves its DNS endpoint on load), scope
-   folder, the same test account (login form), bounded by ``--max-scan-time``,
+   folder, the same test account (login form; the page after login, ``/dasbor``, as a second
+   start URL; whether it was logged in is checked at the twin), bounded by ``--max-scan-time``,
    ``--max-attack-time`` and a subprocess timeout, JSON report, no crash reports
    (``--no-bugreport``), no update. It talks to the twin only through a
    guard proxy of this module that forwards requests for the twin's origin and refuses
@@ -48,6 +49,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -113,6 +115,7 @@ PETA_WAPITI: dict[str, tuple[str, ...] | str] = {
     "Blind SQL Injection": ("input_error.galat_sql",),
     "Internal Server Error": ("validasi_data.tipe_dimanipulasi",),
     "Unrestricted File Upload": ("validasi_data.unggah_tanpa_batasan",),
+    "Path Traversal": ("input_error.traversal_path",),
     "Fingerprint web technology": ("lain_lain.versi_terungkap",),
     "Fingerprint web application framework": ("lain_lain.versi_terungkap",),
     "Fingerprint web server": ("lain_lain.versi_terungkap",),
@@ -121,7 +124,6 @@ PETA_WAPITI: dict[str, tuple[str, ...] | str] = {
     "Stored Cross Site Scripting": (),
     "Stored HTML Injection": (),
     "Command execution": (),
-    "Path Traversal": (),
     "Htaccess Bypass": (),
     "XPATH Injection": (),
     "LDAP Injection": (),
@@ -199,6 +201,9 @@ class Penjaga(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _PenanganPenjaga)
         self.tujuan = tujuan
         self.ditolak: dict[str, int] = {}
+        self.jawaban: list[tuple[str, str, int, str]] = []
+        """Every forwarded request: method, path?query, status, Location (for the login
+        evidence: which pages answered 200, which sent the scanner to the login page)."""
         self._kunci = threading.Lock()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -207,6 +212,10 @@ class Penjaga(ThreadingHTTPServer):
     def tolak(self, apa: str) -> None:
         with self._kunci:
             self.ditolak[apa] = self.ditolak.get(apa, 0) + 1
+
+    def catat(self, method: str, path: str, status: int, lokasi: str) -> None:
+        with self._kunci:
+            self.jawaban.append((method, path, status, lokasi))
 
 
 class _PenanganPenjaga(BaseHTTPRequestHandler):
@@ -256,6 +265,8 @@ class _PenanganPenjaga(BaseHTTPRequestHandler):
             return
         finally:
             koneksi.close()
+        self.server.catat(self.command, urlunsplit(("", "", bagian.path or "/", bagian.query, "")),
+                          jawaban.status, jawaban.getheader("Location") or "")
         self.send_response_only(jawaban.status, jawaban.reason)
         for nama, nilai in jawaban.getheaders():
             if nama.lower() not in HOP | {"content-length"}:
@@ -374,11 +385,25 @@ def versi_wapiti(wapiti: Path) -> str:
 
 def jalankan_wapiti(wapiti: Path, url: str, kerja: Path, penghitung: Penghitung,
                     waktu_scan: float, waktu_serangan: float, akun: tuple[str, str] = AKUN,
-                    login: str = "/masuk", logout: str = "/keluar") -> dict[str, Any]:
+                    login: str = "/masuk", logout: str = "/keluar",
+                    halaman_akun: str | None = "/dasbor",
+                    kecuali: tuple[str, ...] = ()) -> dict[str, Any]:
     """wapiti on ``url`` through the guard proxy, logged in with ``akun`` at ``login``
-    (``logout`` excluded); report, log and session in ``kerja``."""
+    (``logout`` and the ``kecuali`` paths, wildcards allowed, excluded); report, log and
+    session in ``kerja``.
+
+    ``halaman_akun`` is the page the login leads to: given to wapiti as a start URL, since
+    its crawl starts from ``url`` only and does not queue the page its login landed on (on
+    none of the bench's targets does a link lead there). The result's ``login`` is the
+    evidence that wapiti was logged in, taken at the target (:func:`bukti_login`): wapiti's
+    own "Login success" is no measure, it looks for English or French sign-out words
+    ("log out", "déconnexion") on the page after login, and an Indonesian page says
+    "Keluar"."""
     assert not set(MODUL_WAPITI) & MODUL_TERLARANG
     bagian = urlsplit(url)
+
+    def alamat(path: str) -> str:
+        return urlunsplit((bagian.scheme, bagian.netloc, path, "", ""))
     penjaga = Penjaga((bagian.hostname or "127.0.0.1", bagian.port or 80))
     threading.Thread(target=penjaga.serve_forever, kwargs={"poll_interval": 0.2},
                      daemon=True).start()
@@ -388,9 +413,9 @@ def jalankan_wapiti(wapiti: Path, url: str, kerja: Path, penghitung: Penghitung,
            # wapiti instantiates every module, and log4shell resolves its DNS endpoint
            # then (dns.wapiti3.ovh by default) even when not selected: keep that local
            "--dns-endpoint", "127.0.0.1", "--external-endpoint", "http://127.0.0.1:9/",
-           "--form-url", urlunsplit((bagian.scheme, bagian.netloc, login, "", "")),
-           "--form-user", akun[0], "--form-password", akun[1],
-           "-x", urlunsplit((bagian.scheme, bagian.netloc, logout, "", "")),
+           "--form-url", alamat(login), "--form-user", akun[0], "--form-password", akun[1],
+           "-x", alamat(logout), *(a for path in kecuali for a in ("-x", alamat(path))),
+           *(("-s", alamat(halaman_akun)) if halaman_akun else ()),
            "--max-scan-time", str(waktu_scan), "--max-attack-time", str(waktu_serangan),
            "-t", "10", "--flush-session", "--store-session", str(kerja / "sesi"),
            "--store-config", str(kerja / "konfigurasi"), "--no-bugreport",
@@ -417,9 +442,56 @@ def jalankan_wapiti(wapiti: Path, url: str, kerja: Path, penghitung: Penghitung,
     return {"dinding": dinding, "twin": penghitung.jumlah - twin0, "kode": kode,
             "batas": batas, "data": data, "ditolak": dict(penjaga.ditolak),
             "log": log, "cmd": cmd,
+            "login": bukti_login(teks_log, jelajah_wapiti(kerja / "sesi"), penjaga.jawaban,
+                                 login, halaman_akun),
             "batas_scan": "Max scan time was reached" in teks_log,
             "batas_modul": re.findall(r"Max attack time was reached for module (\w+)", teks_log),
             "modul_jalan": re.findall(r"Launching module (\w+)", teks_log)}
+
+
+def jelajah_wapiti(folder_sesi: Path) -> list[tuple[str, str, int | None]]:
+    """What wapiti's crawl stored (method, path?query, status of its answer), from its session
+    database (``--store-session``): the resources its modules then attack."""
+    hasil: list[tuple[str, str, int | None]] = []
+    for db in sorted(folder_sesi.glob("*.db")):
+        with sqlite3.connect(db) as koneksi:
+            baris = koneksi.execute(
+                "SELECT p.method, p.path, r.status_code FROM paths p LEFT JOIN responses r "
+                "ON r.response_id = p.response_id WHERE NOT p.evil ORDER BY p.path_id").fetchall()
+        for method, url, status in baris:
+            bagian = urlsplit(url)
+            hasil.append((method, urlunsplit(("", "", bagian.path or "/", bagian.query, "")),
+                          status))
+    return hasil
+
+
+def bukti_login(teks_log: str, jelajah: list[tuple[str, str, int | None]],
+                jawaban: list[tuple[str, str, int, str]], login: str,
+                halaman_akun: str | None) -> dict[str, Any]:
+    """Whether wapiti was logged in, from the target's side.
+
+    ``masuk``: the crawl stored the page after login (``halaman_akun``, which sends a visitor
+    without a session to the login page) with a 200; ``bertahan``: the last time wapiti
+    asked for that page it still got a 200 (with the number of that request, of all wapiti's
+    requests). Also counted: every answer of that page (200 or not) and every answer that sent
+    wapiti to the login page (``Location`` on the login path), with the number of the first;
+    and wapiti's own verdict."""
+    pesan = re.search(r"Login (success|failed[^\n]*)", teks_log)
+    nomor = [i for i, (method, path, _, _) in enumerate(jawaban)
+             if method == "GET" and path == halaman_akun]
+    halaman = [jawaban[i][2] for i in nomor]
+    ke_login = [i for i, (_, _, status, lokasi) in enumerate(jawaban)
+                if 300 <= status < 400 and urlsplit(lokasi).path == login]
+    dijelajah = [status for method, path, status in jelajah
+                 if method == "GET" and path == halaman_akun]
+    return {"pesan_wapiti": pesan.group(0).strip() if pesan else None,
+            "halaman": halaman_akun, "jelajah": dijelajah,
+            "halaman_200": halaman.count(200), "halaman_lain": len(halaman) - halaman.count(200),
+            "halaman_terakhir": halaman[-1] if halaman else None,
+            "halaman_terakhir_ke": nomor[-1] + 1 if nomor else None,
+            "ke_login": len(ke_login), "ke_login_pertama": ke_login[0] + 1 if ke_login else None,
+            "permintaan": len(jawaban), "jelajah_jumlah": len(jelajah),
+            "masuk": 200 in dijelajah, "bertahan": bool(halaman) and halaman[-1] == 200}
 
 
 def temuan_wapiti(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -519,6 +591,11 @@ def cetak(db: str, runs: list[dict[str, Any]], w: dict[str, Any] | None,
     print(f"\n  wapiti modules: {','.join(MODUL_WAPITI)}; scope folder; test account via "
           "login form; /keluar excluded")
     print(f"  guard proxy refused (off the twin's origin): {w['ditolak'] or 'nothing'}")
+    b = w["login"]
+    print(f"  logged in (at the twin): crawl stored {b['halaman']} with "
+          f"{','.join(map(str, b['jelajah'])) or 'nothing'}; last asked at request "
+          f"{b['halaman_terakhir_ke']} of {b['permintaan']}: {b['halaman_terakhir']}; sent to "
+          f"the login page {b['ke_login']} times; wapiti's own word: {b['pesan_wapiti']}")
     print(f"  modules launched: {len(w['modul_jalan'])} of {len(MODUL_WAPITI)}; stopped by "
           f"--max-attack-time: {', '.join(w['batas_modul']) or 'none'}; --max-scan-time "
           f"reached: {'yes' if w['batas_scan'] else 'no'}")

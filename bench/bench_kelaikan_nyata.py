@@ -16,11 +16,13 @@ counting reverse proxy in front of a real application that both scanners talk to
 highest number of requests in any one-second window (the rule: 10/s per target), findings per
 category, and each finding judged by hand (:data:`PENILAIAN`: a real problem of that target,
 or a false positive, with the reason; a finding not judged yet is printed as such). Then
-wapiti3 (its own venv, offline modules, the same test account through the login form, a guard
-proxy that refuses anything off the target's origin; see bench/bench_kelaikan.py) on the
-same targets (HTTP only: the guard proxy does not tunnel TLS, so not on ``kembar-aman``):
+wapiti3 (its own venv, offline modules, the same test account through the login form and the
+page after login as a second start URL, :data:`HALAMAN_AKUN`; a guard proxy that refuses
+anything off the target's origin; see bench/bench_kelaikan.py) on the same targets (HTTP
+only: the guard proxy does not tunnel TLS, so not on ``kembar-aman``):
 its findings mapped onto our check ids, and per target the check ids found by both, only by
-us, only by wapiti; time; requests.
+us, only by wapiti; time; requests; and whether wapiti was logged in, verified at the target
+(``bench_kelaikan.bukti_login``).
 
     .venv/bin/python -m bench.bench_kelaikan_nyata [--no-wapiti] [--hanya django-debug,...]
         [--wapiti-scan-time 150] [--json hasil.json]
@@ -307,11 +309,21 @@ class Sasaran:
     logout: str
     versi: str
     penghitung: PenghitungWaktu
+    halaman_akun: str
     db_host: str | None = None
     catatan: list[str] = field(default_factory=list)
 
 
 LOGOUT = {"django": "/admin/logout/", "flask": "/keluar", "php": "/keluar.php"}
+HALAMAN_AKUN = {"django": "/admin/", "flask": "/akun", "php": "/akun.php", "kembar": "/dasbor"}
+"""The page each target's login leads to (without a session it sends to the login page):
+wapiti's second start URL, and where its being logged in is verified."""
+KECUALI_WAPITI = {"django": ("/admin/auth/user/*", "/admin/password_change/*", "*/delete/*")}
+"""What an operator keeps wapiti's crawler out of, besides the logout: it submits every form
+it finds with filler values, and in Django's admin the test account is a superuser: in a
+trial (2026-12-06) the crawl added, changed and deleted users, saved the account's own change
+form, and from its 554th request on the admin sent it back to the login. Groups, the admin
+index and the rest stay in."""
 
 
 @contextmanager
@@ -321,7 +333,7 @@ def buka(nama: str) -> Iterator[Sasaran]:
         with contoh_aplikasi.ContohAplikasi(aman=nama == "kembar-aman", akun=akun) as app:
             assert app.url is not None
             yield Sasaran(nama, app.url, akun, "/masuk", "/keluar", "lpa.contoh_aplikasi",
-                          hitung_kembar(app), db_host="127.0.0.1")
+                          hitung_kembar(app), HALAMAN_AKUN["kembar"], db_host="127.0.0.1")
         return
     jenis, konfigurasi = nama.split("-")
     with an.PELUNCUR[jenis](debug=konfigurasi == "debug") as app:
@@ -331,7 +343,8 @@ def buka(nama: str) -> Iterator[Sasaran]:
         benang.start()
         try:
             yield Sasaran(nama, f"http://127.0.0.1:{proksi.server_address[1]}/", app.akun,
-                          app.login, LOGOUT[jenis], app.versi, proksi.penghitung)
+                          app.login, LOGOUT[jenis], app.versi, proksi.penghitung,
+                          HALAMAN_AKUN[jenis])
         finally:
             proksi.shutdown()
             proksi.server_close()
@@ -373,14 +386,16 @@ def jalankan_wapiti(wapiti: Path, s: Sasaran, kerja: Path, waktu_scan: float,
     folder.mkdir(parents=True, exist_ok=True)
     awal = s.penghitung.jumlah
     w = bk.jalankan_wapiti(wapiti, s.url, folder, s.penghitung, waktu_scan, waktu_serangan,
-                           akun=s.akun, login=s.login, logout=s.logout)
+                           akun=s.akun, login=s.login, logout=s.logout,
+                           halaman_akun=s.halaman_akun,
+                           kecuali=KECUALI_WAPITI.get(s.nama.split("-")[0], ()))
     w.pop("cmd")  # it holds the test account's password
     w |= {"permintaan": s.penghitung.jumlah - awal,
-          "puncak": s.penghitung.puncak_per_detik(awal),
-          "login": "Login success" in Path(w["log"]).read_text(errors="replace"),
-          "log": str(w["log"])}
+          "puncak": s.penghitung.puncak_per_detik(awal), "log": str(w["log"])}
     print(f"[{datetime.now():%H:%M:%S}] wapiti {s.nama}: {w['dinding']:.1f} s, "
-          f"{w['permintaan']} requests, exit {w['kode']}", file=sys.stderr, flush=True)
+          f"{w['permintaan']} requests, exit {w['kode']}, logged in "
+          f"{w['login']['masuk']} (to the end {w['login']['bertahan']})", file=sys.stderr,
+          flush=True)
     return w
 
 
@@ -471,6 +486,23 @@ def cetak(hasil: dict[str, dict[str, Any]], versi_wapiti: str) -> None:
                  "wapiti max req in 1 s", "lpa ids", "wapiti ids (mapped)", "both",
                  "only lpa", "only wapiti", "wapiti outside our checks", "wapiti exit",
                  "guard refused"], baris))
+    print("\n  wapiti logged in? (at the target: its crawl stored the page after login with a "
+          "200; the last time it asked for that page, 200; answers that sent it to the login "
+          "page)\n")
+    baris = []
+    for nama, hw in w.items():
+        b = hw.get("login")
+        if not isinstance(b, dict):  # a run before the evidence was kept: wapiti's word only
+            baris.append([nama, "-", "-", "-", "-", "-", "-", f"'Login success': {b}"])
+            continue
+        baris.append([nama, b["halaman"], ",".join(map(str, b["jelajah"])) or "not crawled",
+                      b["halaman_200"], b["halaman_lain"],
+                      f"{b['halaman_terakhir']} (request {b['halaman_terakhir_ke']})",
+                      f"{b['ke_login']} (first: request {b['ke_login_pertama'] or '-'} of "
+                      f"{b['permintaan']})", b["pesan_wapiti"] or "-"])
+    print(tabel(["target", "page after login", "crawl stored it with", "its 200s",
+                 "its other answers", "last answer", "sent to the login page",
+                 "wapiti's own word"], baris))
     print("\n  Per target, check level:\n")
     for nama, hw in w.items():
         kami = {x["check_id"] for x in temuan(hasil[nama]["kami"]["laporan"])}
