@@ -150,9 +150,13 @@ def _wait_run(flow_run_id: str, done: Any, what: str, timeout: float = 180) -> A
                         pesan=lambda: f"run {flow_run_id} never {what}: "
                                       f"{_run_state(flow_run_id)}")
 
-def _watch_pass(st: Stack) -> None:
-    """One pass of the served SLA watch (the two-minute schedule would do the same)."""
+def _watch_pass(st: Stack, timeout: float = 120) -> None:
+    """One pass of the served SLA watch (the two-minute schedule would do the same).
+
+    After a kill -9 of the serve, a scheduled watch run that had taken the deployment's one
+    concurrency slot but had not started holds it until its lease expires (Prefect's initial
+    deployment lease, 300 s): the pass waits for the slot then (``timeout``)."""
     from prefect.deployments import run_deployment
 
-    run = run_deployment("sla-watch/sla-watch", timeout=120)
+    run = run_deployment("sla-watch/sla-watch", timeout=timeout)
     assert run.state is not None and run.state.is_completed(), run.state

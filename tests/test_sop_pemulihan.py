@@ -48,7 +48,7 @@ def _wait_recovered(st: Stack, nomor: str, count: int, timeout: float = 120) -> 
         found = _recoveries(st, nomor)
         if len(found) >= count:
             return found[count - 1]["run_baru"]
-        _watch_pass(st)
+        _watch_pass(st, timeout)
         return None
 
     return bantu.tunggu(pulih, timeout, jeda=0,
@@ -120,7 +120,9 @@ def test_a_run_that_dies_mid_step_is_continued_by_the_watch(
     assert _run_state(kedua).is_running()  # nobody told the server yet
     crashed = _wait_run(kedua, lambda s: s.is_crashed(), "was marked Crashed", timeout=240)
     assert "detak" in (crashed.message or ""), crashed
-    ketiga = _wait_recovered(stack, nomor, 2)
+    # a watch run the kill caught before it started holds the watch's slot until its lease
+    # expires (300 s): the recovery may wait that long (sop_bantu._watch_pass)
+    ketiga = _wait_recovered(stack, nomor, 2, timeout=420)
     status = tunggu_arsip(stack.settings, nomor)
     assert status["hasil"] == "disetujui"
     codes = [s["kode"] for s in status["langkah"]]
