@@ -47,7 +47,7 @@ from flows.penamaan import nama_run
 from settings import get_settings
 from tasks.kelaikan import umum as cek
 from tasks.kelaikan.artefak import terbitkan_artefak
-from tasks.kelaikan.registri import PENGAMAT, jalankan
+from tasks.kelaikan.registri import PENGAMAT, TidakDiuji, jalankan
 
 BATAS_WAKTU_KATEGORI = 15 * 60
 """Wall-clock bound of one category subflow, seconds (each check has its own, shorter)."""
@@ -241,7 +241,7 @@ async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
             jalan.append(c)
     amatan = await _amati_semua(list(dict.fromkeys(c.amatan for c in jalan if c.amatan)),
                                 target)
-    langkah: list[tuple[str, Awaitable[list[Temuan]]]] = []
+    langkah: list[tuple[str, Awaitable[list[Temuan] | TidakDiuji]]] = []
     for c in jalan:
         obs = amatan.get(c.amatan) if c.amatan else None
         if isinstance(obs, BaseException):
@@ -256,6 +256,8 @@ async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
     for (cid, _), h in zip(langkah, hasil, strict=True):
         if isinstance(h, BaseException):
             tidak_jalan[cid] = cek.alasan_galat(h)
+        elif isinstance(h, TidakDiuji):
+            tidak_jalan[cid] = h.alasan
         else:
             temuan += h
             selesai.append(cid)

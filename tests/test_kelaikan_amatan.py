@@ -4,6 +4,7 @@ observation that failed first and why, also when it is the base another one buil
 from __future__ import annotations
 
 import asyncio
+from http.server import BaseHTTPRequestHandler
 
 import bantu
 
@@ -43,3 +44,51 @@ def test_a_failed_base_observation_is_the_reason_of_every_check_built_on_it(
     assert any(c.amatan not in ("jelajah", "galat") and PENGAMAT[c.amatan].dasar == "jelajah"
                for c in cek_kategori("input_error"))
     assert PENGAMAT["galat"].tanpa_dasar == []
+
+
+def test_a_check_its_judge_cannot_judge_is_not_tested_without_a_failed_task(
+    prefect_api: str,
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    from flows.kelaikan import uji_kategori
+
+    # a site without forms or parameters: the validasi_data judges have nothing to judge
+    with bantu.server_web(_Kosong) as url:
+        state = asyncio.run(uji_kategori("validasi_data", TargetUji(url=url),
+                                         return_state=True))
+    APILogWorker.drain_all(timeout=15)
+    EventsWorker.drain_all(timeout=15)
+    hasil = state.result()
+    assert hasil.status == "tidak_diuji"
+    assert "validasi_data.batasan_form: tidak ada formulir POST" in (hasil.reason or "")
+
+    async def task_runs() -> list:
+        async with get_client() as klien:
+            return await klien.read_task_runs(flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+
+    runs = bantu.tunggu(lambda: [r for r in asyncio.run(task_runs())
+                                 if r.name == "validasi_data.batasan_form"
+                                 and r.state_type is not None
+                                 and r.state_type.value in ("COMPLETED", "FAILED")] or None,
+                        30, pesan=lambda: "the judging task of batasan_form never ended")
+    assert [r.state_type.value for r in runs] == ["COMPLETED"]
+
+
+class _Kosong(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802
+        data = b"<html><head><title>Situs</title></head><body>halo</body></html>"
+        self.send_response(200 if self.path == "/" else 404)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass

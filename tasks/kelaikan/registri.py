@@ -10,10 +10,12 @@ other: every declared observation has an observer, every observer a check that r
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
-from prefect import task
+from prefect import get_run_logger, task
 
+from domain.kelaikan.cek import TidakDapatDiuji
 from domain.kelaikan.hasil import Temuan
 from domain.kelaikan.registri import CEK
 from domain.kelaikan.target import TargetUji
@@ -39,12 +41,28 @@ for _tabel in ({"jelajah": Pengamat("penjelajahan halaman", jelajahi_situs, url_
         raise RuntimeError(f"observation named twice: {sorted(set(_tabel) & set(PENGAMAT))}")
     PENGAMAT.update(_tabel)
 
+
+@dataclass(frozen=True)
+class TidakDiuji:
+    """A judge found nothing it could judge (:class:`domain.kelaikan.cek.TidakDapatDiuji`):
+    the check is not tested, with this reason. An expected outcome, not a failure: the task
+    completes and says so in its log, so the Prefect UI shows no failed run and no traceback
+    for it."""
+
+    alasan: str
+
+
 @task(name="kelaikan.nilai", task_run_name="{cek_id}", **OPSI_TUGAS)
-async def nilai_cek(cek_id: str, amatan: Any, target: TargetUji) -> list[Temuan]:
+async def nilai_cek(cek_id: str, amatan: Any, target: TargetUji) -> list[Temuan] | TidakDiuji:
     """Apply the pure judge of ``cek_id`` to its observation (run name: the check id)."""
-    return CEK[cek_id].nilai_temuan(amatan, target)
+    try:
+        return CEK[cek_id].nilai_temuan(amatan, target)
+    except TidakDapatDiuji as exc:
+        get_run_logger().info("%s tidak diuji: %s", cek_id, exc)
+        return TidakDiuji(str(exc))
 
 
-def jalankan(cek_id: str, target: TargetUji, amatan: Any) -> Awaitable[list[Temuan]]:
+def jalankan(cek_id: str, target: TargetUji,
+             amatan: Any) -> Awaitable[list[Temuan] | TidakDiuji]:
     """The task call that runs one check's judge on its observation."""
     return nilai_cek(cek_id, amatan, target)
