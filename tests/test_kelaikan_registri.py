@@ -106,3 +106,22 @@ def test_start_page_judges_on_recorded_headers() -> None:
         "GET / -> 200: Server: Apache/2.4.38 (Debian); X-Powered-By: PHP/7.3.31")
     assert temuan["lain_lain.header_keamanan"] and temuan["lain_lain.anti_clickjacking"]
     assert temuan["lain_lain.framework_tidak_dikenali"]
+
+
+def test_the_checks_doc_lists_every_observation_with_its_task_and_checks() -> None:
+    teks = (ROOT / "docs" / "kelaikan-checks.md").read_text(encoding="utf-8")
+    awal = teks.index("| observation | made by | checks |")
+    baris = teks[awal:].split("\n\n", 1)[0].splitlines()[2:]
+    per_nama: dict[str, tuple[str, str]] = {}
+    for b in baris:
+        nama, oleh, cek = (k.strip() for k in b.strip("|").split("|"))
+        for n in re.findall(r"`([a-z_]+)`", nama):
+            per_nama[n] = (oleh, cek)
+    assert set(per_nama) == set(PENGAMAT)
+    for nama, p in PENGAMAT.items():
+        oleh, cek = per_nama[nama]
+        fungsi = p.tugas.fn
+        assert f"`{fungsi.__module__.replace('.', '/')}.{fungsi.__name__}`" in oleh, nama
+        for c in DAFTAR_CEK:
+            if c.amatan == nama:  # each check named, in full or by its name in its category
+                assert f"`{c.id}`" in cek or f"`{c.id.split('.', 1)[1]}`" in cek, (nama, c.id)
