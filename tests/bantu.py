@@ -115,3 +115,25 @@ def server_web(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1",
     server.daemon_threads = True
     with dilayani(server):
         yield f"http://{host}:{server.server_address[1]}/"
+
+
+class Penangan(BaseHTTPRequestHandler):
+    """A test server's handler: HTTP/1.1, quiet, and :meth:`kirim` for a whole answer."""
+
+    protocol_version = "HTTP/1.1"
+
+    def kirim(self, status: int, isi: str | bytes, jenis: str = "text/html",
+              header: tuple[tuple[str, str], ...] = ()) -> None:
+        """Answer ``status`` with body ``isi`` (its length sent), ``Content-Type: jenis`` and
+        the extra ``header`` pairs."""
+        data = isi.encode() if isinstance(isi, str) else isi
+        self.send_response(status)
+        self.send_header("Content-Type", jenis)
+        for nama, nilai in header:
+            self.send_header(nama, nilai)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass

@@ -87,26 +87,21 @@ class Umpan:
 
     def __init__(self, host: str = "127.0.0.2") -> None:
         from contextlib import ExitStack
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import ThreadingHTTPServer
+
+        import bantu
 
         umpan = self
         self.koneksi = 0
         self.permintaan: list[str] = []
 
-        class _Penangan(BaseHTTPRequestHandler):
+        class _Penangan(bantu.Penangan):
             def _jawab(self) -> None:
                 umpan.permintaan.append(self.requestline)
                 data = b"<html><body><form method=post><input type=password name=p></form>"
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.kirim(200, data)
 
             do_GET = do_POST = do_HEAD = _jawab  # noqa: N815 - stdlib names
-
-            def log_message(self, *args: Any) -> None:
-                pass
 
         class _Server(ThreadingHTTPServer):
             daemon_threads = True

@@ -4,7 +4,6 @@ observation that failed first and why, also when it is the base another one buil
 from __future__ import annotations
 
 import asyncio
-from http.server import BaseHTTPRequestHandler
 
 import bantu
 
@@ -79,16 +78,10 @@ def test_a_check_its_judge_cannot_judge_is_not_tested_without_a_failed_task(
     assert [r.state_type.value for r in runs] == ["COMPLETED"]
 
 
-class _Kosong(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Kosong(bantu.Penangan):
+
 
     def do_GET(self) -> None:  # noqa: N802
         data = b"<html><head><title>Situs</title></head><body>halo</body></html>"
-        self.send_response(200 if self.path == "/" else 404)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.kirim(200 if self.path == "/" else 404, data)
 
-    def log_message(self, *args: object) -> None:
-        pass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from http.server import BaseHTTPRequestHandler
-from typing import Any
 
 import bantu
 import httpx
@@ -104,17 +103,13 @@ def test_the_failed_login_probes_use_the_login_found_once() -> None:
 # --- never off scope --------------------------------------------------------------------------
 
 def _menuju_umpan(umpan: Umpan) -> type[BaseHTTPRequestHandler]:
-    class _Penangan(BaseHTTPRequestHandler):
+    class _Penangan(bantu.Penangan):
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
             if self.path == "/":
                 data = (f'<a href="{umpan.url}/masuk">Masuk</a> <a href="{umpan.url}/login">'
                         f'Login</a> <button onclick="location.href=\'{umpan.url}/akses\'">'
                         "Sign in</button>").encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.kirim(200, data)
                 return
             # every protected path and login location sends the visitor to the decoy
             self.send_response(302)
@@ -122,8 +117,6 @@ def _menuju_umpan(umpan: Umpan) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, *args: Any) -> None:
-            pass
 
     return _Penangan
 

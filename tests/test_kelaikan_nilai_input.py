@@ -409,7 +409,6 @@ def test_a_hanging_answer_marks_only_its_plan_and_a_proof_ends_a_parameters_trav
 ) -> None:
     import asyncio
     import time
-    from http.server import BaseHTTPRequestHandler
     from urllib.parse import parse_qs, urlsplit
 
     import bantu
@@ -420,7 +419,7 @@ def test_a_hanging_answer_marks_only_its_plan_and_a_proof_ends_a_parameters_trav
 
     diminta: list[str] = []
 
-    class _Situs(BaseHTTPRequestHandler):
+    class _Situs(bantu.Penangan):
         """``/izin?id=`` hangs on a quote; ``/unduh?berkas=`` shows /etc/passwd to any
         traversal."""
 
@@ -434,14 +433,8 @@ def test_a_hanging_answer_marks_only_its_plan_and_a_proof_ends_a_parameters_trav
                    if bagian.path == "/" else
                    "root:x:0:0:root:/root:/bin/bash" if ".." in nilai else f"<p>{bagian.path}</p>")
             data = isi.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.kirim(200, data)
 
-        def log_message(self, *args: Any) -> None:
-            pass
 
     monkeypatch.setattr(kelaikan_http, "BATAS_WAKTU_PERMINTAAN", 1.0)
     with bantu.server_web(_Situs) as url:

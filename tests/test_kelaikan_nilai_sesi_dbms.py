@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -404,7 +403,7 @@ def test_the_dump_names_asked_for() -> None:
         "database.sql", "db.sql", "dump.sql", "backup.sql", "data.sql"]
 
 
-class _DumpPutus(BaseHTTPRequestHandler):
+class _DumpPutus(bantu.Penangan):
     """A site with a dump at /database.sql whose server drops the connection for /db.sql."""
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
@@ -420,14 +419,8 @@ class _DumpPutus(BaseHTTPRequestHandler):
         else:
             status, body = 404, "<h1>Tidak ditemukan</h1>"
         data = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.kirim(status, data)
 
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 def test_a_dropped_request_is_recorded_and_the_rest_is_judged() -> None:

@@ -18,7 +18,6 @@ import asyncio
 import json
 from collections.abc import Callable
 from functools import cache
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -346,11 +345,10 @@ def test_observations_round_trip_through_json_with_the_same_findings() -> None:
 
 # --- the observer: every planned path asked once, each answer or its absence recorded ---------
 
-class _Waf(BaseHTTPRequestHandler):
+class _Waf(bantu.Penangan):
     """Resets the connection for version-control paths (a WAF), serves a .env with a secret,
     404 for the rest."""
 
-    protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.startswith(("/.git/", "/.svn/", "/.hg/")):
@@ -359,14 +357,8 @@ class _Waf(BaseHTTPRequestHandler):
         status, isi = (200, ENV) if self.path == "/.env" else \
             (200, "<html><title>Beranda</title></html>") if self.path == "/" else (404, "Not Found")
         data = isi.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.kirim(status, data, "text/plain")
 
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 def test_the_observer_asks_each_planned_path_once_and_records_what_was_cut_off() -> None:

@@ -209,12 +209,11 @@ def test_request_budget_on_vulnerable_twin(rentan: Any) -> None:
 
 # --- a trap: every path answers 200 -------------------------------------------------------------
 
-class _Jebakan(BaseHTTPRequestHandler):
+class _Jebakan(bantu.Penangan):
     """A soft-404 site of the nastiest kind: 200 for every path, the path's last segment in
     the title, the whole path in the body, robots.txt and .env answered with the same page.
     Only the start page differs."""
 
-    protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:  # noqa: N802
         path = self.path.split("?")[0]
@@ -228,18 +227,12 @@ class _Jebakan(BaseHTTPRequestHandler):
                    f"<h1>Halaman {path} tidak ditemukan</h1><p>Disallow: /admin/</p>"
                    "<p>Coba cari di beranda.</p></body></html>")
         data = isi.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.kirim(200, data, "text/html; charset=utf-8")
 
     def do_POST(self) -> None:  # noqa: N802
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         self.do_GET()
 
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
@@ -260,21 +253,15 @@ def test_soft_404_trap_yields_no_struktur_or_debug_finding(cepat: None) -> None:
 
 # --- one check that hangs does not take the others down -----------------------------------------
 
-class _Lambat(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Lambat(bantu.Penangan):
+
 
     def do_GET(self) -> None:  # noqa: N802
         if self.path.startswith("/phpinfo.php"):
             time.sleep(8)
         data = b"<html><head><title>Situs</title></head><body>halo</body></html>"
-        self.send_response(404 if self.path != "/" else 200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.kirim(404 if self.path != "/" else 200, data)
 
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 def test_a_hanging_probe_marks_only_its_check(
@@ -480,8 +467,8 @@ def test_secrets_in_html_comments() -> None:
 
 
 def test_crawl_is_bounded_and_avoids_logout(cepat: None) -> None:
-    class Situs(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    class Situs(bantu.Penangan):
+
         diminta: list[str] = []
 
         def do_GET(self) -> None:  # noqa: N802
@@ -490,14 +477,8 @@ def test_crawl_is_bounded_and_avoids_logout(cepat: None) -> None:
             tautan = "".join(f'<a href="/h{n * 10 + i}">x</a>' for i in range(1, 6))
             data = (f'<html><body>{tautan}<a href="/keluar">Keluar</a><a href="/logo.png">'
                     f'l</a><a href="http://example.invalid/">luar</a></body></html>').encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.kirim(200, data)
 
-        def log_message(self, *args: Any) -> None:
-            pass
 
     with bantu.server_web(Situs) as dasar:
         halaman = asyncio.run(jelajah.jelajahi_situs.fn(dasar))
