@@ -420,7 +420,9 @@ def jalankan_wapiti(wapiti: Path, url: str, kerja: Path, penghitung: Penghitung,
            "-t", "10", "--flush-session", "--store-session", str(kerja / "sesi"),
            "--store-config", str(kerja / "konfigurasi"), "--no-bugreport",
            "-f", "json", "-o", str(laporan), "-v", "1"]
-    batas = waktu_scan + 120
+    # --max-scan-time bounds the crawl only; the modules then attack one after another, each
+    # bounded by --max-attack-time: wapiti's own worst case, plus slack
+    batas = waktu_scan + len(MODUL_WAPITI) * waktu_serangan + 120
     twin0 = penghitung.jumlah
     log = kerja / "wapiti.log"
     mulai = time.perf_counter()

@@ -7,7 +7,8 @@ Targets (each started here, on loopback, stopped at the end):
   the hardened twin over HTTPS), with a database host (127.0.0.1: the local PostgreSQL,
   MariaDB and Redis);
 * ``django-debug`` / ``django-aman``, ``flask-debug`` / ``flask-aman``, ``php-debug`` /
-  ``php-aman``: real, unmodified software in its debug and in its hardened configuration
+  ``php-aman``, ``wagtail-debug`` / ``wagtail-aman`` (a CMS; the ``bench`` extra): real,
+  unmodified software in its debug and in its hardened configuration
   (tests/aplikasi_nyata/), each with the test account; no database host.
 
 For each target: our flow (``flows.kelaikan.kelaikan``, stress off, on a real Prefect server)
@@ -122,6 +123,15 @@ _DJANGO = {
     "otentikasi_sesi.cookie_secure": (BENAR, "sessionid/csrftoken without Secure"),
     "otentikasi_sesi.tanpa_penguncian": (BENAR, "Django's admin does not lock out"),
 }
+_WAGTAIL = {
+    **_HTTP,
+    "lain_lain.versi_terungkap": (BENAR, "Server: WSGIServer/0.2 CPython/3.x (runserver)"),
+    "lain_lain.framework_tidak_dikenali": (
+        SALAH, "Wagtail on Django: its admin says Wagtail, csrftoken cookie, Django's pages"),
+    "otentikasi_sesi.cookie_secure": (BENAR, "sessionid (and csrftoken) without Secure"),
+    "otentikasi_sesi.tanpa_penguncian": (
+        BENAR, "Wagtail's admin login neither locks out nor slows down (Django's default)"),
+}
 
 PENILAIAN: dict[str, dict[str, tuple[str, str]]] = {
     "kembar-rentan": {
@@ -173,6 +183,12 @@ PENILAIAN: dict[str, dict[str, tuple[str, str]]] = {
             BENAR, "display_errors: 'Fatal error ... in /path/produk.php on line N'"),
     },
     "php-aman": dict(_PHP),
+    "wagtail-debug": {
+        **_WAGTAIL,
+        "input_error.mode_debug": (
+            BENAR, "situs.settings.dev (DEBUG = True): the technical 404 with the URL patterns"),
+    },
+    "wagtail-aman": dict(_WAGTAIL),
 }
 """target -> check id -> (``benar`` | ``salah``, why), judged by hand from the evidence of the
 runs written down in docs/kelaikan-ukuran.md. A check id of a target that is not here is
@@ -182,9 +198,16 @@ PENILAIAN_WAPITI: dict[str, dict[str, tuple[str, str]]] = {
     nama: {"otentikasi_sesi.cookie_httponly": (
         SALAH, "the cookie is csrftoken, which Django leaves readable to scripts on purpose "
                "(CSRF_COOKIE_HTTPONLY = False): no session id; sessionid is HttpOnly")}
-    for nama in ("django-debug", "django-aman")
+    for nama in ("django-debug", "django-aman", "wagtail-debug", "wagtail-aman")
 }
 """What wapiti alone reported (mapped onto our check ids), judged by hand the same way."""
+for _nama in ("wagtail-debug", "wagtail-aman"):
+    PENILAIAN_WAPITI[_nama]["validasi_data.tipe_dimanipulasi"] = (
+        BENAR, "500s in Wagtail's admin, logged in: /admin/documents/results/ and "
+               "/admin/images/results/ searched (q) with the usage-count filter raise "
+               "AttributeError 'Coalesce' object has no attribute 'target' (Wagtail 8.0.1 on "
+               "its database search backend), and (wagtail-aman) /admin/pages/1/?q=\"> is "
+               "SQLite's full-text syntax error, as /search/ is")
 
 _KURANG_HTTP = {"otentikasi_sesi.tanpa_https", "otentikasi_sesi.login_http",
                 "lain_lain.header_keamanan", "otentikasi_sesi.tanpa_penguncian",
@@ -197,11 +220,28 @@ HARAPAN: dict[str, set[str]] = {
     "php-debug": set(_PHP) | {"struktur.halaman_diagnostik", "lain_lain.versi_terungkap",
                               "input_error.jejak_galat"},
     "php-aman": set(_PHP),
+    # /search/?query=" (SQLite's full-text query syntax: 500) is in both; debug shows it all
+    "wagtail-debug": set(_WAGTAIL) - {"lain_lain.framework_tidak_dikenali"} | {
+        "input_error.mode_debug", "input_error.jejak_galat", "input_error.galat_sql",
+        "dbms.galat_db_web", "validasi_data.tipe_dimanipulasi"},
+    "wagtail-aman": set(_WAGTAIL) - {"lain_lain.framework_tidak_dikenali"} | {
+        "validasi_data.tipe_dimanipulasi"},
 }
 """What a careful human tester reports on each real application in the first half hour
 (check ids of ours), written from the applications as installed: the measure of what we
 miss. Django's debug pages: the technical 404 with the URL patterns and the "install worked"
-page; its admin login is found at /admin/ (no link leads there)."""
+page; its admin login is found at /admin/ (no link leads there).
+
+Wagtail (``wagtail start``, looked at with curl on loopback, 2026-12-06): the welcome page
+links to /admin/ (Wagtail's login; Django's admin at /django-admin/ too); the login form has
+its CSRF token, ``sessionid`` is HttpOnly and SameSite=Lax without Secure, no lockout, the
+admin's pages ``Cache-Control: no-store``, Django's headers (X-Frame-Options DENY, nosniff,
+Referrer-Policy; no CSP), ``Server: WSGIServer/0.2 CPython/3.x``. The generated project's
+``/search/`` (not linked; listed in DEBUG's 404 among the URL patterns, and part of every
+``wagtail start`` project) hands ``query`` to SQLite's full-text search: ``query="`` is a
+syntax error of that query language, answered 500: with DEBUG, Django's page "OperationalError
+at /search/ unterminated string" with the traceback and the SQL; hardened, a bare 500. A
+single quote is no error. The real logout is a POST (``GET /admin/logout/`` answers 405)."""
 
 
 # --- counting at the target ------------------------------------------------------------------
@@ -314,16 +354,31 @@ class Sasaran:
     catatan: list[str] = field(default_factory=list)
 
 
-LOGOUT = {"django": "/admin/logout/", "flask": "/keluar", "php": "/keluar.php"}
-HALAMAN_AKUN = {"django": "/admin/", "flask": "/akun", "php": "/akun.php", "kembar": "/dasbor"}
+LOGOUT = {"django": "/admin/logout/", "flask": "/keluar", "php": "/keluar.php",
+          "wagtail": "/admin/logout/"}
+HALAMAN_AKUN = {"django": "/admin/", "flask": "/akun", "php": "/akun.php", "kembar": "/dasbor",
+                "wagtail": "/admin/"}
 """The page each target's login leads to (without a session it sends to the login page):
 wapiti's second start URL, and where its being logged in is verified."""
-KECUALI_WAPITI = {"django": ("/admin/auth/user/*", "/admin/password_change/*", "*/delete/*")}
+KECUALI_WAPITI = {"django": ("/admin/auth/user/*", "/admin/password_change/*", "*/delete/*"),
+                  "wagtail": ("/admin/users/*", "/admin/account/*", "/admin/groups/*",
+                              "/admin/sites/*", "*/add/*", "*/edit/*", "*/copy/*", "*/move/*",
+                              "*/unpublish/*", "*/delete/*", "/django-admin/auth/user/*",
+                              "/django-admin/password_change/*")}
 """What an operator keeps wapiti's crawler out of, besides the logout: it submits every form
 it finds with filler values, and in Django's admin the test account is a superuser: in a
 trial (2026-12-06) the crawl added, changed and deleted users, saved the account's own change
 form, and from its 554th request on the admin sent it back to the login. Groups, the admin
-index and the rest stay in."""
+index and the rest stay in.
+
+Wagtail's admin is a CMS's: in a trial (2026-12-06, run E) with only users, account and
+deletions excluded, the crawl unpublished the home page (``/admin/pages/3/unpublish/``), moved
+it, saved the site record (``/admin/sites/edit/2/``), submitted the forms that add sites and
+pages, copy pages and upload images and documents, and from then on ``/`` answered 404. Out,
+then: users, groups, the account's own settings (name, e-mail, password), sites, and every
+add, edit, copy, move, unpublish and delete action; and Django's user and password pages at
+``/django-admin/`` (the login to Wagtail's admin opens Django's too). The page explorer, the
+image and document listings, reports and search stay in."""
 
 
 @contextmanager

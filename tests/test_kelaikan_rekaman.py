@@ -2,11 +2,12 @@
 
 tests/fixtures/rekaman/ (its README says how each was recorded, by
 tests/aplikasi_nyata/rekam.py) holds what Django's ``startproject``, a Flask application with
-the Werkzeug debugger and PHP's built-in server answered, each in its debug and its hardened
-configuration, and what this machine's MariaDB, PostgreSQL and Redis said at connection.
-These tests feed them to the registry's judges and to the recognisers the probes use, and
-assert what a tester concludes: the debug configuration is found, the hardened one passes,
-nothing is found that is not there (every recorded page is also a false-positive guard).
+the Werkzeug debugger, PHP's built-in server and the Wagtail CMS answered, each in its debug
+and its hardened configuration, and what this machine's MariaDB, PostgreSQL and Redis said at
+connection. These tests feed them to the registry's judges and to the recognisers the probes
+use, and assert what a tester concludes: the debug configuration is found, the hardened one
+passes, nothing is found that is not there (every recorded page is also a false-positive
+guard).
 
 The database recordings are replayed by a small server on loopback, byte for byte, to the
 probes of ``tasks/kelaikan/protokol_db.py``; their observation goes to the registry's judges.
@@ -28,15 +29,18 @@ import pytest
 from domain.kelaikan import TargetUji, urai
 from domain.kelaikan.dbms import LayananDb, ObservasiDbms
 from domain.kelaikan.galat import galat_db, galat_sql, jejak_galat, rahasia_komentar, tanda_debug
+from domain.kelaikan.halaman import Halaman
 from domain.kelaikan.lain import ObservasiLain
+from domain.kelaikan.pancingan import JawabanPancingan, ObservasiGalat
 from domain.kelaikan.sesi import CookieTeramati, FormulirTeramati, ObservasiSesi
 from domain.kelaikan.struktur import PHPINFO
 from tasks.kelaikan import protokol_db
 from tasks.kelaikan.sesi import urai_set_cookie
 
 REKAMAN = Path(__file__).parent / "fixtures" / "rekaman"
-APLIKASI = ("django", "flask", "php")
-LOGIN = {"django": "/admin/login/", "flask": "/masuk", "php": "/masuk.php"}
+APLIKASI = ("django", "flask", "php", "wagtail")
+LOGIN = {"django": "/admin/login/", "flask": "/masuk", "php": "/masuk.php",
+         "wagtail": "/admin/login/"}
 BASIS = "http://127.0.0.1:8000"
 """The origin the judged observations pretend to come from (the recordings are origin-free)."""
 
@@ -113,9 +117,14 @@ def test_hardened_configurations_show_no_debug_page_nor_trace(aplikasi: str, nam
     assert not PHPINFO.search(teks)
 
 
-@pytest.mark.parametrize(("aplikasi", "nama"), semua_rekaman())
+DB_GALAT_NYATA = {("wagtail-debug", "500_kutip")}
+"""Recordings that do show a real database error (tested below)."""
+
+
+@pytest.mark.parametrize(("aplikasi", "nama"), [
+    r for r in semua_rekaman() if r not in DB_GALAT_NYATA])
 def test_no_false_database_error_nor_secret_on_real_pages(aplikasi: str, nama: str) -> None:
-    """None of these applications talks to a database or leaves secrets in comments: a
+    """None of these pages shows a database error or leaves secrets in comments: a
     recogniser that fires here reports what is not there."""
     teks = rekaman(aplikasi, nama)["body"]
     assert galat_sql(teks) == {}
@@ -323,3 +332,59 @@ def test_the_evidence_never_names_a_path_without_its_origin_part() -> None:
             assert urlsplit(BASIS + LOGIN[aplikasi.split("-")[0]]).path in bukti
         for bukti in _temuan("lain_lain.header_keamanan", _obs_lain(aplikasi)):
             assert "GET / ->" in bukti
+
+
+# --- Wagtail, a CMS (the bench extra) ---------------------------------------------------------
+
+def _galat(aplikasi: str, *nama: str) -> ObservasiGalat:
+    """The error-provoking observation as ``amati_galat`` records it, from recorded answers
+    (an unknown path; the search query with a double quote, provoked through a parameter)."""
+    jawaban = []
+    for n in nama:
+        r = rekaman(aplikasi, n)
+        halaman = Halaman(method=r["method"], url=BASIS + r["path"], status=r["status"],
+                          headers=[tuple(h) for h in r["headers"]], text=r["body"])
+        jawaban.append(JawabanPancingan(pancingan="path acak" if n == "404" else
+                                        "tanda kutip pada parameter 'query'",
+                                        halaman=halaman, parameter=n != "404"))
+    return ObservasiGalat(jawaban=jawaban)
+
+
+def test_wagtails_debug_404_is_found_by_the_debug_judge_and_the_hardened_one_is_not() -> None:
+    [bukti] = _temuan("input_error.mode_debug", _galat("wagtail-debug", "404"))
+    assert bukti.startswith("Django DEBUG = True: GET /tidak-ada/ -> 404 (path acak)")
+    assert rekaman("wagtail-aman", "404")["status"] == 404
+    assert _temuan("input_error.mode_debug", _galat("wagtail-aman", "404")) == []
+
+
+def test_wagtails_search_with_a_double_quote_shows_sqlites_error_when_debug() -> None:
+    """The generated project's /search/ hands the query to SQLite's full-text search: a double
+    quote is a syntax error there (500). In DEBUG, Django's page shows the exception and
+    the traceback; the hardened project answers a bare 500 with nothing to recognise."""
+    debug = rekaman("wagtail-debug", "500_kutip")
+    assert (debug["path"], debug["status"]) == ("/search/?query=%22", 500)
+    assert "OperationalError" in debug["body"]
+    assert "SQLite" in galat_sql(debug["body"])
+    assert [n for n, _ in galat_db(debug["body"])] == ["SQLite"]
+    [jejak] = _temuan("input_error.jejak_galat", _galat("wagtail-debug", "500_kutip"))
+    assert "traceback Python" in jejak and "GET /search/?query=%22 -> 500" in jejak
+    aman = rekaman("wagtail-aman", "500_kutip")
+    assert aman["status"] == 500
+    assert galat_sql(aman["body"]) == {} and galat_db(aman["body"]) == []
+    assert _temuan("input_error.jejak_galat", _galat("wagtail-aman", "500_kutip")) == []
+    # a single quote is no error of that language: the page answers as for any word
+    assert rekaman("wagtail-debug", "kutip_tunggal")["status"] == 200
+
+
+def test_wagtails_login_cookie_and_start_page() -> None:
+    """sessionid HttpOnly; SameSite=Lax without Secure, Django's headers; the login form
+    carries its CSRF token; the Server header names the Python version (runserver)."""
+    obs = _obs_sesi("wagtail-aman")
+    assert _temuan("otentikasi_sesi.tanpa_csrf", obs) == []
+    [secure] = _temuan("otentikasi_sesi.cookie_secure", obs)
+    assert "cookie 'sessionid' dari POST /admin/login/" in secure
+    assert _temuan("otentikasi_sesi.cookie_httponly", obs) == []
+    assert _temuan("otentikasi_sesi.cookie_samesite", obs) == []
+    lain = _obs_lain("wagtail-debug")
+    assert _temuan("lain_lain.anti_clickjacking", lain) == []
+    assert "WSGIServer/0.2 CPython/3." in _temuan("lain_lain.versi_terungkap", lain)[0]

@@ -4,7 +4,8 @@ Each launcher is a context manager that starts one application on ``127.0.0.1:<f
 in a process of its own (its own session, so the whole group is stopped on exit), waits for it
 to answer (bounded, :data:`BATAS_MULAI` seconds), yields an :class:`AplikasiNyata` and stops it
 and removes its temporary folder on exit. Nothing is downloaded: the software comes from
-Debian (``php-cli``) or PyPI (Django, Flask/Werkzeug; the ``test`` extra of pyproject.toml).
+Debian (``php-cli``) or PyPI (Django, Flask/Werkzeug: the ``test`` extra of pyproject.toml;
+Wagtail: the ``bench`` extra, which CI does not install).
 
 * :func:`django` — ``django-admin startproject`` as it comes (``DEBUG = True``, the admin at
   ``/admin/``), ``migrate`` on SQLite and a superuser as the test account, served by
@@ -13,6 +14,12 @@ Debian (``php-cli``) or PyPI (Django, Flask/Werkzeug; the ``test`` extra of pypr
 * :func:`flask` — a small Flask application (a home page, a search page, a login form, a page
   that divides by a number from the query, so that ``?n=0`` or ``?n='`` raises), served by
   ``flask run``; ``debug=True`` turns on the Werkzeug interactive debugger (``--debug``).
+* :func:`wagtail` — a CMS: ``wagtail start`` as it comes (the ``dev`` settings,
+  ``DEBUG = True``; Wagtail's admin at ``/admin/``, Django's at ``/django-admin/``, a search
+  page at ``/search/``), ``migrate`` on SQLite and a superuser as the test account, served by
+  ``manage.py runserver``. ``debug=False``: the generated ``production`` settings (``DEBUG =
+  False``) through a module that adds only what they leave to the deployer: ``SECRET_KEY``,
+  ``ALLOWED_HOSTS``, and the plain static-files storage (see :data:`WAGTAIL_AMAN`).
 * :func:`php` — PHP's built-in server (``php -S``) on a folder with ``index.php``, a login
   form, a page that throws on bad input and ``info.php`` (``phpinfo()``); ``debug=True``:
   ``display_errors=1`` and ``expose_php=1``; ``debug=False``: both off and no ``info.php``.
@@ -45,13 +52,13 @@ BATAS_MULAI = 90.0
 """Seconds an application may take to answer after it is started."""
 AKUN = ("penguji", "UjiNyata-2026!rahasia")
 """The test account each application is given (user name, password)."""
-NAMA = ("django", "flask", "php")
+NAMA = ("django", "flask", "php", "wagtail")
 
 
 @dataclass
 class AplikasiNyata:
     nama: str
-    """``django``, ``flask`` or ``php``, with ``-debug`` or ``-aman``."""
+    """``django``, ``flask``, ``php`` or ``wagtail``, with ``-debug`` or ``-aman``."""
     url: str
     """Base URL, ``http://127.0.0.1:<port>/``."""
     port: int
@@ -76,9 +83,10 @@ def tersedia(nama: str) -> str | None:
     """Why ``nama`` cannot be started on this machine, or None."""
     if nama == "php":
         return None if shutil.which("php") else "php tidak terpasang (apt-get install php-cli)"
-    modul = {"django": "django", "flask": "flask"}[nama]
+    modul = {"django": "django", "flask": "flask", "wagtail": "wagtail"}[nama]
     if importlib.util.find_spec(modul) is None:
-        return f"paket Python {modul} tidak terpasang (pip install -e '.[test]')"
+        extra = "bench" if nama == "wagtail" else "test"
+        return f"paket Python {modul} tidak terpasang (pip install -e '.[{extra}]')"
     return None
 
 
@@ -137,6 +145,25 @@ def _env(folder: Path, **tambah: str) -> dict[str, str]:
 
 # --- Django -----------------------------------------------------------------------------------
 
+def _siapkan_manage(folder: Path, env: dict[str, str], debug: bool
+                    ) -> tuple[int, str, list[str]]:
+    """A Django project's database (``migrate``, SQLite) and the test account as a superuser
+    (its password from ``DJANGO_SUPERUSER_PASSWORD`` in ``env``); then the port, the URL and
+    the ``runserver`` command to serve it (``--insecure`` with DEBUG off: the admin's CSS and
+    scripts, as a front server would serve them)."""
+    py = sys.executable
+    for langkah in (["migrate", "--noinput"],
+                    ["createsuperuser", "--noinput", "--username", AKUN[0],
+                     "--email", "penguji@example.go.id"]):
+        subprocess.run([py, "manage.py", *langkah], cwd=folder, check=True, timeout=300,
+                       capture_output=True, env=env)
+    port = port_bebas()
+    cmd = [py, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"]
+    if not debug:
+        cmd.append("--insecure")
+    return port, f"http://127.0.0.1:{port}/", cmd
+
+
 DJANGO_AMAN = """\
 # Hardened: the generated settings, DEBUG off (nothing else changed).
 from situs.settings import *  # noqa: F403
@@ -159,16 +186,7 @@ def django(debug: bool = True) -> Iterator[AplikasiNyata]:
         (folder / "situs" / "aman.py").write_text(DJANGO_AMAN)
         env = _env(folder, DJANGO_SETTINGS_MODULE="situs.settings" if debug else "situs.aman",
                    DJANGO_SUPERUSER_PASSWORD=AKUN[1])
-        for langkah in (["migrate", "--noinput"],
-                        ["createsuperuser", "--noinput", "--username", AKUN[0],
-                         "--email", "penguji@example.go.id"]):
-            subprocess.run([py, "manage.py", *langkah], cwd=folder, check=True, timeout=180,
-                           capture_output=True, env=env)
-        port = port_bebas()
-        url = f"http://127.0.0.1:{port}/"
-        cmd = [py, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"]
-        if not debug:
-            cmd.append("--insecure")  # the admin's CSS, as a front server would serve it
+        port, url, cmd = _siapkan_manage(folder, env, debug)
         with _jalankan(cmd, folder, env, url) as log:
             yield AplikasiNyata(
                 nama=f"django-{'debug' if debug else 'aman'}", url=url, port=port, akun=AKUN,
@@ -334,5 +352,51 @@ def php(debug: bool = True) -> Iterator[AplikasiNyata]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-PELUNCUR = {"django": django, "flask": flask, "php": php}
+# --- Wagtail (a Django CMS) ------------------------------------------------------------------
+
+WAGTAIL_AMAN = """\
+# Hardened: the generated production settings (DEBUG = False) and what they leave to the
+# deployer (a secret key, the host names); nothing else changed.
+from situs.settings.production import *  # noqa: F403
+
+SECRET_KEY = {kunci!r}
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# production.py asks for ManifestStaticFilesStorage, whose hashed files a front server serves
+# after collectstatic; runserver --insecure serves the apps' own (unhashed) files instead
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage")
+"""
+
+
+@contextmanager
+def wagtail(debug: bool = True) -> Iterator[AplikasiNyata]:
+    """``wagtail start`` as generated (``situs.settings.dev``: ``DEBUG = True``), or its
+    production settings (:data:`WAGTAIL_AMAN`)."""
+    import secrets
+
+    import django as dj
+    import wagtail as wt
+
+    folder = Path(tempfile.mkdtemp(prefix="lpa-nyata-wagtail-"))
+    try:
+        py = sys.executable
+        subprocess.run([py, "-m", "wagtail.bin.wagtail", "start", "situs", str(folder)],
+                       check=True, timeout=120, capture_output=True, env=_env(folder))
+        (folder / "situs" / "settings" / "aman.py").write_text(
+            WAGTAIL_AMAN.format(kunci=secrets.token_urlsafe(50)))
+        env = _env(folder, DJANGO_SETTINGS_MODULE="situs.settings."
+                   + ("dev" if debug else "aman"), DJANGO_SUPERUSER_PASSWORD=AKUN[1])
+        port, url, cmd = _siapkan_manage(folder, env, debug)
+        with _jalankan(cmd, folder, env, url) as log:
+            yield AplikasiNyata(
+                nama=f"wagtail-{'debug' if debug else 'aman'}", url=url, port=port, akun=AKUN,
+                login="/admin/login/", versi=f"Wagtail {wt.__version__}, Django "
+                                              f"{dj.get_version()}",
+                folder=folder, log=log,
+                catatan={"404": "/tidak-ada/", "500": '/search/?query="', "admin": "/admin/"})
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+PELUNCUR = {"django": django, "flask": flask, "php": php, "wagtail": wagtail}
 """Launcher of each application, called with ``debug=True`` or ``debug=False``."""

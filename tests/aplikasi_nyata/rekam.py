@@ -1,9 +1,11 @@
 """Record real software's answers into tests/fixtures/rekaman/ (see its README.md).
 
     .venv/bin/python tests/aplikasi_nyata/rekam.py [--keluar tests/fixtures/rekaman]
+        [--hanya http|db] [--aplikasi wagtail,...]
 
 * ``http/<aplikasi>/<nama>.json``: each application of :mod:`aplikasi_nyata` (Django, Flask
-  with Werkzeug, PHP's built-in server; debug and hardened configuration) asked the requests
+  with Werkzeug, PHP's built-in server, the Wagtail CMS; debug and hardened configuration;
+  ``--aplikasi`` records only those named) asked the requests
   of :data:`PERMINTAAN` (home page, unknown path, provoked errors, phpinfo, the login page, a
   failed and a successful login with the test account): method, path, status, headers
   (in order, repeated ones kept) and body (text, at most :data:`BATAS_BADAN` characters).
@@ -55,6 +57,13 @@ PERMINTAAN: dict[str, list[tuple[str, str]]] = {
             ("500_nilai", "/produk.php?id=x"), ("500_kutip", "/produk.php?id=%27"),
             ("500_nol", "/produk.php?id=0"), ("peringatan", "/produk.php?id=3"),
             ("login", "/masuk.php"), ("login_gagal", "LOGIN_GAGAL"), ("login_berhasil", "LOGIN")],
+    # /search/ of the generated project hands the query to SQLite's full-text search: a double
+    # quote is a syntax error of its query language (500), a single quote is not
+    "wagtail": [("beranda", "/"), ("404", "/tidak-ada/"), ("cari", "/search/?query=a"),
+                ("500_kutip", "/search/?query=%22"), ("kutip_tunggal", "/search/?query=%27"),
+                ("login", "/admin/login/"), ("admin_tanpa_login", "/admin/"),
+                ("login_django", "/django-admin/login/"), ("login_gagal", "LOGIN_GAGAL"),
+                ("login_berhasil", "LOGIN")],
 }
 
 
@@ -86,14 +95,14 @@ def _login(klien: httpx.Client, app: an.AplikasiNyata, sandi: str) -> httpx.Resp
     m = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', halaman.text)
     if m:
         data["csrfmiddlewaretoken"] = m.group(1)
-    if app.nama.startswith("django"):
+    if app.nama.startswith(("django", "wagtail")):
         data["next"] = "/admin/"
     return klien.post(app.login, data=data, headers={"Referer": app.url.rstrip("/")
                                                      + app.login})
 
 
-def rekam_http(keluar: Path) -> None:
-    for jenis in an.NAMA:
+def rekam_http(keluar: Path, aplikasi: tuple[str, ...] = an.NAMA) -> None:
+    for jenis in aplikasi:
         alasan = an.tersedia(jenis)
         if alasan:
             print(f"lewati {jenis}: {alasan}", file=sys.stderr)
@@ -209,10 +218,15 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--keluar", type=Path, default=KELUAR)
     p.add_argument("--hanya", choices=("http", "db"), default=None)
+    p.add_argument("--aplikasi", default=",".join(an.NAMA),
+                   help=f"comma-separated applications to record over HTTP, of {','.join(an.NAMA)}")
     a = p.parse_args()
+    aplikasi = tuple(n for n in a.aplikasi.split(",") if n)
+    if set(aplikasi) - set(an.NAMA):
+        p.error(f"unknown applications: {sorted(set(aplikasi) - set(an.NAMA))}")
     mulai = time.monotonic()
     if a.hanya in (None, "http"):
-        rekam_http(a.keluar)
+        rekam_http(a.keluar, aplikasi)
     if a.hanya in (None, "db"):
         rekam_db(a.keluar)
     print(f"selesai dalam {time.monotonic() - mulai:.1f} detik", file=sys.stderr)
