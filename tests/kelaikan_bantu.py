@@ -8,13 +8,18 @@ observations first, as the category subflow does. No Prefect run is made.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 
 from domain.kelaikan import CEK, Temuan
+from domain.kelaikan.halaman import Halaman
 
 
 class _Cek:
@@ -38,6 +43,28 @@ def uji(cek_id: str) -> _Cek:
 def nilai(cek_id: str, obs: Any, target: Any = None) -> list[Temuan]:
     """The findings of the pure judge of ``cek_id`` on a recorded observation."""
     return CEK[cek_id].nilai_temuan(obs, target)
+
+
+REKAMAN = Path(__file__).parent / "fixtures" / "rekaman"
+"""Recorded answers of real software (``tests/fixtures/rekaman/README.md``)."""
+BASIS_REKAMAN = "http://127.0.0.1:8000"
+"""The origin recorded answers are judged as coming from (the recordings are origin-free)."""
+
+
+@cache
+def rekaman(aplikasi: str, nama: str) -> dict[str, Any]:
+    """One recorded HTTP answer of a real application, as saved (shared: do not change it)."""
+    return json.loads((REKAMAN / "http" / aplikasi / f"{nama}.json").read_text(encoding="utf-8"))
+
+
+def direkam(aplikasi: str, nama: str, *, path: str | None = None,
+            ganti: tuple[str, str] | None = None) -> Halaman:
+    """A recorded answer as the checks see it, as if it came for ``path`` (default: the path
+    it was recorded at) from :data:`BASIS_REKAMAN`; ``ganti``: one replacement in its body."""
+    r = rekaman(aplikasi, nama)
+    return Halaman(method=r["method"], url=urljoin(BASIS_REKAMAN, path or r["path"]),
+                   status=r["status"], headers=[tuple(h) for h in r["headers"]],
+                   text=r["body"].replace(*ganti) if ganti else r["body"])
 
 
 async def amati(nama: str, target: Any, amatan: dict[str, Any]) -> Any:

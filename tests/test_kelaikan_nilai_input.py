@@ -11,13 +11,11 @@ tests/test_kelaikan_struktur_input.py and tests/test_kelaikan_injeksi.py.
 from __future__ import annotations
 
 import html
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from kelaikan_bantu import cepat, jalankan_cek  # noqa: F401 - cepat: an autouse fixture
+from kelaikan_bantu import cepat, jalankan_cek, rekaman  # noqa: F401 - cepat: an autouse fixture
 
 from domain.kelaikan import CEK, TidakDapatDiuji
 from domain.kelaikan.halaman import Halaman
@@ -40,13 +38,8 @@ from domain.kelaikan.kiriman import (
 from domain.kelaikan.masukan import TitikGet
 from domain.kelaikan.rahasia import ObservasiRahasia, skrip_dimuat
 
-REKAMAN = Path(__file__).parent / "fixtures" / "rekaman" / "http"
 BASIS = "http://127.0.0.1:8000"
 """The origin the judged observations pretend to come from (the recordings are origin-free)."""
-
-
-def _rekaman(aplikasi: str, nama: str) -> dict[str, Any]:
-    return json.loads((REKAMAN / aplikasi / f"{nama}.json").read_text())
 
 
 def _jenis(r: dict[str, Any]) -> str:
@@ -95,7 +88,7 @@ def _debugger_flask(penanda: str) -> tuple[str, str]:
     """The Werkzeug debugger page recorded from Flask in debug mode (``/hitung?n=x``), with
     the marker where Werkzeug writes the value: escaped in the page, raw in the closing HTML
     comment (the plain-text traceback, where Werkzeug turns ``--`` into ``-``)."""
-    r = _rekaman("flask-debug", "500_nilai")
+    r = rekaman("flask-debug", "500_nilai")
     teks = r["body"]
     assert teks.count("'x'") == 1 and teks.count("&#39;x&#39;") == 4
     nilai = repr(penanda)  # ValueError: invalid literal for int() with base 10: '...'
@@ -197,7 +190,7 @@ def test_a_database_error_after_the_quote_is_a_finding() -> None:
 
 @pytest.mark.parametrize("aplikasi", ["flask-aman", "flask-debug", "php-debug", "php-aman"])
 def test_real_answers_to_a_quote_without_database_error_are_no_finding(aplikasi: str) -> None:
-    r = _rekaman(aplikasi, "500_kutip")
+    r = rekaman(aplikasi, "500_kutip")
     jawaban = _halaman(r["body"], r["path"], r["status"], _jenis(r))
     assert _bukti("input_error.galat_sql", _kutip(jawaban, _halaman("<p>ok</p>"))) == []
 
@@ -279,7 +272,7 @@ def test_a_line_of_the_system_file_is_a_finding() -> None:
 
 
 def test_no_system_file_or_an_error_status_is_no_finding() -> None:
-    r = _rekaman("php-aman", "404")
+    r = rekaman("php-aman", "404")
     obs = _traversal(*[(r["body"], r["status"])] * 4,)
     assert _bukti("input_error.traversal_path", obs) == []
     obs = _traversal(("root:x:0:0:root:/root:/bin/bash", 404))  # the path echoed on a 404
@@ -345,7 +338,7 @@ def test_secrets_in_comments_inline_scripts_and_script_files() -> None:
 def test_real_pages_carry_no_secret(aplikasi: str) -> None:
     halaman = []
     for nama in ("beranda", "login"):
-        r = _rekaman(aplikasi, nama)
+        r = rekaman(aplikasi, nama)
         halaman.append(_halaman(r["body"], r["path"], r["status"]))
     assert _bukti("input_error.komentar_rahasia", ObservasiRahasia(halaman=halaman)) == []
 

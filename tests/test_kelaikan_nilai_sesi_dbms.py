@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 
 import bantu
 import pytest
-from kelaikan_bantu import cepat, nilai  # noqa: F401 - cepat: an autouse fixture
+from kelaikan_bantu import cepat, direkam, nilai  # noqa: F401 - cepat: an autouse fixture
 
 from domain.kelaikan import TargetUji
 from domain.kelaikan.cek import TidakDapatDiuji
@@ -42,7 +41,6 @@ DUMP = "dbms.dump_terbuka"
 SANDI = "Rahasia#Uji2024"
 AKUN = ("penguji", SANDI)
 URL_LOGIN = "http://app.example/masuk"
-REKAMAN = Path(__file__).parent / "fixtures" / "rekaman" / "http"
 BASIS = "http://127.0.0.1:8000"
 """The origin the recorded answers pretend to come from (the recordings are origin-free)."""
 
@@ -51,14 +49,6 @@ def _h(teks: str, path: str = "/masuk", status: int = 200, method: str = "POST",
        headers: list[tuple[str, str]] | None = None) -> Halaman:
     return Halaman(method=method, url=f"http://app.example{path}", status=status,
                    headers=headers or [("content-type", "text/html")], text=teks)
-
-
-def _rekaman(aplikasi: str, nama: str, ganti: tuple[str, str] | None = None) -> Halaman:
-    """A real application's recorded answer (tests/fixtures/rekaman/README.md)."""
-    r = json.loads((REKAMAN / aplikasi / f"{nama}.json").read_text(encoding="utf-8"))
-    teks = r["body"].replace(*ganti) if ganti else r["body"]
-    return Halaman(method=r["method"], url=BASIS + r["path"], status=r["status"],
-                   headers=[tuple(h) for h in r["headers"]], text=teks)
 
 
 def _masuk(pesan: str) -> str:
@@ -116,8 +106,8 @@ def test_the_same_answer_echoing_the_name_sent_is_no_enumeration() -> None:
 def test_real_login_failures_are_the_same_for_both_names(aplikasi: str) -> None:
     # the recording failed the test account's login; Django puts the name sent back in the
     # form (value="penguji") and a new CSRF token: neither is visible text
-    b = _rekaman(aplikasi, "login_gagal")
-    a = _rekaman(aplikasi, "login_gagal", ('value="penguji"', 'value="lpa-uji-5e6f7a"'))
+    b = direkam(aplikasi, "login_gagal")
+    a = direkam(aplikasi, "login_gagal", ganti=('value="penguji"', 'value="lpa-uji-5e6f7a"'))
     assert _bukti(ENUMERASI, _enumerasi(a, b)) == []
 
 
@@ -169,7 +159,7 @@ DITERIMA = LoginBenar(setelah_gagal=6, permintaan="POST /masuk.php", status=200)
 
 def test_six_alike_failures_then_the_right_password_is_no_lockout() -> None:
     # PHP's answer to a failed login, as recorded, six times over
-    obs = _kunci([_rekaman("php-aman", "login_gagal")] * 6, DITERIMA)
+    obs = _kunci([direkam("php-aman", "login_gagal")] * 6, DITERIMA)
     bukti = ("6 percobaan login gagal berturut-turut untuk akun uji 'penguji' ke POST "
              "/masuk.php dijawab sama (200, 200, 200, 200, 200, 200) tanpa penguncian, jeda, "
              "maupun CAPTCHA")
@@ -177,7 +167,7 @@ def test_six_alike_failures_then_the_right_password_is_no_lockout() -> None:
         bukti + "; sesudahnya kata sandi yang benar langsung diterima (POST /masuk.php)"]
     assert _bukti(KUNCI, _pulang_pergi(obs)) == _bukti(KUNCI, obs)
     # without a test account: a random user name, and no right password to try
-    acak = _kunci([_rekaman("php-aman", "login_gagal")] * 6, nama="lpa-uji-9d8c7b")
+    acak = _kunci([direkam("php-aman", "login_gagal")] * 6, nama="lpa-uji-9d8c7b")
     assert _bukti(KUNCI, acak) == [bukti.replace("akun uji 'penguji'", "satu nama pengguna acak")]
 
 
@@ -332,7 +322,7 @@ def test_a_database_error_on_a_page_is_found() -> None:
 
 
 def test_real_pages_show_no_database_error() -> None:
-    obs = ObservasiWebDb(halaman=[_rekaman(a, n) for a in ("django-debug", "flask-debug",
+    obs = ObservasiWebDb(halaman=[direkam(a, n) for a in ("django-debug", "flask-debug",
                                                            "php-debug")
                                   for n in ("beranda", "404")])
     assert _bukti(GALAT_DB, obs) == []
@@ -369,7 +359,7 @@ def _pembanding(halaman: Halaman) -> Pembanding:
         update={"url": "http://app.example/lpa-0a1b2c3d4e5f/"}))
 
 
-TIDAK_ADA = _rekaman("php-aman", "404")
+TIDAK_ADA = direkam("php-aman", "404")
 
 
 def test_a_dump_answered_at_a_common_name_is_found() -> None:

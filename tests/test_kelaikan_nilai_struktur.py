@@ -17,14 +17,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import bantu
 import pytest
-from kelaikan_bantu import amati, cepat  # noqa: F401 - cepat: an autouse fixture
+from kelaikan_bantu import amati, cepat, direkam  # noqa: F401 - cepat: an autouse fixture
 
 from domain.kelaikan import CEK, TargetUji, Temuan, cek_kategori
 from domain.kelaikan.berkas import (
@@ -41,23 +39,10 @@ from domain.kelaikan.halaman import Halaman
 from domain.kelaikan.pembanding import Pembanding
 from tasks.kelaikan import klien
 
-REKAMAN = Path(__file__).parent / "fixtures" / "rekaman" / "http"
 BASIS = "http://127.0.0.1:8000/"
 """The origin the observations pretend to come from (the recordings are origin-free)."""
 BERKAS = [c.id for c in cek_kategori("struktur") if c.amatan == "berkas_struktur"]
 ROBOTS = "struktur.robots_tersembunyi"
-
-
-@cache
-def _rekaman(aplikasi: str, nama: str) -> dict[str, Any]:
-    return json.loads((REKAMAN / aplikasi / f"{nama}.json").read_text())
-
-
-def _direkam(aplikasi: str, nama: str, path: str | None = None) -> Halaman:
-    """A recorded answer, as if it came for ``path`` (default: the path it was recorded at)."""
-    r = _rekaman(aplikasi, nama)
-    return Halaman(method="GET", url=urljoin(BASIS, path or r["path"]), status=r["status"],
-                   headers=[tuple(h) for h in r["headers"]], text=r["body"])
 
 
 def _halaman(path: str, teks: str, status: int = 200, jenis: str = "text/plain",
@@ -69,9 +54,9 @@ def _halaman(path: str, teks: str, status: int = 200, jenis: str = "text/plain",
 def _php() -> DasarStruktur:
     """PHP's built-in server: its 404 page for a missing file and folder, its start page."""
     return DasarStruktur(
-        pembanding=Pembanding(token="tidak-ada", berkas=_direkam("php-aman", "404"),
-                              folder=_direkam("php-aman", "404", "/tidak-ada/")),
-        awal=_direkam("php-aman", "beranda"))
+        pembanding=Pembanding(token="tidak-ada", berkas=direkam("php-aman", "404"),
+                              folder=direkam("php-aman", "404", path="/tidak-ada/")),
+        awal=direkam("php-aman", "beranda"))
 
 
 def _soft_404_page(path: str) -> Halaman:
@@ -88,7 +73,7 @@ def _soft_404() -> DasarStruktur:
     return DasarStruktur(
         pembanding=Pembanding(token="abc", berkas=_soft_404_page("/.lpa-abc"),
                               folder=_soft_404_page("/lpa-abc/")),
-        awal=_direkam("php-aman", "beranda"))
+        awal=direkam("php-aman", "beranda"))
 
 
 def _berkas(dasar: DasarStruktur, jawaban: dict[str, Halaman | None] | None = None,
@@ -138,7 +123,7 @@ TEMUAN_BERKAS = {
     "/uploads/": _halaman("/uploads/", LISTING, jenis="text/html"),
     "/produk.php.bak": _halaman("/produk.php.bak", "<?php\n$db = new PDO($dsn);\n"),
     "/backup.zip": _halaman("/backup.zip", ZIP, **{"content-length": "561"}),
-    "/info.php": _direkam("php-debug", "phpinfo"),
+    "/info.php": direkam("php-debug", "phpinfo"),
     "/phpmyadmin/": _halaman("/phpmyadmin/", PMA),
     "/manager/html": _halaman("/manager/html", "", 401,
                               **{"www-authenticate": 'Basic realm="Tomcat Manager Application"'}),
@@ -241,7 +226,7 @@ def test_what_is_not_recognised_is_no_finding() -> None:
         "/.env": _halaman("/.env", "APP_ENV=production\nDB_PASSWORD=\n"),
         "/uploads/": _halaman("/uploads/", "Forbidden", 403),
         "/backup.zip": _halaman("/backup.zip", "<html><body>Unduh</body></html>"),
-        "/info.php": _direkam("php-aman", "phpinfo"),  # hardened PHP: 404
+        "/info.php": direkam("php-aman", "phpinfo"),  # hardened PHP: 404
         "/server-status": _halaman("/server-status", "Forbidden", 403),
         "/package.json": _halaman("/package.json", '{"error": "not found"}'),
     })
@@ -262,7 +247,7 @@ def test_robots_paths_answered_with_the_soft_404_page_are_no_finding() -> None:
 def test_a_soft_404_page_that_looks_like_a_listing_leaves_listings_untested() -> None:
     halaman = _soft_404_page("/lpa-abc/").model_copy(update={"text": LISTING})
     dasar = DasarStruktur(pembanding=_soft_404().pembanding.model_copy(
-        update={"folder": halaman}), awal=_direkam("php-aman", "beranda"))
+        update={"folder": halaman}), awal=direkam("php-aman", "beranda"))
     obs = _berkas(dasar)
     assert obs.rencana["listing"] == []  # not asked ...
     with pytest.raises(TidakDapatDiuji, match="menyerupai daftar isi folder"):

@@ -10,17 +10,14 @@ for the PHP application, against the real server at the end of this file.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-from functools import cache
 from http.server import BaseHTTPRequestHandler
-from pathlib import Path
 from typing import Any
 
 import aplikasi_nyata as an
 import bantu
 import pytest
-from kelaikan_bantu import jalankan_cek, nilai
+from kelaikan_bantu import direkam, jalankan_cek, nilai, rekaman
 
 from domain.kelaikan import TargetUji, TidakDapatDiuji
 from domain.kelaikan.halaman import Formulir, Halaman, Isian, urai
@@ -31,7 +28,6 @@ from tasks.kelaikan import klien as kelaikan_http
 from tasks.kelaikan.jelajah import jelajahi_situs
 from tasks.kelaikan.validasi import amati_kiriman, amati_pengalihan
 
-REKAMAN = Path(__file__).parent / "fixtures" / "rekaman" / "http"
 BASIS = "http://127.0.0.1:8000"
 """The origin the judged observations pretend to come from (the recordings are origin-free)."""
 BATASAN = "validasi_data.batasan_form"
@@ -39,18 +35,6 @@ PANJANG = "validasi_data.masukan_panjang"
 TIPE = "validasi_data.tipe_dimanipulasi"
 PENGALIHAN = "validasi_data.pengalihan_terbuka"
 UNGGAH = "validasi_data.unggah_tanpa_batasan"
-
-
-@cache
-def _rekaman(aplikasi: str, nama: str) -> dict[str, Any]:
-    return json.loads((REKAMAN / aplikasi / f"{nama}.json").read_text())
-
-
-def direkam(aplikasi: str, nama: str) -> Halaman:
-    """A recorded answer as the checks see it."""
-    r = _rekaman(aplikasi, nama)
-    return Halaman(method=r["method"], url=BASIS + r["path"], status=r["status"],
-                   headers=[(k, v) for k, v in r["headers"]], text=r["body"])
 
 
 def _halaman(teks: str, path: str = "/x", status: int = 200, method: str = "GET",
@@ -109,7 +93,7 @@ def test_an_error_the_baseline_shows_too_is_no_finding() -> None:
 def test_hardened_configurations_break_only_by_status(aplikasi: str) -> None:
     # no error text at all when errors are not displayed: the runtime rule adds nothing
     for nama in ("500_nilai", "500_kutip", "500_nol"):
-        assert galat_runtime(_rekaman(aplikasi, nama)["body"]) == {}, nama
+        assert galat_runtime(rekaman(aplikasi, nama)["body"]) == {}, nama
     if aplikasi == "php-aman":
         obs = _produk(aplikasi, [("500_nilai", "id=x (angka diganti teks)")])
         assert _bukti(TIPE, obs) == ["GET /produk.php id=x (angka diganti teks) -> 500: HTTP 500 "
@@ -166,7 +150,7 @@ def test_a_forms_manipulated_types_judged_against_its_page() -> None:
 def _form_login(aplikasi: str, path: str) -> tuple[FormulirDitemukan, list[str]]:
     """The recorded login form, as if the crawl found it (its answers are the real refusal
     and the real acceptance of a submission)."""
-    [form] = urai(_rekaman(aplikasi, "login")["body"]).formulir
+    [form] = urai(rekaman(aplikasi, "login")["body"]).formulir
     return (FormulirDitemukan(halaman=BASIS + path, action=BASIS + path, formulir=form),
             sorted(nama_isian(form)))
 

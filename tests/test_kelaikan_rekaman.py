@@ -18,18 +18,16 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import kelaikan_bantu
 import pytest
+from kelaikan_bantu import REKAMAN, direkam, rekaman
 
 from domain.kelaikan import TargetUji, urai
 from domain.kelaikan.dbms import LayananDb, ObservasiDbms
 from domain.kelaikan.galat import galat_db, galat_sql, jejak_galat, rahasia_komentar, tanda_debug
-from domain.kelaikan.halaman import Halaman
 from domain.kelaikan.lain import ObservasiLain
 from domain.kelaikan.pancingan import JawabanPancingan, ObservasiGalat
 from domain.kelaikan.sesi import CookieTeramati, FormulirTeramati, ObservasiSesi
@@ -37,17 +35,11 @@ from domain.kelaikan.struktur import PHPINFO
 from tasks.kelaikan import protokol_db
 from tasks.kelaikan.sesi import urai_set_cookie
 
-REKAMAN = Path(__file__).parent / "fixtures" / "rekaman"
 APLIKASI = ("django", "flask", "php", "wagtail")
 LOGIN = {"django": "/admin/login/", "flask": "/masuk", "php": "/masuk.php",
          "wagtail": "/admin/login/"}
 BASIS = "http://127.0.0.1:8000"
 """The origin the judged observations pretend to come from (the recordings are origin-free)."""
-
-
-@cache
-def rekaman(aplikasi: str, nama: str) -> dict[str, Any]:
-    return json.loads((REKAMAN / "http" / aplikasi / f"{nama}.json").read_text())
 
 
 def semua_rekaman() -> list[tuple[str, str]]:
@@ -341,9 +333,7 @@ def _galat(aplikasi: str, *nama: str) -> ObservasiGalat:
     (an unknown path; the search query with a double quote, provoked through a parameter)."""
     jawaban = []
     for n in nama:
-        r = rekaman(aplikasi, n)
-        halaman = Halaman(method=r["method"], url=BASIS + r["path"], status=r["status"],
-                          headers=[tuple(h) for h in r["headers"]], text=r["body"])
+        halaman = direkam(aplikasi, n)
         jawaban.append(JawabanPancingan(pancingan="path acak" if n == "404" else
                                         "tanda kutip pada parameter 'query'",
                                         halaman=halaman, parameter=n != "404"))
