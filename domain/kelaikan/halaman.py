@@ -67,6 +67,8 @@ class Isian:
     wajib: bool = False
     maxlength: int | None = None
     pattern: str | None = None
+    accept: str | None = None
+    """A file field's ``accept`` (the types it offers); None without the attribute."""
 
 
 _DIKETIK = frozenset({"text", "email", "tel", "number", "url", "search"})
@@ -106,6 +108,8 @@ class IsiHalaman:
     """href/src/action values as written (not yet resolved)."""
     teks_tautan: dict[str, str] = field(default_factory=dict)
     """href -> the text of its <a> (or of the button whose ``onclick`` goes there)."""
+    isian_lepas: list[Isian] = field(default_factory=list)
+    """``<input>`` controls outside any form (a script may still send them)."""
 
 
 _KLIK = re.compile(r"""(?:window\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['"]""")
@@ -130,16 +134,17 @@ class _Pengurai(HTMLParser):
             self._form = Formulir(action=a.get("action", ""),
                                   method=(a.get("method") or "get").lower())
             self.isi.formulir.append(self._form)
-        elif tag in ("input", "textarea", "select") and self._form is not None:
+        elif tag in ("input", "textarea", "select") and (self._form is not None
+                                                         or tag == "input"):
             maxlength = a.get("maxlength", "")
             isian = Isian(
                 nama=a.get("name", ""), tag=tag,
                 jenis=(a.get("type") or ("text" if tag != "select" else "select")).lower(),
                 nilai=a.get("value", ""), wajib="required" in a,
                 maxlength=int(maxlength) if maxlength.isdigit() else None,
-                pattern=a.get("pattern") or None,
+                pattern=a.get("pattern") or None, accept=a.get("accept"),
             )
-            self._form.isian.append(isian)
+            (self._form.isian if self._form is not None else self.isi.isian_lepas).append(isian)
             if tag == "textarea":
                 self._textarea = isian
             elif tag == "select":

@@ -5,11 +5,10 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from domain.kelaikan.cek import Bukti, bukti_gabung
-from domain.kelaikan.halaman import Halaman
+from domain.kelaikan.halaman import Halaman, urai
 
 _ACCEPT_BERBAHAYA = re.compile(
     r"\.(?:php\d?|phtml|phar|jsp|jspx|asp|aspx|ashx|cer|asa|cgi|pl|py|sh|exe|dll|bat|cmd|html?"
@@ -18,37 +17,14 @@ _ACCEPT_BERBAHAYA = re.compile(
 )
 
 
-class _PenguraiUnggah(HTMLParser):
-    """File fields and their form (the shared parser does not keep ``accept``)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.form: tuple[str, str] | None = None
-        self.isian: list[tuple[str, str, str, str | None]] = []
-        """(form action, method, field name, accept or None)."""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self.form = (a.get("action", ""), (a.get("method") or "get").lower())
-        elif tag == "input" and (a.get("type") or "").lower() == "file":
-            action, method = self.form or ("", "get")
-            self.isian.append((action, method, a.get("name", ""), a.get("accept")))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.form = None
-
-
 def isian_berkas(teks: str) -> list[tuple[str, str, str, str | None]]:
-    """(form action, method, field name, accept or None) of each file field in ``teks``."""
-    pengurai = _PenguraiUnggah()
-    try:
-        pengurai.feed(teks)
-        pengurai.close()
-    except Exception:  # noqa: BLE001 - a broken page yields what was read so far
-        pass
-    return pengurai.isian
+    """(form action, method, field name, accept or None) of each file field in ``teks``; a
+    field outside any form as ``("", "get", ...)``."""
+    isi = urai(teks)
+    medan = [(f.action, f.method, i) for f in isi.formulir for i in f.isian]
+    medan += [("", "get", i) for i in isi.isian_lepas]
+    return [(action, method, i.nama, i.accept) for action, method, i in medan
+            if i.jenis == "file"]
 
 
 def masalah_accept(accept: str | None) -> str | None:
