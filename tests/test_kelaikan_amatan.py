@@ -24,6 +24,8 @@ def test_a_failed_base_observation_is_the_reason_of_every_check_built_on_it(
     hasil = asyncio.run(uji_kategori("struktur", TargetUji(url=url)))
     # input_error: the error-page observation is made even without the crawl's pages
     masukan = asyncio.run(uji_kategori("input_error", TargetUji(url=url)))
+    # otentikasi_sesi: no failed login is sent blind when the session observation failed
+    sesi = asyncio.run(uji_kategori("otentikasi_sesi", TargetUji(url=url)))
     APILogWorker.drain_all(timeout=15)
     EventsWorker.drain_all(timeout=15)
     assert hasil.status == "tidak_diuji"
@@ -39,6 +41,12 @@ def test_a_failed_base_observation_is_the_reason_of_every_check_built_on_it(
     assert masukan.reason == "; ".join(
         f"{c.id}: {PENGAMAT['galat' if c.amatan == 'galat' else 'jelajah'].apa} {sebab}"
         for c in cek_kategori("input_error"))
+    login_gagal = [c.id for c in cek_kategori("otentikasi_sesi") if c.amatan == "login_gagal"]
+    assert PENGAMAT["login_gagal"].dasar == "sesi" and login_gagal
+    assert sesi.checks_run == []
+    for cid in login_gagal:
+        assert f"{cid}: {PENGAMAT['sesi'].apa} gagal: tidak dapat terhubung ke aplikasi" \
+            in (sesi.reason or "")
     # what this covers: observations that build on the crawl, and one made without it
     assert any(c.amatan not in ("jelajah", "galat") and PENGAMAT[c.amatan].dasar == "jelajah"
                for c in cek_kategori("input_error"))

@@ -265,11 +265,6 @@ def test_the_lockout_sequence_stops_at_the_first_sign() -> None:
     assert _bukti(KUNCI, obs) == [] and _bukti(ENUMERASI, obs) == []
 
 
-def test_without_the_session_observation_there_is_no_failed_login() -> None:
-    with pytest.raises(TidakDapatDiuji, match="pengamatan sesi gagal"):
-        asyncio.run(amati_login_gagal.fn(TargetUji(url="http://127.0.0.1:9/"), None))
-
-
 # --- dbms.satu_host --------------------------------------------------------------------------
 
 REDIS = LayananDb(host="db.example", port=6379, jenis="redis", produk="Redis")

@@ -120,13 +120,10 @@ async def _penguncian(target: TargetUji, url_login: str) -> dict[str, Any]:
 
 
 @task(name="otentikasi_sesi.amati_login_gagal", **OPSI_TUGAS)
-async def amati_login_gagal(target: TargetUji,
-                            sesi: ObservasiSesi | None) -> ObservasiLoginGagal:
+async def amati_login_gagal(target: TargetUji, sesi: ObservasiSesi) -> ObservasiLoginGagal:
     """The user-enumeration requests, then the lockout sequence (one after the other: the
     lockout must not answer the enumeration's login for the test account), at the login
     the session observation found."""
-    if sesi is None:
-        raise TidakDapatDiuji("pengamatan sesi gagal, sehingga formulir login tidak diketahui")
     url_login = sesi.login.url if sesi.login is not None else None
     hasil = await _enumerasi(target, url_login)
     if url_login is not None:

@@ -30,7 +30,6 @@ from domain.kelaikan.berkas import (
     rencana_berkas,
     rencana_robots,
 )
-from domain.kelaikan.cek import TidakDapatDiuji
 from tasks.kelaikan.klien import DiluarCakupan, KlienUji, ambil_pembanding
 from tasks.kelaikan.umum import BATAS_WAKTU_CEK, OPSI_TUGAS, Pengamat, alasan_galat, url_target
 
@@ -74,20 +73,13 @@ async def ambil_semua(klien: KlienUji, daftar: list[str], akhir: float) -> Jawab
                    gagal={u: gagal[u] for u in daftar if u in gagal})
 
 
-def _dasar(dasar: DasarStruktur | None) -> DasarStruktur:
-    if dasar is None:
-        raise TidakDapatDiuji("pembanding soft-404 tidak tersedia")
-    return dasar
-
-
 def _akhir() -> float:
     return asyncio.get_running_loop().time() + BATAS_WAKTU_AMATAN
 
 
 @task(name="struktur.amati_berkas", **OPSI_TUGAS)
-async def amati_berkas(url: str, dasar: DasarStruktur | None) -> ObservasiBerkas:
+async def amati_berkas(url: str, dasar: DasarStruktur) -> ObservasiBerkas:
     """Every path the file checks planned, asked once, and what came back."""
-    dasar = _dasar(dasar)
     rencana = rencana_berkas(url, dasar)
     async with KlienUji(url) as klien:
         jawaban = await ambil_semua(klien, [u for d in rencana.values() for u in d], _akhir())
@@ -96,10 +88,9 @@ async def amati_berkas(url: str, dasar: DasarStruktur | None) -> ObservasiBerkas
 
 
 @task(name="struktur.amati_robots", **OPSI_TUGAS)
-async def amati_robots(url: str, dasar: DasarStruktur | None) -> ObservasiRobots:
+async def amati_robots(url: str, dasar: DasarStruktur) -> ObservasiRobots:
     """robots.txt and /sitemap.xml, a further sitemap robots.txt names, then the sensitive
     paths they name that the start page does not link."""
-    dasar = _dasar(dasar)
     akhir = _akhir()
     robots = rencana_robots(url)
     async with KlienUji(url) as klien:
