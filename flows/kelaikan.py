@@ -47,7 +47,7 @@ from flows.penamaan import nama_run
 from settings import get_settings
 from tasks.kelaikan import umum as cek
 from tasks.kelaikan.artefak import terbitkan_artefak
-from tasks.kelaikan.registri import PENGAMAT, TidakDiuji, jalankan
+from tasks.kelaikan.registri import PENGAMAT, TidakDiuji, nilai_cek
 
 BATAS_WAKTU_KATEGORI = 15 * 60
 """Wall-clock bound of one category subflow, seconds (each check has its own, shorter)."""
@@ -249,7 +249,7 @@ async def uji_kategori(kategori: str, target: TargetUji) -> HasilKategori:
                 else (c.amatan, obs)
             tidak_jalan[c.id] = f"{PENGAMAT[nama].apa} gagal: {cek.alasan_galat(sebab)}"
             continue
-        langkah.append((c.id, jalankan(c.id, target, obs)))
+        langkah.append((c.id, nilai_cek(c.id, obs, target)))
     hasil = await asyncio.gather(*(aw for _, aw in langkah), return_exceptions=True)
     temuan: list[Temuan] = []
     selesai: list[str] = []

@@ -9,7 +9,6 @@ other: every declared observation has an observer, every observer a check that r
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,9 +59,3 @@ async def nilai_cek(cek_id: str, amatan: Any, target: TargetUji) -> list[Temuan]
     except TidakDapatDiuji as exc:
         get_run_logger().info("%s tidak diuji: %s", cek_id, exc)
         return TidakDiuji(str(exc))
-
-
-def jalankan(cek_id: str, target: TargetUji,
-             amatan: Any) -> Awaitable[list[Temuan] | TidakDiuji]:
-    """The task call that runs one check's judge on its observation."""
-    return nilai_cek(cek_id, amatan, target)
